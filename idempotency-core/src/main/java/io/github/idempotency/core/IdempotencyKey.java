@@ -1,0 +1,115 @@
+package io.github.idempotency.core;
+
+import java.util.Objects;
+
+/**
+ * A client's idempotency key within its scope: who asked ({@code scope}, e.g. the principal, or empty for a
+ * global scope), for what ({@code operation}, e.g. {@code POST /payments}) and the key itself.
+ * <p>
+ * Two keys that differ in scope or operation never share a record. Stores see only {@link #storageKey()}, a hash.
+ */
+public final class IdempotencyKey {
+
+	/** Longest client key accepted, as the IETF draft and Stripe allow. */
+	public static final int MAX_LENGTH = 255;
+
+	private final String scope;
+
+	private final String operation;
+
+	private final String clientKey;
+
+	private final StorageKey storageKey;
+
+	private IdempotencyKey(String scope, String operation, String clientKey) {
+		this.scope = Objects.requireNonNull(scope, "scope");
+		this.operation = Objects.requireNonNull(operation, "operation");
+		this.clientKey = clientKey;
+		this.storageKey = new StorageKey(
+				new Sha256().add("idempotency-key-v1").add(scope).add(operation).add(clientKey).hex());
+	}
+
+	/**
+	 * Creates a key, validating the client part.
+	 * @param scope who the key belongs to; empty for a global scope
+	 * @param operation what the key protects (method and route, or a name)
+	 * @param clientKey the client's key: 1 to 255 printable ASCII characters
+	 * @return the key
+	 * @throws InvalidIdempotencyKeyException when the client key breaks a rule
+	 */
+	public static IdempotencyKey of(String scope, String operation, String clientKey) {
+		validate(clientKey, MAX_LENGTH);
+		return new IdempotencyKey(scope, operation, clientKey);
+	}
+
+	/**
+	 * Checks a client key: not empty, at most {@code maxLength} characters, printable ASCII only
+	 * ({@code 0x20}..{@code 0x7E}).
+	 * @param clientKey the key to check
+	 * @param maxLength the longest accepted length, at most {@link #MAX_LENGTH}
+	 * @throws InvalidIdempotencyKeyException when a rule is broken
+	 */
+	public static void validate(String clientKey, int maxLength) {
+		if (clientKey == null || clientKey.isEmpty()) {
+			throw new InvalidIdempotencyKeyException("The idempotency key is empty");
+		}
+		int limit = Math.min(maxLength, MAX_LENGTH);
+		if (clientKey.length() > limit) {
+			throw new InvalidIdempotencyKeyException("The idempotency key is longer than " + limit + " characters");
+		}
+		for (int i = 0; i < clientKey.length(); i++) {
+			char c = clientKey.charAt(i);
+			if (c < 0x20 || c > 0x7E) {
+				throw new InvalidIdempotencyKeyException(
+						"The idempotency key contains a character outside printable ASCII at position " + i);
+			}
+		}
+	}
+
+	public String scope() {
+		return this.scope;
+	}
+
+	public String operation() {
+		return this.operation;
+	}
+
+	public String clientKey() {
+		return this.clientKey;
+	}
+
+	/**
+	 * The key as stores see it.
+	 * @return a fixed-length hash of scope, operation and client key
+	 */
+	public StorageKey storageKey() {
+		return this.storageKey;
+	}
+
+	/**
+	 * A deterministic key for a call that the protected execution makes to another system (for instance as the
+	 * {@code Idempotency-Key} of a payment provider's API), so that a retry after a crash is deduplicated there
+	 * too. It reveals neither the client key nor the scope.
+	 * @return 64 hex characters, the same for every execution of this key
+	 */
+	public String downstreamKey() {
+		return new Sha256().add("idempotency-downstream-v1").add(this.storageKey.value()).hex();
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return this == other || (other instanceof IdempotencyKey that && this.storageKey.equals(that.storageKey));
+	}
+
+	@Override
+	public int hashCode() {
+		return this.storageKey.hashCode();
+	}
+
+	/** Shows the storage key only: client keys and scopes may be sensitive and stay out of logs. */
+	@Override
+	public String toString() {
+		return "IdempotencyKey[" + this.storageKey + "]";
+	}
+
+}

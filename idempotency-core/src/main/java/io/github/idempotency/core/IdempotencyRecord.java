@@ -1,0 +1,76 @@
+package io.github.idempotency.core;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A stored record: an ongoing execution or a finished one. {@link RecordState#ABSENT} has no record.
+ *
+ * @param state {@link RecordState#ONGOING}, {@link RecordState#FINISHED_OK} or {@link RecordState#FINISHED_ERROR}
+ * @param owner the owner token of an ongoing execution; {@code null} once finished
+ * @param fingerprint the fingerprint of the request that claimed the key
+ * @param response the stored response of a finished execution; {@code null} while ongoing
+ * @param expiresAt the lease deadline while ongoing, the end of retention once finished
+ */
+public record IdempotencyRecord(RecordState state, OwnerToken owner, RequestFingerprint fingerprint,
+		StoredResponse response, Instant expiresAt) {
+
+	public IdempotencyRecord {
+		Objects.requireNonNull(state, "state");
+		Objects.requireNonNull(fingerprint, "fingerprint");
+		Objects.requireNonNull(expiresAt, "expiresAt");
+		if (state == RecordState.ABSENT) {
+			throw new IllegalArgumentException("An absent key has no record");
+		}
+		if (state == RecordState.ONGOING && (owner == null || response != null)) {
+			throw new IllegalArgumentException("An ongoing record has an owner and no response");
+		}
+		if (state.isFinished() && (owner != null || response == null)) {
+			throw new IllegalArgumentException("A finished record has a response and no owner");
+		}
+	}
+
+	/**
+	 * An ongoing record.
+	 * @param owner the owner's token
+	 * @param fingerprint the claiming request's fingerprint
+	 * @param leaseDeadline when the lease runs out unless renewed
+	 * @return the record
+	 */
+	public static IdempotencyRecord ongoing(OwnerToken owner, RequestFingerprint fingerprint, Instant leaseDeadline) {
+		return new IdempotencyRecord(RecordState.ONGOING, owner, fingerprint, null, leaseDeadline);
+	}
+
+	/**
+	 * A finished record.
+	 * @param state {@link RecordState#FINISHED_OK} or {@link RecordState#FINISHED_ERROR}
+	 * @param fingerprint the claiming request's fingerprint
+	 * @param response the response to replay
+	 * @param expiresAt the end of retention
+	 * @return the record
+	 */
+	public static IdempotencyRecord finished(RecordState state, RequestFingerprint fingerprint, StoredResponse response,
+			Instant expiresAt) {
+		return new IdempotencyRecord(state, null, fingerprint, response, expiresAt);
+	}
+
+	/**
+	 * Whether the record still counts at the given instant: a lease that ran out or a retention that ended makes
+	 * the key {@link RecordState#ABSENT} again.
+	 * @param now the current instant
+	 * @return {@code true} while the record is in force
+	 */
+	public boolean isLiveAt(Instant now) {
+		return now.isBefore(this.expiresAt);
+	}
+
+	/**
+	 * Whether the given token owns this record.
+	 * @param token a token
+	 * @return {@code true} when the record is ongoing and held by that token
+	 */
+	public boolean isOwnedBy(OwnerToken token) {
+		return this.state == RecordState.ONGOING && this.owner.equals(token);
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.github.idempotency.core.execution;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+
+/**
+ * What {@link IdempotentExecutor#claim} decided for a request.
+ */
+public sealed interface ClaimOutcome {
+
+	/**
+	 * The key is held: run, then {@link Execution#complete complete} or {@link Execution#release release}.
+	 *
+	 * @param execution the running execution's handle
+	 */
+	record Acquired(Execution execution) implements ClaimOutcome {
+
+		public Acquired {
+			Objects.requireNonNull(execution, "execution");
+		}
+
+	}
+
+	/**
+	 * The key finished before with the same request: replay the stored result.
+	 *
+	 * @param state {@link RecordState#FINISHED_OK} or {@link RecordState#FINISHED_ERROR}
+	 * @param response the stored response
+	 */
+	record Replay(RecordState state, StoredResponse response) implements ClaimOutcome {
+	}
+
+	/**
+	 * The same request is still running elsewhere (and the wait, if any, ran out).
+	 *
+	 * @param retryAfter when to try again
+	 */
+	record InProgress(Duration retryAfter) implements ClaimOutcome {
+	}
+
+	/** The key was used for a different request. */
+	record Mismatch() implements ClaimOutcome {
+	}
+
+	/**
+	 * The store failed and the policy fails closed: refuse the request.
+	 *
+	 * @param cause the store's failure
+	 * @param retryAfter when to try again
+	 */
+	record StoreUnavailable(IdempotencyStoreException cause, Duration retryAfter) implements ClaimOutcome {
+	}
+
+	/**
+	 * The store failed and the policy fails open: run the request without protection.
+	 *
+	 * @param cause the store's failure
+	 */
+	record Unprotected(IdempotencyStoreException cause) implements ClaimOutcome {
+	}
+
+}

@@ -1,0 +1,146 @@
+package io.github.idempotency.core.execution;
+
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.idempotency.core.IdempotencyKey;
+import io.github.idempotency.core.OwnerToken;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.StoredResponse;
+
+/**
+ * A running execution that holds its key. Its lease is renewed in the background until it ends with exactly one of
+ * {@link #complete} or {@link #release}; {@link #close()} releases it if neither was called, so a forgotten
+ * execution never blocks its key for longer than necessary.
+ * <p>
+ * Not for sharing between requests: one execution, one owner.
+ */
+public final class Execution implements AutoCloseable {
+
+	private final IdempotentExecutor executor;
+
+	private final IdempotencyKey key;
+
+	private final OwnerToken owner;
+
+	private final ExecutionPolicy policy;
+
+	private final Instant startedAt;
+
+	private final IdempotencyContext context;
+
+	private final AtomicBoolean ended = new AtomicBoolean();
+
+	private volatile ScheduledFuture<?> renewal;
+
+	private volatile boolean leaseLost;
+
+	Execution(IdempotentExecutor executor, IdempotencyKey key, OwnerToken owner, ExecutionPolicy policy,
+			Instant startedAt) {
+		this.executor = executor;
+		this.key = key;
+		this.owner = owner;
+		this.policy = policy;
+		this.startedAt = startedAt;
+		this.context = new IdempotencyContext(key, owner);
+	}
+
+	public IdempotencyKey key() {
+		return this.key;
+	}
+
+	public OwnerToken owner() {
+		return this.owner;
+	}
+
+	public ExecutionPolicy policy() {
+		return this.policy;
+	}
+
+	/**
+	 * When the claim was made, by the executor's clock.
+	 * @return the start instant
+	 */
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+	/**
+	 * The context to {@link IdempotencyContext#bind() bind} while the protected code runs.
+	 * @return the context
+	 */
+	public IdempotencyContext context() {
+		return this.context;
+	}
+
+	/**
+	 * Whether a renewal was refused because the lease had run out: another execution may hold the key now.
+	 * @return {@code true} once the lease is known to be lost
+	 */
+	public boolean isLeaseLost() {
+		return this.leaseLost;
+	}
+
+	/**
+	 * Stores the result for replay and ends the execution.
+	 * @param state {@link RecordState#FINISHED_OK} or {@link RecordState#FINISHED_ERROR}
+	 * @param response the response to replay
+	 * @return how the write ended; a refused or failed write is reported, not thrown
+	 * @throws IllegalStateException when the execution already ended
+	 */
+	public WriteOutcome complete(RecordState state, StoredResponse response) {
+		end();
+		return this.executor.complete(this, state, response);
+	}
+
+	/**
+	 * Deletes the claim so that a retry runs again, and ends the execution.
+	 * @return how the write ended; a refused or failed write is reported, not thrown
+	 * @throws IllegalStateException when the execution already ended
+	 */
+	public WriteOutcome release() {
+		end();
+		return this.executor.release(this);
+	}
+
+	/**
+	 * Whether {@link #complete}, {@link #release} or {@link #close} was called.
+	 * @return {@code true} once ended
+	 */
+	public boolean isEnded() {
+		return this.ended.get();
+	}
+
+	/** Releases the claim unless the execution already ended. */
+	@Override
+	public void close() {
+		if (!this.ended.get()) {
+			release();
+		}
+	}
+
+	void startRenewal(ScheduledFuture<?> renewal) {
+		this.renewal = renewal;
+	}
+
+	void markLeaseLost() {
+		this.leaseLost = true;
+		stopRenewal();
+	}
+
+	private void end() {
+		if (!this.ended.compareAndSet(false, true)) {
+			throw new IllegalStateException("The execution of " + this.key + " already ended");
+		}
+		stopRenewal();
+	}
+
+	private void stopRenewal() {
+		ScheduledFuture<?> current = this.renewal;
+		if (current != null) {
+			current.cancel(false);
+		}
+	}
+
+}

@@ -1,0 +1,115 @@
+package io.github.idempotency.core.execution;
+
+import java.util.Optional;
+
+import io.github.idempotency.core.IdempotencyKey;
+import io.github.idempotency.core.OwnerToken;
+
+/**
+ * The claim of the execution running on the current thread, for the protected code to read.
+ * <ul>
+ * <li>{@link #ownerToken()} guards the code's own writes (e.g. a conditional update that carries the token), so a
+ * taken-over execution cannot overwrite the new owner's work.</li>
+ * <li>{@link #downstreamKey()} is the key to pass to another system's idempotent API, so that a retry after a crash
+ * is deduplicated there as well.</li>
+ * <li>{@link #retainResult()} keeps a failure's result (e.g. a 5xx after the payment was taken) instead of
+ * releasing the key, when the side effect is known to have happened.</li>
+ * </ul>
+ */
+public final class IdempotencyContext {
+
+	private static final ThreadLocal<IdempotencyContext> CURRENT = new ThreadLocal<>();
+
+	private final IdempotencyKey key;
+
+	private final OwnerToken ownerToken;
+
+	private volatile boolean retainResult;
+
+	IdempotencyContext(IdempotencyKey key, OwnerToken ownerToken) {
+		this.key = key;
+		this.ownerToken = ownerToken;
+	}
+
+	/**
+	 * The context of the execution running on this thread.
+	 * @return the context, or empty outside a protected execution (or when it runs unprotected because the store
+	 * failed open)
+	 */
+	public static Optional<IdempotencyContext> current() {
+		return Optional.ofNullable(CURRENT.get());
+	}
+
+	/**
+	 * The context of the execution running on this thread.
+	 * @return the context
+	 * @throws IllegalStateException outside a protected execution
+	 */
+	public static IdempotencyContext require() {
+		IdempotencyContext context = CURRENT.get();
+		if (context == null) {
+			throw new IllegalStateException("No idempotent execution runs on this thread");
+		}
+		return context;
+	}
+
+	/**
+	 * Makes this context current on this thread until the returned scope is closed.
+	 * @return the scope to close
+	 */
+	public Scope bind() {
+		IdempotencyContext previous = CURRENT.get();
+		CURRENT.set(this);
+		return () -> {
+			if (previous == null) {
+				CURRENT.remove();
+			}
+			else {
+				CURRENT.set(previous);
+			}
+		};
+	}
+
+	public IdempotencyKey key() {
+		return this.key;
+	}
+
+	public OwnerToken ownerToken() {
+		return this.ownerToken;
+	}
+
+	/**
+	 * A deterministic key for calls to other systems.
+	 * @return the same value for every execution of this key
+	 * @see IdempotencyKey#downstreamKey()
+	 */
+	public String downstreamKey() {
+		return this.key.downstreamKey();
+	}
+
+	/**
+	 * Asks to keep the result of this execution even if it fails with a server error: the side effect happened,
+	 * so a retry must replay the failure rather than run again.
+	 */
+	public void retainResult() {
+		this.retainResult = true;
+	}
+
+	/**
+	 * Whether {@link #retainResult()} was called.
+	 * @return {@code true} when a failure's result must be kept
+	 */
+	public boolean isResultRetained() {
+		return this.retainResult;
+	}
+
+	/** Ends a {@link #bind()}. */
+	@FunctionalInterface
+	public interface Scope extends AutoCloseable {
+
+		@Override
+		void close();
+
+	}
+
+}

@@ -1,0 +1,135 @@
+package io.github.idempotency.core.state;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.IdempotencyRecord;
+import io.github.idempotency.core.OwnerToken;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.StoredResponse;
+
+/**
+ * The transitions of one record, as pure functions of the record in force (or {@code null} for none), the event
+ * and the current instant. Stores implement exactly these semantics atomically; the in-memory store applies them
+ * directly, the Redis and JPA stores in a script or a conditional statement, and the store contract tests check
+ * that they agree.
+ */
+public final class IdempotencyStateMachine {
+
+	private IdempotencyStateMachine() {
+	}
+
+	/**
+	 * The record that counts at {@code now}: expired leases and retentions count as absent.
+	 * @param current the stored record, or {@code null}
+	 * @param now the current instant
+	 * @return the record in force, or {@code null}
+	 */
+	public static IdempotencyRecord inForce(IdempotencyRecord current, Instant now) {
+		return (current != null && current.isLiveAt(now)) ? current : null;
+	}
+
+	/**
+	 * Claim: ABSENT (or expired) to ONGOING with the given new token; anything in force stays as it is.
+	 * @param current the stored record, or {@code null}
+	 * @param fingerprint the claiming request's fingerprint
+	 * @param newOwner the token to hand out if the claim succeeds
+	 * @param now the current instant
+	 * @param lease the lease
+	 * @return the result and the record to store afterwards
+	 */
+	public static Transition<ClaimResult> claim(IdempotencyRecord current, RequestFingerprint fingerprint,
+			OwnerToken newOwner, Instant now, Duration lease) {
+		requirePositive(lease, "lease");
+		IdempotencyRecord inForce = inForce(current, now);
+		if (inForce != null) {
+			return new Transition<>(new ClaimResult.Existing(inForce), inForce);
+		}
+		boolean tookOver = current != null && current.state() == RecordState.ONGOING;
+		Instant deadline = now.plus(lease);
+		return new Transition<>(new ClaimResult.Claimed(newOwner, deadline, tookOver),
+				IdempotencyRecord.ongoing(newOwner, fingerprint, deadline));
+	}
+
+	/**
+	 * Complete: ONGOING held by {@code owner} to a finished state kept for {@code retention}; fenced otherwise.
+	 * @param current the stored record, or {@code null}
+	 * @param owner the presented token
+	 * @param state the finished state
+	 * @param response the response to keep
+	 * @param now the current instant
+	 * @param retention how long to keep it
+	 * @return whether it was applied, and the record to store afterwards
+	 */
+	public static Transition<Boolean> complete(IdempotencyRecord current, OwnerToken owner, RecordState state,
+			StoredResponse response, Instant now, Duration retention) {
+		if (!state.isFinished()) {
+			throw new IllegalArgumentException("A completion finishes the record, not " + state);
+		}
+		Objects.requireNonNull(response, "response");
+		requirePositive(retention, "retention");
+		IdempotencyRecord inForce = inForce(current, now);
+		if (inForce == null || !inForce.isOwnedBy(owner)) {
+			return fenced(current);
+		}
+		return new Transition<>(true,
+				IdempotencyRecord.finished(state, inForce.fingerprint(), response, now.plus(retention)));
+	}
+
+	/**
+	 * Release: ONGOING held by {@code owner} to ABSENT; fenced otherwise.
+	 * @param current the stored record, or {@code null}
+	 * @param owner the presented token
+	 * @param now the current instant
+	 * @return whether it was applied, and the record to store afterwards ({@code null} once released)
+	 */
+	public static Transition<Boolean> release(IdempotencyRecord current, OwnerToken owner, Instant now) {
+		IdempotencyRecord inForce = inForce(current, now);
+		if (inForce == null || !inForce.isOwnedBy(owner)) {
+			return fenced(current);
+		}
+		return new Transition<>(true, null);
+	}
+
+	/**
+	 * Renew: ONGOING held by {@code owner} gets a lease counted from now; fenced otherwise. A lease that already
+	 * ran out cannot be renewed, even when nobody took it over yet: the owner may have been presumed dead.
+	 * @param current the stored record, or {@code null}
+	 * @param owner the presented token
+	 * @param now the current instant
+	 * @param lease the new lease
+	 * @return whether it was applied, and the record to store afterwards
+	 */
+	public static Transition<Boolean> renew(IdempotencyRecord current, OwnerToken owner, Instant now, Duration lease) {
+		requirePositive(lease, "lease");
+		IdempotencyRecord inForce = inForce(current, now);
+		if (inForce == null || !inForce.isOwnedBy(owner)) {
+			return fenced(current);
+		}
+		return new Transition<>(true, IdempotencyRecord.ongoing(owner, inForce.fingerprint(), now.plus(lease)));
+	}
+
+	private static Transition<Boolean> fenced(IdempotencyRecord current) {
+		return new Transition<>(false, current);
+	}
+
+	private static void requirePositive(Duration duration, String name) {
+		if (duration == null || duration.isZero() || duration.isNegative()) {
+			throw new IllegalArgumentException(name + " must be positive, was " + duration);
+		}
+	}
+
+	/**
+	 * The outcome of a transition and the record to store afterwards.
+	 *
+	 * @param <R> the outcome's type
+	 * @param result what the caller is told
+	 * @param next the record to store, or {@code null} for none
+	 */
+	public record Transition<R>(R result, IdempotencyRecord next) {
+	}
+
+}

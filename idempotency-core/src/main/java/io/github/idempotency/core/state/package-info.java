@@ -1,0 +1,4 @@
+/**
+ * The state machine of one record as pure functions: the reference semantics every store implements.
+ */
+package io.github.idempotency.core.state;

@@ -1,0 +1,104 @@
+package io.github.idempotency.core.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.IdempotencyRecord;
+import io.github.idempotency.core.OwnerToken;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.StoredResponse;
+
+/**
+ * Where idempotency records live. Every operation is one atomic, linearizable step per key: implementations never
+ * read in one round trip and write in another.
+ * <p>
+ * Writes other than {@link #claim} are <em>fenced</em>: they take the owner token that {@link #claim} handed out
+ * and change nothing when that token no longer owns the record (its lease ran out and another owner took over, or
+ * the record was released or completed). A lease that ran out fences its owner too, taken over or not, so that
+ * every store agrees whether or not it removes expired records eagerly. A fenced write returns {@code false}; the
+ * caller reports it.
+ * <p>
+ * {@code now} is the caller's current instant. A store with an authoritative clock of its own (a Redis server, a
+ * database) may decide expiry by that clock instead, which keeps a fleet of instances with skewed clocks consistent;
+ * it then documents so. Records past their expiry count as {@link RecordState#ABSENT} whether or not they were
+ * physically removed.
+ * <p>
+ * Failures to reach the store are thrown as {@link IdempotencyStoreException}; a record that cannot be decoded is
+ * thrown as {@link CorruptRecordException} and is never treated as absent.
+ *
+ * @see io.github.idempotency.core.state.IdempotencyStateMachine the reference semantics
+ */
+public interface IdempotencyStore {
+
+	/**
+	 * Claims a key in one atomic step. Succeeds when the key is absent, expired, or held by an ongoing record whose
+	 * lease ran out (a takeover, with a new token); otherwise returns the record in force and writes nothing.
+	 * @param key the key
+	 * @param fingerprint the fingerprint of the claiming request, kept with the record
+	 * @param now the caller's current instant
+	 * @param lease how long the claim holds without renewal
+	 * @return {@link ClaimResult.Claimed} or {@link ClaimResult.Existing}
+	 */
+	ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease);
+
+	/**
+	 * Finishes an ongoing record held by {@code owner}, keeping the response for {@code retention}.
+	 * @param key the key
+	 * @param owner the token the claim returned
+	 * @param state {@link RecordState#FINISHED_OK} or {@link RecordState#FINISHED_ERROR}
+	 * @param response the response to replay
+	 * @param now the caller's current instant
+	 * @param retention how long the response is replayed
+	 * @return {@code true} when written; {@code false} when fenced: {@code owner} no longer holds the record
+	 */
+	boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
+			Duration retention);
+
+	/**
+	 * Deletes an ongoing record held by {@code owner}, so that a retry runs again.
+	 * @param key the key
+	 * @param owner the token the claim returned
+	 * @param now the caller's current instant
+	 * @return {@code true} when deleted; {@code false} when fenced: {@code owner} no longer holds the record
+	 */
+	boolean release(StorageKey key, OwnerToken owner, Instant now);
+
+	/**
+	 * Extends the lease of an ongoing record held by {@code owner}, so that a slow but live execution is not taken
+	 * over.
+	 * @param key the key
+	 * @param owner the token the claim returned
+	 * @param now the caller's current instant
+	 * @param lease the new lease, counted from now
+	 * @return {@code true} when extended; {@code false} when fenced: {@code owner} no longer holds the record
+	 */
+	boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease);
+
+	/**
+	 * Reads the record in force for a key.
+	 * @param key the key
+	 * @param now the caller's current instant
+	 * @return the record, or empty when the key is absent or its record expired
+	 */
+	Optional<IdempotencyRecord> find(StorageKey key, Instant now);
+
+	/**
+	 * Deletes a record whatever its state or owner: an administrative operation, never used by executions.
+	 * @param key the key
+	 * @return {@code true} when a record was deleted
+	 */
+	boolean delete(StorageKey key);
+
+	/**
+	 * A short, stable name for metrics and logs, such as {@code memory}, {@code redis} or {@code jpa}.
+	 * @return the store's name
+	 */
+	default String name() {
+		return getClass().getSimpleName();
+	}
+
+}
