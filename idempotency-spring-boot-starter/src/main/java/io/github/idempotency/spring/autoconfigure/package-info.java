@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration and {@code idempotency.*} properties.
+ */
+package io.github.idempotency.spring.autoconfigure;
