@@ -1,6 +1,7 @@
 package io.github.idempotency.sample.web;
 
 import java.net.URI;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -79,6 +80,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		List<Map<String, String>> errors = ex.getBindingResult()
 			.getFieldErrors()
 			.stream()
+			.sorted(Comparator.comparing(FieldError::getField))
 			.map(ApiExceptionHandler::fieldError)
 			.toList();
 		body.setProperty("errors", errors);
