@@ -1,0 +1,39 @@
+package io.github.idempotency.sample.e2e;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The {@code redis} profile: idempotency records in Redis, under a key prefix of this run only.
+ */
+class RedisStorePaymentsIT extends AbstractSharedStoreEndToEndIT {
+
+	private final String keyPrefix = "sample-e2e-" + UUID.randomUUID() + ":";
+
+	@Override
+	RunningApp startApp(Map<String, String> extraProperties) {
+		Map<String, String> properties = new HashMap<>();
+		properties.put("spring.data.redis.url", TestServers.redisUrl());
+		properties.put("idempotency.redis.key-prefix", this.keyPrefix);
+		properties.putAll(extraProperties);
+		return RunningApp.start("redis", properties);
+	}
+
+	@AfterAll
+	void deleteThisRunsKeys() {
+		if (this.app != null) {
+			StringRedisTemplate redis = this.app.context().getBean(StringRedisTemplate.class);
+			Set<String> keys = redis.keys(this.keyPrefix + "*");
+			if (keys != null && !keys.isEmpty()) {
+				redis.delete(keys);
+			}
+		}
+	}
+
+}
