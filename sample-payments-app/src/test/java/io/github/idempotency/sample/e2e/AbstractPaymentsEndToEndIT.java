@@ -134,12 +134,20 @@ abstract class AbstractPaymentsEndToEndIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "", "k-é-non-ascii", "TOO-LONG" })
-	void invalidKeyIsRejected(String key) {
-		String sent = key.equals("TOO-LONG") ? "k".repeat(256) : key;
+	@ValueSource(ints = { 0, 256 })
+	void emptyOrTooLongKeyIsRejected(int length) {
 		long attempts = this.alice.pspAttempts();
-		HttpResponse<String> response = this.alice.post("/payments", sent, COFFEE);
+		HttpResponse<String> response = this.alice.post("/payments", "k".repeat(length), COFFEE);
 		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(this.alice.pspAttempts()).isEqualTo(attempts);
+	}
+
+	@Test
+	void nonAsciiKeyIsRejected() {
+		long attempts = this.alice.pspAttempts();
+		assertThat(this.alice.postWithUtf8Key("/payments", "clé-" + newKey(), COFFEE)).isEqualTo(400);
 		assertThat(this.alice.pspAttempts()).isEqualTo(attempts);
 	}
 
@@ -187,7 +195,7 @@ abstract class AbstractPaymentsEndToEndIT {
 		long attempts = this.alice.pspAttempts();
 		List<HttpResponse<String>> responses = inParallel(40,
 				(i) -> () -> this.alice.post("/payments", key, slow));
-		assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(201, 409).contains(201);
+		assertThat(responses).extracting(HttpResponse::statusCode).isSubsetOf(201, 409).contains(201);
 		assertThat(this.alice.pspAttempts()).isEqualTo(attempts + 1);
 	}
 
@@ -197,7 +205,7 @@ abstract class AbstractPaymentsEndToEndIT {
 		long attempts = this.alice.pspAttempts();
 		List<HttpResponse<String>> responses = inParallel(1000,
 				(i) -> () -> this.alice.post("/payments", prefix + "-" + (i % 200), COFFEE));
-		assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(201, 409);
+		assertThat(responses).extracting(HttpResponse::statusCode).isSubsetOf(201, 409);
 		assertThat(this.alice.pspAttempts()).isEqualTo(attempts + 200);
 	}
 

@@ -25,7 +25,7 @@ abstract class AbstractSharedStoreEndToEndIT extends AbstractPaymentsEndToEndIT 
 			long attempts = aliceOnFirst.pspAttempts() + aliceOnSecond.pspAttempts();
 			List<HttpResponse<String>> responses = inParallel(40,
 					(i) -> () -> ((i % 2 == 0) ? aliceOnFirst : aliceOnSecond).post("/payments", key, slow));
-			assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(201, 409).contains(201);
+			assertThat(responses).extracting(HttpResponse::statusCode).isSubsetOf(201, 409).contains(201);
 			assertThat(aliceOnFirst.pspAttempts() + aliceOnSecond.pspAttempts()).isEqualTo(attempts + 1);
 			HttpResponse<String> replayOnSecond = aliceOnSecond.post("/payments", key, slow);
 			assertThat(replayOnSecond.headers().firstValue("Idempotent-Replayed")).hasValue("true");

@@ -1,7 +1,12 @@
 package io.github.idempotency.sample.e2e;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,6 +57,39 @@ final class ApiClient {
 			request.header("Idempotency-Key", key);
 		}
 		return send(request.build());
+	}
+
+	/**
+	 * Posts a JSON body with a key sent as raw UTF-8 bytes, which {@link HttpClient} cannot do: it writes header
+	 * values as ASCII and turns other characters into {@code ?}.
+	 * @param path the path
+	 * @param key the key, sent as UTF-8
+	 * @param json the body
+	 * @return the response's status code
+	 */
+	int postWithUtf8Key(String path, String key, String json) {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
+		ByteArrayOutputStream request = new ByteArrayOutputStream();
+		request.writeBytes(("POST " + path + " HTTP/1.1\r\nHost: " + this.app.uri("/").getAuthority()
+				+ "\r\nAuthorization: " + this.authorization + "\r\nContent-Type: application/json\r\nContent-Length: "
+				+ body.length + "\r\nConnection: close\r\nIdempotency-Key: ")
+			.getBytes(StandardCharsets.US_ASCII));
+		request.writeBytes(key.getBytes(StandardCharsets.UTF_8));
+		request.writeBytes("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+		request.writeBytes(body);
+		URI uri = this.app.uri("/");
+		try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+			socket.setSoTimeout(60_000);
+			socket.getOutputStream().write(request.toByteArray());
+			socket.getOutputStream().flush();
+			BufferedReader response = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+			String statusLine = response.readLine();
+			return Integer.parseInt(statusLine.split(" ")[1]);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	HttpResponse<String> get(String path) {
