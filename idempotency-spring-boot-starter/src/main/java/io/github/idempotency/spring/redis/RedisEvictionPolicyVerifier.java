@@ -25,7 +25,8 @@ public final class RedisEvictionPolicyVerifier {
 	/** The only policy under which Redis never evicts a key. */
 	public static final String NO_EVICTION = "noeviction";
 
-	private static final String POLICY_FIELD = "maxmemory-policy";
+	/** How {@code INFO memory} names the {@code maxmemory-policy} setting. */
+	private static final String POLICY_FIELD = "maxmemory_policy";
 
 	private static final String PROPERTY = "idempotency.redis.eviction-policy-check";
 
@@ -56,7 +57,7 @@ public final class RedisEvictionPolicyVerifier {
 			return;
 		}
 		if (policies.isEmpty()) {
-			report("The Redis eviction policy could not be read (INFO memory has no " + POLICY_FIELD + ")", null);
+			report("The Redis eviction policy could not be read (INFO memory has no " + POLICY_FIELD + " field)", null);
 			return;
 		}
 		policies.forEach((node, policy) -> {

@@ -1,12 +1,22 @@
 package io.github.idempotency.spring.redis;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+
+import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.IdempotencyKey;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.StoredResponse;
 
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -62,6 +72,27 @@ public final class RedisTestServer {
 	 */
 	public static LettuceConnectionFactory connectionFactory() {
 		return connectionFactory(url(), Duration.ofSeconds(2));
+	}
+
+	/**
+	 * Connects (to every node of a cluster: the keys spread over the slots) and caches the store's scripts, so that the first request a test times does not pay for them.
+	 * @param connectionFactory a started connection factory
+	 */
+	public static void warmUp(RedisConnectionFactory connectionFactory) {
+		RedisIdempotencyStore store = new RedisIdempotencyStore(connectionFactory, "idempotency-test:warm-up:");
+		for (int i = 0; i < 16; i++) {
+			StorageKey key = IdempotencyKey.of("", "warm-up", UUID.randomUUID().toString()).storageKey();
+			ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(key,
+					RequestFingerprint.of("warm-up"), Instant.now(), Duration.ofSeconds(1));
+			store.renew(key, claimed.owner(), Instant.now(), Duration.ofSeconds(1));
+			store.find(key, Instant.now());
+			store.complete(key, claimed.owner(), RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(),
+					new byte[0]), Instant.now(), Duration.ofSeconds(1));
+			StorageKey other = IdempotencyKey.of("", "warm-up", UUID.randomUUID().toString()).storageKey();
+			ClaimResult.Claimed again = (ClaimResult.Claimed) store.claim(other, RequestFingerprint.of("warm-up"),
+					Instant.now(), Duration.ofSeconds(1));
+			store.release(other, again.owner(), Instant.now());
+		}
 	}
 
 	/**
