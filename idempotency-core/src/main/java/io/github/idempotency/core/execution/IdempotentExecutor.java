@@ -177,6 +177,15 @@ public final class IdempotentExecutor implements AutoCloseable {
 	}
 
 	/**
+	 * The number of keys that duplicates wait on with {@link ConflictStrategy#WAIT}; all waiters on one key share
+	 * one watch. For tests and diagnostics.
+	 * @return the count
+	 */
+	int watchedKeys() {
+		return this.watcher.watchedKeys();
+	}
+
+	/**
 	 * The store this executor writes to.
 	 * @return the store
 	 */
