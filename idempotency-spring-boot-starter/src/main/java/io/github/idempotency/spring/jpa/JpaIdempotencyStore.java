@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -28,15 +29,13 @@ import io.github.idempotency.core.store.IdempotencyStoreException;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -48,9 +47,9 @@ import org.springframework.util.function.SingletonSupplier;
  * application's {@code JpaTransactionManager}, on the very connection of that transaction (Spring exposes it to
  * JDBC), which is what {@link TransactionalCompletion} relies on.
  * <p>
- * Every operation is one atomic step on the row's primary key, run in a transaction of its own (a statement on an
- * auto-commit connection, or a new transaction when one is active on the calling thread), never a read followed by
- * a dependent write:
+ * Every operation is one atomic step on the row's primary key, run in a transaction of its own on a connection of its
+ * own (a statement on an auto-commit connection), never on the calling thread's transaction and never a read
+ * followed by a dependent write:
  * <ul>
  * <li>claim inserts on the primary key; a key whose record expired is taken over by a conditional update that
  * writes a new owner token; a lost race reads the record in force. On PostgreSQL this is one statement
@@ -83,11 +82,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 
 	private final JdbcTemplate jdbc;
 
-	private final TransactionTemplate newTransaction;
-
 	private final SingletonSupplier<SqlDialect> dialect;
-
-	private volatile Boolean autoCommit;
 
 	/**
 	 * A store on the default table.
@@ -107,9 +102,6 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
 		this.tableName = validateTableName(tableName);
 		this.jdbc = new JdbcTemplate(dataSource);
-		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
-		this.newTransaction = new TransactionTemplate(transactionManager);
-		this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.dialect = SingletonSupplier.of(this::detectDialect);
 	}
 
@@ -131,18 +123,20 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
 		requirePositive(lease, "lease");
 		OwnerToken token = OwnerToken.random();
-		return access("claim", key, () -> inOwnTransaction(() -> {
+		return access("claim", key, () -> {
 			SqlDialect sql = dialect();
 			for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-				ClaimResult result = sql.claimsInOneStatement() ? claimInOneStatement(sql, key, fingerprint, token, lease)
-						: claimStepwise(sql, key, fingerprint, token, lease);
+				// each attempt in a transaction of its own, so that the next one sees what the winner committed
+				ClaimResult result = inOwnTransaction((jdbc) -> sql.claimsInOneStatement()
+						? claimInOneStatement(jdbc, sql, key, fingerprint, token, lease)
+						: claimStepwise(jdbc, sql, key, fingerprint, token, lease));
 				if (result != null) {
 					return result;
 				}
 			}
 			throw new IdempotencyStoreException("Could not claim " + key + " in " + MAX_CLAIM_ATTEMPTS
 					+ " attempts: its record kept changing under concurrent writes");
-		}));
+		});
 	}
 
 	@Override
@@ -150,7 +144,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 			Duration retention) {
 		checkCompletion(owner, state, response, retention);
 		return access("complete", key,
-				() -> inOwnTransaction(() -> writeCompletion(key, owner, state, response, retention, null)));
+				() -> inOwnTransaction((jdbc) -> writeCompletion(jdbc, key, owner, state, response, retention, null)));
 	}
 
 	/**
@@ -169,14 +163,15 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 					+ "store's DataSource: the transaction manager must be the EntityManagerFactory's "
 					+ "JpaTransactionManager (or a DataSourceTransactionManager on the same DataSource)");
 		}
-		return access("complete", key, () -> writeCompletion(key, owner, state, response, retention, owner));
+		return access("complete", key,
+				() -> writeCompletion(this.jdbc, key, owner, state, response, retention, owner));
 	}
 
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
 		Objects.requireNonNull(owner, "owner");
 		return access("release", key,
-				() -> inOwnTransaction(() -> this.jdbc.update(dialect().release(), key.value(), owner.value()) == 1));
+				() -> inOwnTransaction((jdbc) -> jdbc.update(dialect().release(), key.value(), owner.value()) == 1));
 	}
 
 	@Override
@@ -184,14 +179,14 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		Objects.requireNonNull(owner, "owner");
 		requirePositive(lease, "lease");
 		return access("renew", key, () -> inOwnTransaction(
-				() -> this.jdbc.update(dialect().renew(), lease.toMillis(), key.value(), owner.value()) == 1));
+				(jdbc) -> jdbc.update(dialect().renew(), lease.toMillis(), key.value(), owner.value()) == 1));
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
-		return access("find", key, () -> inOwnTransaction(() -> {
+		return access("find", key, () -> inOwnTransaction((jdbc) -> {
 			SqlDialect sql = dialect();
-			List<IdempotencyRecord> records = this.jdbc.query(sql.find(), (rs, row) -> readRecord(sql, rs, key),
+			List<IdempotencyRecord> records = jdbc.query(sql.find(), (rs, row) -> readRecord(sql, rs, key),
 					key.value());
 			return records.stream().findFirst();
 		}));
@@ -200,7 +195,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	@Override
 	public boolean delete(StorageKey key) {
 		return access("delete", key,
-				() -> inOwnTransaction(() -> this.jdbc.update(dialect().delete(), key.value()) > 0));
+				() -> inOwnTransaction((jdbc) -> jdbc.update(dialect().delete(), key.value()) > 0));
 	}
 
 	@Override
@@ -224,7 +219,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 			long total = 0;
 			int deleted;
 			do {
-				deleted = inOwnTransaction(() -> this.jdbc.update(dialect().purge(), batchSize));
+				deleted = inOwnTransaction((jdbc) -> jdbc.update(dialect().purge(), batchSize));
 				total += deleted;
 			}
 			while (deleted >= batchSize);
@@ -244,9 +239,9 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		return this.dataSource;
 	}
 
-	private ClaimResult claimInOneStatement(SqlDialect sql, StorageKey key, RequestFingerprint fingerprint,
+	private ClaimResult claimInOneStatement(JdbcTemplate jdbc, SqlDialect sql, StorageKey key, RequestFingerprint fingerprint,
 			OwnerToken token, Duration lease) {
-		List<ClaimResult> results = this.jdbc.query(sql.claimInOneStatement(), (ps) -> {
+		List<ClaimResult> results = jdbc.query(sql.claimInOneStatement(), (ps) -> {
 			ps.setString(1, key.value());
 			ps.setString(2, token.value());
 			ps.setString(3, fingerprint.value());
@@ -266,9 +261,9 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		return results.isEmpty() ? null : results.get(0);
 	}
 
-	private ClaimResult claimStepwise(SqlDialect sql, StorageKey key, RequestFingerprint fingerprint,
+	private ClaimResult claimStepwise(JdbcTemplate jdbc, SqlDialect sql, StorageKey key, RequestFingerprint fingerprint,
 			OwnerToken token, Duration lease) {
-		Row current = this.jdbc.queryForObject(sql.readWithTime(), (rs, row) -> {
+		Row current = jdbc.queryForObject(sql.readWithTime(), (rs, row) -> {
 			Instant dbNow = sql.readInstant(rs, "db_now");
 			String state = rs.getString("state");
 			Instant expiresAt = sql.readInstant(rs, "expires_at");
@@ -281,7 +276,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		Instant deadline = current.dbNow().plus(lease);
 		if (current.state() == null) {
 			try {
-				this.jdbc.update(sql.insert(), (ps) -> {
+				jdbc.update(sql.insert(), (ps) -> {
 					ps.setString(1, key.value());
 					ps.setString(2, token.value());
 					ps.setString(3, fingerprint.value());
@@ -294,7 +289,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 				return null;
 			}
 		}
-		int updated = this.jdbc.update(sql.takeOver(), (ps) -> {
+		int updated = jdbc.update(sql.takeOver(), (ps) -> {
 			ps.setString(1, token.value());
 			ps.setString(2, fingerprint.value());
 			sql.bindInstant(ps, 3, deadline);
@@ -306,9 +301,9 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 				? new ClaimResult.Claimed(token, deadline, RecordState.ONGOING.name().equals(current.state())) : null;
 	}
 
-	private boolean writeCompletion(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
+	private boolean writeCompletion(JdbcTemplate jdbc, StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
 			Duration retention, OwnerToken keptOwner) {
-		return this.jdbc.update(dialect().complete(), (ps) -> {
+		return jdbc.update(dialect().complete(), (ps) -> {
 			ps.setString(1, state.name());
 			if (keptOwner != null) {
 				ps.setString(2, keptOwner.value());
@@ -354,23 +349,50 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		}
 	}
 
-	private <T> T inOwnTransaction(Supplier<T> work) {
-		if (!TransactionSynchronizationManager.isActualTransactionActive()
-				&& !TransactionSynchronizationManager.hasResource(this.dataSource) && autoCommits()) {
-			// a single statement on an auto-commit connection is a transaction of its own, without a COMMIT
-			// round trip
-			return work.get();
+	/**
+	 * Runs statements on a connection of their own, never on the calling thread's transactional one (a
+	 * {@code REQUIRES_NEW} in effect, without touching the thread's transaction): on an auto-commit connection each
+	 * statement is its own transaction, at no extra round trip; otherwise they commit together at the end.
+	 */
+	private <T> T inOwnTransaction(Function<JdbcTemplate, T> work) {
+		Connection connection;
+		try {
+			connection = this.dataSource.getConnection();
 		}
-		return this.newTransaction.execute((status) -> work.get());
+		catch (SQLException ex) {
+			throw new CannotGetJdbcConnectionException("Failed to obtain a JDBC connection", ex);
+		}
+		try {
+			JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
+			jdbc.setExceptionTranslator(this.jdbc.getExceptionTranslator());
+			if (connection.getAutoCommit()) {
+				return work.apply(jdbc);
+			}
+			try {
+				T result = work.apply(jdbc);
+				connection.commit();
+				return result;
+			}
+			catch (RuntimeException | Error ex) {
+				rollback(connection);
+				throw ex;
+			}
+		}
+		catch (SQLException ex) {
+			throw this.jdbc.getExceptionTranslator().translate("commit", null, ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, null);
+		}
 	}
 
-	private boolean autoCommits() {
-		Boolean value = this.autoCommit;
-		if (value == null) {
-			value = this.jdbc.execute((ConnectionCallback<Boolean>) Connection::getAutoCommit);
-			this.autoCommit = value;
+	private static void rollback(Connection connection) {
+		try {
+			connection.rollback();
 		}
-		return value;
+		catch (SQLException ex) {
+			// the original failure matters more; the pool resets the connection
+		}
 	}
 
 	private SqlDialect dialect() {
@@ -392,7 +414,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		try {
 			return call.get();
 		}
-		catch (DataAccessException | TransactionException ex) {
+		catch (DataAccessException ex) {
 			throw new IdempotencyStoreException("The JPA idempotency store failed to " + operation
 					+ ((key != null) ? " " + key : "") + " in table " + this.tableName, ex);
 		}

@@ -90,15 +90,21 @@ public final class PostgresTestServer {
 	}
 
 	/**
-	 * The settings for a Spring Boot application on this server.
-	 * @return {@code spring.datasource.*} properties, as {@code key=value}
+	 * The settings for a Spring Boot application on this server, working in the given schema.
+	 * @param schema the schema (its tables are created unqualified in it)
+	 * @param more further properties
+	 * @return {@code spring.datasource.*} properties and the others, as {@code key=value}
 	 */
-	public String[] springDataSourceProperties() {
-		if (this.username == null) {
-			return new String[] { "spring.datasource.url=" + this.jdbcUrl };
+	public String[] springDataSourceProperties(String schema, String... more) {
+		String url = this.jdbcUrl + (this.jdbcUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+		java.util.List<String> properties = new java.util.ArrayList<>();
+		properties.add("spring.datasource.url=" + url);
+		if (this.username != null) {
+			properties.add("spring.datasource.username=" + this.username);
+			properties.add("spring.datasource.password=" + this.password);
 		}
-		return new String[] { "spring.datasource.url=" + this.jdbcUrl, "spring.datasource.username=" + this.username,
-				"spring.datasource.password=" + this.password };
+		properties.addAll(java.util.List.of(more));
+		return properties.toArray(String[]::new);
 	}
 
 	private static PostgresTestServer start() {
