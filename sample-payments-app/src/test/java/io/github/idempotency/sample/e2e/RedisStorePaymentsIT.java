@@ -3,8 +3,8 @@ package io.github.idempotency.sample.e2e;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
+import io.github.idempotency.spring.redis.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -14,17 +14,18 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  */
 class RedisStorePaymentsIT extends AbstractSharedStoreEndToEndIT {
 
-	private final String keyPrefix = "sample-e2e-" + UUID.randomUUID() + ":";
+	private final String keyPrefix = RedisTestServer.uniquePrefix(RedisStorePaymentsIT.class);
 
 	@Override
 	RunningApp startApp(Map<String, String> extraProperties) {
 		Map<String, String> properties = new HashMap<>();
-		properties.put("spring.data.redis.url", TestServers.redisUrl());
+		properties.put("spring.data.redis.url", RedisTestServer.url());
 		properties.put("idempotency.redis.key-prefix", this.keyPrefix);
 		properties.putAll(extraProperties);
 		return RunningApp.start("redis", properties);
 	}
 
+	// the shared server outlives this run: leave none of its keys behind
 	@AfterAll
 	void deleteThisRunsKeys() {
 		if (this.app != null) {
