@@ -1,9 +1,13 @@
 package io.github.idempotency.spring.autoconfigure;
 
+import java.net.URL;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.idempotency.core.IdempotencyKey;
@@ -23,11 +27,15 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.UrlResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
+import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +108,20 @@ class IdempotencyAutoConfigurationTest {
 			assertThat(analysis.getDescription()).contains("idempotency.store");
 			assertThat(analysis.getAction()).contains("RedisConnectionFactory");
 		});
+	}
+
+	@Test
+	void failureAnalyzerIsRegistered() throws Exception {
+		List<String> analyzers = new ArrayList<>();
+		Enumeration<URL> factories = getClass().getClassLoader().getResources("META-INF/spring.factories");
+		while (factories.hasMoreElements()) {
+			Properties properties = PropertiesLoaderUtils.loadProperties(new UrlResource(factories.nextElement()));
+			String names = properties.getProperty(FailureAnalyzer.class.getName());
+			if (names != null) {
+				analyzers.addAll(StringUtils.commaDelimitedListToSet(names));
+			}
+		}
+		assertThat(analyzers).contains(InvalidIdempotencyConfigurationFailureAnalyzer.class.getName());
 	}
 
 	@Test
