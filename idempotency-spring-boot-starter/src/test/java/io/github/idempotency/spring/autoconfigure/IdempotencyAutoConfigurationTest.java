@@ -31,6 +31,7 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.UrlResource;
@@ -213,6 +214,16 @@ class IdempotencyAutoConfigurationTest {
 		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasBean("idempotencyFilterRegistration")
 				.hasSingleBean(IdempotentHttpHandler.class));
+	}
+
+	@Test
+	void backsOffWhenTheUserRegistersTheFilter() {
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
+			.withBean("idempotencyFilterRegistration", FilterRegistrationBean.class, FilterRegistrationBean::new)
+			.run((context) -> assertThat(context).hasSingleBean(FilterRegistrationBean.class)
+				.getBean("idempotencyFilterRegistration")
+				.extracting((registration) -> ((FilterRegistrationBean<?>) registration).getFilter())
+				.isNull());
 	}
 
 	@Test
