@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 * @param policy how to protect it
 	 * @return what to do: run, replay, or refuse
 	 * @throws InterruptedException when interrupted while waiting for a running duplicate
+	 * @throws IllegalStateException when the executor was closed (a claim it made is released again)
 	 */
 	public ClaimOutcome claim(IdempotencyKey key, RequestFingerprint fingerprint, ExecutionPolicy policy)
 			throws InterruptedException {
@@ -229,8 +231,15 @@ public final class IdempotentExecutor implements AutoCloseable {
 		Execution execution = new Execution(this, key, claimed.owner(), policy, now);
 		this.active.put(execution, now);
 		long period = Math.max(1, policy.lease().toMillis() / 3);
-		execution.startRenewal(this.scheduler.scheduleAtFixedRate(() -> renew(execution), period, period,
-				TimeUnit.MILLISECONDS));
+		try {
+			execution.startRenewal(this.scheduler.scheduleAtFixedRate(() -> renew(execution), period, period,
+					TimeUnit.MILLISECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// without renewals the claim must not stay behind: release it so that a retry can run
+			execution.release();
+			throw new IllegalStateException("The idempotent executor is closed", ex);
+		}
 		return execution;
 	}
 

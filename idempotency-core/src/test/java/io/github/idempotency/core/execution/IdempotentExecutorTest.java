@@ -573,6 +573,15 @@ class IdempotentExecutorTest {
 	}
 
 	@Test
+	void claimOnAClosedExecutorFailsAndLeavesTheKeyFree() {
+		this.executor.close();
+		assertThatIllegalStateException().isThrownBy(() -> this.executor.claim(this.key, FINGERPRINT, POLICY))
+			.withMessageContaining("closed");
+		assertThat(this.store.find(this.key.storageKey(), this.clock.instant())).isEmpty();
+		assertThat(this.executor.activeExecutions()).isZero();
+	}
+
+	@Test
 	void executorOnItsOwnSchedulerLeavesAPassedSchedulerRunning() throws Exception {
 		java.util.concurrent.ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 		try {
