@@ -22,6 +22,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 
@@ -102,10 +103,12 @@ public final class IdempotentExecutor implements AutoCloseable {
 			}
 			catch (IdempotencyStoreException ex) {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.STORE_UNAVAILABLE);
+				// a corrupt record means the key was used: failing open would run the execution a second time
+				boolean failOpen = policy.storeFailure() == StoreFailureStrategy.FAIL_OPEN
+						&& !(ex instanceof CorruptRecordException);
 				logger.log(Level.WARNING, "Idempotency store " + this.storeName + " failed to claim " + key + " ("
-						+ policy.storeFailure() + ")", ex);
-				return (policy.storeFailure() == StoreFailureStrategy.FAIL_OPEN) ? new ClaimOutcome.Unprotected(ex)
-						: new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
+						+ (failOpen ? "running unprotected" : "refusing the request") + ")", ex);
+				return failOpen ? new ClaimOutcome.Unprotected(ex) : new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
 			}
 			if (result instanceof ClaimResult.Claimed claimed) {
 				return new ClaimOutcome.Acquired(start(key, claimed, policy, now));

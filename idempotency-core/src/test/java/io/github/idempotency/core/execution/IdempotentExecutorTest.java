@@ -29,6 +29,7 @@ import io.github.idempotency.core.OwnerToken;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 
@@ -293,6 +294,7 @@ class IdempotentExecutorTest {
 		assertThat(this.executor.watchedKeys()).isEqualTo(1);
 		// polls back off and are shared: far fewer reads than waiters
 		await(() -> this.listener.count(StoreOperation.FIND) >= 3, "a few polls");
+		// one read per back-off step (10 ms doubling to 250 ms), not one per waiter
 		assertThat(this.listener.count(StoreOperation.FIND)).isLessThan(waiterCount);
 		first.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), CODEC.encode("receipt-0")));
 		for (Future<ExecutionResult<String>> waiter : waiters) {
@@ -408,6 +410,19 @@ class IdempotentExecutorTest {
 		assertThat(outcome).isInstanceOf(ClaimOutcome.StoreUnavailable.class);
 		assertThat(((ClaimOutcome.StoreUnavailable) outcome).cause()).isInstanceOf(IdempotencyStoreException.class)
 			.hasCauseInstanceOf(IllegalStateException.class);
+	}
+
+	@Test
+	void corruptRecordFailsClosedEvenWhenFailingOpen() throws Exception {
+		// the record exists but cannot be read: running unprotected could run the execution a second time
+		this.store.failWith(new CorruptRecordException("undecodable record"), StoreOperation.CLAIM);
+		ExecutionResult<String> result = this.executor.execute(this.key, FINGERPRINT,
+				POLICY.withStoreFailure(StoreFailureStrategy.FAIL_OPEN), CODEC, this::charge);
+		assertThat(result).isInstanceOf(ExecutionResult.StoreUnavailable.class);
+		assertThat(((ExecutionResult.StoreUnavailable<String>) result).cause())
+			.isInstanceOf(CorruptRecordException.class);
+		assertThat(this.runs).hasValue(0);
+		assertThat(this.listener.outcomes).containsExactly(RequestOutcome.STORE_UNAVAILABLE);
 	}
 
 	@Test
