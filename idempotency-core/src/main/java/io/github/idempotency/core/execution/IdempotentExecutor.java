@@ -134,7 +134,9 @@ public final class IdempotentExecutor implements AutoCloseable {
 
 	/**
 	 * Runs {@code action} at most once per key and stores its value through {@code codec}; a duplicate gets the
-	 * decoded value back. An exception from the action releases the key (a retry runs again) and is rethrown.
+	 * decoded value back. An exception from the action releases the key (a retry runs again) and is rethrown; when
+	 * the action called {@link IdempotencyContext#retainResult()} first, the failure is kept instead and a duplicate
+	 * gets a {@link RetainedFailureException}.
 	 * @param <T> the action's result type
 	 * @param key the key
 	 * @param fingerprint the request's fingerprint
@@ -143,6 +145,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 * @param action the code to protect
 	 * @return how the request ended
 	 * @throws Exception what the action threw
+	 * @throws RetainedFailureException when the key's first execution failed and kept its failure
 	 */
 	public <T> ExecutionResult<T> execute(IdempotencyKey key, RequestFingerprint fingerprint, ExecutionPolicy policy,
 			ResultCodec<T> codec, Callable<T> action) throws Exception {
@@ -151,6 +154,10 @@ public final class IdempotentExecutor implements AutoCloseable {
 			return run(acquired.execution(), codec, action);
 		}
 		if (outcome instanceof ClaimOutcome.Replay replay) {
+			if (replay.state() == RecordState.FINISHED_ERROR) {
+				throw new RetainedFailureException("The first execution of " + key
+						+ " failed after its effect happened and kept that failure; it does not run again");
+			}
 			return new ExecutionResult.Replayed<>(codec.decode(replay.response().body()));
 		}
 		if (outcome instanceof ClaimOutcome.InProgress inProgress) {
@@ -223,7 +230,13 @@ public final class IdempotentExecutor implements AutoCloseable {
 			encoded = codec.encode(value);
 		}
 		catch (Throwable ex) {
-			execution.release();
+			if (execution.context().isResultRetained()) {
+				// the effect happened: keep the failure so that a retry does not run it again
+				execution.complete(RecordState.FINISHED_ERROR, StoredResponse.notRetained(500, Map.of()));
+			}
+			else {
+				execution.release();
+			}
 			throw ex;
 		}
 		execution.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), encoded));

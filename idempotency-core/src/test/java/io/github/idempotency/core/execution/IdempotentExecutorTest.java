@@ -161,6 +161,21 @@ class IdempotentExecutorTest {
 	}
 
 	@Test
+	void retainedFailureIsKeptAndNeverRunsAgain() throws Exception {
+		IllegalStateException failure = new IllegalStateException("charged, then the receipt failed");
+		assertThatThrownBy(() -> this.executor.execute(this.key, FINGERPRINT, POLICY, CODEC, () -> {
+			charge();
+			IdempotencyContext.require().retainResult();
+			throw failure;
+		})).isSameAs(failure);
+		IdempotencyRecord record = this.store.find(this.key.storageKey(), this.clock.instant()).orElseThrow();
+		assertThat(record.state()).isEqualTo(RecordState.FINISHED_ERROR);
+		assertThatExceptionOfType(RetainedFailureException.class)
+			.isThrownBy(() -> this.executor.execute(this.key, FINGERPRINT, POLICY, CODEC, this::charge));
+		assertThat(this.runs).hasValue(1);
+	}
+
+	@Test
 	void checkedExceptionIsRethrownAsIs() {
 		IOException failure = new IOException("socket closed");
 		assertThatThrownBy(() -> this.executor.execute(this.key, FINGERPRINT, POLICY, CODEC, () -> {
