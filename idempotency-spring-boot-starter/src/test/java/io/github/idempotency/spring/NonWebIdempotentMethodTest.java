@@ -7,6 +7,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.idempotency.core.execution.IdempotencyContext;
+import io.github.idempotency.core.execution.RetainedFailureException;
 import io.github.idempotency.spring.IdempotencyRejectedException.Reason;
 import io.github.idempotency.spring.autoconfigure.IdempotencyAutoConfiguration;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,17 @@ class NonWebIdempotentMethodTest {
 			assertThatIllegalStateException().isThrownBy(() -> service.charge(new ChargeRequest("m-2", -1)));
 
 			assertThat(service.runs()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void failureAfterTheEffectIsKeptWhenTheMethodAsksForIt() {
+		this.runner.run((context) -> {
+			ChargeService service = context.getBean(ChargeService.class);
+			assertThatIllegalStateException().isThrownBy(() -> service.chargeThenCrash("m-9"));
+
+			assertThatExceptionOfType(RetainedFailureException.class).isThrownBy(() -> service.chargeThenCrash("m-9"));
+			assertThat(service.runs()).isEqualTo(1);
 		});
 	}
 
@@ -171,6 +184,13 @@ class NonWebIdempotentMethodTest {
 				throw new IllegalStateException("negative");
 			}
 			return new Receipt(request.messageId(), request.amount(), run);
+		}
+
+		@Idempotent(key = "#id")
+		public Receipt chargeThenCrash(String id) {
+			this.runs.incrementAndGet();
+			IdempotencyContext.require().retainResult();
+			throw new IllegalStateException("crashed after charging");
 		}
 
 		@Idempotent(key = "#batchId", ttl = "2h")
