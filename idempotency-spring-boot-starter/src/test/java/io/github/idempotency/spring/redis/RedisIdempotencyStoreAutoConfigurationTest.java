@@ -1,17 +1,22 @@
 package io.github.idempotency.spring.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The conditions of {@link RedisIdempotencyStoreAutoConfiguration}, with a connection factory that is never
  * connected (the eviction policy check, which needs a server, is covered by {@code RedisEvictionPolicyIT}).
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisIdempotencyStoreAutoConfigurationTest {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -108,6 +114,25 @@ class RedisIdempotencyStoreAutoConfigurationTest {
 	void startsWithAWarningWhenTheEvictionPolicyCannotBeReadAndTheCheckWarns() {
 		this.withConnectionFactory.withPropertyValues("idempotency.redis.eviction-policy-check=warn")
 			.run((context) -> assertThat(context).hasSingleBean(RedisIdempotencyStore.class));
+	}
+
+	@Test
+	void warnsOfACommandTimeoutThatWouldHoldRequestsWhileRedisHangs(CapturedOutput output) {
+		this.withConnectionFactory.run((context) -> assertThat(output)
+			.contains("The Redis command timeout is 60000 ms").contains("spring.data.redis.timeout"));
+	}
+
+	@Test
+	void acceptsAShortCommandTimeoutSilently(CapturedOutput output) {
+		this.contextRunner.withBean(RedisConnectionFactory.class, () -> {
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration("127.0.0.1", 1),
+					LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
+			return factory;
+		}).run((context) -> {
+			assertThat(context).hasSingleBean(RedisIdempotencyStore.class);
+			assertThat(output).doesNotContain("The Redis command timeout is");
+		});
 	}
 
 	private static LettuceConnectionFactory unconnectedFactory() {
