@@ -21,6 +21,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 
@@ -102,8 +103,10 @@ public final class IdempotentExecutor implements AutoCloseable {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.STORE_UNAVAILABLE);
 				logger.log(Level.WARNING, "Idempotency store " + this.storeName + " failed to claim " + key + " ("
 						+ policy.storeFailure() + ")", ex);
-				return (policy.storeFailure() == StoreFailureStrategy.FAIL_OPEN) ? new ClaimOutcome.Unprotected(ex)
-						: new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
+				// a corrupt record may stand for an execution that already happened: never run unprotected over it
+				boolean failOpen = policy.storeFailure() == StoreFailureStrategy.FAIL_OPEN
+						&& !(ex instanceof CorruptRecordException);
+				return failOpen ? new ClaimOutcome.Unprotected(ex) : new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
 			}
 			if (result instanceof ClaimResult.Claimed claimed) {
 				return new ClaimOutcome.Acquired(start(key, claimed, policy, now));
