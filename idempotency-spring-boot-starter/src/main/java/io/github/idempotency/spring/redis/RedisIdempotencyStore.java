@@ -209,9 +209,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			release(connection, redisKey, owner);
 			throw new IdempotencyStoreException("idempotency.redis.min-replicas is not supported on Redis Cluster");
 		}
-		Object acknowledged = connection.execute("WAIT", bytes(this.minReplicas),
-				bytes(this.replicaTimeout.toMillis()));
-		long replicas = asLong(acknowledged);
+		long replicas = ReplicaAcknowledgement.await(connection, this.minReplicas, this.replicaTimeout);
 		if (replicas < this.minReplicas) {
 			// a claim that a failover may lose must not run: give the key back so a retry can claim it again
 			release(connection, redisKey, owner);

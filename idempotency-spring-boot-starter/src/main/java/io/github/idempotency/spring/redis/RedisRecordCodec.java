@@ -59,21 +59,26 @@ final class RedisRecordCodec {
 	}
 
 	static byte[] encodeResponse(StoredResponse response) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(32 + response.bodyLength());
+		ByteArrayOutputStream head = new ByteArrayOutputStream(64);
 		int status = response.status();
-		out.write(status >>> 24);
-		out.write(status >>> 16);
-		out.write(status >>> 8);
-		out.write(status);
-		out.write(response.bodyRetained() ? FLAG_BODY_RETAINED : 0);
-		writeVarint(out, response.headers().size());
+		head.write(status >>> 24);
+		head.write(status >>> 16);
+		head.write(status >>> 8);
+		head.write(status);
+		head.write(response.bodyRetained() ? FLAG_BODY_RETAINED : 0);
+		writeVarint(head, response.headers().size());
 		response.headers().forEach((name, values) -> {
-			writeString(out, name);
-			writeVarint(out, values.size());
-			values.forEach((value) -> writeString(out, value));
+			writeString(head, name);
+			writeVarint(head, values.size());
+			values.forEach((value) -> writeString(head, value));
 		});
-		out.writeBytes(response.body());
-		return out.toByteArray();
+		// the body may be large: copy it once, into an array of the final size
+		byte[] headBytes = head.toByteArray();
+		byte[] body = response.body();
+		byte[] encoded = new byte[headBytes.length + body.length];
+		System.arraycopy(headBytes, 0, encoded, 0, headBytes.length);
+		System.arraycopy(body, 0, encoded, headBytes.length, body.length);
+		return encoded;
 	}
 
 	/**

@@ -16,8 +16,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +106,19 @@ class RedisClusterIdempotencyStoreContractIT extends AbstractIdempotencyStoreCon
 			}
 		}
 		assertThat(owners).hasSize(3);
+	}
+
+	@Test
+	void refusesMinReplicasAtStartUpOnACluster() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RedisIdempotencyStoreAutoConfiguration.class))
+			.withBean(RedisConnectionFactory.class, () -> cluster.connectionFactory(Duration.ofSeconds(2)))
+			.withPropertyValues("idempotency.redis.min-replicas=1")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("idempotency.redis.min-replicas is not supported on Redis Cluster");
+			});
 	}
 
 	@Test

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
@@ -15,6 +17,14 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.execution.ExecutionPolicy;
+import io.github.idempotency.core.execution.ExecutionResult;
+import io.github.idempotency.core.execution.IdempotencyListener;
+import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.execution.RequestOutcome;
+import io.github.idempotency.core.execution.StoreOperation;
+import io.github.idempotency.core.execution.StoreFailureStrategy;
+import io.github.idempotency.core.execution.StoreOperationResult;
 import io.github.idempotency.core.store.CorruptRecordException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,6 +166,60 @@ class RedisIdempotencyStoreIT {
 		}
 		assertThat(store.delete(key)).isTrue();
 		assertThat(store.claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
+	}
+
+	@Test
+	void aCorruptRecordFailsTheRequestWithAnErrorMetricAndNothingRuns() throws Exception {
+		IdempotencyKey key = IdempotencyKey.of("", "test", UUID.randomUUID().toString());
+		try (RedisConnection connection = connectionFactory.getConnection()) {
+			connection.stringCommands().set(store.redisKey(key.storageKey()), new byte[] { '1', 'K', 0 });
+			connection.keyCommands().pExpire(store.redisKey(key.storageKey()), 60_000);
+		}
+		List<String> events = new CopyOnWriteArrayList<>();
+		IdempotencyListener listener = new IdempotencyListener() {
+
+			@Override
+			public void onOutcome(String endpoint, RequestOutcome outcome) {
+				events.add(outcome.name());
+			}
+
+			@Override
+			public void onStoreOperation(String storeName, StoreOperation operation, StoreOperationResult result,
+					Duration duration) {
+				events.add(storeName + " " + operation.name() + " " + result.name());
+			}
+
+		};
+		AtomicInteger runs = new AtomicInteger();
+		try (IdempotentExecutor executor = IdempotentExecutor.builder(store).listener(listener).build()) {
+			ExecutionResult<String> result = executor.execute(key, FINGERPRINT, ExecutionPolicy.defaults("test"),
+					StringCodec.INSTANCE, () -> "run " + runs.incrementAndGet());
+
+			assertThat(result).isInstanceOfSatisfying(ExecutionResult.StoreUnavailable.class,
+					(unavailable) -> assertThat(unavailable.cause()).isInstanceOf(CorruptRecordException.class));
+		}
+		assertThat(runs).hasValue(0);
+		assertThat(events).containsExactly("redis CLAIM ERROR", "STORE_UNAVAILABLE");
+		store.delete(key.storageKey());
+	}
+
+	@Test
+	void aCorruptRecordFailsClosedEvenWhenTheStoreFailureStrategyIsFailOpen() throws Exception {
+		IdempotencyKey key = IdempotencyKey.of("", "test", UUID.randomUUID().toString());
+		try (RedisConnection connection = connectionFactory.getConnection()) {
+			connection.stringCommands().set(store.redisKey(key.storageKey()), new byte[] { '9' });
+			connection.keyCommands().pExpire(store.redisKey(key.storageKey()), 60_000);
+		}
+		AtomicInteger runs = new AtomicInteger();
+		try (IdempotentExecutor executor = IdempotentExecutor.builder(store).build()) {
+			ExecutionResult<String> result = executor.execute(key, FINGERPRINT,
+					ExecutionPolicy.defaults("test").withStoreFailure(StoreFailureStrategy.FAIL_OPEN),
+					StringCodec.INSTANCE, () -> "run " + runs.incrementAndGet());
+
+			assertThat(result).isInstanceOf(ExecutionResult.StoreUnavailable.class);
+		}
+		assertThat(runs).hasValue(0);
+		store.delete(key.storageKey());
 	}
 
 	@Test
