@@ -53,8 +53,9 @@ import org.springframework.util.function.SingletonSupplier;
  * <ul>
  * <li>claim inserts on the primary key; a key whose record expired is taken over by a conditional update that
  * writes a new owner token; a lost race reads the record in force. On PostgreSQL this is one statement
- * ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expired}, which also reads the record in force), so a first
- * request costs two statements (claim, complete) and a replay one read-only statement.</li>
+ * ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expired}, preceded in the same statement by a read of the
+ * record in force, which skips the insert), so a first request costs two statements (claim, complete) and a replay
+ * one statement that writes nothing.</li>
  * <li>complete, release and renew are updates (or a delete) conditioned on the owner token and a live lease: zero
  * rows means fenced.</li>
  * </ul>
@@ -243,20 +244,19 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 			OwnerToken token, Duration lease) {
 		List<ClaimResult> results = jdbc.query(sql.claimInOneStatement(), (ps) -> {
 			ps.setString(1, key.value());
-			ps.setString(2, token.value());
-			ps.setString(3, fingerprint.value());
-			ps.setLong(4, lease.toMillis());
-			ps.setString(5, key.value());
+			ps.setString(2, key.value());
+			ps.setString(3, token.value());
+			ps.setString(4, fingerprint.value());
+			ps.setLong(5, lease.toMillis());
 			ps.setString(6, key.value());
 		}, (rs, row) -> {
-			Instant dbNow = sql.readInstant(rs, "db_now");
 			Instant expiresAt = sql.readInstant(rs, "expires_at");
 			if (rs.getBoolean("claimed")) {
 				return new ClaimResult.Claimed(token, expiresAt,
 						RecordState.ONGOING.name().equals(rs.getString("previous_state")));
 			}
-			// an expired version from before a concurrent takeover: not the record in force
-			return expiresAt.isAfter(dbNow) ? new ClaimResult.Existing(readRecord(sql, rs, key)) : null;
+			// read as live by the statement's snapshot; a deadline passing since then makes no difference
+			return new ClaimResult.Existing(readRecord(sql, rs, key));
 		});
 		return results.isEmpty() ? null : results.get(0);
 	}
