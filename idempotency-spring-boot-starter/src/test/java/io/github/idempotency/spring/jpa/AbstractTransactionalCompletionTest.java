@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -50,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * <p>
  * The application narrows entity scanning with {@code @EntityScan} to its own entity: the store needs no entity.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractTransactionalCompletionTest {
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{}");
@@ -80,17 +82,27 @@ abstract class AbstractTransactionalCompletionTest {
 
 	@BeforeEach
 	void startApplication() {
-		this.context = startApplication(applicationProperties());
+		// one application for the class, started once the subclass has prepared its database
+		if (this.context == null) {
+			this.context = startApplication(applicationProperties());
+			this.completion = this.context.getBean(TransactionalCompletion.class);
+			this.ledger = this.context.getBean(LedgerService.class);
+			this.jdbc = new JdbcTemplate(this.context.getBean(DataSource.class));
+		}
 		this.executor = IdempotentExecutor.builder(this.context.getBean(IdempotencyStore.class)).build();
-		this.completion = this.context.getBean(TransactionalCompletion.class);
-		this.ledger = this.context.getBean(LedgerService.class);
-		this.jdbc = new JdbcTemplate(this.context.getBean(DataSource.class));
 	}
 
 	@AfterEach
-	void stopApplication() {
+	void closeExecutor() {
 		this.executor.close();
-		this.context.close();
+	}
+
+	@AfterAll
+	void stopApplication() {
+		if (this.context != null) {
+			this.context.close();
+			this.context = null;
+		}
 	}
 
 	protected final ConfigurableApplicationContext context() {
