@@ -50,6 +50,18 @@ final class MariaDbTestServer {
 		return shared;
 	}
 
+	/**
+	 * The settings for a Spring Boot application on this server.
+	 * @param more further properties
+	 * @return {@code spring.datasource.*} properties and the others, as {@code key=value}
+	 */
+	String[] springDataSourceProperties(String... more) {
+		List<String> properties = new ArrayList<>(
+				List.of("spring.datasource.url=" + this.jdbcUrl, "spring.datasource.username=root"));
+		properties.addAll(List.of(more));
+		return properties.toArray(String[]::new);
+	}
+
 	HikariDataSource newDataSource(int maximumPoolSize) {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(this.jdbcUrl);
