@@ -205,10 +205,10 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * Deletes every expired record, in batches of at most {@code batchSize} rows, each its own short transaction.
-	 * Rows that another transaction holds (a takeover, another instance's purge) are skipped, not waited for
-	 * (PostgreSQL, MySQL 8 and MariaDB lock only the rows they delete), so every instance may purge at once and
-	 * claims on live keys never wait for a purge.
+	 * Deletes every expired record, in batches of at most {@code batchSize} rows, each its own short transaction,
+	 * so that every instance may purge at once and claims on live keys never wait for a purge. On PostgreSQL rows that
+	 * another transaction holds (a takeover, another instance's purge) are skipped, not waited for; on MySQL, MariaDB
+	 * and H2 a batch may wait for an expired row that a takeover holds for one statement.
 	 * @param batchSize the most rows one statement deletes
 	 * @return how many rows were deleted
 	 */
