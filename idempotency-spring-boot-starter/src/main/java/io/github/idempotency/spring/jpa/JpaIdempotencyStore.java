@@ -240,8 +240,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		return this.dataSource;
 	}
 
-	private ClaimResult claimInOneStatement(JdbcTemplate jdbc, SqlDialect sql, StorageKey key, RequestFingerprint fingerprint,
-			OwnerToken token, Duration lease) {
+	private ClaimResult claimInOneStatement(JdbcTemplate jdbc, SqlDialect sql, StorageKey key,
+			RequestFingerprint fingerprint, OwnerToken token, Duration lease) {
 		List<ClaimResult> results = jdbc.query(sql.claimInOneStatement(), (ps) -> {
 			ps.setString(1, key.value());
 			ps.setString(2, key.value());
@@ -301,8 +301,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 				? new ClaimResult.Claimed(token, deadline, RecordState.ONGOING.name().equals(current.state())) : null;
 	}
 
-	private boolean writeCompletion(JdbcTemplate jdbc, StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
-			Duration retention, OwnerToken keptOwner) {
+	private boolean writeCompletion(JdbcTemplate jdbc, StorageKey key, OwnerToken owner, RecordState state,
+			StoredResponse response, Duration retention, OwnerToken keptOwner) {
 		return jdbc.update(dialect().complete(), (ps) -> {
 			ps.setString(1, state.name());
 			if (keptOwner != null) {

@@ -37,8 +37,10 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -206,8 +208,7 @@ abstract class AbstractTransactionalCompletionTest {
 	void refusesToRunInsideAnOuterTransaction() {
 		IdempotencyKey key = newKey();
 		Execution execution = acquire(key);
-		org.springframework.transaction.support.TransactionTemplate outer = new org.springframework.transaction.support.TransactionTemplate(
-				this.context.getBean(org.springframework.transaction.PlatformTransactionManager.class));
+		TransactionTemplate outer = new TransactionTemplate(this.context.getBean(PlatformTransactionManager.class));
 		assertThatIllegalStateException().isThrownBy(() -> outer.execute((status) -> {
 			try {
 				return this.completion.execute(execution, () -> "x", AbstractTransactionalCompletionTest::encode);
