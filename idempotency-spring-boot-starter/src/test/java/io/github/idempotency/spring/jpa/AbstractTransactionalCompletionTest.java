@@ -27,13 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.persistence.autoconfigure.EntityScan;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * {@link TransactionalCompletion}, as the interceptor runs it: the business row and the finished record commit
  * together, or neither exists.
  * <p>
- * The application narrows entity scanning with {@code @EntityScan} to its own entity: the store needs no entity.
+ * A full Spring Boot application (every auto-configuration on the class path, so the database initialization order
+ * is the real one), which narrows entity scanning with {@code @EntityScan} to its own entity: the store needs none.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractTransactionalCompletionTest {
@@ -76,8 +73,8 @@ abstract class AbstractTransactionalCompletionTest {
 
 	static ConfigurableApplicationContext startApplication(String... properties) {
 		return new SpringApplicationBuilder(LedgerApplication.class).web(WebApplicationType.NONE)
-			.properties("spring.jpa.hibernate.ddl-auto=create-drop", "idempotency.jpa.join-transaction=true",
-					"spring.main.banner-mode=off")
+			.properties("spring.jpa.hibernate.ddl-auto=create-drop", "idempotency.store=jpa",
+					"idempotency.jpa.join-transaction=true", "spring.main.banner-mode=off")
 			.properties(properties)
 			.run();
 	}
@@ -257,9 +254,7 @@ abstract class AbstractTransactionalCompletionTest {
 	}
 
 	@SpringBootConfiguration
-	@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-			HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class,
-			JpaIdempotencyStoreAutoConfiguration.class })
+	@EnableAutoConfiguration
 	@EntityScan(basePackageClasses = LedgerEntry.class)
 	static class LedgerApplication {
 
