@@ -29,6 +29,7 @@ import io.github.idempotency.core.OwnerToken;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 
@@ -157,6 +158,21 @@ class IdempotentExecutorTest {
 		assertThat(this.executor.execute(this.key, FINGERPRINT, POLICY, CODEC, this::charge))
 			.as("a retry runs again")
 			.isEqualTo(new ExecutionResult.Executed<>("receipt-1", false));
+	}
+
+	@Test
+	void retainedFailureIsKeptAndNeverRunsAgain() throws Exception {
+		IllegalStateException failure = new IllegalStateException("charged, then the receipt failed");
+		assertThatThrownBy(() -> this.executor.execute(this.key, FINGERPRINT, POLICY, CODEC, () -> {
+			charge();
+			IdempotencyContext.require().retainResult();
+			throw failure;
+		})).isSameAs(failure);
+		IdempotencyRecord record = this.store.find(this.key.storageKey(), this.clock.instant()).orElseThrow();
+		assertThat(record.state()).isEqualTo(RecordState.FINISHED_ERROR);
+		assertThatExceptionOfType(RetainedFailureException.class)
+			.isThrownBy(() -> this.executor.execute(this.key, FINGERPRINT, POLICY, CODEC, this::charge));
+		assertThat(this.runs).hasValue(1);
 	}
 
 	@Test
@@ -293,6 +309,7 @@ class IdempotentExecutorTest {
 		assertThat(this.executor.watchedKeys()).isEqualTo(1);
 		// polls back off and are shared: far fewer reads than waiters
 		await(() -> this.listener.count(StoreOperation.FIND) >= 3, "a few polls");
+		// one read per back-off step (10 ms doubling to 250 ms), not one per waiter
 		assertThat(this.listener.count(StoreOperation.FIND)).isLessThan(waiterCount);
 		first.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), CODEC.encode("receipt-0")));
 		for (Future<ExecutionResult<String>> waiter : waiters) {
@@ -408,6 +425,19 @@ class IdempotentExecutorTest {
 		assertThat(outcome).isInstanceOf(ClaimOutcome.StoreUnavailable.class);
 		assertThat(((ClaimOutcome.StoreUnavailable) outcome).cause()).isInstanceOf(IdempotencyStoreException.class)
 			.hasCauseInstanceOf(IllegalStateException.class);
+	}
+
+	@Test
+	void corruptRecordFailsClosedEvenWhenFailingOpen() throws Exception {
+		// the record exists but cannot be read: running unprotected could run the execution a second time
+		this.store.failWith(new CorruptRecordException("undecodable record"), StoreOperation.CLAIM);
+		ExecutionResult<String> result = this.executor.execute(this.key, FINGERPRINT,
+				POLICY.withStoreFailure(StoreFailureStrategy.FAIL_OPEN), CODEC, this::charge);
+		assertThat(result).isInstanceOf(ExecutionResult.StoreUnavailable.class);
+		assertThat(((ExecutionResult.StoreUnavailable<String>) result).cause())
+			.isInstanceOf(CorruptRecordException.class);
+		assertThat(this.runs).hasValue(0);
+		assertThat(this.listener.outcomes).containsExactly(RequestOutcome.STORE_UNAVAILABLE);
 	}
 
 	@Test
@@ -570,6 +600,15 @@ class IdempotentExecutorTest {
 		assertThat(execution.isEnded()).isFalse();
 		assertThat(execution.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), new byte[0])))
 			.isEqualTo(WriteOutcome.APPLIED);
+	}
+
+	@Test
+	void claimOnAClosedExecutorFailsAndLeavesTheKeyFree() {
+		this.executor.close();
+		assertThatIllegalStateException().isThrownBy(() -> this.executor.claim(this.key, FINGERPRINT, POLICY))
+			.withMessageContaining("closed");
+		assertThat(this.store.find(this.key.storageKey(), this.clock.instant())).isEmpty();
+		assertThat(this.executor.activeExecutions()).isZero();
 	}
 
 	@Test
