@@ -53,8 +53,9 @@ import org.springframework.util.function.SingletonSupplier;
  * <ul>
  * <li>claim inserts on the primary key; a key whose record expired is taken over by a conditional update that
  * writes a new owner token; a lost race reads the record in force. On PostgreSQL this is one statement
- * ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expired}, which also reads the record in force), so a first
- * request costs two statements (claim, complete) and a replay one read-only statement.</li>
+ * ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expired}, preceded in the same statement by a read of the
+ * record in force, which skips the insert), so a first request costs two statements (claim, complete) and a replay
+ * one statement that writes nothing.</li>
  * <li>complete, release and renew are updates (or a delete) conditioned on the owner token and a live lease: zero
  * rows means fenced.</li>
  * </ul>
@@ -204,10 +205,10 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * Deletes every expired record, in batches of at most {@code batchSize} rows, each its own short transaction.
-	 * Rows that another transaction holds (a takeover, another instance's purge) are skipped, not waited for
-	 * (PostgreSQL, MySQL 8 and MariaDB lock only the rows they delete), so every instance may purge at once and
-	 * claims on live keys never wait for a purge.
+	 * Deletes every expired record, in batches of at most {@code batchSize} rows, each its own short transaction,
+	 * so that every instance may purge at once and claims on live keys never wait for a purge. On PostgreSQL rows that
+	 * another transaction holds (a takeover, another instance's purge) are skipped, not waited for; on MySQL, MariaDB
+	 * and H2 a batch may wait for an expired row that a takeover holds for one statement.
 	 * @param batchSize the most rows one statement deletes
 	 * @return how many rows were deleted
 	 */
@@ -239,24 +240,23 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		return this.dataSource;
 	}
 
-	private ClaimResult claimInOneStatement(JdbcTemplate jdbc, SqlDialect sql, StorageKey key, RequestFingerprint fingerprint,
-			OwnerToken token, Duration lease) {
+	private ClaimResult claimInOneStatement(JdbcTemplate jdbc, SqlDialect sql, StorageKey key,
+			RequestFingerprint fingerprint, OwnerToken token, Duration lease) {
 		List<ClaimResult> results = jdbc.query(sql.claimInOneStatement(), (ps) -> {
 			ps.setString(1, key.value());
-			ps.setString(2, token.value());
-			ps.setString(3, fingerprint.value());
-			ps.setLong(4, lease.toMillis());
-			ps.setString(5, key.value());
+			ps.setString(2, key.value());
+			ps.setString(3, token.value());
+			ps.setString(4, fingerprint.value());
+			ps.setLong(5, lease.toMillis());
 			ps.setString(6, key.value());
 		}, (rs, row) -> {
-			Instant dbNow = sql.readInstant(rs, "db_now");
 			Instant expiresAt = sql.readInstant(rs, "expires_at");
 			if (rs.getBoolean("claimed")) {
 				return new ClaimResult.Claimed(token, expiresAt,
 						RecordState.ONGOING.name().equals(rs.getString("previous_state")));
 			}
-			// an expired version from before a concurrent takeover: not the record in force
-			return expiresAt.isAfter(dbNow) ? new ClaimResult.Existing(readRecord(sql, rs, key)) : null;
+			// read as live by the statement's snapshot; a deadline passing since then makes no difference
+			return new ClaimResult.Existing(readRecord(sql, rs, key));
 		});
 		return results.isEmpty() ? null : results.get(0);
 	}
@@ -301,8 +301,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 				? new ClaimResult.Claimed(token, deadline, RecordState.ONGOING.name().equals(current.state())) : null;
 	}
 
-	private boolean writeCompletion(JdbcTemplate jdbc, StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
-			Duration retention, OwnerToken keptOwner) {
+	private boolean writeCompletion(JdbcTemplate jdbc, StorageKey key, OwnerToken owner, RecordState state,
+			StoredResponse response, Duration retention, OwnerToken keptOwner) {
 		return jdbc.update(dialect().complete(), (ps) -> {
 			ps.setString(1, state.name());
 			if (keptOwner != null) {

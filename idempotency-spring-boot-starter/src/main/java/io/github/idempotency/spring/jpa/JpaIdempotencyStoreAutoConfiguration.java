@@ -52,17 +52,20 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 				tableName(properties.getJpa().getTableName()));
 	}
 
+	// Takes the DataSource, not the store: Spring Boot creates every EntityManagerFactory after the database
+	// initializers, and the store needs the EntityManagerFactory.
 	@Bean
 	@ConditionalOnBean(JpaIdempotencyStore.class)
+	@ConditionalOnSingleCandidate(DataSource.class)
 	@ConditionalOnMissingBean
-	JpaIdempotencySchemaInitializer jpaIdempotencySchemaInitializer(JpaIdempotencyStore store,
+	JpaIdempotencySchemaInitializer jpaIdempotencySchemaInitializer(DataSource dataSource,
 			IdempotencyProperties properties) {
 		DatabaseInitializationMode mode = switch (properties.getJpa().getInitializeSchema()) {
 			case ALWAYS -> DatabaseInitializationMode.ALWAYS;
 			case NEVER -> DatabaseInitializationMode.NEVER;
 			case EMBEDDED -> DatabaseInitializationMode.EMBEDDED;
 		};
-		return new JpaIdempotencySchemaInitializer(store.getDataSource(), store.getTableName(), mode);
+		return new JpaIdempotencySchemaInitializer(dataSource, tableName(properties.getJpa().getTableName()), mode);
 	}
 
 	@Bean

@@ -67,10 +67,10 @@ abstract class SqlDialect {
 	abstract boolean claimsInOneStatement();
 
 	/**
-	 * One statement that claims or returns the record in force. Parameters: key, token, fingerprint, lease in
-	 * milliseconds, key, key. Rows: {@code db_now, claimed, expires_at, previous_state} for a claim, or
-	 * {@code db_now, claimed = false} and {@link #COLUMNS} for the record found, which may be out of date (an
-	 * expired version) or missing when a concurrent change hid it.
+	 * One statement that claims or returns the record in force. Parameters: key, key, token, fingerprint, lease in
+	 * milliseconds, key. Rows: {@code claimed, expires_at, previous_state} for a claim, or
+	 * {@code claimed = false} and {@link #COLUMNS} for the record in force; none when a concurrent change
+	 * hid the record from the statement's snapshot.
 	 */
 	String claimInOneStatement() {
 		throw new IllegalStateException(platform() + " has no one-statement claim");
@@ -194,26 +194,30 @@ abstract class SqlDialect {
 			return true;
 		}
 
-		// The main query reads the snapshot taken before the insert: the previous row (for tookOver) when the claim
-		// succeeded, the record in force when it did not. A row committed by a concurrent claim after that
-		// snapshot is invisible to it; the statement then returns no row and the store runs it again.
+		// A record in force that the statement's snapshot shows is returned without attempting the insert, so a
+		// replay or a conflict reads and writes nothing (not even a row lock). Otherwise the insert claims the key,
+		// or takes over an expired row; the previous row of the snapshot tells whether a lease was taken over. When
+		// the insert meets a row committed after the snapshot that is still in force, the statement returns no row
+		// and the store runs it again, with a fresh snapshot that shows that row.
 		@Override
 		String claimInOneStatement() {
-			return "WITH claimed AS (INSERT INTO " + this.table + " AS r "
+			return "WITH live AS (SELECT " + COLUMNS + " FROM " + this.table
+					+ " WHERE id = ? AND expires_at > clock_timestamp()), "
+					+ "claimed AS (INSERT INTO " + this.table + " AS r "
 					+ "(id, state, owner_token, fingerprint, expires_at, created_at) "
-					+ "VALUES (?, 'ONGOING', ?, ?, " + nowPlusMillis() + ", clock_timestamp()) "
+					+ "SELECT ?, 'ONGOING', ?, ?, " + nowPlusMillis() + ", clock_timestamp() "
+					+ "WHERE NOT EXISTS (SELECT 1 FROM live) "
 					+ "ON CONFLICT (id) DO UPDATE SET state = 'ONGOING', owner_token = EXCLUDED.owner_token, "
 					+ "fingerprint = EXCLUDED.fingerprint, expires_at = EXCLUDED.expires_at, "
 					+ "created_at = EXCLUDED.created_at, status = NULL, headers = NULL, body = NULL, "
 					+ "body_retained = NULL WHERE r.expires_at <= clock_timestamp() RETURNING r.expires_at) "
-					+ "SELECT clock_timestamp() AS db_now, TRUE AS claimed, c.expires_at, p.state AS previous_state, NULL AS state, "
-					+ "CAST(NULL AS VARCHAR) AS owner_token, CAST(NULL AS VARCHAR) AS fingerprint, "
+					+ "SELECT TRUE AS claimed, c.expires_at, p.state AS previous_state, "
+					+ "NULL AS state, CAST(NULL AS VARCHAR) AS owner_token, CAST(NULL AS VARCHAR) AS fingerprint, "
 					+ "CAST(NULL AS INTEGER) AS status, CAST(NULL AS TEXT) AS headers, CAST(NULL AS BYTEA) AS body, "
 					+ "CAST(NULL AS BOOLEAN) AS body_retained FROM claimed c LEFT JOIN " + this.table
 					+ " p ON p.id = ? "
-					+ "UNION ALL SELECT clock_timestamp(), FALSE, e.expires_at, NULL, e.state, e.owner_token, e.fingerprint, e.status, "
-					+ "e.headers, e.body, e.body_retained FROM " + this.table
-					+ " e WHERE e.id = ? AND NOT EXISTS (SELECT 1 FROM claimed)";
+					+ "UNION ALL SELECT FALSE, l.expires_at, NULL, l.state, l.owner_token, "
+					+ "l.fingerprint, l.status, l.headers, l.body, l.body_retained FROM live l";
 		}
 
 		// SKIP LOCKED: rows that a takeover or another instance's purge holds are left for the next run, so the

@@ -22,22 +22,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.persistence.autoconfigure.EntityScan;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -48,8 +47,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * {@link TransactionalCompletion}, as the interceptor runs it: the business row and the finished record commit
  * together, or neither exists.
  * <p>
- * The application narrows entity scanning with {@code @EntityScan} to its own entity: the store needs no entity.
+ * A full Spring Boot application (every auto-configuration on the class path, so the database initialization order
+ * is the real one), which narrows entity scanning with {@code @EntityScan} to its own entity: the store needs none.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractTransactionalCompletionTest {
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{}");
@@ -72,25 +73,35 @@ abstract class AbstractTransactionalCompletionTest {
 
 	static ConfigurableApplicationContext startApplication(String... properties) {
 		return new SpringApplicationBuilder(LedgerApplication.class).web(WebApplicationType.NONE)
-			.properties("spring.jpa.hibernate.ddl-auto=create-drop", "idempotency.jpa.join-transaction=true",
-					"spring.main.banner-mode=off")
+			.properties("spring.jpa.hibernate.ddl-auto=create-drop", "idempotency.store=jpa",
+					"idempotency.jpa.join-transaction=true", "spring.main.banner-mode=off")
 			.properties(properties)
 			.run();
 	}
 
 	@BeforeEach
 	void startApplication() {
-		this.context = startApplication(applicationProperties());
+		// one application for the class, started once the subclass has prepared its database
+		if (this.context == null) {
+			this.context = startApplication(applicationProperties());
+			this.completion = this.context.getBean(TransactionalCompletion.class);
+			this.ledger = this.context.getBean(LedgerService.class);
+			this.jdbc = new JdbcTemplate(this.context.getBean(DataSource.class));
+		}
 		this.executor = IdempotentExecutor.builder(this.context.getBean(IdempotencyStore.class)).build();
-		this.completion = this.context.getBean(TransactionalCompletion.class);
-		this.ledger = this.context.getBean(LedgerService.class);
-		this.jdbc = new JdbcTemplate(this.context.getBean(DataSource.class));
 	}
 
 	@AfterEach
-	void stopApplication() {
+	void closeExecutor() {
 		this.executor.close();
-		this.context.close();
+	}
+
+	@AfterAll
+	void stopApplication() {
+		if (this.context != null) {
+			this.context.close();
+			this.context = null;
+		}
 	}
 
 	protected final ConfigurableApplicationContext context() {
@@ -194,8 +205,7 @@ abstract class AbstractTransactionalCompletionTest {
 	void refusesToRunInsideAnOuterTransaction() {
 		IdempotencyKey key = newKey();
 		Execution execution = acquire(key);
-		org.springframework.transaction.support.TransactionTemplate outer = new org.springframework.transaction.support.TransactionTemplate(
-				this.context.getBean(org.springframework.transaction.PlatformTransactionManager.class));
+		TransactionTemplate outer = new TransactionTemplate(this.context.getBean(PlatformTransactionManager.class));
 		assertThatIllegalStateException().isThrownBy(() -> outer.execute((status) -> {
 			try {
 				return this.completion.execute(execution, () -> "x", AbstractTransactionalCompletionTest::encode);
@@ -244,9 +254,7 @@ abstract class AbstractTransactionalCompletionTest {
 	}
 
 	@SpringBootConfiguration
-	@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-			HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class,
-			JpaIdempotencyStoreAutoConfiguration.class })
+	@EnableAutoConfiguration
 	@EntityScan(basePackageClasses = LedgerEntry.class)
 	static class LedgerApplication {
 

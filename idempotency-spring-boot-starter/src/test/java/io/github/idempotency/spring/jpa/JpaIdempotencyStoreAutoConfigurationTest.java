@@ -16,6 +16,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -31,9 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JpaIdempotencyStoreAutoConfigurationTest {
 
+	// with the database initialization ordering of a Spring Boot application
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-				DataSourceTransactionManagerAutoConfiguration.class, HibernateJpaAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, DataSourceInitializationAutoConfiguration.class,
+				JdbcTemplateAutoConfiguration.class, HibernateJpaAutoConfiguration.class,
 				TransactionAutoConfiguration.class, JpaIdempotencyStoreAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 
@@ -51,6 +55,8 @@ class JpaIdempotencyStoreAutoConfigurationTest {
 				.doesNotHaveBean(TransactionalCompletion.class);
 			assertThat(context.getBean(IdempotencyStore.class).name()).isEqualTo("jpa");
 			assertThat(context.getBean(ScheduledPurge.class).isRunning()).isTrue();
+			assertThat(context.getBeanFactory().getBeanDefinition("entityManagerFactory").getDependsOn())
+				.as("created after the table").contains("jpaIdempotencySchemaInitializer");
 		});
 	}
 

@@ -11,25 +11,26 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class TransactionalCompletionPostgresIT extends AbstractTransactionalCompletionTest {
 
-	private static final String SCHEMA = "idem_tx_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+	private final String schema = "idem_tx_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
 	@BeforeAll
-	static void createSchema() {
+	void createSchema() {
 		try (HikariDataSource dataSource = PostgresTestServer.get().newDataSource(1)) {
-			PostgresTestServer.execute(dataSource, "CREATE SCHEMA " + SCHEMA);
+			PostgresTestServer.execute(dataSource, "CREATE SCHEMA " + this.schema);
 		}
 	}
 
 	@AfterAll
-	static void dropSchema() {
+	void dropSchema() {
+		stopApplication();
 		try (HikariDataSource dataSource = PostgresTestServer.get().newDataSource(1)) {
-			PostgresTestServer.execute(dataSource, "DROP SCHEMA " + SCHEMA + " CASCADE");
+			PostgresTestServer.execute(dataSource, "DROP SCHEMA " + this.schema + " CASCADE");
 		}
 	}
 
 	@Override
 	protected String[] applicationProperties() {
-		return PostgresTestServer.get().springDataSourceProperties(SCHEMA, "idempotency.jpa.initialize-schema=always");
+		return PostgresTestServer.get().springDataSourceProperties(this.schema, "idempotency.jpa.initialize-schema=always");
 	}
 
 }
