@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -50,6 +54,9 @@ class PrometheusExposureIT {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private HealthIndicator idempotencyHealthIndicator;
 
 	@Test
 	void knownSequenceOfRequestsIsCountedAndExposesEverySeriesTheDashboardQueries() throws Exception {
@@ -112,6 +119,13 @@ class PrometheusExposureIT {
 		assertThat(queried).hasSizeGreaterThanOrEqualTo(8);
 		assertThat(after.names()).containsAll(queried);
 		assertThat(after.labelValues("idempotency_requests_total", "endpoint")).containsExactly("payments");
+	}
+
+	@Test
+	void storeHealthIsReportedAsIdempotency() {
+		Health health = this.idempotencyHealthIndicator.health(true);
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("store", "memory");
 	}
 
 	private static String key() {
