@@ -2,7 +2,8 @@
 # Proves the Grafana dashboard against a real Prometheus: starts the sample app (in-memory store) and a Prometheus
 # scraping it, both on free loopback ports, sends a short bounded load that produces every outcome, then evaluates
 # every query of dashboards/idempotency-grafana.json (and its variables) through Prometheus's HTTP API. Fails, listing
-# them, when a query returns no series (or only NaN). Also checks the example alert rules with promtool.
+# them, when a query returns no series (or only NaN). Also checks the example alert rules with promtool and that the
+# app reports its idempotency health indicator UP.
 #
 # Needs: java, curl, jq, and Prometheus 2.x (Debian: apt-get install -y prometheus; the service need not run).
 # Uses sample-payments-app/target/sample-payments-app-*-exec.jar, built by `./mvnw -B verify` (or package); builds it
@@ -84,10 +85,12 @@ APP_PORT="$(free_port)"
 APP="http://127.0.0.1:$APP_PORT"
 log "starting $(basename "$JAR") on $APP"
 "$JAVA" -Xmx256m -jar "$JAR" --server.address=127.0.0.1 --server.port="$APP_PORT" --idempotency.store=memory \
-	--spring.profiles.active=default >"$WORK/app.log" 2>&1 &
+	--spring.profiles.active=default --management.endpoint.health.show-components=always >"$WORK/app.log" 2>&1 &
 APP_PID=$!
 app_up() { curl -fsS "$APP/actuator/health" | jq -e '.status == "UP"'; }
 wait_for 120 "the sample app to report UP" app_up
+curl -fsS "$APP/actuator/health" | jq -e '.components.idempotency.status == "UP"' >/dev/null \
+	|| fail "the idempotency health indicator is missing or not UP: $(curl -sS "$APP/actuator/health")"
 
 PROM_PORT="$(free_port)"
 PROM="http://127.0.0.1:$PROM_PORT"
