@@ -56,7 +56,9 @@ public sealed interface ClaimOutcome {
 	}
 
 	/**
-	 * The store failed and the policy fails open: run the request without protection.
+	 * The store failed and the policy fails open: run the request without protection. Never for a
+	 * {@link io.github.idempotency.core.store.CorruptRecordException}: a record that cannot be read means the key
+	 * was used, so that failure is always {@link StoreUnavailable}.
 	 *
 	 * @param cause the store's failure
 	 */

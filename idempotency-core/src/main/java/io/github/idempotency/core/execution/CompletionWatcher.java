@@ -116,7 +116,15 @@ final class CompletionWatcher {
 				return false;
 			}
 			if (this.waiters++ == 0 && this.poll == null) {
-				schedulePoll();
+				try {
+					schedulePoll();
+				}
+				catch (RuntimeException ex) {
+					// a stopped scheduler: leave no watch behind that later waiters would join and never see polled
+					this.waiters--;
+					close();
+					throw ex;
+				}
 			}
 			return true;
 		}

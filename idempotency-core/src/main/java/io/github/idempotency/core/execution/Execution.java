@@ -1,6 +1,7 @@
 package io.github.idempotency.core.execution;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -87,9 +88,18 @@ public final class Execution implements AutoCloseable {
 	 * @param state {@link RecordState#FINISHED_OK} or {@link RecordState#FINISHED_ERROR}
 	 * @param response the response to replay
 	 * @return how the write ended; a refused or failed write is reported, not thrown
+	 * @throws IllegalArgumentException when {@code state} is not a finished state or {@code response} is
+	 * {@code null}; the execution then still holds its key
 	 * @throws IllegalStateException when the execution already ended
 	 */
 	public WriteOutcome complete(RecordState state, StoredResponse response) {
+		// checked before ending: a bad argument reaching the store would pass for a store failure and leave the key
+		// blocked until its lease runs out
+		Objects.requireNonNull(state, "state");
+		if (!state.isFinished()) {
+			throw new IllegalArgumentException("An execution completes as FINISHED_OK or FINISHED_ERROR, not " + state);
+		}
+		Objects.requireNonNull(response, "response");
 		end();
 		return this.executor.complete(this, state, response);
 	}
@@ -112,11 +122,13 @@ public final class Execution implements AutoCloseable {
 		return this.ended.get();
 	}
 
-	/** Releases the claim unless the execution already ended. */
+	/** Releases the claim unless the execution already ended; calling it again does nothing. */
 	@Override
 	public void close() {
-		if (!this.ended.get()) {
-			release();
+		// one atomic step, so that a close racing a complete (or another close) neither throws nor writes twice
+		if (this.ended.compareAndSet(false, true)) {
+			stopRenewal();
+			this.executor.release(this);
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 
@@ -87,6 +89,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 * @param policy how to protect it
 	 * @return what to do: run, replay, or refuse
 	 * @throws InterruptedException when interrupted while waiting for a running duplicate
+	 * @throws IllegalStateException when the executor was closed (a claim it made is released again)
 	 */
 	public ClaimOutcome claim(IdempotencyKey key, RequestFingerprint fingerprint, ExecutionPolicy policy)
 			throws InterruptedException {
@@ -100,10 +103,12 @@ public final class IdempotentExecutor implements AutoCloseable {
 			}
 			catch (IdempotencyStoreException ex) {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.STORE_UNAVAILABLE);
+				// a corrupt record means the key was used: failing open would run the execution a second time
+				boolean failOpen = policy.storeFailure() == StoreFailureStrategy.FAIL_OPEN
+						&& !(ex instanceof CorruptRecordException);
 				logger.log(Level.WARNING, "Idempotency store " + this.storeName + " failed to claim " + key + " ("
-						+ policy.storeFailure() + ")", ex);
-				return (policy.storeFailure() == StoreFailureStrategy.FAIL_OPEN) ? new ClaimOutcome.Unprotected(ex)
-						: new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
+						+ (failOpen ? "running unprotected" : "refusing the request") + ")", ex);
+				return failOpen ? new ClaimOutcome.Unprotected(ex) : new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
 			}
 			if (result instanceof ClaimResult.Claimed claimed) {
 				return new ClaimOutcome.Acquired(start(key, claimed, policy, now));
@@ -129,7 +134,9 @@ public final class IdempotentExecutor implements AutoCloseable {
 
 	/**
 	 * Runs {@code action} at most once per key and stores its value through {@code codec}; a duplicate gets the
-	 * decoded value back. An exception from the action releases the key (a retry runs again) and is rethrown.
+	 * decoded value back. An exception from the action releases the key (a retry runs again) and is rethrown; when
+	 * the action called {@link IdempotencyContext#retainResult()} first, the failure is kept instead and a duplicate
+	 * gets a {@link RetainedFailureException}.
 	 * @param <T> the action's result type
 	 * @param key the key
 	 * @param fingerprint the request's fingerprint
@@ -138,6 +145,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 * @param action the code to protect
 	 * @return how the request ended
 	 * @throws Exception what the action threw
+	 * @throws RetainedFailureException when the key's first execution failed and kept its failure
 	 */
 	public <T> ExecutionResult<T> execute(IdempotencyKey key, RequestFingerprint fingerprint, ExecutionPolicy policy,
 			ResultCodec<T> codec, Callable<T> action) throws Exception {
@@ -146,6 +154,10 @@ public final class IdempotentExecutor implements AutoCloseable {
 			return run(acquired.execution(), codec, action);
 		}
 		if (outcome instanceof ClaimOutcome.Replay replay) {
+			if (replay.state() == RecordState.FINISHED_ERROR) {
+				throw new RetainedFailureException("The first execution of " + key
+						+ " failed after its effect happened and kept that failure; it does not run again");
+			}
 			return new ExecutionResult.Replayed<>(codec.decode(replay.response().body()));
 		}
 		if (outcome instanceof ClaimOutcome.InProgress inProgress) {
@@ -174,6 +186,15 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 */
 	public Optional<Instant> oldestActiveExecutionStart() {
 		return this.active.values().stream().min(Instant::compareTo);
+	}
+
+	/**
+	 * The number of keys that duplicates wait on with {@link ConflictStrategy#WAIT}; all waiters on one key share
+	 * one watch. For tests and diagnostics.
+	 * @return the count
+	 */
+	int watchedKeys() {
+		return this.watcher.watchedKeys();
 	}
 
 	/**
@@ -209,7 +230,13 @@ public final class IdempotentExecutor implements AutoCloseable {
 			encoded = codec.encode(value);
 		}
 		catch (Throwable ex) {
-			execution.release();
+			if (execution.context().isResultRetained()) {
+				// the effect happened: keep the failure so that a retry does not run it again
+				execution.complete(RecordState.FINISHED_ERROR, StoredResponse.notRetained(500, Map.of()));
+			}
+			else {
+				execution.release();
+			}
 			throw ex;
 		}
 		execution.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), encoded));
@@ -220,8 +247,15 @@ public final class IdempotentExecutor implements AutoCloseable {
 		Execution execution = new Execution(this, key, claimed.owner(), policy, now);
 		this.active.put(execution, now);
 		long period = Math.max(1, policy.lease().toMillis() / 3);
-		execution.startRenewal(this.scheduler.scheduleAtFixedRate(() -> renew(execution), period, period,
-				TimeUnit.MILLISECONDS));
+		try {
+			execution.startRenewal(this.scheduler.scheduleAtFixedRate(() -> renew(execution), period, period,
+					TimeUnit.MILLISECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// without renewals the claim must not stay behind: release it so that a retry can run
+			execution.release();
+			throw new IllegalStateException("The idempotent executor is closed", ex);
+		}
 		return execution;
 	}
 

@@ -1,0 +1,142 @@
+package io.github.idempotency.core.execution;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.idempotency.core.IdempotencyKey;
+import io.github.idempotency.core.StorageKey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.fail;
+
+class CompletionWatcherTest {
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+	private final ExecutorService waiters = Executors.newCachedThreadPool();
+
+	private final AtomicInteger polls = new AtomicInteger();
+
+	private final AtomicBoolean ongoing = new AtomicBoolean(true);
+
+	private final CompletionWatcher watcher = new CompletionWatcher(this.scheduler, (key) -> {
+		this.polls.incrementAndGet();
+		return this.ongoing.get();
+	});
+
+	private final StorageKey key = IdempotencyKey.of("", "watch", "k").storageKey();
+
+	@AfterEach
+	void shutDown() {
+		this.waiters.shutdownNow();
+		this.scheduler.shutdownNow();
+	}
+
+	private static void await(BooleanSupplier condition, String what) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				fail("Timed out waiting until " + what);
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+	}
+
+	private final List<Thread> waiterThreads = new CopyOnWriteArrayList<>();
+
+	private List<Future<Boolean>> wait(int count, Duration timeout) {
+		List<Future<Boolean>> futures = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			futures.add(this.waiters.submit(() -> {
+				this.waiterThreads.add(Thread.currentThread());
+				return this.watcher.awaitEnd(this.key, timeout);
+			}));
+		}
+		await(() -> this.waiterThreads.size() == count && this.waiterThreads.stream().allMatch((thread) -> {
+			Thread.State state = thread.getState();
+			return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+		}), "every waiter waits");
+		return futures;
+	}
+
+	@Test
+	void localSignalWakesEveryWaiterOfTheKey() throws Exception {
+		List<Future<Boolean>> futures = wait(8, Duration.ofSeconds(30));
+		assertThat(this.watcher.watchedKeys()).isEqualTo(1);
+		// the store still says ongoing: only the signal can end these waits
+		this.watcher.signal(this.key);
+		for (Future<Boolean> future : futures) {
+			assertThat(future.get(10, TimeUnit.SECONDS)).isTrue();
+		}
+		assertThat(this.watcher.watchedKeys()).isZero();
+	}
+
+	@Test
+	void waitersShareOnePollOfTheStore() throws Exception {
+		List<Future<Boolean>> futures = wait(20, Duration.ofSeconds(30));
+		await(() -> this.polls.get() >= 4, "a few polls");
+		assertThat(this.watcher.watchedKeys()).isEqualTo(1);
+		// one poll per back-off step (10 ms doubling to 250 ms) however many wait, not one per waiter
+		assertThat(this.polls.get()).isLessThan(20);
+		this.ongoing.set(false);
+		for (Future<Boolean> future : futures) {
+			assertThat(future.get(10, TimeUnit.SECONDS)).isTrue();
+		}
+		await(() -> this.watcher.watchedKeys() == 0, "the watch closes");
+	}
+
+	@Test
+	void timeoutLeavesAndTheLastWaiterClosesTheWatch() throws Exception {
+		assertThat(this.watcher.awaitEnd(this.key, Duration.ofMillis(50))).isFalse();
+		assertThat(this.watcher.watchedKeys()).isZero();
+		int pollsAfterClose = this.polls.get();
+		// a closed watch polls no more: wait longer than the longest back-off for a poll that must not come
+		assertThat(this.watcher.awaitEnd(IdempotencyKey.of("", "watch", "other").storageKey(), Duration.ofMillis(300)))
+			.isFalse();
+		assertThat(this.polls.get() - pollsAfterClose).isLessThanOrEqualTo(5);
+	}
+
+	@Test
+	void failingPollCountsAsStillOngoing() throws Exception {
+		AtomicInteger calls = new AtomicInteger();
+		CompletionWatcher failing = new CompletionWatcher(this.scheduler, (key) -> {
+			if (calls.incrementAndGet() < 3) {
+				throw new IllegalStateException("store down");
+			}
+			return false;
+		});
+		assertThat(failing.awaitEnd(this.key, Duration.ofSeconds(10))).isTrue();
+		assertThat(calls.get()).isEqualTo(3);
+	}
+
+	@Test
+	void signalWithoutWaitersDoesNothing() {
+		this.watcher.signal(this.key);
+		assertThat(this.watcher.watchedKeys()).isZero();
+	}
+
+	@Test
+	void stoppedSchedulerLeavesNoWatchBehind() {
+		this.scheduler.shutdownNow();
+		assertThatExceptionOfType(RejectedExecutionException.class)
+			.isThrownBy(() -> this.watcher.awaitEnd(this.key, Duration.ofSeconds(1)));
+		assertThat(this.watcher.watchedKeys()).isZero();
+	}
+
+}

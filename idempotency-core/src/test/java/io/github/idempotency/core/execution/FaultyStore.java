@@ -1,0 +1,91 @@
+package io.github.idempotency.core.execution;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.IdempotencyRecord;
+import io.github.idempotency.core.OwnerToken;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+
+/**
+ * An in-memory store whose operations can be made to fail, as a store does when its server is unreachable.
+ */
+class FaultyStore implements IdempotencyStore {
+
+	final InMemoryIdempotencyStore delegate = new InMemoryIdempotencyStore();
+
+	private final Set<StoreOperation> failing = ConcurrentHashMap.newKeySet();
+
+	private volatile RuntimeException failure = new IdempotencyStoreException("connection refused");
+
+	void fail(StoreOperation operation) {
+		this.failing.add(operation);
+	}
+
+	void failWith(RuntimeException failure, StoreOperation operation) {
+		this.failure = failure;
+		this.failing.add(operation);
+	}
+
+	void heal() {
+		this.failing.clear();
+	}
+
+	private void check(StoreOperation operation) {
+		if (this.failing.contains(operation)) {
+			throw this.failure;
+		}
+	}
+
+	@Override
+	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
+		check(StoreOperation.CLAIM);
+		return this.delegate.claim(key, fingerprint, now, lease);
+	}
+
+	@Override
+	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
+			Duration retention) {
+		check(StoreOperation.COMPLETE);
+		return this.delegate.complete(key, owner, state, response, now, retention);
+	}
+
+	@Override
+	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
+		check(StoreOperation.RELEASE);
+		return this.delegate.release(key, owner, now);
+	}
+
+	@Override
+	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
+		check(StoreOperation.RENEW);
+		return this.delegate.renew(key, owner, now, lease);
+	}
+
+	@Override
+	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
+		check(StoreOperation.FIND);
+		return this.delegate.find(key, now);
+	}
+
+	@Override
+	public boolean delete(StorageKey key) {
+		return this.delegate.delete(key);
+	}
+
+	@Override
+	public String name() {
+		return "faulty";
+	}
+
+}
