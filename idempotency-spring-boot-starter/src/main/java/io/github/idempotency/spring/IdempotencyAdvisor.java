@@ -7,6 +7,7 @@ import org.aopalliance.aop.Advice;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Applies the {@link IdempotencyInterceptor} to methods annotated with {@link Idempotent}, with Spring AOP alone (no
@@ -26,7 +27,7 @@ public final class IdempotencyAdvisor extends AbstractPointcutAdvisor {
 	private final transient IdempotencyInterceptor interceptor;
 
 	public IdempotencyAdvisor(IdempotentMethodRegistry methods, IdempotencyInterceptor interceptor, int order) {
-		this.pointcut = new StaticMethodMatcherPointcut() {
+		StaticMethodMatcherPointcut pointcut = new StaticMethodMatcherPointcut() {
 
 			@Override
 			public boolean matches(Method method, Class<?> targetClass) {
@@ -34,6 +35,9 @@ public final class IdempotencyAdvisor extends AbstractPointcutAdvisor {
 			}
 
 		};
+		// skips JDK types, which cannot carry the annotation, without looking at their methods
+		pointcut.setClassFilter((type) -> AnnotationUtils.isCandidateClass(type, Idempotent.class));
+		this.pointcut = pointcut;
 		this.interceptor = interceptor;
 		setOrder(order);
 	}

@@ -182,7 +182,7 @@ public final class IdempotentMethodRegistry {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("Invalid " + attribute + " '" + value + "' in @Idempotent on "
-					+ description + ": use a duration such as 30s, 24h or PT24H", ex);
+					+ description + ": use a duration such as 30s, 24h or PT24H");
 		}
 	}
 
@@ -195,7 +195,7 @@ public final class IdempotentMethodRegistry {
 		}
 		catch (ParseException ex) {
 			throw new IllegalStateException("Invalid key expression '" + annotation.key() + "' in @Idempotent on "
-					+ description + ": " + ex.getMessage(), ex);
+					+ description + ": " + ex.getMessage());
 		}
 	}
 

@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -44,6 +45,7 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Auto-configuration of {@code @Idempotent}: the store (the application's own {@link IdempotencyStore} bean, else
@@ -196,6 +198,19 @@ public final class IdempotencyAutoConfiguration {
 				ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners) {
 			return new ServletIdempotentHttpHandler(executor::getObject, new LazyListener(listeners),
 					properties.getHeaderName(), properties.getKeyMaxLength());
+		}
+
+		/**
+		 * Resolves every {@code @Idempotent} handler once the context is refreshed, so the filter knows its HTTP
+		 * methods even when controllers are created lazily, on their first request.
+		 */
+		@Bean
+		static SmartInitializingSingleton idempotentHandlerDetector(
+				ObjectProvider<RequestMappingHandlerMapping> mappings, IdempotentMethodRegistry methods) {
+			return () -> mappings.orderedStream()
+				.forEach((mapping) -> mapping.getHandlerMethods()
+					.values()
+					.forEach((handler) -> methods.find(handler.getMethod(), handler.getBeanType())));
 		}
 
 		@Bean

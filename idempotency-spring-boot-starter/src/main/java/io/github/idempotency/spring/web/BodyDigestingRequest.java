@@ -18,10 +18,13 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 /**
  * Computes the SHA-256 of the request body while the application reads it, so the body is read once, copied never,
  * and its hash is ready when the interceptor fingerprints the request (after {@code @RequestBody} was resolved).
- * Whatever the handler has not read by then is read by {@link #bodyDigest()} and kept, so that the handler still
- * reads it afterwards.
+ * Whatever the handler has not read by then is read by {@link #bodyDigest()} and kept, up to
+ * {@value #MAX_KEPT_REMAINDER} bytes, so that the handler still reads it afterwards; a larger unread remainder is
+ * hashed but not kept, and reading it later fails with a message that says why.
  */
 final class BodyDigestingRequest extends HttpServletRequestWrapper {
+
+	static final int MAX_KEPT_REMAINDER = 1024 * 1024;
 
 	private static final HexFormat HEX = HexFormat.of();
 
@@ -82,6 +85,8 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 
 		private int position;
 
+		private boolean discarded;
+
 		DigestingInputStream(ServletInputStream delegate) {
 			this.delegate = delegate;
 		}
@@ -95,13 +100,28 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 			int read;
 			while ((read = this.delegate.read(buffer)) != -1) {
 				BodyDigestingRequest.this.digest.update(buffer, 0, read);
-				rest.write(buffer, 0, read);
+				if (!this.discarded) {
+					rest.write(buffer, 0, read);
+					if (rest.size() > MAX_KEPT_REMAINDER) {
+						this.discarded = true;
+						rest.reset();
+					}
+				}
 			}
 			this.remainder = rest.toByteArray();
 		}
 
+		private void checkKept() throws IOException {
+			if (this.discarded) {
+				throw new IOException("The request body was read to fingerprint it before the @Idempotent handler ran, "
+						+ "and its unread part was larger than " + MAX_KEPT_REMAINDER + " bytes; read it through "
+						+ "@RequestBody instead");
+			}
+		}
+
 		@Override
 		public int read() throws IOException {
+			checkKept();
 			if (this.remainder != null) {
 				return (this.position < this.remainder.length) ? (this.remainder[this.position++] & 0xFF) : -1;
 			}
@@ -114,6 +134,7 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 
 		@Override
 		public int read(byte[] bytes, int offset, int length) throws IOException {
+			checkKept();
 			if (this.remainder != null) {
 				int available = this.remainder.length - this.position;
 				if (available <= 0) {

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.UnsupportedEncodingException;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -150,13 +149,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 			return super.getWriter();
 		}
 		if (this.writer == null) {
-			String encoding = getCharacterEncoding();
-			try {
-				this.writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), encoding));
-			}
-			catch (UnsupportedEncodingException ex) {
-				throw ex;
-			}
+			this.writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), getCharacterEncoding()));
 		}
 		return this.writer;
 	}

@@ -1,6 +1,7 @@
 package io.github.idempotency.spring.web;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import io.github.idempotency.core.RecordState;
@@ -115,7 +116,7 @@ final class IdempotentExchange {
 			this.execution.release();
 			return;
 		}
-		Map<String, java.util.List<String>> headers = this.settings.replayableHeaders(this.response);
+		Map<String, List<String>> headers = this.settings.replayableHeaders(this.response);
 		StoredResponse stored = this.response.isOverflowed() ? StoredResponse.notRetained(status, headers)
 				: StoredResponse.of(status, headers, this.response.capturedBody());
 		this.execution.complete((status >= 400) ? RecordState.FINISHED_ERROR : RecordState.FINISHED_OK, stored);

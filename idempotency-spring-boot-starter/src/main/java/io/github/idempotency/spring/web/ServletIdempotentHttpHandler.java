@@ -123,7 +123,9 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			return key;
 		}
 		if (method.keySource() == Idempotent.KeySource.BODY_HASH) {
-			return request.bodyDigest();
+			// the whole request as fingerprinted (form parameters included), without the version prefix
+			String fingerprint = fingerprint(request, route(request)).value();
+			return fingerprint.substring(fingerprint.indexOf(':') + 1);
 		}
 		return this.header.read(request);
 	}

@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "idempotency.max-response-size=1KB", "idempotency.wait-timeout=20s",
+				"idempotency.endpoints.slow-wait-briefly.on-conflict=wait",
+				"idempotency.endpoints.slow-wait-briefly.wait-timeout=200ms",
 				"spring.main.banner-mode=off" })
 abstract class AbstractWebIT {
 

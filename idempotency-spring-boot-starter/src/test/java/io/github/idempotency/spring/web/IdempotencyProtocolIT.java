@@ -104,6 +104,44 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 	}
 
 	@Test
+	void waitingDuplicateGets409OnceTheEndpointsWaitTimeoutPassed() throws Exception {
+		String key = newKey();
+		CompletableFuture<HttpResponse<byte[]>> first = this.http.post("/slow-wait-briefly").key(key).text("x")
+			.sendAsync();
+		assertThat(this.gate.awaitEntered()).isTrue();
+
+		long start = System.nanoTime();
+		HttpResponse<byte[]> duplicate = this.http.post("/slow-wait-briefly").key(key).text("x").send();
+		long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+		this.gate.open();
+
+		assertProblem(duplicate, 409, IdempotencyProblem.REQUEST_IN_PROGRESS);
+		assertThat(duplicate.headers().firstValue("Retry-After")).isPresent();
+		assertThat(waitedMillis).isGreaterThanOrEqualTo(200);
+		assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		assertThat(this.invocations.count("slow-wait-briefly")).isEqualTo(1);
+	}
+
+	@Test
+	void leaseIsRenewedWhileTheMethodRunsSoASlowExecutionIsNotTakenOver() throws Exception {
+		String key = newKey();
+		CompletableFuture<HttpResponse<byte[]>> first = this.http.post("/slow-short-lease").key(key).text("x")
+			.sendAsync();
+		assertThat(this.gate.awaitEntered()).isTrue();
+		// three renewals (every lease/3) mean the original 300 ms lease has run out
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(10))
+			.until(() -> this.claims.renewals() >= 4);
+
+		HttpResponse<byte[]> duplicate = this.http.post("/slow-short-lease").key(key).text("x").send();
+		this.gate.open();
+
+		assertProblem(duplicate, 409, IdempotencyProblem.REQUEST_IN_PROGRESS);
+		assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		assertThat(this.invocations.count("slow-short-lease")).isEqualTo(1);
+	}
+
+	@Test
 	void clientErrorWrittenByAnExceptionHandlerIsStoredAndReplayed() {
 		String key = newKey();
 		String body = "{\"amount\":-1,\"currency\":\"EUR\",\"outcome\":\"invalid\"}";

@@ -14,10 +14,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code store-failure: fail-open}, an unreachable store lets requests run unprotected.
+ * With {@code store-failure: fail-open}, an unreachable store lets requests run unprotected. The context is lazy, so
+ * this also proves that controllers created on their first request are protected.
  */
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "idempotency.store-failure=fail-open", "spring.main.banner-mode=off" })
+		properties = { "idempotency.store-failure=fail-open", "spring.main.lazy-initialization=true",
+				"spring.main.banner-mode=off" })
 class StoreFailOpenIT {
 
 	@LocalServerPort
@@ -47,6 +49,12 @@ class StoreFailOpenIT {
 		assertThat(second.statusCode()).isEqualTo(200);
 		assertThat(second.headers().firstValue("Idempotent-Replayed")).isEmpty();
 		assertThat(this.invocations.count("counter")).isEqualTo(2);
+
+		this.store.failing(false);
+		http.post("/counter").key("after-recovery").send();
+		HttpResponse<byte[]> replay = http.post("/counter").key("after-recovery").send();
+		assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(this.invocations.count("counter")).isEqualTo(3);
 	}
 
 }

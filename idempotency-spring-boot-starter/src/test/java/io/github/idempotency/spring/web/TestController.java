@@ -75,6 +75,22 @@ class TestController {
 		return "done " + UUID.randomUUID();
 	}
 
+	@PostMapping("/slow-wait-briefly")
+	@Idempotent(name = "slow-wait-briefly")
+	String slowWaitBriefly(@RequestBody String body) throws InterruptedException {
+		this.invocations.increment("slow-wait-briefly");
+		this.gate.pass();
+		return "done " + UUID.randomUUID();
+	}
+
+	@PostMapping("/slow-short-lease")
+	@Idempotent(name = "slow-short-lease", lease = "300ms")
+	String slowShortLease(@RequestBody String body) throws InterruptedException {
+		this.invocations.increment("slow-short-lease");
+		this.gate.pass();
+		return "done " + UUID.randomUUID();
+	}
+
 	@PostMapping("/orders/{id}/transitions")
 	@Idempotent(key = "#id + ':' + #transition.from + ':' + #transition.to", scope = Idempotent.Scope.GLOBAL)
 	Transition transition(@PathVariable String id, @RequestBody Transition transition) {

@@ -137,11 +137,16 @@ public class WebTestApplication {
 
 		private final AtomicInteger claims = new AtomicInteger();
 
+		private final AtomicInteger renewals = new AtomicInteger();
+
 		@Override
 		public void onStoreOperation(String store, StoreOperation operation, StoreOperationResult result,
 				Duration elapsed) {
 			if (operation == StoreOperation.CLAIM) {
 				this.claims.incrementAndGet();
+			}
+			if (operation == StoreOperation.RENEW && result == StoreOperationResult.SUCCESS) {
+				this.renewals.incrementAndGet();
 			}
 		}
 
@@ -149,8 +154,13 @@ public class WebTestApplication {
 			return this.claims.get();
 		}
 
+		public int renewals() {
+			return this.renewals.get();
+		}
+
 		public void reset() {
 			this.claims.set(0);
+			this.renewals.set(0);
 		}
 
 	}
