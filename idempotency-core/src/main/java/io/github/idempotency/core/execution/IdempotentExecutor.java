@@ -284,15 +284,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 		try {
 			boolean written = timed(StoreOperation.COMPLETE, () -> this.store.complete(execution.key().storageKey(),
 					execution.owner(), state, response, this.clock.instant(), execution.policy().retention()));
-			this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
-			if (!written) {
-				this.listener.onFencedWrite(endpoint, StoreOperation.COMPLETE);
-				logger.log(Level.WARNING, "The completion of " + execution.key() + " was refused: its lease ran out "
-						+ "before it finished, so its result was not stored and a duplicate may run");
-				return WriteOutcome.FENCED;
-			}
-			this.listener.onResponseStored(endpoint, response.bodyLength());
-			return WriteOutcome.APPLIED;
+			return completed(execution, response, written);
 		}
 		catch (RuntimeException ex) {
 			this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
@@ -303,6 +295,28 @@ public final class IdempotentExecutor implements AutoCloseable {
 		finally {
 			ended(execution);
 		}
+	}
+
+	WriteOutcome completedInTransaction(Execution execution, StoredResponse response, boolean written) {
+		try {
+			return completed(execution, response, written);
+		}
+		finally {
+			ended(execution);
+		}
+	}
+
+	private WriteOutcome completed(Execution execution, StoredResponse response, boolean written) {
+		String endpoint = execution.policy().endpoint();
+		this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
+		if (!written) {
+			this.listener.onFencedWrite(endpoint, StoreOperation.COMPLETE);
+			logger.log(Level.WARNING, "The completion of " + execution.key() + " was refused: its lease ran out "
+					+ "before it finished, so its result was not stored and a duplicate may run");
+			return WriteOutcome.FENCED;
+		}
+		this.listener.onResponseStored(endpoint, response.bodyLength());
+		return WriteOutcome.APPLIED;
 	}
 
 	WriteOutcome release(Execution execution) {

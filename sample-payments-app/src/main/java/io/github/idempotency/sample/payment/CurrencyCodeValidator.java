@@ -10,7 +10,7 @@ import jakarta.validation.ConstraintValidatorContext;
 /**
  * Checks {@link CurrencyCode} against the currencies the JDK knows.
  */
-class CurrencyCodeValidator implements ConstraintValidator<CurrencyCode, String> {
+public class CurrencyCodeValidator implements ConstraintValidator<CurrencyCode, String> {
 
 	private static final Set<String> CODES = Currency.getAvailableCurrencies()
 		.stream()

@@ -1,0 +1,137 @@
+package io.github.idempotency.spring.jpa;
+
+import javax.sql.DataSource;
+
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.spring.autoconfigure.IdempotencyProperties;
+import jakarta.persistence.EntityManagerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.orm.jpa.EntityManagerFactoryInfo;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Auto-configures the {@link JpaIdempotencyStore} when the application has an {@link EntityManagerFactory} and
+ * {@code idempotency.store} is {@code jpa} or {@code auto} (after Redis: a {@code RedisConnectionFactory} wins the
+ * {@code auto} choice). A {@code DataSource} alone never switches it on. Also configures the table's schema
+ * initialization, the scheduled purge of expired records and, with {@code idempotency.jpa.join-transaction}, the
+ * {@link TransactionalCompletion} that writes completions in the method's own transaction.
+ */
+@AutoConfiguration(
+		after = { HibernateJpaAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+				TransactionAutoConfiguration.class },
+		afterName = "io.github.idempotency.spring.redis.RedisIdempotencyStoreAutoConfiguration")
+@ConditionalOnClass({ EntityManagerFactory.class, JdbcTemplate.class, PlatformTransactionManager.class })
+@Conditional(OnJpaStoreCondition.class)
+@EnableConfigurationProperties(IdempotencyProperties.class)
+public final class JpaIdempotencyStoreAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(IdempotencyStore.class)
+	@ConditionalOnSingleCandidate(EntityManagerFactory.class)
+	JpaIdempotencyStore jpaIdempotencyStore(EntityManagerFactory entityManagerFactory,
+			ObjectProvider<DataSource> dataSources, IdempotencyProperties properties) {
+		return new JpaIdempotencyStore(dataSourceOf(entityManagerFactory, dataSources),
+				tableName(properties.getJpa().getTableName()));
+	}
+
+	@Bean
+	@ConditionalOnBean(JpaIdempotencyStore.class)
+	@ConditionalOnMissingBean
+	JpaIdempotencySchemaInitializer jpaIdempotencySchemaInitializer(JpaIdempotencyStore store,
+			IdempotencyProperties properties) {
+		DatabaseInitializationMode mode = switch (properties.getJpa().getInitializeSchema()) {
+			case ALWAYS -> DatabaseInitializationMode.ALWAYS;
+			case NEVER -> DatabaseInitializationMode.NEVER;
+			case EMBEDDED -> DatabaseInitializationMode.EMBEDDED;
+		};
+		return new JpaIdempotencySchemaInitializer(store.getDataSource(), store.getTableName(), mode);
+	}
+
+	@Bean
+	@ConditionalOnBean(JpaIdempotencyStore.class)
+	@ConditionalOnMissingBean
+	ScheduledPurge jpaIdempotencyScheduledPurge(JpaIdempotencyStore store, IdempotencyProperties properties) {
+		IdempotencyProperties.Jpa jpa = properties.getJpa();
+		if (jpa.getPurgeInterval() == null || jpa.getPurgeInterval().toMillis() < 1) {
+			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.purge-interval",
+					jpa.getPurgeInterval(), "The purge interval must be at least one millisecond");
+		}
+		if (jpa.getPurgeBatchSize() < 1) {
+			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.purge-batch-size",
+					jpa.getPurgeBatchSize(), "The purge batch size must be at least 1");
+		}
+		return new ScheduledPurge(store, jpa.getPurgeInterval(), jpa.getPurgeBatchSize());
+	}
+
+	@Bean
+	@ConditionalOnBean(JpaIdempotencyStore.class)
+	@ConditionalOnBooleanProperty("idempotency.jpa.join-transaction")
+	@ConditionalOnMissingBean
+	TransactionalCompletion jpaIdempotencyTransactionalCompletion(JpaIdempotencyStore store,
+			ObjectProvider<PlatformTransactionManager> transactionManagers) {
+		PlatformTransactionManager transactionManager = transactionManagers.getIfUnique();
+		if (transactionManager == null) {
+			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.join-transaction", true,
+					"Joining the method's transaction needs exactly one (or one primary) PlatformTransactionManager");
+		}
+		return new TransactionalCompletion(store, transactionManager);
+	}
+
+	private static DataSource dataSourceOf(EntityManagerFactory entityManagerFactory,
+			ObjectProvider<DataSource> dataSources) {
+		if (entityManagerFactory instanceof EntityManagerFactoryInfo info && info.getDataSource() != null) {
+			return info.getDataSource();
+		}
+		DataSource dataSource = dataSources.getIfUnique();
+		if (dataSource == null) {
+			throw new IllegalStateException("The JPA idempotency store could not find the DataSource of the "
+					+ "EntityManagerFactory; define an IdempotencyStore bean (a JpaIdempotencyStore on that DataSource)");
+		}
+		return dataSource;
+	}
+
+	private static String tableName(String tableName) {
+		try {
+			return JpaIdempotencyStore.validateTableName(tableName);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.table-name", tableName,
+					ex.getMessage());
+		}
+	}
+
+	/**
+	 * {@code idempotency.store=jpa} without an {@code EntityManagerFactory}: refuse to start rather than protect
+	 * nothing, or one instance only.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "idempotency.store", havingValue = "jpa")
+	@ConditionalOnMissingBean({ IdempotencyStore.class, EntityManagerFactory.class })
+	static class JpaStoreUnavailableConfiguration {
+
+		JpaStoreUnavailableConfiguration() {
+			throw new InvalidConfigurationPropertyValueException("idempotency.store", "jpa",
+					"The JPA store needs an EntityManagerFactory (spring-boot-starter-data-jpa and a DataSource)");
+		}
+
+	}
+
+}

@@ -1,0 +1,175 @@
+package io.github.idempotency.spring.jpa;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.AbstractIdempotencyStoreContractTest;
+import io.github.idempotency.core.store.CorruptRecordException;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The store contract, and what is particular to the JPA store, on one real database. The store decides expiry by
+ * the database's clock, so {@link #elapse} does not sleep: it moves every deadline in the test's own table back by
+ * the elapsed time, which is what the passing of time looks like to the store.
+ */
+abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreContractTest {
+
+	/**
+	 * The database of the test class.
+	 * @return a pool on it
+	 */
+	protected abstract DataSource dataSource();
+
+	/**
+	 * The test class's own table, created by the shipped script before the tests.
+	 * @return the table name
+	 */
+	protected abstract String tableName();
+
+	/**
+	 * An update that moves every deadline back by a number of milliseconds (its one parameter).
+	 * @return the statement
+	 */
+	protected abstract String shiftDeadlinesSql();
+
+	static String uniqueTableName(String prefix) {
+		return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+	}
+
+	static void createTable(DataSource dataSource, String tableName) {
+		new JpaIdempotencySchemaInitializer(dataSource, tableName, DatabaseInitializationMode.ALWAYS)
+			.initializeDatabase();
+	}
+
+	@Override
+	protected IdempotencyStore createStore() {
+		return new JpaIdempotencyStore(dataSource(), tableName());
+	}
+
+	@Override
+	protected Instant now() {
+		return Instant.now();
+	}
+
+	@Override
+	protected void elapse(Duration duration) {
+		new JdbcTemplate(dataSource()).update(shiftDeadlinesSql(), duration.toMillis());
+	}
+
+	@Override
+	protected Duration clockTolerance() {
+		// the database's clock against this JVM's, plus a round trip
+		return Duration.ofSeconds(2);
+	}
+
+	@Override
+	protected int racingThreads() {
+		return 64;
+	}
+
+	@Override
+	protected int raceRounds() {
+		return 20;
+	}
+
+	JpaIdempotencyStore jpaStore() {
+		return (JpaIdempotencyStore) store();
+	}
+
+	@Test
+	void isNamedJpa() {
+		assertThat(store().name()).isEqualTo("jpa");
+	}
+
+	@Test
+	void undecodableRecordIsReportedNeverTreatedAsAbsent() {
+		StorageKey key = newKey();
+		claim(key);
+		new JdbcTemplate(dataSource()).update("UPDATE " + tableName() + " SET state = 'BOGUS' WHERE id = ?",
+				key.value());
+		assertThatExceptionOfType(CorruptRecordException.class).isThrownBy(() -> store().find(key, now()));
+		assertThatExceptionOfType(CorruptRecordException.class)
+			.isThrownBy(() -> store().claim(key, FINGERPRINT, now(), lease()));
+	}
+
+	@Test
+	void missingTableIsAStoreFailure() {
+		JpaIdempotencyStore missing = new JpaIdempotencyStore(dataSource(), tableName() + "_missing");
+		assertThatExceptionOfType(IdempotencyStoreException.class)
+			.isThrownBy(() -> missing.claim(newKey(), FINGERPRINT, now(), lease()))
+			.withMessageContaining(tableName() + "_missing");
+	}
+
+	@Test
+	void purgeDeletesExpiredRecordsOnly() {
+		StorageKey expiredOngoing = newKey();
+		claim(expiredOngoing);
+		StorageKey expiredFinished = newKey();
+		ClaimResult.Claimed finished = claim(expiredFinished);
+		store().complete(expiredFinished, finished.owner(), RecordState.FINISHED_OK, response(), now(),
+				Duration.ofMinutes(1));
+		elapse(Duration.ofHours(2));
+		StorageKey live = newKey();
+		claim(live);
+		jpaStore().purgeExpired(1);
+		assertThat(countRows(expiredOngoing)).isZero();
+		assertThat(countRows(expiredFinished)).isZero();
+		assertThat(countRows(live)).isOne();
+		assertThat(store().find(live, now())).isPresent();
+	}
+
+	@Test
+	void completionWrittenInATransactionKeepsTheTokenUntilTheResponseIsAttached() {
+		StorageKey key = newKey();
+		ClaimResult.Claimed claimed = claim(key);
+		StoredResponse provisional = StoredResponse.notRetained(201, Map.of("Location", List.of("/payments/9")));
+		boolean written = new org.springframework.transaction.support.TransactionTemplate(
+				new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource()))
+			.execute((status) -> jpaStore().completeInCurrentTransaction(key, claimed.owner(), RecordState.FINISHED_OK,
+					provisional, retention()));
+		assertThat(written).isTrue();
+		assertThat(store().find(key, now()).orElseThrow().response()).isEqualTo(provisional);
+		assertThat(store().claim(key, FINGERPRINT, now(), lease())).isInstanceOf(ClaimResult.Existing.class);
+		assertThat(store().renew(key, claimed.owner(), now(), lease())).as("renewal racing with the commit").isTrue();
+		assertThat(store().release(key, claimed.owner(), now())).as("effects committed: never released").isFalse();
+		StoredResponse rendered = response();
+		assertThat(store().complete(key, claimed.owner(), RecordState.FINISHED_OK, rendered, now(), retention()))
+			.isTrue();
+		assertThat(store().find(key, now()).orElseThrow().response()).isEqualTo(rendered);
+		assertThat(store().complete(key, claimed.owner(), RecordState.FINISHED_OK, rendered, now(), retention()))
+			.as("attached once")
+			.isFalse();
+	}
+
+	@Test
+	void completionInATransactionNeedsTheStoresConnection() {
+		StorageKey key = newKey();
+		ClaimResult.Claimed claimed = claim(key);
+		org.assertj.core.api.Assertions.assertThatIllegalStateException()
+			.isThrownBy(() -> jpaStore().completeInCurrentTransaction(key, claimed.owner(), RecordState.FINISHED_OK,
+					response(), retention()));
+	}
+
+	int countRows(StorageKey key) {
+		return new JdbcTemplate(dataSource()).queryForObject(
+				"SELECT COUNT(*) FROM " + tableName() + " WHERE id = ?", Integer.class, key.value());
+	}
+
+}
