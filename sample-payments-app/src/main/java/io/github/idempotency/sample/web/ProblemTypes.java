@@ -8,7 +8,7 @@ import java.net.URI;
  */
 public final class ProblemTypes {
 
-	private static final String BASE = "https://github.com/idempotency/sample-payments-app/problems/";
+	private static final String BASE = "https://idempotency.github.io/sample/problems/";
 
 	/** 400: the body is malformed or a field is invalid; {@code errors} lists the fields. */
 	public static final URI INVALID_REQUEST = URI.create(BASE + "invalid-request");
