@@ -1,6 +1,7 @@
 package io.github.idempotency.sample.e2e;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The sample app's behaviour over real HTTP, for one idempotency store. A subclass starts the app on its store;
@@ -293,6 +295,26 @@ abstract class AbstractPaymentsEndToEndIT {
 		JsonNode problem = read(response);
 		assertThat(problem.get("type").asString()).endsWith("/invalid-request");
 		assertThat(problem.get("errors")).hasSize(2);
+	}
+
+	@Test
+	void keyExecutesAgainOnceItsTtlHasPassed() {
+		try (RunningApp shortTtl = startApp(Map.of("idempotency.ttl", "2s"))) {
+			ApiClient alice = ApiClient.as(shortTtl, "alice");
+			String key = newKey();
+			long attempts = alice.pspAttempts();
+			long started = System.nanoTime();
+			assertThat(alice.post("/payments", key, COFFEE).statusCode()).isEqualTo(201);
+			assertThat(alice.post("/payments", key, COFFEE).headers().firstValue("Idempotent-Replayed"))
+				.hasValue("true");
+			HttpResponse<String> again = await().atMost(Duration.ofSeconds(15))
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> alice.post("/payments", key, COFFEE),
+						(response) -> response.headers().firstValue("Idempotent-Replayed").isEmpty());
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+			assertThat(again.statusCode()).isEqualTo(201);
+			assertThat(alice.pspAttempts()).isEqualTo(attempts + 2);
+		}
 	}
 
 	@Test
