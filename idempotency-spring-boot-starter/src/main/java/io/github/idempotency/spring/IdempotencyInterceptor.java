@@ -1,0 +1,162 @@
+package io.github.idempotency.spring;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.function.Supplier;
+
+import io.github.idempotency.core.IdempotencyKey;
+import io.github.idempotency.core.InvalidIdempotencyKeyException;
+import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.execution.ExecutionResult;
+import io.github.idempotency.core.execution.IdempotencyListener;
+import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.execution.RequestOutcome;
+import io.github.idempotency.spring.IdempotencyRejectedException.Reason;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+
+import org.springframework.aop.support.AopUtils;
+
+/**
+ * Runs {@code @Idempotent} methods at most once per key. Controller handlers reached through the idempotency filter
+ * are protected at the HTTP level (the filter stores and replays the exact response); every other method stores its
+ * return value through its codec, returns the decoded value on replay and throws
+ * {@link IdempotencyRejectedException} when it is refused. An exception thrown by a non-web method releases the key.
+ */
+public final class IdempotencyInterceptor implements MethodInterceptor {
+
+	private final IdempotentMethodRegistry methods;
+
+	private final Supplier<IdempotentExecutor> executor;
+
+	private final IdempotencyListener listener;
+
+	private final IdempotencyScopeResolver principalScope;
+
+	private final Supplier<IdempotencyScopeResolver> customScope;
+
+	private final IdempotentHttpHandler http;
+
+	private final ResultCodecFactory argumentEncoder;
+
+	private final int keyMaxLength;
+
+	/**
+	 * @param methods the resolved annotated methods
+	 * @param executor the executor, resolved on first use (the interceptor is created while beans are proxied)
+	 * @param listener receives the outcomes decided by the interceptor itself
+	 * @param customScope the application's scope resolver for {@link Idempotent.Scope#CUSTOM}; supplies {@code null}
+	 * when there is none
+	 * @param http the HTTP half, or {@code null} without a servlet web application
+	 * @param argumentEncoder encodes a non-web invocation's arguments for its fingerprint; may be {@code null}
+	 * @param keyMaxLength longest accepted key
+	 */
+	public IdempotencyInterceptor(IdempotentMethodRegistry methods, Supplier<IdempotentExecutor> executor,
+			IdempotencyListener listener, Supplier<IdempotencyScopeResolver> customScope, IdempotentHttpHandler http,
+			ResultCodecFactory argumentEncoder, int keyMaxLength) {
+		this.methods = methods;
+		this.executor = executor;
+		this.listener = listener;
+		this.principalScope = new PrincipalScopeResolver();
+		this.customScope = customScope;
+		this.http = http;
+		this.argumentEncoder = argumentEncoder;
+		this.keyMaxLength = keyMaxLength;
+	}
+
+	@Override
+	public Object invoke(MethodInvocation invocation) throws Throwable {
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
+		IdempotentMethod method = this.methods.find(invocation.getMethod(), targetClass).orElse(null);
+		if (method == null) {
+			return invocation.proceed();
+		}
+		Supplier<String> scope = () -> scope(method, invocation.getArguments());
+		if (method.isWeb()) {
+			if (this.http == null || !this.http.isActive()) {
+				throw new IllegalStateException("@Idempotent handler " + method + " was called outside an HTTP "
+						+ "request that passed the IdempotencyFilter; it is registered automatically in a servlet web "
+						+ "application");
+			}
+			return this.http.invoke(invocation, method, scope);
+		}
+		return invokeNonWeb(invocation, method, scope);
+	}
+
+	private Object invokeNonWeb(MethodInvocation invocation, IdempotentMethod method, Supplier<String> scope)
+			throws Throwable {
+		String endpoint = method.endpoint();
+		Object[] arguments = invocation.getArguments();
+		String clientKey = method.evaluateKey(arguments);
+		if (clientKey == null || clientKey.isEmpty()) {
+			this.listener.onOutcome(endpoint, RequestOutcome.MISSING_KEY);
+			throw new IdempotencyRejectedException(Reason.MISSING_KEY,
+					"The key expression of " + method + " evaluated to no key", null, null);
+		}
+		IdempotencyKey key;
+		try {
+			IdempotencyKey.validate(clientKey, this.keyMaxLength);
+			key = IdempotencyKey.of(scope.get(), method.operation(), clientKey);
+		}
+		catch (InvalidIdempotencyKeyException ex) {
+			this.listener.onOutcome(endpoint, RequestOutcome.INVALID_KEY);
+			throw new IdempotencyRejectedException(Reason.INVALID_KEY, ex.getMessage() + " (" + method + ")", null,
+					ex);
+		}
+		RequestFingerprint.Builder fingerprint = RequestFingerprint.builder().add(method.operation());
+		if (this.argumentEncoder != null) {
+			fingerprint.add(this.argumentEncoder.encodeArguments(arguments));
+		}
+		ExecutionResult<Object> result = this.executor.get()
+			.execute(key, fingerprint.build(), method.policy(), method.codec(), () -> proceed(invocation));
+		if (result instanceof ExecutionResult.Executed<Object> executed) {
+			return executed.value();
+		}
+		if (result instanceof ExecutionResult.Replayed<Object> replayed) {
+			return replayed.value();
+		}
+		if (result instanceof ExecutionResult.InProgress<Object> inProgress) {
+			throw new IdempotencyRejectedException(Reason.IN_PROGRESS,
+					"An invocation of " + method + " with the same key is still running", inProgress.retryAfter(),
+					null);
+		}
+		if (result instanceof ExecutionResult.StoreUnavailable<Object> unavailable) {
+			throw new IdempotencyRejectedException(Reason.STORE_UNAVAILABLE,
+					"The idempotency store is unavailable; " + method + " did not run", unavailable.retryAfter(),
+					unavailable.cause());
+		}
+		throw new IdempotencyRejectedException(Reason.KEY_MISMATCH,
+				"The key of this invocation of " + method + " was used before with different arguments", null, null);
+	}
+
+	private static Object proceed(MethodInvocation invocation) throws Exception {
+		try {
+			return invocation.proceed();
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new UndeclaredThrowableException(ex);
+		}
+	}
+
+	private String scope(IdempotentMethod method, Object[] arguments) {
+		Method annotated = method.method();
+		return switch (method.scope()) {
+			case GLOBAL -> "";
+			case PRINCIPAL -> this.principalScope.resolveScope(annotated, arguments);
+			case CUSTOM -> {
+				IdempotencyScopeResolver resolver = this.customScope.get();
+				if (resolver == null) {
+					throw new IllegalStateException(method + " uses Scope.CUSTOM but the application defines no "
+							+ "IdempotencyScopeResolver bean");
+				}
+				String value = resolver.resolveScope(annotated, arguments);
+				yield "custom:" + ((value != null) ? value : "");
+			}
+		};
+	}
+
+}

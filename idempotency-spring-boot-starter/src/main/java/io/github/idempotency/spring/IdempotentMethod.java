@@ -1,0 +1,190 @@
+package io.github.idempotency.spring;
+
+import java.lang.reflect.Method;
+import java.util.Set;
+
+import io.github.idempotency.core.execution.ExecutionPolicy;
+import io.github.idempotency.core.execution.ResultCodec;
+
+import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.Expression;
+import org.springframework.expression.spel.support.SimpleEvaluationContext;
+
+/**
+ * Everything about one {@code @Idempotent} method that does not change between invocations, resolved once at
+ * start-up: its endpoint name, policy, parsed key expression, scope and, for non-web methods, its result codec.
+ */
+public final class IdempotentMethod {
+
+	private final Method method;
+
+	private final String endpoint;
+
+	private final String operation;
+
+	private final ExecutionPolicy policy;
+
+	private final Expression keyExpression;
+
+	private final String[] parameterNames;
+
+	private final Idempotent.KeySource keySource;
+
+	private final boolean required;
+
+	private final Idempotent.Scope scope;
+
+	private final Set<String> httpMethods;
+
+	private final ResultCodec<Object> codec;
+
+	private final Object shortCircuitValue;
+
+	IdempotentMethod(Method method, String endpoint, String operation, ExecutionPolicy policy,
+			Expression keyExpression, String[] parameterNames, Idempotent.KeySource keySource, boolean required,
+			Idempotent.Scope scope, Set<String> httpMethods, ResultCodec<Object> codec) {
+		this.method = method;
+		this.endpoint = endpoint;
+		this.operation = operation;
+		this.policy = policy;
+		this.keyExpression = keyExpression;
+		this.parameterNames = parameterNames;
+		this.keySource = keySource;
+		this.required = required;
+		this.scope = scope;
+		this.httpMethods = httpMethods;
+		this.codec = codec;
+		this.shortCircuitValue = primitiveDefault(method.getReturnType());
+	}
+
+	public Method method() {
+		return this.method;
+	}
+
+	/**
+	 * The bounded name used for metrics, logs and {@code idempotency.endpoints.<name>}.
+	 * @return the endpoint's name
+	 */
+	public String endpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * The operation part of the key for a non-web method ({@code Class#method}); web methods use the HTTP method
+	 * and route template of the request.
+	 * @return the operation
+	 */
+	public String operation() {
+		return this.operation;
+	}
+
+	public ExecutionPolicy policy() {
+		return this.policy;
+	}
+
+	public Idempotent.KeySource keySource() {
+		return this.keySource;
+	}
+
+	public boolean isRequired() {
+		return this.required;
+	}
+
+	public Idempotent.Scope scope() {
+		return this.scope;
+	}
+
+	/**
+	 * Whether this is a controller handler method, whose HTTP response is captured and replayed.
+	 * @return {@code true} for a web endpoint
+	 */
+	public boolean isWeb() {
+		return !this.httpMethods.isEmpty();
+	}
+
+	/**
+	 * HTTP methods the handler is mapped to; empty for a non-web method.
+	 * @return the methods, upper case
+	 */
+	public Set<String> httpMethods() {
+		return this.httpMethods;
+	}
+
+	/**
+	 * Whether the key comes from a SpEL expression.
+	 * @return {@code true} when {@link #evaluateKey} applies
+	 */
+	public boolean hasKeyExpression() {
+		return this.keyExpression != null;
+	}
+
+	/**
+	 * Evaluates the key expression over the invocation's arguments, by parameter name and as {@code #p0}/{@code #a0}.
+	 * @param arguments the arguments
+	 * @return the key, or {@code null}
+	 */
+	public String evaluateKey(Object[] arguments) {
+		SimpleEvaluationContext.Builder builder = SimpleEvaluationContext.forReadOnlyDataBinding().withInstanceMethods();
+		EvaluationContext context = builder.build();
+		for (int i = 0; i < arguments.length; i++) {
+			context.setVariable("p" + i, arguments[i]);
+			context.setVariable("a" + i, arguments[i]);
+			if (this.parameterNames[i] != null) {
+				context.setVariable(this.parameterNames[i], arguments[i]);
+			}
+		}
+		Object value = this.keyExpression.getValue(context);
+		return (value != null) ? value.toString() : null;
+	}
+
+	/**
+	 * The codec of a non-web method's return value.
+	 * @return the codec, or {@code null} for a web method
+	 */
+	public ResultCodec<Object> codec() {
+		return this.codec;
+	}
+
+	/**
+	 * What a web method returns when it does not run (the filter writes the response): {@code null}, or the
+	 * default of a primitive return type.
+	 * @return the value
+	 */
+	public Object shortCircuitValue() {
+		return this.shortCircuitValue;
+	}
+
+	@Override
+	public String toString() {
+		return this.method.getDeclaringClass().getName() + "#" + this.method.getName() + " [" + this.endpoint + "]";
+	}
+
+	private static Object primitiveDefault(Class<?> type) {
+		if (!type.isPrimitive() || type == void.class) {
+			return null;
+		}
+		if (type == boolean.class) {
+			return false;
+		}
+		if (type == char.class) {
+			return '\0';
+		}
+		if (type == long.class) {
+			return 0L;
+		}
+		if (type == float.class) {
+			return 0f;
+		}
+		if (type == double.class) {
+			return 0d;
+		}
+		if (type == byte.class) {
+			return (byte) 0;
+		}
+		if (type == short.class) {
+			return (short) 0;
+		}
+		return 0;
+	}
+
+}

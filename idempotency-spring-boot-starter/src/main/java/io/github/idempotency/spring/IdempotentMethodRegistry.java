@@ -1,0 +1,247 @@
+package io.github.idempotency.spring;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import io.github.idempotency.core.execution.ConflictStrategy;
+import io.github.idempotency.core.execution.ExecutionPolicy;
+import io.github.idempotency.core.execution.ResultCodec;
+import io.github.idempotency.spring.autoconfigure.IdempotencyProperties;
+import io.github.idempotency.spring.web.WebEndpoint;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds and resolves {@code @Idempotent} methods once: the advisor's pointcut asks it while beans are proxied at
+ * start-up, so a broken annotation (an unparsable key, an invalid duration, an asynchronous return type) fails the
+ * start-up, and the interceptor reads the cached result on every invocation.
+ */
+public final class IdempotentMethodRegistry {
+
+	private static final Log logger = LogFactory.getLog(IdempotentMethodRegistry.class);
+
+	private static final boolean WEB_PRESENT = ClassUtils.isPresent(
+			"org.springframework.web.bind.annotation.RequestMapping", IdempotentMethodRegistry.class.getClassLoader())
+			&& ClassUtils.isPresent("jakarta.servlet.http.HttpServletRequest",
+					IdempotentMethodRegistry.class.getClassLoader());
+
+	private static final String[] ASYNC_TYPES = { "org.springframework.web.context.request.async.DeferredResult",
+			"org.springframework.web.context.request.async.WebAsyncTask",
+			"org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter",
+			"org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody",
+			"org.reactivestreams.Publisher" };
+
+	private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+	private final IdempotencyProperties properties;
+
+	private final PropertyResolver placeholders;
+
+	private final Supplier<ResultCodecFactory> codecs;
+
+	private final SpelExpressionParser parser = new SpelExpressionParser();
+
+	private final Map<MethodClassKey, Optional<IdempotentMethod>> methods = new ConcurrentHashMap<>();
+
+	private final Set<String> webHttpMethods = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * @param properties the global and per-endpoint settings
+	 * @param placeholders resolves {@code ${...}} in the annotation's durations
+	 * @param codecs the codec factory for non-web methods; supplies {@code null} when there is none
+	 */
+	public IdempotentMethodRegistry(IdempotencyProperties properties, PropertyResolver placeholders,
+			Supplier<ResultCodecFactory> codecs) {
+		this.properties = properties;
+		this.placeholders = placeholders;
+		this.codecs = codecs;
+	}
+
+	/**
+	 * Finds the resolved {@code @Idempotent} method behind an invoked method.
+	 * @param method the invoked method (possibly declared on an interface)
+	 * @param targetClass the target's class, or {@code null} when unknown
+	 * @return the resolved method, or empty when it is not annotated
+	 * @throws IllegalStateException when the annotation is unusable on this method
+	 */
+	public Optional<IdempotentMethod> find(Method method, Class<?> targetClass) {
+		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
+		Optional<IdempotentMethod> cached = this.methods.get(cacheKey);
+		if (cached != null) {
+			return cached;
+		}
+		Optional<IdempotentMethod> resolved = Optional.ofNullable(resolve(method, targetClass));
+		this.methods.putIfAbsent(cacheKey, resolved);
+		return resolved;
+	}
+
+	/**
+	 * Whether a request with this HTTP method may reach an {@code @Idempotent} handler, so that the filter wraps it.
+	 * @param httpMethod the request's method
+	 * @return {@code true} when some idempotent handler is mapped to it
+	 */
+	public boolean isWebCandidate(String httpMethod) {
+		return this.webHttpMethods.contains(httpMethod);
+	}
+
+	private IdempotentMethod resolve(Method method, Class<?> targetClass) {
+		Method specific = (targetClass != null) ? AopUtils.getMostSpecificMethod(method, targetClass) : method;
+		Idempotent annotation = AnnotatedElementUtils.findMergedAnnotation(specific, Idempotent.class);
+		if (annotation == null) {
+			return null;
+		}
+		Class<?> beanClass = (targetClass != null) ? targetClass : specific.getDeclaringClass();
+		String description = ClassUtils.getQualifiedMethodName(specific, beanClass);
+		refuseAsynchronous(specific, description);
+		WebEndpoint web = WEB_PRESENT ? WebEndpoint.describe(specific, beanClass) : null;
+		String endpoint = StringUtils.hasText(annotation.name()) ? annotation.name()
+				: (web != null) ? web.name() : beanClass.getSimpleName() + "#" + specific.getName();
+		String operation = beanClass.getName() + "#" + specific.getName();
+		ExecutionPolicy policy = policy(annotation, endpoint, description);
+		Expression keyExpression = parseKey(annotation, description);
+		ResultCodec<Object> codec = null;
+		Set<String> httpMethods = Set.of();
+		if (web != null) {
+			httpMethods = web.httpMethods();
+			for (String httpMethod : httpMethods) {
+				if (SAFE_METHODS.contains(httpMethod)) {
+					logger.warn("@Idempotent on " + description + ", which handles " + httpMethod
+							+ ": safe methods are idempotent by definition and rarely need a key");
+				}
+			}
+			this.webHttpMethods.addAll(httpMethods);
+		}
+		else {
+			if (keyExpression == null) {
+				throw new IllegalStateException("@Idempotent on " + description + " needs a key expression "
+						+ "(key = \"#...\"): only controller methods can read the key from a header or the body");
+			}
+			ResultCodecFactory factory = this.codecs.get();
+			if (factory == null) {
+				throw new IllegalStateException("@Idempotent on " + description + " stores its return value as "
+						+ "JSON and needs Jackson (tools.jackson.core:jackson-databind) or a ResultCodecFactory bean");
+			}
+			codec = factory.codecFor(specific);
+		}
+		return new IdempotentMethod(specific, endpoint, operation, policy, keyExpression, parameterNames(specific),
+				annotation.keySource(), annotation.required(), annotation.scope(), httpMethods, codec);
+	}
+
+	private ExecutionPolicy policy(Idempotent annotation, String endpoint, String description) {
+		IdempotencyProperties.Endpoint overrides = this.properties.getEndpoints().get(endpoint);
+		Duration lease = duration(annotation.lease(), "lease", description,
+				(overrides != null) ? overrides.getLease() : null, this.properties.getLease());
+		Duration ttl = duration(annotation.ttl(), "ttl", description, (overrides != null) ? overrides.getTtl() : null,
+				this.properties.getTtl());
+		ConflictStrategy onConflict = switch (annotation.onConflict()) {
+			case REJECT -> ConflictStrategy.REJECT;
+			case WAIT -> ConflictStrategy.WAIT;
+			case DEFAULT -> (overrides != null && overrides.getOnConflict() != null) ? overrides.getOnConflict()
+					: this.properties.getOnConflict();
+		};
+		Duration waitTimeout = (overrides != null && overrides.getWaitTimeout() != null) ? overrides.getWaitTimeout()
+				: this.properties.getWaitTimeout();
+		try {
+			return new ExecutionPolicy(endpoint, lease, ttl, onConflict, waitTimeout,
+					this.properties.getStoreFailure());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid idempotency settings for " + description + ": " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private Duration duration(String value, String attribute, String description, Duration endpointValue,
+			Duration globalValue) {
+		if (!StringUtils.hasText(value)) {
+			return (endpointValue != null) ? endpointValue : globalValue;
+		}
+		try {
+			return DurationStyle.detectAndParse(this.placeholders.resolveRequiredPlaceholders(value).trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid " + attribute + " '" + value + "' in @Idempotent on "
+					+ description + ": use a duration such as 30s, 24h or PT24H");
+		}
+	}
+
+	private Expression parseKey(Idempotent annotation, String description) {
+		if (!StringUtils.hasText(annotation.key())) {
+			return null;
+		}
+		try {
+			return this.parser.parseExpression(annotation.key());
+		}
+		catch (ParseException ex) {
+			throw new IllegalStateException("Invalid key expression '" + annotation.key() + "' in @Idempotent on "
+					+ description + ": " + ex.getMessage());
+		}
+	}
+
+	private static String[] parameterNames(Method method) {
+		Parameter[] parameters = method.getParameters();
+		String[] names = new String[parameters.length];
+		for (int i = 0; i < parameters.length; i++) {
+			names[i] = parameters[i].isNamePresent() ? parameters[i].getName() : null;
+		}
+		return names;
+	}
+
+	private static void refuseAsynchronous(Method method, String description) {
+		Class<?> returnType = method.getReturnType();
+		boolean async = Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)
+				|| Callable.class.isAssignableFrom(returnType) || isAsyncType(returnType);
+		if (!async && WEB_PRESENT && org.springframework.http.HttpEntity.class.isAssignableFrom(returnType)) {
+			Class<?> body = ResolvableType.forMethodReturnType(method).as(org.springframework.http.HttpEntity.class)
+				.getGeneric(0)
+				.resolve();
+			async = body != null && isAsyncType(body);
+		}
+		if (async) {
+			throw new IllegalStateException("@Idempotent on " + description + " cannot protect an asynchronous or "
+					+ "streaming result (" + returnType.getSimpleName() + "): the result must exist when the method "
+					+ "returns. Return the value itself instead");
+		}
+	}
+
+	private static boolean isAsyncType(Class<?> type) {
+		for (String name : ASYNC_TYPES) {
+			Class<?> asyncType = loadOptional(name);
+			if (asyncType != null && asyncType.isAssignableFrom(type)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static Class<?> loadOptional(String name) {
+		try {
+			return ClassUtils.forName(name, IdempotentMethodRegistry.class.getClassLoader());
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,243 @@
+package io.github.idempotency.spring.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.github.idempotency.core.IdempotencyKey;
+import io.github.idempotency.core.execution.IdempotencyListener;
+import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.spring.CompositeIdempotencyListener;
+import io.github.idempotency.spring.IdempotencyAdvisor;
+import io.github.idempotency.spring.IdempotencyInterceptor;
+import io.github.idempotency.spring.IdempotencyScopeResolver;
+import io.github.idempotency.spring.IdempotentHttpHandler;
+import io.github.idempotency.spring.IdempotentMethodRegistry;
+import io.github.idempotency.spring.JsonResultCodecFactory;
+import io.github.idempotency.spring.ResultCodecFactory;
+import io.github.idempotency.spring.autoconfigure.IdempotencyProperties.StoreType;
+import io.github.idempotency.spring.web.IdempotencyFilter;
+import io.github.idempotency.spring.web.ServletIdempotentHttpHandler;
+import jakarta.servlet.Filter;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Auto-configuration of {@code @Idempotent}: the store (the application's own {@link IdempotencyStore} bean, else
+ * the one the Redis or JPA auto-configuration defined, else memory), the {@link IdempotentExecutor}, the advisor
+ * that intercepts annotated methods and, in a servlet web application, the filter that captures and replays
+ * responses. {@code idempotency.enabled=false} turns it all off.
+ * <p>
+ * Runs after the store auto-configurations, referenced by name so that neither needs the other's classes.
+ */
+@AutoConfiguration(afterName = { "io.github.idempotency.spring.redis.RedisIdempotencyStoreAutoConfiguration",
+		"io.github.idempotency.spring.jpa.JpaIdempotencyStoreAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "idempotency.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(IdempotencyProperties.class)
+@Import(IdempotencyAutoConfiguration.AutoProxyRegistrar.class)
+public final class IdempotencyAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(IdempotencyAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean(IdempotencyStore.class)
+	@Conditional(MemoryStoreCondition.class)
+	InMemoryIdempotencyStore idempotencyStore(IdempotencyProperties properties) {
+		if (properties.getStore() == StoreType.AUTO) {
+			logger.warn("Idempotency records are kept in memory: this protects one application instance only. "
+					+ "Add Redis or JPA, or set idempotency.store=memory to silence this warning");
+		}
+		return new InMemoryIdempotencyStore();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdempotentExecutor idempotentExecutor(ObjectProvider<IdempotencyStore> stores, IdempotencyProperties properties,
+			ObjectProvider<Clock> clock, ObjectProvider<IdempotencyListener> listeners) {
+		IdempotencyStore store = stores.getIfUnique();
+		if (store == null) {
+			String type = properties.getStore().name().toLowerCase();
+			throw new InvalidIdempotencyConfigurationException("idempotency.store",
+					"idempotency.store is '" + type + "' but no IdempotencyStore could be created for it",
+					"Add " + ((properties.getStore() == StoreType.REDIS) ? "spring-boot-starter-data-redis and a "
+							+ "RedisConnectionFactory" : "spring-boot-starter-data-jpa and an EntityManagerFactory")
+							+ ", or set idempotency.store to 'auto' or 'memory'.");
+		}
+		return IdempotentExecutor.builder(store)
+			.clock(clock.getIfAvailable(Clock::systemUTC))
+			.listener(new CompositeIdempotencyListener(listeners.orderedStream().toList()))
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static IdempotentMethodRegistry idempotentMethodRegistry(IdempotencyProperties properties,
+			Environment environment, ObjectProvider<ResultCodecFactory> codecs) {
+		validate(properties);
+		return new IdempotentMethodRegistry(properties, environment, codecs::getIfAvailable);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static IdempotencyAdvisor idempotencyAdvisor(IdempotentMethodRegistry methods, IdempotencyProperties properties,
+			ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners,
+			ObjectProvider<IdempotencyScopeResolver> scopeResolver, ObjectProvider<IdempotentHttpHandler> http,
+			ObjectProvider<ResultCodecFactory> codecs) {
+		IdempotencyListener listener = new LazyListener(listeners);
+		IdempotencyInterceptor interceptor = new IdempotencyInterceptor(methods, executor::getObject, listener,
+				scopeResolver::getIfUnique, new LazyHttpHandler(http), new LazyCodecs(codecs),
+				properties.getKeyMaxLength());
+		return new IdempotencyAdvisor(methods, interceptor, properties.getInterceptorOrder());
+	}
+
+	private static void validate(IdempotencyProperties properties) {
+		int keyMaxLength = properties.getKeyMaxLength();
+		if (keyMaxLength < 1 || keyMaxLength > IdempotencyKey.MAX_LENGTH) {
+			throw new InvalidIdempotencyConfigurationException("idempotency.key-max-length",
+					"idempotency.key-max-length is " + keyMaxLength + " but must be between 1 and "
+							+ IdempotencyKey.MAX_LENGTH,
+					"Set idempotency.key-max-length to a value from 1 to " + IdempotencyKey.MAX_LENGTH + ".");
+		}
+		requirePositive("idempotency.ttl", properties.getTtl());
+		requirePositive("idempotency.lease", properties.getLease());
+		requireNotNegative("idempotency.wait-timeout", properties.getWaitTimeout());
+		properties.getEndpoints().forEach((name, endpoint) -> {
+			String prefix = "idempotency.endpoints." + name + ".";
+			if (endpoint.getTtl() != null) {
+				requirePositive(prefix + "ttl", endpoint.getTtl());
+			}
+			if (endpoint.getLease() != null) {
+				requirePositive(prefix + "lease", endpoint.getLease());
+			}
+			if (endpoint.getWaitTimeout() != null) {
+				requireNotNegative(prefix + "wait-timeout", endpoint.getWaitTimeout());
+			}
+		});
+		if (properties.getMaxResponseSize() == null || properties.getMaxResponseSize().isNegative()) {
+			throw new InvalidIdempotencyConfigurationException("idempotency.max-response-size",
+					"idempotency.max-response-size must not be negative", "Set a size such as 1MB.");
+		}
+		for (Integer status : properties.getRetryableClientErrors()) {
+			if (status == null || status < 400 || status > 499) {
+				throw new InvalidIdempotencyConfigurationException("idempotency.retryable-client-errors",
+						"idempotency.retryable-client-errors may hold 4xx statuses only, found " + status,
+						"Remove the statuses outside 400..499; 5xx always release the key.");
+			}
+		}
+	}
+
+	private static void requirePositive(String property, Duration value) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			throw new InvalidIdempotencyConfigurationException(property,
+					property + " must be a positive duration, was " + value, "Set " + property + " to e.g. 30s.");
+		}
+	}
+
+	private static void requireNotNegative(String property, Duration value) {
+		if (value == null || value.isNegative()) {
+			throw new InvalidIdempotencyConfigurationException(property,
+					property + " must not be negative, was " + value, "Set " + property + " to e.g. 10s.");
+		}
+	}
+
+	/**
+	 * Stores return values of non-web methods as JSON with the application's {@link JsonMapper}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JsonCodecConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static ResultCodecFactory idempotencyResultCodecFactory(ObjectProvider<JsonMapper> jsonMapper) {
+			return new JsonResultCodecFactory(jsonMapper.getIfUnique(() -> JsonMapper.builder().build()));
+		}
+
+	}
+
+	/**
+	 * Captures and replays HTTP responses of {@code @Idempotent} controller handlers.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ DispatcherServlet.class, Filter.class })
+	static class ServletWebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static IdempotentHttpHandler idempotentHttpHandler(IdempotencyProperties properties,
+				ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners) {
+			return new ServletIdempotentHttpHandler(executor::getObject, new LazyListener(listeners),
+					properties.getHeaderName(), properties.getKeyMaxLength());
+		}
+
+		/**
+		 * Resolves every {@code @Idempotent} handler once the context is refreshed, so the filter knows its HTTP
+		 * methods even when controllers are created lazily, on their first request.
+		 */
+		@Bean
+		static SmartInitializingSingleton idempotentHandlerDetector(
+				ObjectProvider<RequestMappingHandlerMapping> mappings, IdempotentMethodRegistry methods) {
+			return () -> mappings.orderedStream()
+				.forEach((mapping) -> mapping.getHandlerMethods()
+					.values()
+					.forEach((handler) -> methods.find(handler.getMethod(), handler.getBeanType())));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "idempotencyFilterRegistration")
+		FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotentMethodRegistry methods,
+				IdempotencyProperties properties) {
+			IdempotencyFilter filter = new IdempotencyFilter(methods, properties.getReplayHeaders(),
+					properties.getRetryableClientErrors(), properties.getMaxResponseSize().toBytes());
+			FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
+			registration.setName("idempotencyFilter");
+			registration.setOrder(IdempotencyFilter.DEFAULT_ORDER);
+			return registration;
+		}
+
+	}
+
+	/**
+	 * Makes sure an auto-proxy creator exists even when {@code spring.aop.auto=false}: the advisor has the
+	 * infrastructure role, which the minimal creator honours.
+	 */
+	static class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
+
+		@Override
+		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
+		}
+
+	}
+
+}

@@ -1,0 +1,315 @@
+package io.github.idempotency.spring.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.IdempotencyRecord;
+import io.github.idempotency.core.OwnerToken;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.CorruptRecordException;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+
+/**
+ * Records in Redis (standalone, Sentinel or Cluster), through a Spring Data {@link RedisConnectionFactory}.
+ * <p>
+ * Each operation is one Lua script, one round trip, atomic on the server: a first request costs two round trips
+ * (claim, complete), a replay or a conflict one, since a claim that finds a record in force returns it whole. Every
+ * write, claim, complete, renewal, is a {@code SET ... PX}, so no record without an expiry can exist.
+ * <p>
+ * <strong>Time is Redis's.</strong> The scripts read the server's {@code TIME} for lease deadlines and retention;
+ * the {@code now} that callers pass is ignored, so instances with skewed clocks agree. (Redis 5 and later replicate
+ * scripts by their effects, so a replica stores the same deadline.) An ongoing record is kept for twice its lease, so
+ * that a claim after the lease ran out can tell a takeover from a fresh claim; it counts as absent from its deadline.
+ * <p>
+ * Keys are {@code prefix + "{" + storage key + "}"}: a hash tag around the fixed-length SHA-256 of the scoped key,
+ * so that each record maps to one cluster slot and no client key or principal name is ever stored. Values follow a
+ * compact, versioned encoding; a value that cannot be decoded raises {@link CorruptRecordException} and is never
+ * overwritten or treated as absent.
+ * <p>
+ * With {@link #setMinReplicas(int) min replicas}, a successful claim is followed by {@code WAIT} on the same
+ * connection (one more round trip); a claim acknowledged by fewer replicas in time is released and fails with
+ * {@link IdempotencyStoreException}, so a failover cannot silently forget it. Not available on Redis Cluster, whose
+ * client routes a keyless {@code WAIT} to a connection other than the one that carried the claim.
+ * <p>
+ * Failures to reach Redis, including command timeouts (the connection factory's, e.g.
+ * {@code spring.data.redis.timeout}), are thrown as {@link IdempotencyStoreException}.
+ */
+public final class RedisIdempotencyStore implements IdempotencyStore {
+
+	/** Default key prefix. */
+	public static final String DEFAULT_KEY_PREFIX = "idempotency:";
+
+	private static final Log logger = LogFactory.getLog(RedisIdempotencyStore.class);
+
+	private static final byte[] HASH_TAG_END = { '}' };
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final byte[] keyPrefix;
+
+	private int minReplicas;
+
+	private Duration replicaTimeout = Duration.ofMillis(100);
+
+	/**
+	 * A store that writes keys under {@value #DEFAULT_KEY_PREFIX}.
+	 * @param connectionFactory the connection factory
+	 */
+	public RedisIdempotencyStore(RedisConnectionFactory connectionFactory) {
+		this(connectionFactory, DEFAULT_KEY_PREFIX);
+	}
+
+	/**
+	 * A store that writes keys under the given prefix.
+	 * @param connectionFactory the connection factory
+	 * @param keyPrefix the prefix of every key; without braces, which would change the keys' hash slot
+	 */
+	public RedisIdempotencyStore(RedisConnectionFactory connectionFactory, String keyPrefix) {
+		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
+		Objects.requireNonNull(keyPrefix, "keyPrefix");
+		if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+			throw new IllegalArgumentException("The Redis key prefix must not contain '{' or '}', which would put "
+					+ "every record in one cluster slot; was '" + keyPrefix + "'");
+		}
+		this.keyPrefix = (keyPrefix + "{").getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Sets how many replicas must acknowledge a claim before it counts.
+	 * @param minReplicas the number of replicas, 0 (the default) to not wait
+	 */
+	public void setMinReplicas(int minReplicas) {
+		if (minReplicas < 0) {
+			throw new IllegalArgumentException("minReplicas must not be negative, was " + minReplicas);
+		}
+		this.minReplicas = minReplicas;
+	}
+
+	/**
+	 * Sets how long a claim waits for its replicas' acknowledgement.
+	 * @param replicaTimeout a positive duration, 100 ms by default
+	 */
+	public void setReplicaTimeout(Duration replicaTimeout) {
+		if (replicaTimeout == null || replicaTimeout.isZero() || replicaTimeout.isNegative()) {
+			throw new IllegalArgumentException("replicaTimeout must be positive, was " + replicaTimeout);
+		}
+		this.replicaTimeout = replicaTimeout;
+	}
+
+	@Override
+	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
+		Objects.requireNonNull(fingerprint, "fingerprint");
+		long leaseMillis = positiveMillis(lease, "lease");
+		OwnerToken owner = OwnerToken.random();
+		byte[] redisKey = redisKey(key);
+		return execute("claim", (connection) -> {
+			List<?> reply = eval(connection, RedisScript.CLAIM, ReturnType.MULTI, redisKey, bytes(fingerprint.value()),
+					bytes(owner.value()), bytes(leaseMillis), bytes(keptMillis(leaseMillis)));
+			if (reply == null || reply.size() < 2) {
+				throw new IdempotencyStoreException("Unexpected reply to the Redis claim script: " + reply);
+			}
+			if (asLong(reply.get(0)) == 0) {
+				return new ClaimResult.Existing(RedisRecordCodec.decode((byte[]) reply.get(1)));
+			}
+			ClaimResult.Claimed claimed = new ClaimResult.Claimed(owner,
+					Instant.ofEpochMilli(asLong(reply.get(2))), asLong(reply.get(1)) == 1);
+			if (this.minReplicas > 0) {
+				awaitReplicas(connection, redisKey, owner);
+			}
+			return claimed;
+		});
+	}
+
+	@Override
+	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
+			Duration retention) {
+		String stateCode = RedisRecordCodec.stateCode(state);
+		Objects.requireNonNull(owner, "owner");
+		long retentionMillis = positiveMillis(retention, "retention");
+		byte[] encoded = RedisRecordCodec.encodeResponse(Objects.requireNonNull(response, "response"));
+		byte[] redisKey = redisKey(key);
+		return execute("complete", (connection) -> fenced(eval(connection, RedisScript.COMPLETE, ReturnType.INTEGER,
+				redisKey, bytes(owner.value()), bytes(stateCode), bytes(retentionMillis), encoded)));
+	}
+
+	@Override
+	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
+		Objects.requireNonNull(owner, "owner");
+		byte[] redisKey = redisKey(key);
+		return execute("release", (connection) -> fenced(
+				eval(connection, RedisScript.RELEASE, ReturnType.INTEGER, redisKey, bytes(owner.value()))));
+	}
+
+	@Override
+	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
+		Objects.requireNonNull(owner, "owner");
+		long leaseMillis = positiveMillis(lease, "lease");
+		byte[] redisKey = redisKey(key);
+		return execute("renew", (connection) -> fenced(eval(connection, RedisScript.RENEW, ReturnType.INTEGER,
+				redisKey, bytes(owner.value()), bytes(leaseMillis), bytes(keptMillis(leaseMillis)))));
+	}
+
+	@Override
+	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
+		byte[] redisKey = redisKey(key);
+		return execute("find", (connection) -> {
+			byte[] value = eval(connection, RedisScript.FIND, ReturnType.VALUE, redisKey);
+			return Optional.ofNullable(value).map(RedisRecordCodec::decode);
+		});
+	}
+
+	@Override
+	public boolean delete(StorageKey key) {
+		byte[] redisKey = redisKey(key);
+		return execute("delete", (connection) -> {
+			Long deleted = connection.keyCommands().del(redisKey);
+			return deleted != null && deleted > 0;
+		});
+	}
+
+	@Override
+	public String name() {
+		return "redis";
+	}
+
+	/**
+	 * The Redis key of a storage key: the prefix, then the storage key as a hash tag.
+	 * @param key the storage key
+	 * @return the Redis key's bytes
+	 */
+	byte[] redisKey(StorageKey key) {
+		byte[] hash = Objects.requireNonNull(key, "key").value().getBytes(StandardCharsets.US_ASCII);
+		byte[] result = new byte[this.keyPrefix.length + hash.length + 1];
+		System.arraycopy(this.keyPrefix, 0, result, 0, this.keyPrefix.length);
+		System.arraycopy(hash, 0, result, this.keyPrefix.length, hash.length);
+		System.arraycopy(HASH_TAG_END, 0, result, result.length - 1, 1);
+		return result;
+	}
+
+	private void awaitReplicas(RedisConnection connection, byte[] redisKey, OwnerToken owner) {
+		if (connection instanceof RedisClusterConnection) {
+			release(connection, redisKey, owner);
+			throw new IdempotencyStoreException("idempotency.redis.min-replicas is not supported on Redis Cluster");
+		}
+		long replicas = ReplicaAcknowledgement.await(connection, this.minReplicas, this.replicaTimeout);
+		if (replicas < this.minReplicas) {
+			// a claim that a failover may lose must not run: give the key back so a retry can claim it again
+			release(connection, redisKey, owner);
+			throw new IdempotencyStoreException("The claim was acknowledged by " + replicas + " of the "
+					+ this.minReplicas + " replicas required (idempotency.redis.min-replicas) within "
+					+ this.replicaTimeout.toMillis() + " ms");
+		}
+	}
+
+	private void release(RedisConnection connection, byte[] redisKey, OwnerToken owner) {
+		try {
+			eval(connection, RedisScript.RELEASE, ReturnType.INTEGER, redisKey, bytes(owner.value()));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Failed to release an under-replicated claim; it expires with its lease", ex);
+		}
+	}
+
+	private <T> T execute(String operation, Function<RedisConnection, T> action) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return action.apply(connection);
+		}
+		catch (IdempotencyStoreException ex) {
+			throw ex;
+		}
+		catch (QueryTimeoutException ex) {
+			throw new IdempotencyStoreException("Redis did not answer the idempotency " + operation + " in time", ex);
+		}
+		catch (RuntimeException ex) {
+			if (hasMessage(ex, "WRONGTYPE")) {
+				throw new CorruptRecordException("An idempotency key in Redis holds a value of another type", ex);
+			}
+			throw new IdempotencyStoreException("Redis failed the idempotency " + operation + ": " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> T eval(RedisConnection connection, RedisScript script, ReturnType returnType, byte[] key,
+			byte[]... args) {
+		byte[][] keysAndArgs = new byte[args.length + 1][];
+		keysAndArgs[0] = key;
+		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+		try {
+			return (T) connection.scriptingCommands().evalSha(script.sha1(), returnType, 1, keysAndArgs);
+		}
+		catch (RuntimeException ex) {
+			if (!hasMessage(ex, "NOSCRIPT")) {
+				throw ex;
+			}
+			// first use on this server (or after a restart or failover): EVAL also caches the script
+			return (T) connection.scriptingCommands().eval(script.source(), returnType, 1, keysAndArgs);
+		}
+	}
+
+	private static boolean fenced(Object reply) {
+		long result = asLong(reply);
+		if (result < 0) {
+			throw new CorruptRecordException("An idempotency record in Redis cannot be decoded by the scripts");
+		}
+		return result == 1;
+	}
+
+	private static boolean hasMessage(Throwable ex, String marker) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().contains(marker)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static long asLong(Object reply) {
+		if (reply instanceof Number number) {
+			return number.longValue();
+		}
+		if (reply instanceof byte[] bytes) {
+			return Long.parseLong(new String(bytes, StandardCharsets.US_ASCII));
+		}
+		throw new IdempotencyStoreException("Unexpected reply from Redis: " + reply);
+	}
+
+	private static long positiveMillis(Duration duration, String name) {
+		if (duration == null || duration.isZero() || duration.isNegative()) {
+			throw new IllegalArgumentException(name + " must be positive, was " + duration);
+		}
+		return Math.max(1, duration.toMillis());
+	}
+
+	/** How long an ongoing record is kept: its lease, then as long again to tell a takeover from a fresh claim. */
+	private static long keptMillis(long leaseMillis) {
+		return (leaseMillis > Long.MAX_VALUE / 2) ? leaseMillis : leaseMillis * 2;
+	}
+
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] bytes(long value) {
+		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.github.idempotency.spring.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One of the store's Lua scripts: its source, loaded from the classpath, and the SHA-1 that {@code EVALSHA} names
+ * it by.
+ */
+final class RedisScript {
+
+	static final RedisScript CLAIM = load("claim");
+
+	static final RedisScript COMPLETE = load("complete");
+
+	static final RedisScript RELEASE = load("release");
+
+	static final RedisScript RENEW = load("renew");
+
+	static final RedisScript FIND = load("find");
+
+	private final String name;
+
+	private final byte[] source;
+
+	private final String sha1;
+
+	private RedisScript(String name, byte[] source) {
+		this.name = name;
+		this.source = source;
+		try {
+			this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			// every Java platform is required to provide SHA-1
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static RedisScript load(String name) {
+		String resource = name + ".lua";
+		try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {
+			if (in == null) {
+				throw new IllegalStateException("The Redis script " + resource + " is missing from the classpath");
+			}
+			return new RedisScript(name, in.readAllBytes());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to read the Redis script " + resource, ex);
+		}
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	byte[] source() {
+		return this.source.clone();
+	}
+
+	String sha1() {
+		return this.sha1;
+	}
+
+}

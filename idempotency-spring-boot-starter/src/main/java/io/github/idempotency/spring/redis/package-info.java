@@ -1,0 +1,5 @@
+/**
+ * The Redis store: one atomic Lua script per transition, hash-tagged keys for Redis Cluster, Redis's clock for
+ * expiry, and start-up checks of the eviction policy.
+ */
+package io.github.idempotency.spring.redis;

@@ -1,0 +1,172 @@
+package io.github.idempotency.spring.web;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+/**
+ * Computes the SHA-256 of the request body while the application reads it, so the body is read once, copied never,
+ * and its hash is ready when the interceptor fingerprints the request (after {@code @RequestBody} was resolved).
+ * Whatever the handler has not read by then is read by {@link #bodyDigest()} and kept, up to
+ * {@value #MAX_KEPT_REMAINDER} bytes, so that the handler still reads it afterwards; a larger unread remainder is
+ * hashed but not kept, and reading it later fails with a message that says why.
+ */
+final class BodyDigestingRequest extends HttpServletRequestWrapper {
+
+	static final int MAX_KEPT_REMAINDER = 1024 * 1024;
+
+	private static final HexFormat HEX = HexFormat.of();
+
+	private final MessageDigest digest;
+
+	private DigestingInputStream stream;
+
+	private BufferedReader reader;
+
+	private String hex;
+
+	BodyDigestingRequest(HttpServletRequest request) {
+		super(request);
+		try {
+			this.digest = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public ServletInputStream getInputStream() throws IOException {
+		if (this.stream == null) {
+			this.stream = new DigestingInputStream(super.getInputStream());
+		}
+		return this.stream;
+	}
+
+	@Override
+	public BufferedReader getReader() throws IOException {
+		if (this.reader == null) {
+			String encoding = getCharacterEncoding();
+			Charset charset = (encoding != null) ? Charset.forName(encoding) : StandardCharsets.ISO_8859_1;
+			this.reader = new BufferedReader(new InputStreamReader(getInputStream(), charset));
+		}
+		return this.reader;
+	}
+
+	/**
+	 * Reads the rest of the body (kept for the application) and returns the hash of the whole body.
+	 * @return 64 hex characters
+	 * @throws IOException when the body cannot be read
+	 */
+	String bodyDigest() throws IOException {
+		if (this.hex == null) {
+			((DigestingInputStream) getInputStream()).drain();
+			this.hex = HEX.formatHex(this.digest.digest());
+		}
+		return this.hex;
+	}
+
+	private final class DigestingInputStream extends ServletInputStream {
+
+		private final ServletInputStream delegate;
+
+		private byte[] remainder;
+
+		private int position;
+
+		private boolean discarded;
+
+		DigestingInputStream(ServletInputStream delegate) {
+			this.delegate = delegate;
+		}
+
+		void drain() throws IOException {
+			if (this.remainder != null) {
+				return;
+			}
+			ByteArrayOutputStream rest = new ByteArrayOutputStream();
+			byte[] buffer = new byte[8192];
+			int read;
+			while ((read = this.delegate.read(buffer)) != -1) {
+				BodyDigestingRequest.this.digest.update(buffer, 0, read);
+				if (!this.discarded) {
+					rest.write(buffer, 0, read);
+					if (rest.size() > MAX_KEPT_REMAINDER) {
+						this.discarded = true;
+						rest.reset();
+					}
+				}
+			}
+			this.remainder = rest.toByteArray();
+		}
+
+		private void checkKept() throws IOException {
+			if (this.discarded) {
+				throw new IOException("The request body was read to fingerprint it before the @Idempotent handler ran, "
+						+ "and its unread part was larger than " + MAX_KEPT_REMAINDER + " bytes; read it through "
+						+ "@RequestBody instead");
+			}
+		}
+
+		@Override
+		public int read() throws IOException {
+			checkKept();
+			if (this.remainder != null) {
+				return (this.position < this.remainder.length) ? (this.remainder[this.position++] & 0xFF) : -1;
+			}
+			int b = this.delegate.read();
+			if (b != -1) {
+				BodyDigestingRequest.this.digest.update((byte) b);
+			}
+			return b;
+		}
+
+		@Override
+		public int read(byte[] bytes, int offset, int length) throws IOException {
+			checkKept();
+			if (this.remainder != null) {
+				int available = this.remainder.length - this.position;
+				if (available <= 0) {
+					return (length == 0) ? 0 : -1;
+				}
+				int count = Math.min(available, length);
+				System.arraycopy(this.remainder, this.position, bytes, offset, count);
+				this.position += count;
+				return count;
+			}
+			int read = this.delegate.read(bytes, offset, length);
+			if (read > 0) {
+				BodyDigestingRequest.this.digest.update(bytes, offset, read);
+			}
+			return read;
+		}
+
+		@Override
+		public boolean isFinished() {
+			return (this.remainder != null) ? this.position >= this.remainder.length : this.delegate.isFinished();
+		}
+
+		@Override
+		public boolean isReady() {
+			return (this.remainder != null) || this.delegate.isReady();
+		}
+
+		@Override
+		public void setReadListener(ReadListener listener) {
+			this.delegate.setReadListener(listener);
+		}
+
+	}
+
+}

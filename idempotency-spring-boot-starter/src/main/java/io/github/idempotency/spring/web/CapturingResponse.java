@@ -1,0 +1,322 @@
+package io.github.idempotency.spring.web;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+
+/**
+ * Passes everything through until {@link #startCapture()}; from then on keeps the body (up to a limit) instead of
+ * sending it, so that the filter can store the final response before the client sees it, or discard it and send a
+ * replay instead. Status and headers still go to the wrapped response (uncommitted until the filter sends the body);
+ * {@code sendError} is recorded rather than committing; {@code Content-Length} is set by the filter from the bytes
+ * actually sent.
+ * <p>
+ * Past the limit the buffered bytes are sent and the rest streams through: the client still gets the whole
+ * response, which is then {@linkplain #isOverflowed() not retained} for replay.
+ */
+final class CapturingResponse extends HttpServletResponseWrapper {
+
+	private final long limit;
+
+	private boolean capturing;
+
+	private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+
+	private boolean overflowed;
+
+	private ServletOutputStream captureStream;
+
+	private PrintWriter writer;
+
+	private int errorStatus = -1;
+
+	private String errorMessage;
+
+	CapturingResponse(HttpServletResponse response, long limit) {
+		super(response);
+		this.limit = limit;
+	}
+
+	/** Starts keeping the body; nothing the application writes from now on reaches the client by itself. */
+	void startCapture() {
+		this.capturing = true;
+	}
+
+	boolean isCapturing() {
+		return this.capturing;
+	}
+
+	boolean isOverflowed() {
+		return this.overflowed;
+	}
+
+	/**
+	 * The body kept so far (after {@link #flushWriter()}).
+	 * @return the bytes
+	 */
+	byte[] capturedBody() {
+		return this.buffer.toByteArray();
+	}
+
+	/**
+	 * The status for the record: the one given to {@code sendError}, else the response's status.
+	 * @return the status
+	 */
+	int finalStatus() {
+		return (this.errorStatus != -1) ? this.errorStatus : getStatus();
+	}
+
+	void flushWriter() {
+		if (this.writer != null) {
+			this.writer.flush();
+		}
+	}
+
+	/** Drops the body kept so far and any recorded error, for a response that replaces it. */
+	void discardCapture() {
+		this.buffer.reset();
+		this.errorStatus = -1;
+		this.errorMessage = null;
+	}
+
+	/**
+	 * Sends what was captured to the client: the recorded error, or the kept body with its exact length.
+	 * @throws IOException when the client cannot be written to
+	 */
+	void sendCaptured() throws IOException {
+		flushWriter();
+		HttpServletResponse response = (HttpServletResponse) getResponse();
+		if (this.errorStatus != -1) {
+			if (this.errorMessage != null) {
+				response.sendError(this.errorStatus, this.errorMessage);
+			}
+			else {
+				response.sendError(this.errorStatus);
+			}
+			return;
+		}
+		if (this.overflowed) {
+			response.flushBuffer();
+			return;
+		}
+		sendBody(this.buffer.toByteArray());
+	}
+
+	/**
+	 * Sends a body that replaces anything the application wrote.
+	 * @param body the bytes
+	 * @throws IOException when the client cannot be written to
+	 */
+	void sendBody(byte[] body) throws IOException {
+		HttpServletResponse response = (HttpServletResponse) getResponse();
+		response.setContentLength(body.length);
+		if (body.length > 0) {
+			response.getOutputStream().write(body);
+		}
+		response.flushBuffer();
+	}
+
+	/**
+	 * Sends an error through the container (its error page renders the body), for a replay of a response that was
+	 * first sent that way.
+	 * @param status the status
+	 * @throws IOException when the client cannot be written to
+	 */
+	void sendContainerError(int status) throws IOException {
+		((HttpServletResponse) getResponse()).sendError(status);
+	}
+
+	@Override
+	public ServletOutputStream getOutputStream() throws IOException {
+		if (!this.capturing) {
+			return super.getOutputStream();
+		}
+		if (this.captureStream == null) {
+			this.captureStream = new CaptureStream();
+		}
+		return this.captureStream;
+	}
+
+	@Override
+	public PrintWriter getWriter() throws IOException {
+		if (!this.capturing) {
+			return super.getWriter();
+		}
+		if (this.writer == null) {
+			this.writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), getCharacterEncoding()));
+		}
+		return this.writer;
+	}
+
+	@Override
+	public void sendError(int status) throws IOException {
+		sendError(status, null);
+	}
+
+	@Override
+	public void sendError(int status, String message) throws IOException {
+		if (!this.capturing || this.overflowed) {
+			if (message != null) {
+				super.sendError(status, message);
+			}
+			else {
+				super.sendError(status);
+			}
+			return;
+		}
+		this.buffer.reset();
+		this.errorStatus = status;
+		this.errorMessage = message;
+	}
+
+	@Override
+	public void sendRedirect(String location) throws IOException {
+		if (!this.capturing || this.overflowed) {
+			super.sendRedirect(location);
+			return;
+		}
+		this.buffer.reset();
+		super.setStatus(HttpServletResponse.SC_FOUND);
+		super.setHeader("Location", location);
+	}
+
+	@Override
+	public void setContentLength(int length) {
+		if (!this.capturing) {
+			super.setContentLength(length);
+		}
+	}
+
+	@Override
+	public void setContentLengthLong(long length) {
+		if (!this.capturing) {
+			super.setContentLengthLong(length);
+		}
+	}
+
+	@Override
+	public void setHeader(String name, String value) {
+		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
+			super.setHeader(name, value);
+		}
+	}
+
+	@Override
+	public void addHeader(String name, String value) {
+		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
+			super.addHeader(name, value);
+		}
+	}
+
+	@Override
+	public void setIntHeader(String name, int value) {
+		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
+			super.setIntHeader(name, value);
+		}
+	}
+
+	@Override
+	public void addIntHeader(String name, int value) {
+		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
+			super.addIntHeader(name, value);
+		}
+	}
+
+	@Override
+	public void flushBuffer() throws IOException {
+		if (!this.capturing || this.overflowed) {
+			super.flushBuffer();
+		}
+		else {
+			flushWriter();
+		}
+	}
+
+	@Override
+	public boolean isCommitted() {
+		if (this.capturing && !this.overflowed) {
+			return this.errorStatus != -1;
+		}
+		return super.isCommitted();
+	}
+
+	@Override
+	public void resetBuffer() {
+		if (this.capturing && !this.overflowed) {
+			this.buffer.reset();
+		}
+		else {
+			super.resetBuffer();
+		}
+	}
+
+	@Override
+	public void reset() {
+		super.reset();
+		this.buffer.reset();
+		this.errorStatus = -1;
+		this.errorMessage = null;
+	}
+
+	private void overflow() throws IOException {
+		this.overflowed = true;
+		ServletOutputStream out = getResponse().getOutputStream();
+		this.buffer.writeTo(out);
+		this.buffer.reset();
+	}
+
+	private final class CaptureStream extends ServletOutputStream {
+
+		@Override
+		public void write(int b) throws IOException {
+			if (!CapturingResponse.this.overflowed && CapturingResponse.this.buffer.size() + 1 > CapturingResponse.this.limit) {
+				overflow();
+			}
+			if (CapturingResponse.this.overflowed) {
+				getResponse().getOutputStream().write(b);
+			}
+			else {
+				CapturingResponse.this.buffer.write(b);
+			}
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) throws IOException {
+			if (!CapturingResponse.this.overflowed
+					&& CapturingResponse.this.buffer.size() + (long) length > CapturingResponse.this.limit) {
+				overflow();
+			}
+			if (CapturingResponse.this.overflowed) {
+				getResponse().getOutputStream().write(bytes, offset, length);
+			}
+			else {
+				CapturingResponse.this.buffer.write(bytes, offset, length);
+			}
+		}
+
+		@Override
+		public void flush() throws IOException {
+			if (CapturingResponse.this.overflowed) {
+				getResponse().getOutputStream().flush();
+			}
+		}
+
+		@Override
+		public boolean isReady() {
+			return true;
+		}
+
+		@Override
+		public void setWriteListener(WriteListener listener) {
+			throw new IllegalStateException("Idempotent responses are written synchronously");
+		}
+
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.github.idempotency.spring.web;
+
+import java.io.IOException;
+import java.util.Collection;
+
+import io.github.idempotency.spring.IdempotentMethodRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Prepares requests that may reach an {@code @Idempotent} handler: hashes the body as it is read and captures the
+ * response, so that after the whole chain returned (exception handlers and message converters included) the final
+ * status and body bytes are stored before the client receives them, and a retry always finds the finished record.
+ * When the interceptor decided not to run the handler (replay, conflict, mismatch, missing or invalid key, store
+ * unavailable), the filter discards what Spring MVC wrote and sends the stored response or the problem instead.
+ * <p>
+ * Requests whose HTTP method no idempotent handler is mapped to pass through untouched.
+ */
+public final class IdempotencyFilter extends OncePerRequestFilter implements Ordered {
+
+	/** Default order: early, so that later filters and the whole MVC chain write into the captured response. */
+	public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
+	private final IdempotentMethodRegistry methods;
+
+	private final WebResponseSettings settings;
+
+	private int order = DEFAULT_ORDER;
+
+	/**
+	 * @param methods tells which HTTP methods idempotent handlers are mapped to
+	 * @param replayHeaders headers replayed besides Content-Type, Location, Content-Location, ETag, Last-Modified
+	 * and Link
+	 * @param retryableClientErrors 4xx statuses that release the key
+	 * @param maxResponseSize largest body kept for replay, in bytes
+	 */
+	public IdempotencyFilter(IdempotentMethodRegistry methods, Collection<String> replayHeaders,
+			Collection<Integer> retryableClientErrors, long maxResponseSize) {
+		this.methods = methods;
+		this.settings = WebResponseSettings.of(replayHeaders, retryableClientErrors, maxResponseSize);
+	}
+
+	@Override
+	public int getOrder() {
+		return this.order;
+	}
+
+	public void setOrder(int order) {
+		this.order = order;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (!this.methods.isWebCandidate(request.getMethod())) {
+			chain.doFilter(request, response);
+			return;
+		}
+		BodyDigestingRequest digesting = new BodyDigestingRequest(request);
+		CapturingResponse capturing = new CapturingResponse(response, this.settings.maxResponseSize());
+		IdempotentExchange exchange = new IdempotentExchange(digesting, capturing, this.settings);
+		digesting.setAttribute(IdempotentExchange.ATTRIBUTE, exchange);
+		try {
+			chain.doFilter(digesting, capturing);
+		}
+		catch (IOException | ServletException | RuntimeException | Error ex) {
+			exchange.abort();
+			throw ex;
+		}
+		finally {
+			digesting.removeAttribute(IdempotentExchange.ATTRIBUTE);
+		}
+		exchange.finish();
+	}
+
+}

@@ -1,0 +1,165 @@
+package io.github.idempotency.spring.web;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import io.github.idempotency.core.IdempotencyKey;
+import io.github.idempotency.core.InvalidIdempotencyKeyException;
+import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.execution.ClaimOutcome;
+import io.github.idempotency.core.execution.IdempotencyContext;
+import io.github.idempotency.core.execution.IdempotencyListener;
+import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.execution.RequestOutcome;
+import io.github.idempotency.spring.Idempotent;
+import io.github.idempotency.spring.IdempotentHttpHandler;
+import io.github.idempotency.spring.IdempotentMethod;
+import jakarta.servlet.http.HttpServletRequest;
+import org.aopalliance.intercept.MethodInvocation;
+
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.servlet.HandlerMapping;
+
+/**
+ * Protects controller handlers on a servlet container, together with {@link IdempotencyFilter}: resolves the key
+ * (header, SpEL or body hash), scopes it by HTTP method and route template, fingerprints method, route and body,
+ * claims, and either runs the handler (the filter then stores its response) or leaves a replay or a problem for the
+ * filter to send.
+ */
+public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler {
+
+	private final Supplier<IdempotentExecutor> executor;
+
+	private final IdempotencyListener listener;
+
+	private final IdempotencyKeyHeader header;
+
+	private final int keyMaxLength;
+
+	/**
+	 * @param executor the executor, resolved on first use
+	 * @param listener receives the outcomes decided here (missing and invalid keys)
+	 * @param headerName the key header's name
+	 * @param keyMaxLength the longest accepted key
+	 */
+	public ServletIdempotentHttpHandler(Supplier<IdempotentExecutor> executor, IdempotencyListener listener,
+			String headerName, int keyMaxLength) {
+		this.executor = executor;
+		this.listener = listener;
+		this.header = new IdempotencyKeyHeader(headerName, keyMaxLength);
+		this.keyMaxLength = keyMaxLength;
+	}
+
+	@Override
+	public boolean isActive() {
+		return currentExchange() != null;
+	}
+
+	@Override
+	public Object invoke(MethodInvocation invocation, IdempotentMethod method, Supplier<String> scope)
+			throws Throwable {
+		IdempotentExchange exchange = currentExchange();
+		if (exchange == null || !exchange.claim()) {
+			// a handler called from another idempotent handler runs within that one's protection
+			return invocation.proceed();
+		}
+		BodyDigestingRequest request = exchange.request();
+		String endpoint = method.endpoint();
+		String clientKey;
+		try {
+			clientKey = clientKey(invocation, method, request);
+		}
+		catch (InvalidIdempotencyKeyException ex) {
+			this.listener.onOutcome(endpoint, RequestOutcome.INVALID_KEY);
+			exchange.problem(IdempotencyProblem.invalidKey(ex.getMessage()));
+			return method.shortCircuitValue();
+		}
+		if (clientKey == null) {
+			if (!method.isRequired()) {
+				return invocation.proceed();
+			}
+			this.listener.onOutcome(endpoint, RequestOutcome.MISSING_KEY);
+			exchange.problem(IdempotencyProblem.missingKey(this.header.name()));
+			return method.shortCircuitValue();
+		}
+		String route = route(request);
+		IdempotencyKey key = IdempotencyKey.of(scope.get(), request.getMethod() + " " + route, clientKey);
+		ClaimOutcome outcome = this.executor.get().claim(key, fingerprint(request, route), method.policy());
+		if (outcome instanceof ClaimOutcome.Acquired acquired) {
+			exchange.acquired(acquired.execution());
+			try (IdempotencyContext.Scope bound = acquired.execution().context().bind()) {
+				return invocation.proceed();
+			}
+		}
+		if (outcome instanceof ClaimOutcome.Unprotected) {
+			return invocation.proceed();
+		}
+		if (outcome instanceof ClaimOutcome.Replay replay) {
+			exchange.replay(replay.response());
+		}
+		else if (outcome instanceof ClaimOutcome.InProgress inProgress) {
+			exchange.problem(IdempotencyProblem.inProgress(inProgress.retryAfter()));
+		}
+		else if (outcome instanceof ClaimOutcome.Mismatch) {
+			exchange.problem(IdempotencyProblem.mismatch());
+		}
+		else if (outcome instanceof ClaimOutcome.StoreUnavailable unavailable) {
+			exchange.problem(IdempotencyProblem.storeUnavailable(unavailable.retryAfter()));
+		}
+		return method.shortCircuitValue();
+	}
+
+	private String clientKey(MethodInvocation invocation, IdempotentMethod method, BodyDigestingRequest request)
+			throws IOException {
+		if (method.hasKeyExpression()) {
+			String key = method.evaluateKey(invocation.getArguments());
+			if (key == null || key.isEmpty()) {
+				return null;
+			}
+			IdempotencyKey.validate(key, this.keyMaxLength);
+			return key;
+		}
+		if (method.keySource() == Idempotent.KeySource.BODY_HASH) {
+			// the whole request as fingerprinted (form parameters included), without the version prefix
+			String fingerprint = fingerprint(request, route(request)).value();
+			return fingerprint.substring(fingerprint.indexOf(':') + 1);
+		}
+		return this.header.read(request);
+	}
+
+	private static RequestFingerprint fingerprint(BodyDigestingRequest request, String route) throws IOException {
+		RequestFingerprint.Builder builder = RequestFingerprint.builder()
+			.add(request.getMethod())
+			.add(route)
+			.add(request.bodyDigest());
+		String contentType = request.getContentType();
+		if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+			// the container may have parsed a form body before anyone read the stream
+			for (Map.Entry<String, String[]> parameter : new TreeMap<>(request.getParameterMap()).entrySet()) {
+				builder.add(parameter.getKey());
+				for (String value : parameter.getValue()) {
+					builder.add(value);
+				}
+			}
+		}
+		return builder.build();
+	}
+
+	private static String route(HttpServletRequest request) {
+		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+		return (pattern != null) ? pattern.toString() : request.getRequestURI();
+	}
+
+	private static IdempotentExchange currentExchange() {
+		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+		if (attributes == null) {
+			return null;
+		}
+		Object exchange = attributes.getAttribute(IdempotentExchange.ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+		return (exchange instanceof IdempotentExchange idempotent) ? idempotent : null;
+	}
+
+}

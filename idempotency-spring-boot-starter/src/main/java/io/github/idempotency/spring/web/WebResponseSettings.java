@@ -1,0 +1,76 @@
+package io.github.idempotency.spring.web;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.idempotency.core.StoredResponse;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * How finished responses are classified and which of their headers are replayed.
+ *
+ * @param replayHeaders header names kept for replay, besides {@code Content-Type}
+ * @param retryableClientErrors 4xx statuses that release the key instead of being stored
+ * @param maxResponseSize largest body kept, in bytes
+ */
+record WebResponseSettings(List<String> replayHeaders, Set<Integer> retryableClientErrors, long maxResponseSize) {
+
+	static final List<String> DEFAULT_REPLAY_HEADERS = List.of("Location", "Content-Location", "ETag", "Last-Modified",
+			"Link");
+
+	static WebResponseSettings of(Collection<String> extraHeaders, Collection<Integer> retryableClientErrors,
+			long maxResponseSize) {
+		List<String> headers = new ArrayList<>(DEFAULT_REPLAY_HEADERS);
+		for (String extra : extraHeaders) {
+			if (headers.stream().noneMatch(extra::equalsIgnoreCase) && !"Content-Type".equalsIgnoreCase(extra)
+					&& !"Set-Cookie".equalsIgnoreCase(extra) && !"Content-Length".equalsIgnoreCase(extra)) {
+				headers.add(extra);
+			}
+		}
+		return new WebResponseSettings(List.copyOf(headers), Set.copyOf(retryableClientErrors), maxResponseSize);
+	}
+
+	Map<String, List<String>> replayableHeaders(HttpServletResponse response) {
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		String contentType = response.getContentType();
+		if (contentType != null) {
+			headers.put("Content-Type", List.of(contentType));
+		}
+		for (String name : this.replayHeaders) {
+			Collection<String> values = response.getHeaders(name);
+			if (values != null && !values.isEmpty()) {
+				headers.put(name, List.copyOf(values));
+			}
+		}
+		return headers;
+	}
+
+	/**
+	 * Whether a final status releases the key (a retry runs again) rather than being stored.
+	 * @param status the status
+	 * @return {@code true} for 5xx and the retryable client errors
+	 */
+	boolean releases(int status) {
+		return status >= 500 || this.retryableClientErrors.contains(status);
+	}
+
+	static void write(HttpServletResponse response, StoredResponse stored) {
+		stored.headers().forEach((name, values) -> {
+			boolean first = true;
+			for (String value : values) {
+				if (first) {
+					response.setHeader(name, value);
+					first = false;
+				}
+				else {
+					response.addHeader(name, value);
+				}
+			}
+		});
+	}
+
+}

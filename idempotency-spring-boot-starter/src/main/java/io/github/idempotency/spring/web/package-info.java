@@ -1,0 +1,5 @@
+/**
+ * HTTP support: the filter that captures and replays responses, key header parsing and the problem details of the
+ * idempotency protocol.
+ */
+package io.github.idempotency.spring.web;

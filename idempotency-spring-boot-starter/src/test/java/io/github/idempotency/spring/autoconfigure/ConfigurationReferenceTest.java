@@ -1,0 +1,47 @@
+package io.github.idempotency.spring.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The property reference in {@code docs/usage.md} lists exactly the properties the configuration metadata has
+ * (store-specific ones are documented with their stores), each with a description.
+ */
+class ConfigurationReferenceTest {
+
+	private static final Pattern ROW = Pattern.compile("^\\| `(idempotency\\.[a-z.-]+)` \\|", Pattern.MULTILINE);
+
+	@Test
+	void referenceTableMatchesTheGeneratedMetadata() throws IOException {
+		Set<String> documented = new TreeSet<>();
+		Matcher matcher = ROW.matcher(Files.readString(Path.of("..", "docs", "usage.md")));
+		while (matcher.find()) {
+			documented.add(matcher.group(1));
+		}
+		Set<String> generated = new TreeSet<>();
+		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			JsonNode root = JsonMapper.builder().build().readTree(metadata);
+			for (JsonNode property : root.get("properties")) {
+				String name = property.get("name").asString();
+				if (!name.startsWith("idempotency.redis.") && !name.startsWith("idempotency.jpa.")) {
+					generated.add(name);
+					assertThat(property.has("description")).as("description of %s", name).isTrue();
+				}
+			}
+		}
+		assertThat(documented).isEqualTo(generated);
+	}
+
+}

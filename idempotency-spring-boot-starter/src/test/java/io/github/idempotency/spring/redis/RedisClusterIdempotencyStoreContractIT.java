@@ -1,0 +1,131 @@
+package io.github.idempotency.spring.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.store.AbstractIdempotencyStoreContractTest;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.lettuce.core.cluster.SlotHash;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The store contract, its races included, through a three-node Redis Cluster of the test's own. Skipped, with a
+ * message, when no {@code redis-server} binary runs on this machine.
+ */
+class RedisClusterIdempotencyStoreContractIT extends AbstractIdempotencyStoreContractTest {
+
+	private static final String PREFIX = RedisTestServer.uniquePrefix(RedisClusterIdempotencyStoreContractIT.class);
+
+	private static RedisClusterProcesses cluster;
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	@BeforeAll
+	static void startCluster() {
+		Optional<Path> binary = RedisServerProcess.binary();
+		assumeTrue(binary.isPresent(), "No redis-server binary runs here (neither the machine's nor the embedded "
+				+ "artifact's): skipping the Redis Cluster tests, which start three cluster nodes of their own");
+		cluster = RedisClusterProcesses.start(binary.get(), 3);
+		connectionFactory = cluster.connectionFactory(Duration.ofSeconds(2));
+		RedisTestServer.warmUp(connectionFactory);
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (connectionFactory != null) {
+			connectionFactory.destroy();
+		}
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Override
+	protected IdempotencyStore createStore() {
+		return new RedisIdempotencyStore(connectionFactory, PREFIX);
+	}
+
+	@Override
+	protected Instant now() {
+		return Instant.now();
+	}
+
+	@Override
+	protected void elapse(Duration duration) {
+		RedisTime.sleep(duration);
+	}
+
+	@Override
+	protected Duration lease() {
+		return RedisTime.LEASE;
+	}
+
+	@Override
+	protected Duration retention() {
+		return RedisTime.RETENTION;
+	}
+
+	@Override
+	protected Duration clockTolerance() {
+		return RedisTime.CLOCK_TOLERANCE;
+	}
+
+	@Test
+	void spreadsRecordsOverEveryNodeOneSlotPerRecord() {
+		RedisIdempotencyStore store = (RedisIdempotencyStore) store();
+		Set<RedisClusterNode> owners = new HashSet<>();
+		try (RedisClusterConnection connection = connectionFactory.getClusterConnection()) {
+			for (int i = 0; i < 30; i++) {
+				var key = newKey();
+				assertThat(store.claim(key, FINGERPRINT, now(), lease())).isInstanceOf(ClaimResult.Claimed.class);
+				byte[] redisKey = store.redisKey(key);
+				int slot = connection.clusterGetSlotForKey(redisKey);
+				assertThat(slot).isEqualTo(SlotHash.getSlot(key.value().getBytes(StandardCharsets.US_ASCII)));
+				RedisClusterNode owner = connection.clusterGetNodeForSlot(slot);
+				owners.add(owner);
+				assertThat(connection.clusterCountKeysInSlot(slot)).isPositive();
+			}
+		}
+		assertThat(owners).hasSize(3);
+	}
+
+	@Test
+	void refusesMinReplicasAtStartUpOnACluster() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RedisIdempotencyStoreAutoConfiguration.class))
+			.withBean(RedisConnectionFactory.class, () -> cluster.connectionFactory(Duration.ofSeconds(2)))
+			.withPropertyValues("idempotency.redis.min-replicas=1")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("idempotency.redis.min-replicas is not supported on Redis Cluster");
+			});
+	}
+
+	@Test
+	void readsTheEvictionPolicyOfEveryNode() {
+		assertThat(RedisEvictionPolicyVerifier.policies(connectionFactory)).hasSize(3)
+			.allSatisfy((node, policy) -> assertThat(policy).isEqualTo(RedisEvictionPolicyVerifier.NO_EVICTION));
+		assertThatNoException().isThrownBy(() -> new RedisEvictionPolicyVerifier(true).verify(connectionFactory));
+	}
+
+}
