@@ -8,10 +8,10 @@ import io.github.idempotency.spring.autoconfigure.IdempotencyProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -22,12 +22,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 /**
  * Registers the {@code idempotency} health indicator ({@link IdempotencyStoreHealthIndicator}) for the
  * application's {@link IdempotencyStore}, with a {@link RedisEvictionPolicyProbe} when a
- * {@link RedisConnectionFactory} exists. Switched off with {@code management.health.idempotency.enabled=false}.
+ * {@link RedisConnectionFactory} (a single candidate) exists. Switched off with {@code management.health.idempotency.enabled=false}.
  */
 @AutoConfiguration(afterName = { "io.github.idempotency.spring.autoconfigure.IdempotencyAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(IdempotencyStore.class)
+@ConditionalOnSingleCandidate(IdempotencyStore.class)
 @ConditionalOnBooleanProperty(name = "idempotency.enabled", matchIfMissing = true)
 @ConditionalOnEnabledHealthIndicator("idempotency")
 @EnableConfigurationProperties(IdempotencyProperties.class)
@@ -43,7 +43,7 @@ public final class IdempotencyHealthAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(RedisConnectionFactory.class)
-	@ConditionalOnBean(RedisConnectionFactory.class)
+	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 	static class RedisProbeConfiguration {
 
 		@Bean

@@ -12,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -22,7 +21,6 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -30,7 +28,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * Auto-configures the {@link JpaIdempotencyStore} when the application has an {@link EntityManagerFactory} and
  * {@code idempotency.store} is {@code jpa} or {@code auto} (after Redis: a {@code RedisConnectionFactory} wins the
- * {@code auto} choice). A {@code DataSource} alone never switches it on. Also configures the table's schema
+ * {@code auto} choice). A {@code DataSource} alone never switches it on; {@code idempotency.store=jpa} without an
+ * {@code EntityManagerFactory} fails at start-up in {@code IdempotencyAutoConfiguration}. Also configures the table's schema
  * initialization, the scheduled purge of expired records and, with {@code idempotency.jpa.join-transaction}, the
  * {@link TransactionalCompletion} that writes completions in the method's own transaction.
  */
@@ -119,22 +118,6 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.table-name", tableName,
 					ex.getMessage());
 		}
-	}
-
-	/**
-	 * {@code idempotency.store=jpa} without an {@code EntityManagerFactory}: refuse to start rather than protect
-	 * nothing, or one instance only.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "idempotency.store", havingValue = "jpa")
-	@ConditionalOnMissingBean({ IdempotencyStore.class, EntityManagerFactory.class })
-	static class JpaStoreUnavailableConfiguration {
-
-		JpaStoreUnavailableConfiguration() {
-			throw new InvalidConfigurationPropertyValueException("idempotency.store", "jpa",
-					"The JPA store needs an EntityManagerFactory (spring-boot-starter-data-jpa and a DataSource)");
-		}
-
 	}
 
 }

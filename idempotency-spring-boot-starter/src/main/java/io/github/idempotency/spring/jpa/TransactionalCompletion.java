@@ -1,5 +1,6 @@
 package io.github.idempotency.spring.jpa;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -29,6 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * this outside any transaction: the interceptor's default order puts it outside {@code @Transactional}, and the
  * method's own {@code @Transactional} then joins the transaction opened here.
  * <ul>
+ * <li>{@link #inTransaction}: wraps the protected code for {@code IdempotentExecutor.execute} (or the web handler),
+ * whose completion then follows as usual. The least change for a caller; one statement more than the others.</li>
  * <li>{@link #execute}: for methods whose stored result is known when they return (a return value encoded by a
  * codec). The execution ends here: completed on commit, released on any failure.</li>
  * <li>{@link #executeAndMarkFinished}: for HTTP handlers, whose response bytes exist only once the response is
@@ -55,6 +58,38 @@ public final class TransactionalCompletion {
 	}
 
 	/**
+	 * Wraps the protected code of an execution whose completion follows as usual, through
+	 * {@link io.github.idempotency.core.execution.IdempotentExecutor#execute IdempotentExecutor.execute} or the web
+	 * filter: the returned code runs the original in a new transaction and writes {@code result} to the record in
+	 * that transaction, keeping the owner token; the usual completion then attaches the final response to the record
+	 * (one more statement). A crash between the commit and that completion leaves the record finished with
+	 * {@code result}. Must be called on the thread of the execution, with its {@link IdempotencyContext} bound
+	 * (as the executor and the web handler do).
+	 * <pre>{@code
+	 * executor.execute(key, fingerprint, policy, codec, completion.inTransaction(action,
+	 *         (value) -> StoredResponse.of(200, Map.of(), codec.encode(value)), policy.retention()));
+	 * }</pre>
+	 * A failure rolls the transaction back and is rethrown, for the caller to release the key or keep the failure as
+	 * it would without a transaction.
+	 * @param <T> the result type
+	 * @param action the protected code
+	 * @param result the response to write for the code's result: the final one when it is known (an encoded return
+	 * value), or a provisional one (an HTTP handler's status and headers, with
+	 * {@link StoredResponse#notRetained}); a status of 400 or more marks the record
+	 * {@link RecordState#FINISHED_ERROR}
+	 * @param retention how long the record is kept
+	 * @return the wrapped code
+	 * @throws FencedCompletionException (from the wrapped code) when the lease was lost before the commit
+	 */
+	public <T> Callable<T> inTransaction(Callable<T> action, Function<? super T, StoredResponse> result,
+			Duration retention) {
+		Objects.requireNonNull(action, "action");
+		Objects.requireNonNull(result, "result");
+		Objects.requireNonNull(retention, "retention");
+		return () -> runInTransaction(IdempotencyContext.require(), retention, action, result, null).value();
+	}
+
+	/**
 	 * Runs {@code invocation} in a new transaction, writes its result as a {@link RecordState#FINISHED_OK} record
 	 * in that transaction, commits, and ends {@code execution}. On any exception (from the method, the result
 	 * function or the commit) the transaction rolls back, the claim is released and the exception is rethrown.
@@ -70,7 +105,8 @@ public final class TransactionalCompletion {
 			throws Exception {
 		Outcome<T> outcome;
 		try {
-			outcome = runInTransaction(execution, invocation, result, RecordState.FINISHED_OK);
+			outcome = runInTransaction(execution.context(), execution.policy().retention(), invocation, result,
+					RecordState.FINISHED_OK);
 		}
 		catch (FencedCompletionException ex) {
 			execution.completedInTransaction(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), new byte[0]),
@@ -78,7 +114,14 @@ public final class TransactionalCompletion {
 			throw ex;
 		}
 		catch (Throwable ex) {
-			execution.release();
+			if (execution.context().isResultRetained()) {
+				// an effect outside the database happened although the transaction rolled back: keep the failure,
+				// as IdempotentExecutor does, so that a retry does not run it again
+				execution.complete(RecordState.FINISHED_ERROR, StoredResponse.notRetained(500, Map.of()));
+			}
+			else {
+				execution.release();
+			}
 			throw ex;
 		}
 		execution.completedInTransaction(RecordState.FINISHED_OK, outcome.response(), true);
@@ -104,7 +147,7 @@ public final class TransactionalCompletion {
 	public <T> T executeAndMarkFinished(Execution execution, Callable<T> invocation,
 			Function<? super T, StoredResponse> provisional) throws Exception {
 		try {
-			return runInTransaction(execution, invocation, (value) -> {
+			return runInTransaction(execution.context(), execution.policy().retention(), invocation, (value) -> {
 				StoredResponse response = provisional.apply(value);
 				return StoredResponse.notRetained(response.status(), response.headers());
 			}, null).value();
@@ -115,7 +158,7 @@ public final class TransactionalCompletion {
 		}
 	}
 
-	private <T> Outcome<T> runInTransaction(Execution execution, Callable<T> invocation,
+	private <T> Outcome<T> runInTransaction(IdempotencyContext context, Duration retention, Callable<T> invocation,
 			Function<? super T, StoredResponse> result, RecordState fixedState) throws Exception {
 		if (TransactionSynchronizationManager.isActualTransactionActive()) {
 			throw new IllegalStateException("idempotency.jpa.join-transaction needs the idempotency interceptor "
@@ -124,15 +167,15 @@ public final class TransactionalCompletion {
 		}
 		try {
 			return this.transaction.execute((status) -> {
-				try (IdempotencyContext.Scope scope = execution.context().bind()) {
+				try (IdempotencyContext.Scope scope = context.bind()) {
 					T value = invocation.call();
 					StoredResponse response = result.apply(value);
 					RecordState state = (fixedState != null) ? fixedState
 							: (response.status() >= 400) ? RecordState.FINISHED_ERROR : RecordState.FINISHED_OK;
-					boolean written = this.store.completeInCurrentTransaction(execution.key().storageKey(),
-							execution.owner(), state, response, execution.policy().retention());
+					boolean written = this.store.completeInCurrentTransaction(context.key().storageKey(),
+							context.ownerToken(), state, response, retention);
 					if (!written) {
-						throw new FencedCompletionException(execution.key());
+						throw new FencedCompletionException(context.key());
 					}
 					return new Outcome<>(value, response);
 				}

@@ -67,6 +67,16 @@ class IdempotencyHealthAutoConfigurationTest {
 	}
 
 	@Test
+	void noRedisProbeWhenSeveralConnectionFactoriesLeaveItAmbiguous() {
+		this.runner.withUserConfiguration(StoreConfiguration.class, RedisConfiguration.class)
+			.withBean("otherRedisConnectionFactory", LettuceConnectionFactory.class,
+					() -> new LettuceConnectionFactory("127.0.0.1", 2))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(IdempotencyStoreHealthIndicator.class)
+				.doesNotHaveBean(RedisEvictionPolicyProbe.class));
+	}
+
+	@Test
 	void noRedisProbeWithoutSpringDataRedis() {
 		this.runner.withUserConfiguration(StoreConfiguration.class)
 			.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))

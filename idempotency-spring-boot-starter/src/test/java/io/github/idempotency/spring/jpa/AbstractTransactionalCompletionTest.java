@@ -16,7 +16,9 @@ import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.ClaimOutcome;
 import io.github.idempotency.core.execution.Execution;
 import io.github.idempotency.core.execution.ExecutionPolicy;
+import io.github.idempotency.core.execution.ExecutionResult;
 import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.execution.ResultCodec;
 import io.github.idempotency.core.store.IdempotencyStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -202,6 +204,42 @@ abstract class AbstractTransactionalCompletionTest {
 	}
 
 	@Test
+	void wrappedActionRunThroughTheExecutorCommitsTheRowAndTheResultTogether() throws Exception {
+		IdempotencyKey key = newKey();
+		String paymentId = UUID.randomUUID().toString();
+		ExecutionResult<String> first = this.executor.execute(key, FINGERPRINT, policy(), CODEC,
+				this.completion.inTransaction(() -> this.ledger.book(paymentId, 1250, false),
+						(entryId) -> StoredResponse.of(200, Map.of(), CODEC.encode(entryId)), policy().retention()));
+		assertThat(first).isInstanceOf(ExecutionResult.Executed.class);
+		String entryId = ((ExecutionResult.Executed<String>) first).value();
+		assertThat(entries(paymentId)).isOne();
+		IdempotencyRecord record = this.executor.store().find(key.storageKey(), Instant.now()).orElseThrow();
+		assertThat(record.state()).isEqualTo(RecordState.FINISHED_OK);
+		assertThat(record.response().body()).isEqualTo(CODEC.encode(entryId));
+		String table = this.context.getBean(JpaIdempotencyStore.class).getTableName();
+		assertThat(this.jdbc.queryForObject("SELECT owner_token FROM " + table + " WHERE id = ?", String.class,
+				key.storageKey().value()))
+			.as("the executor's completion followed the transaction's")
+			.isNull();
+		ExecutionResult<String> retry = this.executor.execute(key, FINGERPRINT, policy(), CODEC,
+				this.completion.inTransaction(() -> this.ledger.book(paymentId, 1250, false),
+						(id) -> StoredResponse.of(200, Map.of(), CODEC.encode(id)), policy().retention()));
+		assertThat(retry).isEqualTo(new ExecutionResult.Replayed<>(entryId));
+		assertThat(entries(paymentId)).isOne();
+	}
+
+	@Test
+	void wrappedActionThatFailsLeavesNoRowAndAFreeKey() {
+		IdempotencyKey key = newKey();
+		String paymentId = UUID.randomUUID().toString();
+		assertThatIllegalStateException().isThrownBy(() -> this.executor.execute(key, FINGERPRINT, policy(), CODEC,
+				this.completion.inTransaction(() -> this.ledger.book(paymentId, 1250, true),
+						(id) -> StoredResponse.of(200, Map.of(), CODEC.encode(id)), policy().retention())));
+		assertThat(entries(paymentId)).isZero();
+		assertThat(this.executor.store().find(key.storageKey(), Instant.now())).isEmpty();
+	}
+
+	@Test
 	void refusesToRunInsideAnOuterTransaction() {
 		IdempotencyKey key = newKey();
 		Execution execution = acquire(key);
@@ -248,6 +286,20 @@ abstract class AbstractTransactionalCompletionTest {
 	private static IdempotencyKey newKey() {
 		return IdempotencyKey.of("", "ledger", UUID.randomUUID().toString());
 	}
+
+	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
+
+		@Override
+		public byte[] encode(String value) {
+			return value.getBytes(StandardCharsets.UTF_8);
+		}
+
+		@Override
+		public String decode(byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+
+	};
 
 	private static StoredResponse encode(String entryId) {
 		return StoredResponse.of(200, Map.of(), entryId.getBytes(StandardCharsets.UTF_8));

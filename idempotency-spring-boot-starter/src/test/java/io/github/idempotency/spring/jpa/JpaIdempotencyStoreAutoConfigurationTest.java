@@ -9,6 +9,7 @@ import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.spring.autoconfigure.IdempotencyAutoConfiguration;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.Test;
 
@@ -109,12 +110,20 @@ class JpaIdempotencyStoreAutoConfigurationTest {
 
 	@Test
 	void explicitJpaStoreWithoutAnEntityManagerFactoryFailsNamingTheProperty() {
-		this.dataSourceOnly.withPropertyValues("idempotency.store=jpa").run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("idempotency.store");
-		});
+		this.dataSourceOnly.withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
+			.withPropertyValues("idempotency.store=jpa")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("idempotency.store");
+			});
+	}
+
+	@Test
+	void memoryStoreOfTheCoreConfigurationStepsAsideForTheJpaStore() {
+		this.runner.withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(IdempotencyStore.class)
+				.getBean(IdempotencyStore.class)
+				.isInstanceOf(JpaIdempotencyStore.class));
 	}
 
 	@Test
