@@ -212,6 +212,31 @@ abstract class AbstractJoinedTransactionTest {
 	}
 
 	@Test
+	void failureAfterTheCommitKeepsTheProvisionalResponseInsteadOfReleasing() {
+		String key = newKey();
+		String paymentId = newPaymentId();
+		int bookingsBefore = this.ledger.bookings();
+
+		HttpResponse<byte[]> first = send(request(key, paymentId)
+			.header(JoinedTransactionApplication.FAIL_AFTER_HANDLER, "true")
+			.build());
+		HttpResponse<byte[]> retry = post(key, paymentId);
+
+		assertThat(first.statusCode()).isEqualTo(500);
+		assertThat(entries(paymentId)).isOne();
+		IdempotencyRecord record = record(key);
+		assertThat(record.state()).isEqualTo(RecordState.FINISHED_OK);
+		assertThat(record.response().status()).isEqualTo(201);
+		assertThat(record.response().bodyRetained()).isFalse();
+		assertThat(retry.statusCode()).isEqualTo(201);
+		assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(retry.headers().firstValue("Location")).hasValueSatisfying(
+				(location) -> assertThat(location).startsWith("/joined/payments/"));
+		assertThat(entries(paymentId)).as("the retry did not run").isOne();
+		assertThat(this.ledger.bookings() - bookingsBefore).isOne();
+	}
+
+	@Test
 	void beanMethodCommitsOneRowAndASecondCallReturnsTheDecodedValue() {
 		String paymentId = newPaymentId();
 		int bookingsBefore = this.ledger.bookings();
@@ -281,13 +306,19 @@ abstract class AbstractJoinedTransactionTest {
 	}
 
 	private HttpResponse<byte[]> post(String key, String paymentId) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + PAYMENTS))
+		return send(request(key, paymentId).build());
+	}
+
+	private HttpRequest.Builder request(String key, String paymentId) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + PAYMENTS))
 			.timeout(Duration.ofSeconds(30))
 			.header("Idempotency-Key", key)
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers
-				.ofString("{\"paymentId\":\"" + paymentId + "\",\"amount\":1250}", StandardCharsets.UTF_8))
-			.build();
+				.ofString("{\"paymentId\":\"" + paymentId + "\",\"amount\":1250}", StandardCharsets.UTF_8));
+	}
+
+	private HttpResponse<byte[]> send(HttpRequest request) {
 		try {
 			return this.client.send(request, HttpResponse.BodyHandlers.ofByteArray());
 		}

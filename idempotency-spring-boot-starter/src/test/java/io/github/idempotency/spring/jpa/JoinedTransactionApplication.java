@@ -1,5 +1,6 @@
 package io.github.idempotency.spring.jpa;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +17,18 @@ import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.spring.Idempotent;
+import io.github.idempotency.spring.web.IdempotencyFilter;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.persistence.autoconfigure.EntityScan;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
@@ -35,6 +42,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The application of the end-to-end join-transaction tests: a controller and a plain bean whose {@code @Idempotent}
@@ -47,6 +55,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @Import({ JoinedTransactionApplication.PaymentController.class, JoinedTransactionApplication.PaymentProblems.class })
 class JoinedTransactionApplication {
 
+	static final String FAIL_AFTER_HANDLER = "X-Fail-After-Handler";
+
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
 		return http.csrf((csrf) -> csrf.disable())
@@ -57,6 +67,29 @@ class JoinedTransactionApplication {
 	@Bean
 	AttachFailingStore idempotencyStore(DataSource dataSource) {
 		return new AttachFailingStore(dataSource);
+	}
+
+	/**
+	 * Fails a request after the handler returned and the response was rendered (e.g. a later filter or the
+	 * container), when it carries {@value #FAIL_AFTER_HANDLER}: the idempotency filter sees the chain throw.
+	 */
+	@Bean
+	FilterRegistrationBean<OncePerRequestFilter> failingAfterHandlerFilter() {
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+				new OncePerRequestFilter() {
+
+					@Override
+					protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+							FilterChain chain) throws ServletException, IOException {
+						chain.doFilter(request, response);
+						if (request.getHeader(FAIL_AFTER_HANDLER) != null) {
+							throw new IllegalStateException("Failed after the handler's transaction committed");
+						}
+					}
+
+				});
+		registration.setOrder(IdempotencyFilter.DEFAULT_ORDER + 1);
+		return registration;
 	}
 
 	@Bean
