@@ -1,7 +1,6 @@
 package io.github.idempotency.core;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * What a request asked for, so that a key reused for a different request is detected: a versioned SHA-256
@@ -11,15 +10,28 @@ import java.util.regex.Pattern;
  */
 public record RequestFingerprint(String value) {
 
-	private static final Pattern SHAPE = Pattern.compile("v[0-9]+:[0-9a-f]{64}");
-
 	private static final String VERSION = "v1:";
 
 	public RequestFingerprint {
 		Objects.requireNonNull(value, "value");
-		if (!SHAPE.matcher(value).matches()) {
+		if (!isWellFormed(value)) {
 			throw new IllegalArgumentException("A fingerprint is a version, a colon and 64 hex characters");
 		}
+	}
+
+	// checked on every request, so by hand rather than with a regular expression
+	private static boolean isWellFormed(String value) {
+		int colon = value.indexOf(':');
+		if (colon < 2 || value.charAt(0) != 'v' || value.length() - colon - 1 != 64) {
+			return false;
+		}
+		for (int i = 1; i < colon; i++) {
+			char c = value.charAt(i);
+			if (c < '0' || c > '9') {
+				return false;
+			}
+		}
+		return Sha256.isLowerHex(value, colon + 1);
 	}
 
 	/**

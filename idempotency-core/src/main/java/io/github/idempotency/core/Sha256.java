@@ -41,6 +41,19 @@ final class Sha256 {
 		return this;
 	}
 
+	/**
+	 * Whether every character of {@code value} from {@code start} on is a lower-case hex digit.
+	 */
+	static boolean isLowerHex(String value, int start) {
+		for (int i = start; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	String hex() {
 		return HEX.formatHex(this.digest.digest());
 	}

@@ -1,7 +1,6 @@
 package io.github.idempotency.core;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The only form of a key that reaches a store: a fixed-length (64 hex characters) SHA-256 of the scoped key.
@@ -11,14 +10,12 @@ import java.util.regex.Pattern;
  */
 public record StorageKey(String value) {
 
-	private static final Pattern SHAPE = Pattern.compile("[0-9a-f]{64}");
-
 	/** Length of every storage key, in characters. */
 	public static final int LENGTH = 64;
 
 	public StorageKey {
 		Objects.requireNonNull(value, "value");
-		if (!SHAPE.matcher(value).matches()) {
+		if (value.length() != LENGTH || !Sha256.isLowerHex(value, 0)) {
 			throw new IllegalArgumentException("A storage key is 64 lower-case hex characters");
 		}
 	}

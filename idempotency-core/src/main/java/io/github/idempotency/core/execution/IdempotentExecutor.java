@@ -375,7 +375,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 	}
 
 	private static ScheduledExecutorService defaultScheduler() {
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+		// two threads, so that a slow store read by a waiters' poll never holds up a lease renewal for long
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, (runnable) -> {
 			Thread thread = new Thread(runnable, "idempotency-lease");
 			thread.setDaemon(true);
 			return thread;

@@ -99,6 +99,8 @@ public class IdempotencyProperties {
 
 	private final Jpa jpa = new Jpa();
 
+	private final Metrics metrics = new Metrics();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -217,6 +219,10 @@ public class IdempotencyProperties {
 
 	public Jpa getJpa() {
 		return this.jpa;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -460,6 +466,27 @@ public class IdempotencyProperties {
 			/** Never: the table is managed by migrations. */
 			NEVER
 
+		}
+
+	}
+
+	/**
+	 * Micrometer metrics settings.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether idempotency meters (requests by outcome, store operations, active executions, fenced writes,
+		 * stored response sizes) are published when Micrometer and a MeterRegistry are present.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

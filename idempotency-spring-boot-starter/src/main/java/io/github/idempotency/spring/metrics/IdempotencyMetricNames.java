@@ -1,0 +1,62 @@
+package io.github.idempotency.spring.metrics;
+
+/**
+ * Names and tag keys of every meter the library publishes. Prometheus sees them with dots turned into underscores
+ * and a suffix per type: {@code idempotency_requests_total}, {@code idempotency_store_operations_seconds_bucket},
+ * {@code idempotency_executions_active}, {@code idempotency_executions_oldest_age_seconds},
+ * {@code idempotency_fenced_writes_total}, {@code idempotency_response_size_bytes_count}.
+ */
+public final class IdempotencyMetricNames {
+
+	/** Counter of protected requests, tagged {@link #TAG_ENDPOINT} and {@link #TAG_OUTCOME}. */
+	public static final String REQUESTS = "idempotency.requests";
+
+	/**
+	 * Timer of store calls, tagged {@link #TAG_STORE}, {@link #TAG_OPERATION} and {@link #TAG_RESULT}, published
+	 * with a percentile histogram.
+	 */
+	public static final String STORE_OPERATIONS = "idempotency.store.operations";
+
+	/** Gauge of the executions holding a key in this instance right now. */
+	public static final String EXECUTIONS_ACTIVE = "idempotency.executions.active";
+
+	/** Gauge of how long the oldest execution still running in this instance has held its key, in seconds. */
+	public static final String EXECUTIONS_OLDEST_AGE = "idempotency.executions.oldest.age";
+
+	/**
+	 * Counter of writes refused because the execution no longer owned its record (a lease that ran out), tagged
+	 * {@link #TAG_ENDPOINT} and {@link #TAG_OPERATION} ({@code complete}, {@code release} or {@code renew}).
+	 */
+	public static final String FENCED_WRITES = "idempotency.fenced.writes";
+
+	/** Distribution summary of stored response bodies, in bytes, tagged {@link #TAG_ENDPOINT}. */
+	public static final String RESPONSE_SIZE = "idempotency.response.size";
+
+	/** Tag: the endpoint's name (the annotation's name or the route template). */
+	public static final String TAG_ENDPOINT = "endpoint";
+
+	/** Tag: how a request ended, one of the tag values of {@code RequestOutcome}. */
+	public static final String TAG_OUTCOME = "outcome";
+
+	/** Tag: the store's name ({@code memory}, {@code redis}, {@code jpa}). */
+	public static final String TAG_STORE = "store";
+
+	/** Tag: the store operation ({@code claim}, {@code complete}, {@code release}, {@code renew}, {@code find}). */
+	public static final String TAG_OPERATION = "operation";
+
+	/** Tag: how a store operation ended ({@code success}, {@code fenced}, {@code error}). */
+	public static final String TAG_RESULT = "result";
+
+	/**
+	 * The endpoint tag value that replaces every endpoint name past {@link #MAX_ENDPOINTS}, so that a
+	 * misconfigured endpoint name (one built from request data) cannot grow the number of series without bound.
+	 */
+	public static final String OTHER_ENDPOINT = "other";
+
+	/** Most distinct endpoint tag values one listener publishes before it folds the rest into {@code other}. */
+	public static final int MAX_ENDPOINTS = 200;
+
+	private IdempotencyMetricNames() {
+	}
+
+}

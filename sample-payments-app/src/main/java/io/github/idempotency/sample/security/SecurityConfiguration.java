@@ -1,0 +1,65 @@
+package io.github.idempotency.sample.security;
+
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * HTTP Basic for the API, with {@code /actuator/health} and {@code /actuator/prometheus} open.
+ * <p>
+ * The users {@code alice} / {@code alice-secret} and {@code bob} / {@code bob-secret} are demo accounts with
+ * plain-text passwords: they exist so that the demo can show two callers with the same idempotency key. Never
+ * ship them.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests((requests) -> requests
+			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/error")
+			.permitAll()
+			.anyRequest()
+			.authenticated());
+		http.httpBasic(Customizer.withDefaults());
+		// a stateless API authenticated on every request has no session for CSRF to protect
+		http.csrf((csrf) -> csrf.disable());
+		http.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		return http.build();
+	}
+
+	/**
+	 * The demo users. A plain {@link UserDetailsService}, not an {@code InMemoryUserDetailsManager}: the manager
+	 * is also a {@code UserDetailsPasswordService}, so Spring Security would upgrade the {@code {noop}} passwords
+	 * to BCrypt on the first login and then spend tens of milliseconds of CPU on every request, which would swamp
+	 * what the demo and the benchmarks measure.
+	 */
+	@Bean
+	UserDetailsService demoUsers() {
+		Map<String, UserDetails> users = Stream
+			.of(User.withUsername("alice").password("{noop}alice-secret").roles("USER").build(),
+					User.withUsername("bob").password("{noop}bob-secret").roles("USER").build())
+			.collect(Collectors.toUnmodifiableMap(UserDetails::getUsername, Function.identity()));
+		return (username) -> {
+			UserDetails user = users.get(username);
+			if (user == null) {
+				throw new UsernameNotFoundException(username);
+			}
+			// a copy: the authentication erases the credentials of the object it is given
+			return User.withUserDetails(user).build();
+		};
+	}
+
+}
