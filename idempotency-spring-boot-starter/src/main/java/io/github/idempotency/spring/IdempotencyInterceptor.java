@@ -2,12 +2,16 @@ package io.github.idempotency.spring;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.InvalidIdempotencyKeyException;
 import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.ExecutionResult;
+import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.RequestOutcome;
@@ -22,6 +26,9 @@ import org.springframework.aop.support.AopUtils;
  * are protected at the HTTP level (the filter stores and replays the exact response); every other method stores its
  * return value through its codec, returns the decoded value on replay and throws
  * {@link IdempotencyRejectedException} when it is refused. An exception thrown by a non-web method releases the key.
+ * <p>
+ * With a {@link JoinedCompletion} ({@code idempotency.jpa.join-transaction}), a non-web method runs in a transaction
+ * that also writes its encoded result, so its database work and the finished record commit together.
  */
 public final class IdempotencyInterceptor implements MethodInterceptor {
 
@@ -41,6 +48,8 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 
 	private final int keyMaxLength;
 
+	private final Supplier<JoinedCompletion> joinedCompletion;
+
 	/**
 	 * @param methods the resolved annotated methods
 	 * @param executor the executor, resolved on first use (the interceptor is created while beans are proxied)
@@ -50,10 +59,12 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 	 * @param http the HTTP half, or {@code null} without a servlet web application
 	 * @param argumentEncoder encodes a non-web invocation's arguments for its fingerprint; may be {@code null}
 	 * @param keyMaxLength longest accepted key
+	 * @param joinedCompletion runs non-web methods in a transaction that writes their completion, resolved on first
+	 * use; supplies {@code null} when completions are not joined
 	 */
 	public IdempotencyInterceptor(IdempotentMethodRegistry methods, Supplier<IdempotentExecutor> executor,
 			IdempotencyListener listener, Supplier<IdempotencyScopeResolver> customScope, IdempotentHttpHandler http,
-			ResultCodecFactory argumentEncoder, int keyMaxLength) {
+			ResultCodecFactory argumentEncoder, int keyMaxLength, Supplier<JoinedCompletion> joinedCompletion) {
 		this.methods = methods;
 		this.executor = executor;
 		this.listener = listener;
@@ -62,6 +73,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		this.http = http;
 		this.argumentEncoder = argumentEncoder;
 		this.keyMaxLength = keyMaxLength;
+		this.joinedCompletion = joinedCompletion;
 	}
 
 	@Override
@@ -109,7 +121,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			fingerprint.add(this.argumentEncoder.encodeArguments(arguments));
 		}
 		ExecutionResult<Object> result = this.executor.get()
-			.execute(key, fingerprint.build(), method.policy(), method.codec(), () -> proceed(invocation));
+			.execute(key, fingerprint.build(), method.policy(), method.codec(), action(invocation, method, key));
 		if (result instanceof ExecutionResult.Executed<Object> executed) {
 			return executed.value();
 		}
@@ -128,6 +140,18 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		}
 		throw new IdempotencyRejectedException(Reason.KEY_MISMATCH,
 				"The key of this invocation of " + method + " was used before with different arguments", null, null);
+	}
+
+	private Callable<Object> action(MethodInvocation invocation, IdempotentMethod method, IdempotencyKey key) {
+		JoinedCompletion joined = this.joinedCompletion.get();
+		if (joined == null) {
+			return () -> proceed(invocation);
+		}
+		Callable<Object> inTransaction = joined.inTransaction(() -> proceed(invocation),
+				(value) -> StoredResponse.of(200, Map.of(), method.codec().encode(value)), method.policy().retention());
+		// the executor runs the action without binding its claim when the store failed open: no record to join then
+		return () -> IdempotencyContext.current().filter((context) -> context.key().equals(key)).isPresent()
+				? inTransaction.call() : proceed(invocation);
 	}
 
 	private static Object proceed(MethodInvocation invocation) throws Exception {

@@ -14,6 +14,7 @@ import io.github.idempotency.spring.IdempotencyInterceptor;
 import io.github.idempotency.spring.IdempotencyScopeResolver;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.IdempotentMethodRegistry;
+import io.github.idempotency.spring.JoinedCompletion;
 import io.github.idempotency.spring.JsonResultCodecFactory;
 import io.github.idempotency.spring.ResultCodecFactory;
 import io.github.idempotency.spring.autoconfigure.IdempotencyProperties.StoreType;
@@ -109,11 +110,11 @@ public final class IdempotencyAutoConfiguration {
 	static IdempotencyAdvisor idempotencyAdvisor(IdempotentMethodRegistry methods, IdempotencyProperties properties,
 			ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners,
 			ObjectProvider<IdempotencyScopeResolver> scopeResolver, ObjectProvider<IdempotentHttpHandler> http,
-			ObjectProvider<ResultCodecFactory> codecs) {
+			ObjectProvider<ResultCodecFactory> codecs, ObjectProvider<JoinedCompletion> joinedCompletion) {
 		IdempotencyListener listener = new LazyListener(listeners);
 		IdempotencyInterceptor interceptor = new IdempotencyInterceptor(methods, executor::getObject, listener,
 				scopeResolver::getIfUnique, new LazyHttpHandler(http), new LazyCodecs(codecs),
-				properties.getKeyMaxLength());
+				properties.getKeyMaxLength(), new LazyJoinedCompletion(joinedCompletion));
 		return new IdempotencyAdvisor(methods, interceptor, properties.getInterceptorOrder());
 	}
 
@@ -195,9 +196,11 @@ public final class IdempotencyAutoConfiguration {
 		@ConditionalOnMissingBean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static IdempotentHttpHandler idempotentHttpHandler(IdempotencyProperties properties,
-				ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners) {
+				ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners,
+				ObjectProvider<JoinedCompletion> joinedCompletion) {
 			return new ServletIdempotentHttpHandler(executor::getObject, new LazyListener(listeners),
-					properties.getHeaderName(), properties.getKeyMaxLength());
+					properties.getHeaderName(), properties.getKeyMaxLength(),
+					new LazyJoinedCompletion(joinedCompletion));
 		}
 
 		/**

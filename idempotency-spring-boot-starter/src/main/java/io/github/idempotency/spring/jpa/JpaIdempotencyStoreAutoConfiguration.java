@@ -3,9 +3,12 @@ package io.github.idempotency.spring.jpa;
 import javax.sql.DataSource;
 
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.spring.IdempotencyAdvisor;
+import io.github.idempotency.spring.autoconfigure.IdempotencyOrder;
 import io.github.idempotency.spring.autoconfigure.IdempotencyProperties;
 import jakarta.persistence.EntityManagerFactory;
 
+import org.springframework.aop.Advisor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,9 +24,12 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.interceptor.TransactionAttributeSourceAdvisor;
+import org.springframework.transaction.interceptor.TransactionInterceptor;
 
 /**
  * Auto-configures the {@link JpaIdempotencyStore} when the application has an {@link EntityManagerFactory} and
@@ -88,13 +94,38 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 	@ConditionalOnBooleanProperty("idempotency.jpa.join-transaction")
 	@ConditionalOnMissingBean
 	TransactionalCompletion jpaIdempotencyTransactionalCompletion(JpaIdempotencyStore store,
-			ObjectProvider<PlatformTransactionManager> transactionManagers) {
+			ObjectProvider<PlatformTransactionManager> transactionManagers,
+			ObjectProvider<IdempotencyAdvisor> idempotencyAdvisors, ObjectProvider<Advisor> advisors) {
 		PlatformTransactionManager transactionManager = transactionManagers.getIfUnique();
 		if (transactionManager == null) {
 			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.join-transaction", true,
 					"Joining the method's transaction needs exactly one (or one primary) PlatformTransactionManager");
 		}
+		IdempotencyAdvisor idempotencyAdvisor = idempotencyAdvisors.getIfUnique();
+		if (idempotencyAdvisor != null) {
+			requireOutsideTransactions(idempotencyAdvisor.getOrder(), advisors);
+		}
 		return new TransactionalCompletion(store, transactionManager);
+	}
+
+	// At run time a transaction opened first would only be noticed on the first call; the advisors' orders tell now.
+	private static void requireOutsideTransactions(int idempotencyOrder, ObjectProvider<Advisor> advisors) {
+		advisors.orderedStream()
+			.filter(JpaIdempotencyStoreAutoConfiguration::isTransactionAdvisor)
+			.map((advisor) -> ((Ordered) advisor).getOrder())
+			.filter((transactionOrder) -> idempotencyOrder >= transactionOrder)
+			.findFirst()
+			.ifPresent((transactionOrder) -> {
+				throw new InvalidConfigurationPropertyValueException("idempotency.interceptor-order", idempotencyOrder,
+						"idempotency.jpa.join-transaction needs the idempotency interceptor outside @Transactional, "
+								+ "whose advisor has order " + transactionOrder + ": use an order below it (the "
+								+ "default, IdempotencyOrder.DEFAULT, is " + IdempotencyOrder.DEFAULT + ")");
+			});
+	}
+
+	private static boolean isTransactionAdvisor(Advisor advisor) {
+		return advisor instanceof Ordered && (advisor instanceof TransactionAttributeSourceAdvisor
+				|| advisor.getAdvice() instanceof TransactionInterceptor);
 	}
 
 	private static DataSource dataSourceOf(EntityManagerFactory entityManagerFactory,

@@ -10,6 +10,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.Execution;
 import io.github.idempotency.core.execution.IdempotencyContext;
+import io.github.idempotency.spring.JoinedCompletion;
 
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -41,7 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the response is attached, or after a crash in between, is answered as a response that was not retained.</li>
  * </ul>
  */
-public final class TransactionalCompletion {
+public final class TransactionalCompletion implements JoinedCompletion {
 
 	private final JpaIdempotencyStore store;
 
@@ -81,6 +82,7 @@ public final class TransactionalCompletion {
 	 * @return the wrapped code
 	 * @throws FencedCompletionException (from the wrapped code) when the lease was lost before the commit
 	 */
+	@Override
 	public <T> Callable<T> inTransaction(Callable<T> action, Function<? super T, StoredResponse> result,
 			Duration retention) {
 		Objects.requireNonNull(action, "action");
@@ -161,9 +163,11 @@ public final class TransactionalCompletion {
 	private <T> Outcome<T> runInTransaction(IdempotencyContext context, Duration retention, Callable<T> invocation,
 			Function<? super T, StoredResponse> result, RecordState fixedState) throws Exception {
 		if (TransactionSynchronizationManager.isActualTransactionActive()) {
-			throw new IllegalStateException("idempotency.jpa.join-transaction needs the idempotency interceptor "
-					+ "to run outside the method's transaction (the default idempotency.interceptor-order), so that "
-					+ "it decides when that transaction commits");
+			throw new IllegalStateException("idempotency.jpa.join-transaction: a transaction is already active "
+					+ "when the idempotent execution of " + context.key() + " starts, but the completion must decide "
+					+ "when the method's transaction commits. Run the idempotency interceptor outside @Transactional "
+					+ "(the default idempotency.interceptor-order), and call the @Idempotent method from code that "
+					+ "runs in no transaction (not from another @Transactional or joined @Idempotent method)");
 		}
 		try {
 			return this.transaction.execute((status) -> {

@@ -1,6 +1,8 @@
 package io.github.idempotency.spring.web;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +10,10 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.Execution;
 import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * One idempotent-candidate request as the filter and the interceptor share it (a request attribute): the interceptor
@@ -32,6 +38,10 @@ final class IdempotentExchange {
 	private StoredResponse replay;
 
 	private IdempotencyProblem problem;
+
+	private StoredResponse provisional;
+
+	private boolean effectsCommitted;
 
 	IdempotentExchange(BodyDigestingRequest request, CapturingResponse response, WebResponseSettings settings) {
 		this.request = request;
@@ -58,6 +68,50 @@ final class IdempotentExchange {
 	void acquired(Execution execution) {
 		this.execution = execution;
 		this.response.startCapture();
+	}
+
+	/**
+	 * The response known when the handler returned, before it is rendered: what a joined transaction writes to the
+	 * record, in case the rendered response is never attached. The status is a {@link ResponseEntity}'s, else the
+	 * handler's {@link ResponseStatus}, else the response's status so far; the replayable headers are those the
+	 * handler set (on its {@code ResponseEntity} or on the response); the body is not retained.
+	 * @param value the handler's return value
+	 * @param handler the handler method
+	 * @return the provisional response
+	 */
+	StoredResponse provisional(Object value, Method handler) {
+		Map<String, List<String>> headers = new LinkedHashMap<>(this.settings.replayableHeaders(this.response));
+		// a response that was not retained is replayed as a problem, in its own content type
+		headers.remove("Content-Type");
+		int status;
+		if (value instanceof ResponseEntity<?> entity) {
+			status = entity.getStatusCode().value();
+			for (String name : this.settings.replayHeaders()) {
+				List<String> values = entity.getHeaders().get(name);
+				if (values != null && !values.isEmpty()) {
+					headers.put(name, List.copyOf(values));
+				}
+			}
+		}
+		else {
+			ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(handler, ResponseStatus.class);
+			if (annotated == null) {
+				annotated = AnnotatedElementUtils.findMergedAnnotation(handler.getDeclaringClass(),
+						ResponseStatus.class);
+			}
+			status = (annotated != null) ? annotated.code().value() : this.response.getStatus();
+		}
+		this.provisional = StoredResponse.notRetained(status, headers);
+		return this.provisional;
+	}
+
+	/**
+	 * The handler's transaction committed its effects with the {@link #provisional} response: from now on the key
+	 * is never released (a release would be refused anyway), and the record gets the rendered response, or keeps the
+	 * provisional one if none was captured.
+	 */
+	void effectsCommitted() {
+		this.effectsCommitted = true;
 	}
 
 	void replay(StoredResponse replay) {
@@ -96,11 +150,18 @@ final class IdempotentExchange {
 		}
 	}
 
-	/** The chain threw: a running execution is released (or kept as a 500 if it asked to), nothing is sent. */
+	/**
+	 * The chain threw: a running execution is released (or kept as a 500 if it asked to), nothing is sent. Once the
+	 * handler's transaction committed, the record keeps its provisional response: the effects happened, and nothing
+	 * was captured that could replace it.
+	 */
 	void abort() {
 		this.response.discardCapture();
 		if (this.execution != null && !this.execution.isEnded()) {
-			if (this.execution.context().isResultRetained()) {
+			if (this.effectsCommitted) {
+				this.execution.completedInTransaction(state(this.provisional.status()), this.provisional, true);
+			}
+			else if (this.execution.context().isResultRetained()) {
 				this.execution.complete(RecordState.FINISHED_ERROR, StoredResponse.of(500, Map.of(), new byte[0]));
 			}
 			else {
@@ -112,14 +173,19 @@ final class IdempotentExchange {
 	private void end() {
 		this.response.flushWriter();
 		int status = this.response.finalStatus();
-		if (this.settings.releases(status) && !this.execution.context().isResultRetained()) {
+		if (!this.effectsCommitted && this.settings.releases(status)
+				&& !this.execution.context().isResultRetained()) {
 			this.execution.release();
 			return;
 		}
 		Map<String, List<String>> headers = this.settings.replayableHeaders(this.response);
 		StoredResponse stored = this.response.isOverflowed() ? StoredResponse.notRetained(status, headers)
 				: StoredResponse.of(status, headers, this.response.capturedBody());
-		this.execution.complete((status >= 400) ? RecordState.FINISHED_ERROR : RecordState.FINISHED_OK, stored);
+		this.execution.complete(state(status), stored);
+	}
+
+	private static RecordState state(int status) {
+		return (status >= 400) ? RecordState.FINISHED_ERROR : RecordState.FINISHED_OK;
 	}
 
 	private void sendReplay() throws IOException {

@@ -1,6 +1,7 @@
 package io.github.idempotency.spring.web;
 
 import java.io.IOException;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -9,6 +10,7 @@ import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.InvalidIdempotencyKeyException;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.execution.ClaimOutcome;
+import io.github.idempotency.core.execution.Execution;
 import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
@@ -16,6 +18,7 @@ import io.github.idempotency.core.execution.RequestOutcome;
 import io.github.idempotency.spring.Idempotent;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.IdempotentMethod;
+import io.github.idempotency.spring.JoinedCompletion;
 import jakarta.servlet.http.HttpServletRequest;
 import org.aopalliance.intercept.MethodInvocation;
 
@@ -28,6 +31,11 @@ import org.springframework.web.servlet.HandlerMapping;
  * (header, SpEL or body hash), scopes it by HTTP method and route template, fingerprints method, route and body,
  * claims, and either runs the handler (the filter then stores its response) or leaves a replay or a problem for the
  * filter to send.
+ * <p>
+ * With a {@link JoinedCompletion} ({@code idempotency.jpa.join-transaction}), the handler runs in a transaction that
+ * also marks the record finished with a provisional response (the status and headers known when the handler
+ * returned, body not retained); once it committed, the filter attaches the rendered response and never releases the
+ * key.
  */
 public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler {
 
@@ -39,18 +47,23 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 
 	private final int keyMaxLength;
 
+	private final Supplier<JoinedCompletion> joinedCompletion;
+
 	/**
 	 * @param executor the executor, resolved on first use
 	 * @param listener receives the outcomes decided here (missing and invalid keys)
 	 * @param headerName the key header's name
 	 * @param keyMaxLength the longest accepted key
+	 * @param joinedCompletion runs handlers in a transaction that marks their record finished, resolved on first
+	 * use; supplies {@code null} when completions are not joined
 	 */
 	public ServletIdempotentHttpHandler(Supplier<IdempotentExecutor> executor, IdempotencyListener listener,
-			String headerName, int keyMaxLength) {
+			String headerName, int keyMaxLength, Supplier<JoinedCompletion> joinedCompletion) {
 		this.executor = executor;
 		this.listener = listener;
 		this.header = new IdempotencyKeyHeader(headerName, keyMaxLength);
 		this.keyMaxLength = keyMaxLength;
+		this.joinedCompletion = joinedCompletion;
 	}
 
 	@Override
@@ -89,9 +102,18 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		IdempotencyKey key = IdempotencyKey.of(scope.get(), request.getMethod() + " " + route, clientKey);
 		ClaimOutcome outcome = this.executor.get().claim(key, fingerprint(request, route), method.policy());
 		if (outcome instanceof ClaimOutcome.Acquired acquired) {
-			exchange.acquired(acquired.execution());
-			try (IdempotencyContext.Scope bound = acquired.execution().context().bind()) {
-				return invocation.proceed();
+			Execution execution = acquired.execution();
+			exchange.acquired(execution);
+			try (IdempotencyContext.Scope bound = execution.context().bind()) {
+				JoinedCompletion joined = this.joinedCompletion.get();
+				if (joined == null) {
+					return invocation.proceed();
+				}
+				Object value = joined.inTransaction(() -> proceed(invocation),
+						(result) -> exchange.provisional(result, method.method()), execution.policy().retention())
+					.call();
+				exchange.effectsCommitted();
+				return value;
 			}
 		}
 		if (outcome instanceof ClaimOutcome.Unprotected) {
@@ -110,6 +132,18 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			exchange.problem(IdempotencyProblem.storeUnavailable(unavailable.retryAfter()));
 		}
 		return method.shortCircuitValue();
+	}
+
+	private static Object proceed(MethodInvocation invocation) throws Exception {
+		try {
+			return invocation.proceed();
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new UndeclaredThrowableException(ex);
+		}
 	}
 
 	private String clientKey(MethodInvocation invocation, IdempotentMethod method, BodyDigestingRequest request)

@@ -254,7 +254,7 @@ abstract class AbstractTransactionalCompletionTest {
 			catch (Exception ex) {
 				throw new IllegalArgumentException(ex);
 			}
-		})).withMessageContaining("outside the method's transaction");
+		})).withMessageContaining("a transaction is already active");
 		assertThat(this.executor.store().find(key.storageKey(), Instant.now())).as("released").isEmpty();
 	}
 

@@ -1,0 +1,258 @@
+package io.github.idempotency.spring.jpa;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.sql.DataSource;
+
+import io.github.idempotency.core.OwnerToken;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.spring.Idempotent;
+import io.github.idempotency.spring.web.IdempotencyFilter;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.persistence.autoconfigure.EntityScan;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The application of the end-to-end join-transaction tests: a controller and a plain bean whose {@code @Idempotent}
+ * methods book ledger entries through JPA in {@code @Transactional} code, with {@code idempotency.jpa.join-transaction}
+ * on. Faults are switched on the server (one shot), so that a retry with the same request can succeed.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@EntityScan(basePackageClasses = LedgerEntry.class)
+@Import({ JoinedTransactionApplication.PaymentController.class, JoinedTransactionApplication.PaymentProblems.class })
+class JoinedTransactionApplication {
+
+	static final String FAIL_AFTER_HANDLER = "X-Fail-After-Handler";
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+		return http.csrf((csrf) -> csrf.disable())
+			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.build();
+	}
+
+	@Bean
+	AttachFailingStore idempotencyStore(DataSource dataSource) {
+		return new AttachFailingStore(dataSource);
+	}
+
+	/**
+	 * Fails a request after the handler returned and the response was rendered (e.g. a later filter or the
+	 * container), when it carries {@value #FAIL_AFTER_HANDLER}: the idempotency filter sees the chain throw.
+	 */
+	@Bean
+	FilterRegistrationBean<OncePerRequestFilter> failingAfterHandlerFilter() {
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+				new OncePerRequestFilter() {
+
+					@Override
+					protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+							FilterChain chain) throws ServletException, IOException {
+						chain.doFilter(request, response);
+						if (request.getHeader(FAIL_AFTER_HANDLER) != null) {
+							throw new IllegalStateException("Failed after the handler's transaction committed");
+						}
+					}
+
+				});
+		registration.setOrder(IdempotencyFilter.DEFAULT_ORDER + 1);
+		return registration;
+	}
+
+	@Bean
+	Ledger ledger() {
+		return new Ledger();
+	}
+
+	@Bean
+	Bookings bookings(Ledger ledger) {
+		return new Bookings(ledger);
+	}
+
+	/** What the next booking does after its insert, once. */
+	enum Fault {
+
+		NONE, UNAVAILABLE, DECLINED
+
+	}
+
+	/** The business service: books an entry through JPA in its own {@code @Transactional} method. */
+	static class Ledger {
+
+		@PersistenceContext
+		private EntityManager entityManager;
+
+		private final AtomicReference<Fault> nextFault = new AtomicReference<>(Fault.NONE);
+
+		private final AtomicInteger bookings = new AtomicInteger();
+
+		void failNext(Fault fault) {
+			this.nextFault.set(fault);
+		}
+
+		int bookings() {
+			return this.bookings.get();
+		}
+
+		@Transactional
+		public String book(String paymentId, long amount) {
+			this.bookings.incrementAndGet();
+			LedgerEntry entry = new LedgerEntry(UUID.randomUUID().toString(), paymentId, amount);
+			this.entityManager.persist(entry);
+			this.entityManager.flush();
+			switch (this.nextFault.getAndSet(Fault.NONE)) {
+				case UNAVAILABLE -> throw new ProviderUnavailableException();
+				case DECLINED -> throw new PaymentDeclinedException();
+				default -> {
+				}
+			}
+			return entry.getId();
+		}
+
+	}
+
+	/** A bean that is not a controller: its return value is stored through the JSON codec. */
+	static class Bookings {
+
+		private final Ledger ledger;
+
+		private volatile Runnable afterBooking = () -> {
+		};
+
+		Bookings(Ledger ledger) {
+			this.ledger = ledger;
+		}
+
+		void afterNextBooking(Runnable action) {
+			this.afterBooking = action;
+		}
+
+		@Idempotent(key = "#paymentId", scope = Idempotent.Scope.GLOBAL)
+		@Transactional
+		public String book(String paymentId, long amount) {
+			String entryId = this.ledger.book(paymentId, amount);
+			Runnable action = this.afterBooking;
+			this.afterBooking = () -> {
+			};
+			action.run();
+			return entryId;
+		}
+
+	}
+
+	@RestController
+	static class PaymentController {
+
+		private final Ledger ledger;
+
+		PaymentController(Ledger ledger) {
+			this.ledger = ledger;
+		}
+
+		@PostMapping("/joined/payments")
+		@Idempotent(scope = Idempotent.Scope.GLOBAL)
+		ResponseEntity<Map<String, Object>> pay(@RequestBody Map<String, Object> request) {
+			String paymentId = (String) request.get("paymentId");
+			String entryId = this.ledger.book(paymentId, ((Number) request.get("amount")).longValue());
+			return ResponseEntity.created(URI.create("/joined/payments/" + entryId))
+				.body(Map.of("id", entryId, "paymentId", paymentId, "nonce", UUID.randomUUID().toString()));
+		}
+
+	}
+
+	@RestControllerAdvice
+	static class PaymentProblems {
+
+		@ExceptionHandler(PaymentDeclinedException.class)
+		ProblemDetail declined(PaymentDeclinedException ex) {
+			return ProblemDetail.forStatusAndDetail(HttpStatus.PAYMENT_REQUIRED, "declined " + UUID.randomUUID());
+		}
+
+		@ExceptionHandler(ProviderUnavailableException.class)
+		ProblemDetail unavailable(ProviderUnavailableException ex) {
+			return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "try again later");
+		}
+
+	}
+
+	static class PaymentDeclinedException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		PaymentDeclinedException() {
+			super("The payment was declined after its entry was booked");
+		}
+
+	}
+
+	static class ProviderUnavailableException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		ProviderUnavailableException() {
+			super("The payment provider failed after the entry was booked");
+		}
+
+	}
+
+	/**
+	 * The JPA store, whose attaching completion (the one after the joined transaction) can be made to fail, as if the
+	 * process died between the commit and the attach.
+	 */
+	static class AttachFailingStore extends JpaIdempotencyStore {
+
+		private volatile boolean failAttach;
+
+		AttachFailingStore(DataSource dataSource) {
+			super(dataSource);
+		}
+
+		void failAttach(boolean failAttach) {
+			this.failAttach = failAttach;
+		}
+
+		@Override
+		public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
+				Instant now, Duration retention) {
+			if (this.failAttach) {
+				throw new IdempotencyStoreException("The process died before the response was attached");
+			}
+			return super.complete(key, owner, state, response, now, retention);
+		}
+
+	}
+
+}
