@@ -289,7 +289,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 		catch (RuntimeException ex) {
 			this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
 			logger.log(Level.ERROR, "Failed to store the result of " + execution.key()
-					+ "; a retry after its lease runs out will run again", ex);
+					+ "; unless a joined transaction already finished its record, a retry after its lease runs out runs again", ex);
 			return WriteOutcome.FAILED;
 		}
 		finally {

@@ -36,6 +36,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -98,8 +99,9 @@ public final class IdempotencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static IdempotentMethodRegistry idempotentMethodRegistry(IdempotencyProperties properties,
-			Environment environment, ObjectProvider<ResultCodecFactory> codecs) {
+	static IdempotentMethodRegistry idempotentMethodRegistry(Environment environment,
+			ObjectProvider<ResultCodecFactory> codecs) {
+		IdempotencyProperties properties = bindEarly(environment);
 		validate(properties);
 		return new IdempotentMethodRegistry(properties, environment, codecs::getIfAvailable);
 	}
@@ -107,15 +109,25 @@ public final class IdempotencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static IdempotencyAdvisor idempotencyAdvisor(IdempotentMethodRegistry methods, IdempotencyProperties properties,
+	static IdempotencyAdvisor idempotencyAdvisor(IdempotentMethodRegistry methods, Environment environment,
 			ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners,
 			ObjectProvider<IdempotencyScopeResolver> scopeResolver, ObjectProvider<IdempotentHttpHandler> http,
 			ObjectProvider<ResultCodecFactory> codecs, ObjectProvider<JoinedCompletion> joinedCompletion) {
+		IdempotencyProperties properties = bindEarly(environment);
 		IdempotencyListener listener = new LazyListener(listeners);
 		IdempotencyInterceptor interceptor = new IdempotencyInterceptor(methods, executor::getObject, listener,
 				scopeResolver::getIfUnique, new LazyHttpHandler(http), new LazyCodecs(codecs),
 				properties.getKeyMaxLength(), new LazyJoinedCompletion(joinedCompletion));
 		return new IdempotencyAdvisor(methods, interceptor, properties.getInterceptorOrder());
+	}
+
+	/**
+	 * Binds the properties for the advisor and its registry without the {@link IdempotencyProperties} bean: advisors
+	 * are created while bean post-processors are, and depending on the bean would create it too early for the
+	 * post-processors (Spring warns that it is "not eligible for getting processed by all BeanPostProcessors").
+	 */
+	private static IdempotencyProperties bindEarly(Environment environment) {
+		return Binder.get(environment).bindOrCreate("idempotency", IdempotencyProperties.class);
 	}
 
 	private static void validate(IdempotencyProperties properties) {

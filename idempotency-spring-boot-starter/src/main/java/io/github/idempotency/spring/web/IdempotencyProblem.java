@@ -34,6 +34,12 @@ public record IdempotencyProblem(String type, String title, int status, String d
 	/** 503: the idempotency store cannot be reached and the service fails closed. */
 	public static final String STORE_UNAVAILABLE = BASE + "store-unavailable";
 
+	/**
+	 * 500: the stored record of this key cannot be read. It is never treated as absent, since that could run the
+	 * request twice; an operator inspects or deletes it.
+	 */
+	public static final String RECORD_CORRUPT = BASE + "record-corrupt";
+
 	/** The first request's status: it ran, but its response was too large to keep for replay. */
 	public static final String RESPONSE_NOT_RETAINED = BASE + "response-not-retained";
 
@@ -63,6 +69,11 @@ public record IdempotencyProblem(String type, String title, int status, String d
 	static IdempotencyProblem storeUnavailable(Duration retryAfter) {
 		return new IdempotencyProblem(STORE_UNAVAILABLE, "Idempotency store unavailable", 503,
 				"The request cannot be protected against duplicates right now; retry later.", retryAfter);
+	}
+
+	static IdempotencyProblem recordCorrupt() {
+		return new IdempotencyProblem(RECORD_CORRUPT, "Idempotency record unreadable", 500,
+				"The stored record of this idempotency key cannot be read, so the request was not processed.", null);
 	}
 
 	static IdempotencyProblem responseNotRetained(int status) {

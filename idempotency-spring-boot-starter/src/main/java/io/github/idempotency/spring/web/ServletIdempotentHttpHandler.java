@@ -15,6 +15,7 @@ import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.RequestOutcome;
+import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.spring.Idempotent;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.IdempotentMethod;
@@ -129,7 +130,9 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			exchange.problem(IdempotencyProblem.mismatch());
 		}
 		else if (outcome instanceof ClaimOutcome.StoreUnavailable unavailable) {
-			exchange.problem(IdempotencyProblem.storeUnavailable(unavailable.retryAfter()));
+			// a record that cannot be read will not heal by retrying: a server error, not "come back later"
+			exchange.problem((unavailable.cause() instanceof CorruptRecordException) ? IdempotencyProblem.recordCorrupt()
+					: IdempotencyProblem.storeUnavailable(unavailable.retryAfter()));
 		}
 		return method.shortCircuitValue();
 	}

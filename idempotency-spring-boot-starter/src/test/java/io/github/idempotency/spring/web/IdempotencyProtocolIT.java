@@ -222,6 +222,16 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 	}
 
 	@Test
+	void unreadableRecordAnswers500WithoutRetryAfterAndNeverRuns() {
+		this.store.corrupt(true);
+		HttpResponse<byte[]> response = this.http.post("/payments").key(newKey()).json(PAYMENT).send();
+
+		assertProblem(response, 500, IdempotencyProblem.RECORD_CORRUPT);
+		assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+		assertThat(this.invocations.count("payments")).isZero();
+	}
+
+	@Test
 	void oversizedResponseIsSentInFullButReplayedAsNotRetained() {
 		String key = newKey();
 		HttpResponse<byte[]> first = this.http.post("/large").key(key).text("4096").send();

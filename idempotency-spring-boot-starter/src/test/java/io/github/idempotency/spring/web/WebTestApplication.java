@@ -20,6 +20,7 @@ import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.StoreOperation;
 import io.github.idempotency.core.execution.StoreOperationResult;
+import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
@@ -172,13 +173,24 @@ public class WebTestApplication {
 
 		private final AtomicBoolean failing = new AtomicBoolean();
 
+		private final AtomicBoolean corrupt = new AtomicBoolean();
+
 		public void failing(boolean failing) {
 			this.failing.set(failing);
+			this.corrupt.set(false);
+		}
+
+		/** Every operation finds an unreadable record, as a store does whose data was damaged. */
+		public void corrupt(boolean corrupt) {
+			this.corrupt.set(corrupt);
 		}
 
 		private void check() {
 			if (this.failing.get()) {
 				throw new IdempotencyStoreException("The test store is down", null);
+			}
+			if (this.corrupt.get()) {
+				throw new CorruptRecordException("The test record is unreadable");
 			}
 		}
 
