@@ -288,8 +288,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
-			logger.log(Level.ERROR, "Failed to store the result of " + execution.key()
-					+ "; unless a joined transaction already finished its record, a retry after its lease runs out runs again", ex);
+			logger.log(Level.ERROR, "Failed to store the result of " + execution.key() + "; unless a joined "
+					+ "transaction already finished its record, a retry after its lease runs out runs again", ex);
 			return WriteOutcome.FAILED;
 		}
 		finally {
