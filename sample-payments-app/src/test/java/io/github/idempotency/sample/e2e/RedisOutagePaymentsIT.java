@@ -34,8 +34,9 @@ class RedisOutagePaymentsIT {
 	// the command timeout, plus room for the HTTP round trip and a loaded machine
 	private static final Duration FAIL_CLOSED_WITHIN = REDIS_TIMEOUT.plusSeconds(2);
 
-	// short, so that a claim that Redis executes after its caller gave up (a suspended server) is over quickly
-	private static final Duration LEASE = Duration.ofSeconds(3);
+	// short, so that a claim that Redis executes after its caller gave up (a suspended server) is over quickly, yet
+	// long enough for the test to see it held on a loaded machine
+	private static final Duration LEASE = Duration.ofSeconds(5);
 
 	// Lettuce reconnects on its own, with a back-off that grows during the outage
 	private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(30);
@@ -130,6 +131,8 @@ class RedisOutagePaymentsIT {
 			HttpResponse<String> held = this.alice.post("/payments", key, AbstractPaymentsEndToEndIT.COFFEE);
 			assertThat(held.statusCode()).isEqualTo(409);
 			assertThat(AbstractPaymentsEndToEndIT.read(held).get("type").asString()).isEqualTo(REQUEST_IN_PROGRESS);
+			assertThat(held.headers().firstValue("Retry-After")).hasValueSatisfying(
+					(seconds) -> assertThat(Long.parseLong(seconds)).isBetween(1L, LEASE.toSeconds()));
 		}
 		assertThat(this.alice.pspAttempts()).isEqualTo(resumed);
 		for (String key : keys) {
