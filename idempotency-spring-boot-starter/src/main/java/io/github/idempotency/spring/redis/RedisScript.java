@@ -15,11 +15,11 @@ final class RedisScript {
 
 	static final RedisScript CLAIM = load("claim");
 
-	static final RedisScript COMPLETE = load("complete");
+	static final RedisScript COMPLETE = loadFenced("complete");
 
-	static final RedisScript RELEASE = load("release");
+	static final RedisScript RELEASE = loadFenced("release");
 
-	static final RedisScript RENEW = load("renew");
+	static final RedisScript RENEW = loadFenced("renew");
 
 	static final RedisScript FIND = load("find");
 
@@ -42,12 +42,28 @@ final class RedisScript {
 	}
 
 	private static RedisScript load(String name) {
-		String resource = name + ".lua";
+		return new RedisScript(name, read(name + ".lua"));
+	}
+
+	/**
+	 * A fenced write: the shared owner check ({@code fenced-prelude.lua}) followed by the script's own write, sent
+	 * as one script so that check and write stay one atomic step.
+	 */
+	private static RedisScript loadFenced(String name) {
+		byte[] prelude = read("fenced-prelude.lua");
+		byte[] write = read(name + ".lua");
+		byte[] source = new byte[prelude.length + write.length];
+		System.arraycopy(prelude, 0, source, 0, prelude.length);
+		System.arraycopy(write, 0, source, prelude.length, write.length);
+		return new RedisScript(name, source);
+	}
+
+	private static byte[] read(String resource) {
 		try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {
 			if (in == null) {
 				throw new IllegalStateException("The Redis script " + resource + " is missing from the classpath");
 			}
-			return new RedisScript(name, in.readAllBytes());
+			return in.readAllBytes();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Failed to read the Redis script " + resource, ex);

@@ -1,28 +1,7 @@
 -- Finishes KEYS[1] when ARGV[1] owns it and its lease is alive, keeping the response for the retention.
 -- ARGV: owner token, state ('K' finished ok, 'E' finished error), retention (ms), encoded response.
 -- Returns 1 when written, 0 when fenced, -1 when the record cannot be parsed.
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local current = redis.call('GET', KEYS[1])
-if not current then
-	return 0
-end
-if string.sub(current, 1, 1) ~= '1' or string.sub(current, 18, 18) ~= '|' then
-	return -1
-end
-local deadline = tonumber(string.sub(current, 3, 17))
-local fingerprintEnd = string.find(current, '|', 19, true)
-if deadline == nil or fingerprintEnd == nil then
-	return -1
-end
-local ownerEnd = string.find(current, '|', fingerprintEnd + 1, true)
-if ownerEnd == nil then
-	return -1
-end
-if string.sub(current, 2, 2) ~= 'O' or deadline <= now
-		or string.sub(current, fingerprintEnd + 1, ownerEnd - 1) ~= ARGV[1] then
-	return 0
-end
+-- (runs after fenced-prelude.lua: now, current and fingerprintEnd are set, the owner is checked)
 local expiresAt = now + tonumber(ARGV[3])
 redis.call('SET', KEYS[1], '1' .. ARGV[2] .. string.format('%015.0f', expiresAt) .. '|'
 	.. string.sub(current, 19, fingerprintEnd - 1) .. '||' .. ARGV[4], 'PX', ARGV[3])
