@@ -1,8 +1,12 @@
 package io.github.idempotency.spring.web;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -20,7 +24,9 @@ import io.github.idempotency.spring.Idempotent;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.IdempotentMethod;
 import io.github.idempotency.spring.JoinedCompletion;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
 import org.aopalliance.intercept.MethodInvocation;
 
 import org.springframework.web.context.request.RequestAttributes;
@@ -82,9 +88,13 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		}
 		BodyDigestingRequest request = exchange.request();
 		String endpoint = method.endpoint();
+		String route = route(request);
+		// a body-hash key is the fingerprint itself: compute it once
+		RequestFingerprint fingerprint = (method.keySource() == Idempotent.KeySource.BODY_HASH
+				&& !method.hasKeyExpression()) ? fingerprint(request, route) : null;
 		String clientKey;
 		try {
-			clientKey = clientKey(invocation, method, request);
+			clientKey = clientKey(invocation, method, request, fingerprint);
 		}
 		catch (InvalidIdempotencyKeyException ex) {
 			this.listener.onOutcome(endpoint, RequestOutcome.INVALID_KEY);
@@ -99,9 +109,9 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			exchange.problem(IdempotencyProblem.missingKey(this.header.name()));
 			return method.shortCircuitValue();
 		}
-		String route = route(request);
 		IdempotencyKey key = IdempotencyKey.of(scope.get(), request.getMethod() + " " + route, clientKey);
-		ClaimOutcome outcome = this.executor.get().claim(key, fingerprint(request, route), method.policy());
+		ClaimOutcome outcome = this.executor.get()
+			.claim(key, (fingerprint != null) ? fingerprint : fingerprint(request, route), method.policy());
 		if (outcome instanceof ClaimOutcome.Acquired acquired) {
 			Execution execution = acquired.execution();
 			exchange.acquired(execution);
@@ -149,8 +159,8 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		}
 	}
 
-	private String clientKey(MethodInvocation invocation, IdempotentMethod method, BodyDigestingRequest request)
-			throws IOException {
+	private String clientKey(MethodInvocation invocation, IdempotentMethod method, BodyDigestingRequest request,
+			RequestFingerprint bodyHash) {
 		if (method.hasKeyExpression()) {
 			String key = method.evaluateKey(invocation.getArguments());
 			if (key == null || key.isEmpty()) {
@@ -159,20 +169,35 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			IdempotencyKey.validate(key, this.keyMaxLength);
 			return key;
 		}
-		if (method.keySource() == Idempotent.KeySource.BODY_HASH) {
-			// the whole request as fingerprinted (form parameters included), without the version prefix
-			String fingerprint = fingerprint(request, route(request)).value();
-			return fingerprint.substring(fingerprint.indexOf(':') + 1);
+		if (bodyHash != null) {
+			// the whole request as fingerprinted (path, query, form parameters and parts included), without the
+			// version prefix
+			return bodyHash.value().substring(bodyHash.value().indexOf(':') + 1);
 		}
 		return this.header.read(request);
 	}
 
-	private static RequestFingerprint fingerprint(BodyDigestingRequest request, String route) throws IOException {
+	private static RequestFingerprint fingerprint(BodyDigestingRequest request, String route)
+			throws IOException, ServletException {
+		// the route template scopes the key; the concrete path and query say which resource the request is for, so
+		// the same key sent for another id or another query string is a mismatch, not a replay
+		String query = request.getQueryString();
 		RequestFingerprint.Builder builder = RequestFingerprint.builder()
 			.add(request.getMethod())
 			.add(route)
+			.add(request.getRequestURI())
+			.add((query != null) ? query : "")
 			.add(request.bodyDigest());
 		String contentType = request.getContentType();
+		if (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10)) {
+			// the container parses multipart bodies from its own stream, which the body digest never sees
+			for (Part part : request.getParts()) {
+				builder.add(part.getName());
+				builder.add(Objects.toString(part.getSubmittedFileName(), ""));
+				builder.add(Objects.toString(part.getContentType(), ""));
+				builder.add(digest(part));
+			}
+		}
 		if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
 			// the container may have parsed a form body before anyone read the stream
 			for (Map.Entry<String, String[]> parameter : new TreeMap<>(request.getParameterMap()).entrySet()) {
@@ -183,6 +208,24 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			}
 		}
 		return builder.build();
+	}
+
+	private static byte[] digest(Part part) throws IOException {
+		MessageDigest sha256;
+		try {
+			sha256 = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			// every Java platform is required to provide SHA-256
+			throw new IllegalStateException(ex);
+		}
+		try (InputStream content = part.getInputStream()) {
+			byte[] buffer = new byte[8192];
+			for (int read = content.read(buffer); read != -1; read = content.read(buffer)) {
+				sha256.update(buffer, 0, read);
+			}
+		}
+		return sha256.digest();
 	}
 
 	private static String route(HttpServletRequest request) {

@@ -222,6 +222,50 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 	}
 
 	@Test
+	void sameKeyForAnotherResourceIsAMismatchNotAReplay() {
+		String key = newKey();
+		HttpResponse<byte[]> first = this.http.post("/accounts/1/deposits?amount=100").key(key).send();
+		HttpResponse<byte[]> otherAccount = this.http.post("/accounts/2/deposits?amount=100").key(key).send();
+		HttpResponse<byte[]> otherQuery = this.http.post("/accounts/1/deposits?amount=999").key(key).send();
+		HttpResponse<byte[]> retry = this.http.post("/accounts/1/deposits?amount=100").key(key).send();
+
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertProblem(otherAccount, 422, IdempotencyProblem.KEY_MISMATCH);
+		assertProblem(otherQuery, 422, IdempotencyProblem.KEY_MISMATCH);
+		assertThat(retry.body()).isEqualTo(first.body());
+		assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(this.invocations.count("deposits")).isEqualTo(1);
+	}
+
+	@Test
+	void bodyHashKeysOfIdenticalBodiesForDifferentResourcesAreIndependent() {
+		HttpResponse<byte[]> first = this.http.post("/accounts/1/statements").text("march").send();
+		HttpResponse<byte[]> other = this.http.post("/accounts/2/statements").text("march").send();
+		HttpResponse<byte[]> retry = this.http.post("/accounts/1/statements").text("march").send();
+
+		assertThat(TestHttp.text(first)).startsWith("1:march:");
+		assertThat(TestHttp.text(other)).startsWith("2:march:");
+		assertThat(other.headers().firstValue("Idempotent-Replayed")).isEmpty();
+		assertThat(retry.body()).isEqualTo(first.body());
+		assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(this.invocations.count("statements")).isEqualTo(2);
+	}
+
+	@Test
+	void multipartUploadsAreFingerprintedByTheirParts() {
+		String key = newKey();
+		HttpResponse<byte[]> first = this.http.post("/uploads").key(key).multipartFile("file", "a.txt", "FIRST").send();
+		HttpResponse<byte[]> other = this.http.post("/uploads").key(key).multipartFile("file", "a.txt", "OTHER").send();
+		HttpResponse<byte[]> retry = this.http.post("/uploads").key(key).multipartFile("file", "a.txt", "FIRST").send();
+
+		assertThat(TestHttp.text(first)).startsWith("FIRST:");
+		assertProblem(other, 422, IdempotencyProblem.KEY_MISMATCH);
+		assertThat(retry.body()).isEqualTo(first.body());
+		assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(this.invocations.count("uploads")).isEqualTo(1);
+	}
+
+	@Test
 	void unreadableRecordAnswers500WithoutRetryAfterAndNeverRuns() {
 		this.store.corrupt(true);
 		HttpResponse<byte[]> response = this.http.post("/payments").key(newKey()).json(PAYMENT).send();

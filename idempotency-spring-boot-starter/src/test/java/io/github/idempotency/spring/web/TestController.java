@@ -1,6 +1,8 @@
 package io.github.idempotency.spring.web;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import io.github.idempotency.core.execution.IdempotencyContext;
@@ -14,8 +16,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
@@ -96,6 +100,27 @@ class TestController {
 	Transition transition(@PathVariable String id, @RequestBody Transition transition) {
 		this.invocations.increment("transition");
 		return new Transition(transition.from(), transition.to() + "@" + UUID.randomUUID());
+	}
+
+	@PostMapping("/accounts/{id}/deposits")
+	@Idempotent(name = "deposits")
+	String deposit(@PathVariable String id, @RequestParam int amount) {
+		this.invocations.increment("deposits");
+		return id + ":" + amount + ":" + UUID.randomUUID();
+	}
+
+	@PostMapping(path = "/accounts/{id}/statements", consumes = MediaType.TEXT_PLAIN_VALUE)
+	@Idempotent(keySource = Idempotent.KeySource.BODY_HASH)
+	String statement(@PathVariable String id, @RequestBody String body) {
+		this.invocations.increment("statements");
+		return id + ":" + body + ":" + UUID.randomUUID();
+	}
+
+	@PostMapping(path = "/uploads", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+	@Idempotent(name = "uploads")
+	String upload(@RequestParam("file") MultipartFile file) throws IOException {
+		this.invocations.increment("uploads");
+		return new String(file.getBytes(), StandardCharsets.UTF_8) + ":" + UUID.randomUUID();
 	}
 
 	@PostMapping(path = "/hashed", consumes = MediaType.TEXT_PLAIN_VALUE)

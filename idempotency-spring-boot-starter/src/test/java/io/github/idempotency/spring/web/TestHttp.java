@@ -63,6 +63,14 @@ final class TestHttp {
 			return this;
 		}
 
+		Request multipartFile(String fieldName, String fileName, String content) {
+			String boundary = "idempotency-test-boundary";
+			this.body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fieldName + "\"; filename=\""
+					+ fileName + "\"\r\nContent-Type: text/plain\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
+			this.contentType = "multipart/form-data; boundary=" + boundary;
+			return this;
+		}
+
 		Request text(String text) {
 			this.body = text;
 			this.contentType = "text/plain";
