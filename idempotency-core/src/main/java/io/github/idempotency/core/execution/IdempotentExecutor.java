@@ -274,8 +274,10 @@ public final class IdempotentExecutor implements AutoCloseable {
 			}
 		}
 		catch (RuntimeException ex) {
-			// the next renewal tries again; the lease covers three periods
-			logger.log(Level.DEBUG, "Failed to renew the lease of " + execution.key(), ex);
+			// the lease covers three periods, so one failure is survivable; a run of them loses the lease, which
+			// an operator should see coming
+			logger.log(Level.WARNING, "Failed to renew the lease of " + execution.key() + "; the next renewal "
+					+ "tries again", ex);
 		}
 	}
 
