@@ -89,7 +89,8 @@ class RedisReplicationIT {
 	void aClaimTheReplicaDidNotAcknowledgeFailsAndIsReleased() {
 		RedisIdempotencyStore store = store(1);
 		StorageKey key = newKey();
-		// a connected but silent replica: only a WAIT for this very claim's write can tell that it did not get it
+		// a connected but silent replica: only a WAIT for this very claim's write can tell that it did not get it (a
+		// WAIT on a connection that never wrote, or whose writes the replica had, would count it at once)
 		replica.pause();
 		try {
 			assertThatExceptionOfType(IdempotencyStoreException.class)
@@ -112,6 +113,28 @@ class RedisReplicationIT {
 			.isThrownBy(() -> store.claim(key, FINGERPRINT, Instant.now(), LEASE))
 			.withMessageContaining("acknowledged by 1 of the 2 replicas");
 		assertThat(store.find(key, Instant.now())).isEmpty();
+	}
+
+	@Test
+	void aClaimThatFindsNoCachedScriptStillWaitsForItsOwnWrite() {
+		RedisIdempotencyStore store = store(1);
+		try (RedisConnection connection = connectionFactory.getConnection()) {
+			connection.scriptingCommands().scriptFlush();
+		}
+		replica.pause();
+		try {
+			// EVALSHA answers NOSCRIPT, EVAL writes: WAIT on any connection but the EVAL's would count the replica
+			assertThatExceptionOfType(IdempotencyStoreException.class)
+				.isThrownBy(() -> store.claim(newKey(), FINGERPRINT, Instant.now(), LEASE))
+				.withMessageContaining("acknowledged by 0 of the 1 replicas");
+		}
+		finally {
+			replica.resume();
+		}
+		try (RedisConnection connection = connectionFactory.getConnection()) {
+			connection.scriptingCommands().scriptFlush();
+		}
+		assertThat(store.claim(newKey(), FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
 	}
 
 	@Test
