@@ -49,8 +49,8 @@ import org.springframework.data.redis.connection.ReturnType;
  * released and fails with {@link IdempotencyStoreException}, so a failover cannot silently forget it. Since Redis
  * holds every later command of a connection blocked in {@code WAIT}, such claims run in pipelines, which Spring Data
  * sends on a dedicated connection rather than the one a Lettuce factory shares: without a connection pool that is a
- * new connection per claim. Not available on Redis Cluster, whose
- * client routes a keyless {@code WAIT} to a connection other than the one that carried the claim.
+ * new connection per claim. Not available on Redis Cluster, whose client routes a keyless {@code WAIT} to a
+ * connection other than the one that carried the claim.
  * <p>
  * Failures to reach Redis, including command timeouts (the connection factory's, e.g.
  * {@code spring.data.redis.timeout}), are thrown as {@link IdempotencyStoreException}.
@@ -268,9 +268,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	@SuppressWarnings("unchecked")
 	private static <T> T eval(RedisConnection connection, RedisScript script, ReturnType returnType, byte[] key,
 			byte[]... args) {
-		byte[][] keysAndArgs = new byte[args.length + 1][];
-		keysAndArgs[0] = key;
-		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+		byte[][] keysAndArgs = keysAndArgs(key, args);
 		try {
 			return (T) connection.scriptingCommands().evalSha(script.sha1(), returnType, 1, keysAndArgs);
 		}
@@ -290,9 +288,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	@SuppressWarnings("unchecked")
 	private static <T> T evalPipelined(RedisConnection connection, RedisScript script, ReturnType returnType,
 			byte[] key, byte[]... args) {
-		byte[][] keysAndArgs = new byte[args.length + 1][];
-		keysAndArgs[0] = key;
-		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+		byte[][] keysAndArgs = keysAndArgs(key, args);
 		try {
 			return (T) PipelinedCommand.run(connection,
 					(pipelined) -> pipelined.scriptingCommands().evalSha(script.sha1(), returnType, 1, keysAndArgs));
@@ -304,6 +300,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			return (T) PipelinedCommand.run(connection,
 					(pipelined) -> pipelined.scriptingCommands().eval(script.source(), returnType, 1, keysAndArgs));
 		}
+	}
+
+	private static byte[][] keysAndArgs(byte[] key, byte[]... args) {
+		byte[][] keysAndArgs = new byte[args.length + 1][];
+		keysAndArgs[0] = key;
+		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+		return keysAndArgs;
 	}
 
 	private static boolean fenced(Object reply) {
