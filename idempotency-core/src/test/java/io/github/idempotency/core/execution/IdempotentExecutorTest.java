@@ -324,15 +324,16 @@ class IdempotentExecutorTest {
 	@Test
 	void leaseRenewalKeepsASlowExecutionAlive() throws Exception {
 		IdempotentExecutor realTime = executor(Clock.systemUTC());
-		ExecutionPolicy shortLease = POLICY.withLease(Duration.ofMillis(150));
+		// long enough that a loaded CI machine stalling the renewal thread for a few hundred ms does not fail it
+		ExecutionPolicy shortLease = POLICY.withLease(Duration.ofMillis(600));
 		List<ClaimResult> duplicateClaims = new ArrayList<>();
 		AtomicReference<OwnerToken> owner = new AtomicReference<>();
 		ExecutionResult<String> result = realTime.execute(this.key, FINGERPRINT, shortLease, CODEC, () -> {
 			owner.set(IdempotencyContext.require().ownerToken());
 			// the method's own work takes four leases; a duplicate tries to take over all along
-			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2400);
 			while (System.nanoTime() < end) {
-				Thread.sleep(25);
+				Thread.sleep(50);
 				duplicateClaims.add(this.store.claim(this.key.storageKey(), FINGERPRINT, Instant.now(),
 						shortLease.lease()));
 			}

@@ -45,9 +45,12 @@ import org.springframework.data.redis.connection.ReturnType;
  * overwritten or treated as absent.
  * <p>
  * With {@link #setMinReplicas(int) min replicas}, a successful claim is followed by {@code WAIT} on the same
- * connection (one more round trip); a claim acknowledged by fewer replicas in time is released and fails with
- * {@link IdempotencyStoreException}, so a failover cannot silently forget it. Not available on Redis Cluster, whose
- * client routes a keyless {@code WAIT} to a connection other than the one that carried the claim.
+ * connection (one more round trip); a claim acknowledged by fewer replicas in time, or whose {@code WAIT} fails, is
+ * released and fails with {@link IdempotencyStoreException}, so a failover cannot silently forget it. Since Redis
+ * holds every later command of a connection blocked in {@code WAIT}, such claims run in pipelines, which Spring Data
+ * sends on a dedicated connection rather than the one a Lettuce factory shares: without a connection pool that is a
+ * new connection per claim. Not available on Redis Cluster, whose client routes a keyless {@code WAIT} to a
+ * connection other than the one that carried the claim.
  * <p>
  * Failures to reach Redis, including command timeouts (the connection factory's, e.g.
  * {@code spring.data.redis.timeout}), are thrown as {@link IdempotencyStoreException}.
@@ -121,8 +124,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		OwnerToken owner = OwnerToken.random();
 		byte[] redisKey = redisKey(key);
 		return execute("claim", (connection) -> {
-			List<?> reply = eval(connection, RedisScript.CLAIM, ReturnType.MULTI, redisKey, bytes(fingerprint.value()),
-					bytes(owner.value()), bytes(leaseMillis), bytes(keptMillis(leaseMillis)));
+			if (this.minReplicas > 0 && connection instanceof RedisClusterConnection) {
+				throw new IdempotencyStoreException(
+						"idempotency.redis.min-replicas is not supported on Redis Cluster");
+			}
+			byte[][] args = { bytes(fingerprint.value()), bytes(owner.value()), bytes(leaseMillis),
+					bytes(keptMillis(leaseMillis)) };
+			// WAIT holds every later command of its connection: with min-replicas, claim and WAIT go on a connection
+			// of their own (a pipeline's), never on the connection that the factory shares with everyone else
+			List<?> reply = (this.minReplicas > 0)
+					? evalPipelined(connection, RedisScript.CLAIM, ReturnType.MULTI, redisKey, args)
+					: eval(connection, RedisScript.CLAIM, ReturnType.MULTI, redisKey, args);
 			if (reply == null || reply.size() < 2) {
 				throw new IdempotencyStoreException("Unexpected reply to the Redis claim script: " + reply);
 			}
@@ -205,11 +217,16 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	private void awaitReplicas(RedisConnection connection, byte[] redisKey, OwnerToken owner) {
-		if (connection instanceof RedisClusterConnection) {
-			release(connection, redisKey, owner);
-			throw new IdempotencyStoreException("idempotency.redis.min-replicas is not supported on Redis Cluster");
+		long replicas;
+		try {
+			replicas = ReplicaAcknowledgement.await(connection, this.minReplicas, this.replicaTimeout);
 		}
-		long replicas = ReplicaAcknowledgement.await(connection, this.minReplicas, this.replicaTimeout);
+		catch (RuntimeException ex) {
+			// nothing ran under this claim: give the key back rather than hold it for a whole lease
+			release(connection, redisKey, owner);
+			throw new IdempotencyStoreException("Redis failed to report the replicas' acknowledgement of the claim "
+					+ "(idempotency.redis.min-replicas): " + ex.getMessage(), ex);
+		}
 		if (replicas < this.minReplicas) {
 			// a claim that a failover may lose must not run: give the key back so a retry can claim it again
 			release(connection, redisKey, owner);
@@ -224,7 +241,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			eval(connection, RedisScript.RELEASE, ReturnType.INTEGER, redisKey, bytes(owner.value()));
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Failed to release an under-replicated claim; it expires with its lease", ex);
+			logger.warn("Failed to release a claim that its replicas did not acknowledge; it expires with its lease",
+					ex);
 		}
 	}
 
@@ -250,9 +268,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	@SuppressWarnings("unchecked")
 	private static <T> T eval(RedisConnection connection, RedisScript script, ReturnType returnType, byte[] key,
 			byte[]... args) {
-		byte[][] keysAndArgs = new byte[args.length + 1][];
-		keysAndArgs[0] = key;
-		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+		byte[][] keysAndArgs = keysAndArgs(key, args);
 		try {
 			return (T) connection.scriptingCommands().evalSha(script.sha1(), returnType, 1, keysAndArgs);
 		}
@@ -263,6 +279,34 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			// first use on this server (or after a restart or failover): EVAL also caches the script
 			return (T) connection.scriptingCommands().eval(script.source(), returnType, 1, keysAndArgs);
 		}
+	}
+
+	/**
+	 * {@link #eval} on the connection's dedicated native connection (see {@link PipelinedCommand}), on which a
+	 * later {@code WAIT} can count the write.
+	 */
+	@SuppressWarnings("unchecked")
+	private static <T> T evalPipelined(RedisConnection connection, RedisScript script, ReturnType returnType,
+			byte[] key, byte[]... args) {
+		byte[][] keysAndArgs = keysAndArgs(key, args);
+		try {
+			return (T) PipelinedCommand.run(connection,
+					(pipelined) -> pipelined.scriptingCommands().evalSha(script.sha1(), returnType, 1, keysAndArgs));
+		}
+		catch (RuntimeException ex) {
+			if (!hasMessage(ex, "NOSCRIPT")) {
+				throw ex;
+			}
+			return (T) PipelinedCommand.run(connection,
+					(pipelined) -> pipelined.scriptingCommands().eval(script.source(), returnType, 1, keysAndArgs));
+		}
+	}
+
+	private static byte[][] keysAndArgs(byte[] key, byte[]... args) {
+		byte[][] keysAndArgs = new byte[args.length + 1][];
+		keysAndArgs[0] = key;
+		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+		return keysAndArgs;
 	}
 
 	private static boolean fenced(Object reply) {

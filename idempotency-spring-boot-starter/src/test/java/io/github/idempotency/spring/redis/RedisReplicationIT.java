@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
@@ -21,18 +23,23 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code idempotency.redis.min-replicas} on a primary and a replica of the test's own: a claim counts only once the
- * replica acknowledged it ({@code WAIT} on the claim's own connection), and fails closed, released, when it did not.
+ * replica acknowledged it ({@code WAIT} on the claim's own connection), and fails closed, released, when it did not;
+ * and a claim waiting for its replica holds up no other command of the store.
  */
 class RedisReplicationIT {
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{}");
 
 	private static final Duration LEASE = Duration.ofSeconds(30);
+
+	private static final String KEY_PREFIX = RedisTestServer.uniquePrefix(RedisReplicationIT.class);
 
 	private static RedisServerProcess primary;
 
@@ -82,7 +89,8 @@ class RedisReplicationIT {
 	void aClaimTheReplicaDidNotAcknowledgeFailsAndIsReleased() {
 		RedisIdempotencyStore store = store(1);
 		StorageKey key = newKey();
-		// a connected but silent replica: only a WAIT for this very claim's write can tell that it did not get it
+		// a connected but silent replica: only a WAIT for this very claim's write can tell that it did not get it (a
+		// WAIT on a connection that never wrote, or whose writes the replica had, would count it at once)
 		replica.pause();
 		try {
 			assertThatExceptionOfType(IdempotencyStoreException.class)
@@ -107,12 +115,101 @@ class RedisReplicationIT {
 		assertThat(store.find(key, Instant.now())).isEmpty();
 	}
 
+	@Test
+	void aClaimThatFindsNoCachedScriptStillWaitsForItsOwnWrite() {
+		RedisIdempotencyStore store = store(1);
+		try (RedisConnection connection = connectionFactory.getConnection()) {
+			connection.scriptingCommands().scriptFlush();
+		}
+		replica.pause();
+		try {
+			// EVALSHA answers NOSCRIPT, EVAL writes: WAIT on any connection but the EVAL's would count the replica
+			assertThatExceptionOfType(IdempotencyStoreException.class)
+				.isThrownBy(() -> store.claim(newKey(), FINGERPRINT, Instant.now(), LEASE))
+				.withMessageContaining("acknowledged by 0 of the 1 replicas");
+		}
+		finally {
+			replica.resume();
+		}
+		try (RedisConnection connection = connectionFactory.getConnection()) {
+			connection.scriptingCommands().scriptFlush();
+		}
+		assertThat(store.claim(newKey(), FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
+	}
+
+	@Test
+	void aClaimWaitingForItsReplicaHoldsUpNoOtherCommandOfTheStore() {
+		RedisIdempotencyStore store = store(connectionFactory, 1, Duration.ofMillis(1500));
+		RedisIdempotencyStore withoutReplicas = store(connectionFactory, 0, Duration.ofMillis(1500));
+		StorageKey claimedBefore = newKey();
+		withoutReplicas.claim(claimedBefore, FINGERPRINT, Instant.now(), LEASE);
+		// the observer has connections of its own: the store's shared connection is the one under test
+		LettuceConnectionFactory observer = RedisTestServer.connectionFactory(primary.url(), Duration.ofSeconds(2));
+		replica.pause();
+		try {
+			CompletableFuture<ClaimResult> waiting = CompletableFuture
+				.supplyAsync(() -> store.claim(newKey(), FINGERPRINT, Instant.now(), LEASE));
+			await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+				.until(() -> blockedClients(observer) > 0);
+
+			assertThat(timed(() -> store.find(newKey(), Instant.now()))).isLessThan(Duration.ofMillis(500));
+			assertThat(timed(() -> store.claim(claimedBefore, FINGERPRINT, Instant.now(), LEASE)))
+				.isLessThan(Duration.ofMillis(500));
+			assertThat(timed(() -> withoutReplicas.claim(newKey(), FINGERPRINT, Instant.now(), LEASE)))
+				.isLessThan(Duration.ofMillis(500));
+			assertThat(waiting).as("the claim still waits for its replica").isNotDone();
+			assertThatThrownBy(waiting::join).isInstanceOf(CompletionException.class)
+				.hasCauseInstanceOf(IdempotencyStoreException.class)
+				.hasMessageContaining("acknowledged by 0 of the 1 replicas");
+		}
+		finally {
+			replica.resume();
+			observer.destroy();
+		}
+	}
+
+	@Test
+	void aClaimWhoseWaitFailsIsReleased() {
+		// the command timeout runs out before WAIT answers: the claim's outcome is unknown, and nothing ran
+		LettuceConnectionFactory impatient = RedisTestServer.connectionFactory(primary.url(), Duration.ofMillis(300));
+		RedisIdempotencyStore store = store(impatient, 1, Duration.ofSeconds(3));
+		StorageKey key = newKey();
+		replica.pause();
+		try {
+			Throwable failure = catchThrowable(() -> store.claim(key, FINGERPRINT, Instant.now(), LEASE));
+
+			assertThat(store(connectionFactory, 0, Duration.ofSeconds(3)).find(key, Instant.now())).isEmpty();
+			assertThat(failure).isInstanceOf(IdempotencyStoreException.class)
+				.hasMessageContaining("idempotency.redis.min-replicas");
+		}
+		finally {
+			replica.resume();
+			impatient.destroy();
+		}
+	}
+
 	private static RedisIdempotencyStore store(int minReplicas) {
-		RedisIdempotencyStore store = new RedisIdempotencyStore(connectionFactory,
-				RedisTestServer.uniquePrefix(RedisReplicationIT.class));
+		return store(connectionFactory, minReplicas, Duration.ofMillis(300));
+	}
+
+	private static RedisIdempotencyStore store(LettuceConnectionFactory factory, int minReplicas,
+			Duration replicaTimeout) {
+		RedisIdempotencyStore store = new RedisIdempotencyStore(factory, KEY_PREFIX);
 		store.setMinReplicas(minReplicas);
-		store.setReplicaTimeout(Duration.ofMillis(300));
+		store.setReplicaTimeout(replicaTimeout);
 		return store;
+	}
+
+	private static long blockedClients(LettuceConnectionFactory factory) {
+		try (RedisConnection connection = factory.getConnection()) {
+			return Long.parseLong(connection.serverCommands().info("clients").getProperty("blocked_clients"));
+		}
+	}
+
+	private static Duration timed(Runnable action) {
+		long start = System.nanoTime();
+		action.run();
+		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
 	private static StorageKey newKey() {
