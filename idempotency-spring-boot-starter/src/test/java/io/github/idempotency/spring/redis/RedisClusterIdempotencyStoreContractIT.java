@@ -3,14 +3,11 @@ package io.github.idempotency.spring.redis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
 import io.github.idempotency.core.ClaimResult;
-import io.github.idempotency.core.store.AbstractIdempotencyStoreContractTest;
-import io.github.idempotency.core.store.IdempotencyStore;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,9 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The store contract, its races included, through a three-node Redis Cluster of the test's own. Skipped, with a
  * message, when no {@code redis-server} binary runs on this machine.
  */
-class RedisClusterIdempotencyStoreContractIT extends AbstractIdempotencyStoreContractTest {
-
-	private static final String PREFIX = RedisTestServer.uniquePrefix(RedisClusterIdempotencyStoreContractIT.class);
+class RedisClusterIdempotencyStoreContractIT extends AbstractRedisStoreContractIT {
 
 	private static RedisClusterProcesses cluster;
 
@@ -60,33 +55,8 @@ class RedisClusterIdempotencyStoreContractIT extends AbstractIdempotencyStoreCon
 	}
 
 	@Override
-	protected IdempotencyStore createStore() {
-		return new RedisIdempotencyStore(connectionFactory, PREFIX);
-	}
-
-	@Override
-	protected Instant now() {
-		return Instant.now();
-	}
-
-	@Override
-	protected void elapse(Duration duration) {
-		RedisTime.sleep(duration);
-	}
-
-	@Override
-	protected Duration lease() {
-		return RedisTime.LEASE;
-	}
-
-	@Override
-	protected Duration retention() {
-		return RedisTime.RETENTION;
-	}
-
-	@Override
-	protected Duration clockTolerance() {
-		return RedisTime.CLOCK_TOLERANCE;
+	protected RedisConnectionFactory connectionFactory() {
+		return connectionFactory;
 	}
 
 	@Test
