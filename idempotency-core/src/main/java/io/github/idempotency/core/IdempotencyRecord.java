@@ -2,6 +2,7 @@ package io.github.idempotency.core;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored record: an ongoing execution or a finished one. {@link RecordState#ABSENT} has no record.
@@ -12,8 +13,8 @@ import java.util.Objects;
  * @param response the stored response of a finished execution; {@code null} while ongoing
  * @param expiresAt the lease deadline while ongoing, the end of retention once finished
  */
-public record IdempotencyRecord(RecordState state, OwnerToken owner, RequestFingerprint fingerprint,
-		StoredResponse response, Instant expiresAt) {
+public record IdempotencyRecord(RecordState state, @Nullable OwnerToken owner, RequestFingerprint fingerprint,
+		@Nullable StoredResponse response, Instant expiresAt) {
 
 	public IdempotencyRecord {
 		Objects.requireNonNull(state, "state");

@@ -5,12 +5,33 @@ import java.util.Objects;
 
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link IdempotentExecutor#claim} decided for a request.
  */
 public sealed interface ClaimOutcome {
+
+	/**
+	 * The request is refused without running: {@link InProgress}, {@link Mismatch} or {@link StoreUnavailable}.
+	 */
+	sealed interface Refused extends ClaimOutcome {
+
+		/**
+		 * Why the request is refused.
+		 * @return the refusal
+		 */
+		Refusal refusal();
+
+		/**
+		 * When to try again.
+		 * @return the delay, or {@code null} when a retry cannot succeed
+		 */
+		@Nullable Duration retryAfter();
+
+	}
 
 	/**
 	 * The key is held: run, then {@link Execution#complete complete} or {@link Execution#release release}.
@@ -39,11 +60,28 @@ public sealed interface ClaimOutcome {
 	 *
 	 * @param retryAfter when to try again
 	 */
-	record InProgress(Duration retryAfter) implements ClaimOutcome {
+	record InProgress(Duration retryAfter) implements Refused {
+
+		@Override
+		public Refusal refusal() {
+			return Refusal.IN_PROGRESS;
+		}
+
 	}
 
 	/** The key was used for a different request. */
-	record Mismatch() implements ClaimOutcome {
+	record Mismatch() implements Refused {
+
+		@Override
+		public Refusal refusal() {
+			return Refusal.KEY_MISMATCH;
+		}
+
+		@Override
+		public @Nullable Duration retryAfter() {
+			return null;
+		}
+
 	}
 
 	/**
@@ -52,7 +90,17 @@ public sealed interface ClaimOutcome {
 	 * @param cause the store's failure
 	 * @param retryAfter when to try again
 	 */
-	record StoreUnavailable(IdempotencyStoreException cause, Duration retryAfter) implements ClaimOutcome {
+	record StoreUnavailable(IdempotencyStoreException cause, Duration retryAfter) implements Refused {
+
+		/**
+		 * {@link Refusal#RECORD_CORRUPT} when the store read a record it cannot decode, else
+		 * {@link Refusal#STORE_UNAVAILABLE}.
+		 */
+		@Override
+		public Refusal refusal() {
+			return (this.cause instanceof CorruptRecordException) ? Refusal.RECORD_CORRUPT : Refusal.STORE_UNAVAILABLE;
+		}
+
 	}
 
 	/**

@@ -2,7 +2,9 @@ package io.github.idempotency.core.execution;
 
 import java.time.Duration;
 
+import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link IdempotentExecutor#execute} ended for a request that did not throw.
@@ -10,6 +12,36 @@ import io.github.idempotency.core.store.IdempotencyStoreException;
  * @param <T> the action's result type
  */
 public sealed interface ExecutionResult<T> {
+
+	/**
+	 * The action did not run and the request is refused: {@link InProgress}, {@link Mismatch} or
+	 * {@link StoreUnavailable}.
+	 *
+	 * @param <T> the action's result type
+	 */
+	sealed interface Refused<T> extends ExecutionResult<T> {
+
+		/**
+		 * Why the request is refused.
+		 * @return the refusal
+		 */
+		Refusal refusal();
+
+		/**
+		 * When to try again.
+		 * @return the delay, or {@code null} when a retry cannot succeed
+		 */
+		@Nullable Duration retryAfter();
+
+		/**
+		 * The store's failure, for {@link Refusal#STORE_UNAVAILABLE} and {@link Refusal#RECORD_CORRUPT}.
+		 * @return the failure, or {@code null}
+		 */
+		default @Nullable IdempotencyStoreException cause() {
+			return null;
+		}
+
+	}
 
 	/**
 	 * The action ran (protected, or unprotected when the store failed open) and returned {@code value}.
@@ -33,11 +65,28 @@ public sealed interface ExecutionResult<T> {
 	 *
 	 * @param retryAfter when to try again
 	 */
-	record InProgress<T>(Duration retryAfter) implements ExecutionResult<T> {
+	record InProgress<T>(Duration retryAfter) implements Refused<T> {
+
+		@Override
+		public Refusal refusal() {
+			return Refusal.IN_PROGRESS;
+		}
+
 	}
 
 	/** The key was used for a different request. */
-	record Mismatch<T>() implements ExecutionResult<T> {
+	record Mismatch<T>() implements Refused<T> {
+
+		@Override
+		public Refusal refusal() {
+			return Refusal.KEY_MISMATCH;
+		}
+
+		@Override
+		public @Nullable Duration retryAfter() {
+			return null;
+		}
+
 	}
 
 	/**
@@ -46,7 +95,17 @@ public sealed interface ExecutionResult<T> {
 	 * @param cause the failure
 	 * @param retryAfter when to try again
 	 */
-	record StoreUnavailable<T>(IdempotencyStoreException cause, Duration retryAfter) implements ExecutionResult<T> {
+	record StoreUnavailable<T>(IdempotencyStoreException cause, Duration retryAfter) implements Refused<T> {
+
+		/**
+		 * {@link Refusal#RECORD_CORRUPT} when the store read a record it cannot decode, else
+		 * {@link Refusal#STORE_UNAVAILABLE}.
+		 */
+		@Override
+		public Refusal refusal() {
+			return (this.cause instanceof CorruptRecordException) ? Refusal.RECORD_CORRUPT : Refusal.STORE_UNAVAILABLE;
+		}
+
 	}
 
 }

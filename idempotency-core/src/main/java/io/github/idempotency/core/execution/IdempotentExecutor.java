@@ -4,16 +4,12 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
@@ -38,7 +34,12 @@ import io.github.idempotency.core.store.IdempotencyStoreException;
  *         () -> psp.charge(message));
  * }</pre>
  *
- * Every outcome is reported to the {@link IdempotencyListener}. Thread-safe; one executor serves the application.
+ * Every outcome is reported to the {@link IdempotencyListener}; a listener that throws is logged, never felt by the
+ * request. Thread-safe; one executor serves the application.
+ * <p>
+ * The jobs around the claim live in their own classes: {@link ObservedStore} times the store calls, reports them and
+ * translates their failures; {@link LeaseKeepAlive} renews leases; {@link CompletionWriter} writes and reports how
+ * an execution ended; {@link ActiveExecutions} counts what runs.
  */
 public final class IdempotentExecutor implements AutoCloseable {
 
@@ -46,30 +47,34 @@ public final class IdempotentExecutor implements AutoCloseable {
 
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
-	private final IdempotencyStore store;
-
-	private final String storeName;
+	private final ObservedStore observed;
 
 	private final Clock clock;
 
 	private final IdempotencyListener listener;
 
-	private final ScheduledExecutorService scheduler;
-
-	private final boolean ownsScheduler;
+	private final Runnable onClose;
 
 	private final CompletionWatcher watcher;
 
-	private final Map<Execution, Instant> active = new ConcurrentHashMap<>();
+	private final LeaseKeepAlive keepAlive;
 
-	private IdempotentExecutor(Builder builder) {
-		this.store = builder.store;
-		this.storeName = builder.store.name();
-		this.clock = builder.clock;
-		this.listener = builder.listener;
-		this.ownsScheduler = builder.scheduler == null;
-		this.scheduler = this.ownsScheduler ? defaultScheduler() : builder.scheduler;
-		this.watcher = new CompletionWatcher(this.scheduler, this::isOngoing);
+	private final CompletionWriter writer;
+
+	private final ActiveExecutions active = new ActiveExecutions();
+
+	IdempotentExecutor(IdempotencyStore store, Clock clock, IdempotencyListener listener,
+			ScheduledExecutorService scheduler, boolean ownsScheduler) {
+		this.clock = clock;
+		// a listener that throws must not fail a request, nor leave a claim behind halfway through its release
+		this.listener = (listener instanceof CompositeIdempotencyListener) ? listener
+				: new CompositeIdempotencyListener(List.of(listener));
+		this.observed = new ObservedStore(store, this.listener);
+		this.onClose = ownsScheduler ? scheduler::shutdownNow : () -> {
+		};
+		this.watcher = new CompletionWatcher(scheduler, this::isOngoing);
+		this.keepAlive = new LeaseKeepAlive(this.observed, this.clock, this.listener, scheduler);
+		this.writer = new CompletionWriter(this.observed, this.clock, this.listener);
 	}
 
 	/**
@@ -77,8 +82,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 * @param store the store
 	 * @return a builder
 	 */
-	public static Builder builder(IdempotencyStore store) {
-		return new Builder(store);
+	public static IdempotentExecutorBuilder builder(IdempotencyStore store) {
+		return new IdempotentExecutorBuilder(store);
 	}
 
 	/**
@@ -98,15 +103,14 @@ public final class IdempotentExecutor implements AutoCloseable {
 			ClaimResult result;
 			Instant now = this.clock.instant();
 			try {
-				result = timed(StoreOperation.CLAIM,
-						() -> this.store.claim(key.storageKey(), fingerprint, now, policy.lease()));
+				result = this.observed.claim(key.storageKey(), fingerprint, now, policy.lease());
 			}
 			catch (IdempotencyStoreException ex) {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.STORE_UNAVAILABLE);
 				// a corrupt record means the key was used: failing open would run the execution a second time
 				boolean failOpen = policy.storeFailure() == StoreFailureStrategy.FAIL_OPEN
 						&& !(ex instanceof CorruptRecordException);
-				logger.log(Level.WARNING, "Idempotency store " + this.storeName + " failed to claim " + key + " ("
+				logger.log(Level.WARNING, "Idempotency store " + this.observed.name() + " failed to claim " + key + " ("
 						+ (failOpen ? "running unprotected" : "refusing the request") + ")", ex);
 				return failOpen ? new ClaimOutcome.Unprotected(ex) : new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
 			}
@@ -172,43 +176,27 @@ public final class IdempotentExecutor implements AutoCloseable {
 		return new ExecutionResult.Executed<>(action.call(), true);
 	}
 
-	/**
-	 * The number of executions holding a key in this JVM right now.
-	 * @return the count
-	 */
+	/** {@return the number of executions holding a key in this JVM right now} */
 	public int activeExecutions() {
-		return this.active.size();
+		return this.active.count();
 	}
 
-	/**
-	 * When the oldest execution still running in this JVM claimed its key.
-	 * @return its start, or empty when none runs
-	 */
+	/** {@return when the oldest execution still running in this JVM claimed its key, or empty when none runs} */
 	public Optional<Instant> oldestActiveExecutionStart() {
-		return this.active.values().stream().min(Instant::compareTo);
+		return this.active.oldestStart();
 	}
 
-	/**
-	 * The number of keys that duplicates wait on with {@link ConflictStrategy#WAIT}; all waiters on one key share
-	 * one watch. For tests and diagnostics.
-	 * @return the count
-	 */
+	/** {@return the number of keys that duplicates wait on with {@link ConflictStrategy#WAIT}}, for tests */
 	int watchedKeys() {
 		return this.watcher.watchedKeys();
 	}
 
-	/**
-	 * The store this executor writes to.
-	 * @return the store
-	 */
+	/** {@return the store this executor writes to} */
 	public IdempotencyStore store() {
-		return this.store;
+		return this.observed.delegate();
 	}
 
-	/**
-	 * The clock the executor reads.
-	 * @return the clock
-	 */
+	/** {@return the clock the executor reads} */
 	public Clock clock() {
 		return this.clock;
 	}
@@ -216,9 +204,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 	/** Stops the background renewals and polls (when the executor created its own scheduler). */
 	@Override
 	public void close() {
-		if (this.ownsScheduler) {
-			this.scheduler.shutdownNow();
-		}
+		this.onClose.run();
 	}
 
 	private <T> ExecutionResult<T> run(Execution execution, ResultCodec<T> codec, Callable<T> action)
@@ -245,11 +231,9 @@ public final class IdempotentExecutor implements AutoCloseable {
 
 	private Execution start(IdempotencyKey key, ClaimResult.Claimed claimed, ExecutionPolicy policy, Instant now) {
 		Execution execution = new Execution(this, key, claimed.owner(), policy, now);
-		this.active.put(execution, now);
-		long period = Math.max(1, policy.lease().toMillis() / 3);
+		this.active.started(execution);
 		try {
-			execution.startRenewal(this.scheduler.scheduleAtFixedRate(() -> renew(execution), period, period,
-					TimeUnit.MILLISECONDS));
+			this.keepAlive.keepAlive(execution);
 		}
 		catch (RejectedExecutionException ex) {
 			// without renewals the claim must not stay behind: release it so that a retry can run
@@ -259,40 +243,9 @@ public final class IdempotentExecutor implements AutoCloseable {
 		return execution;
 	}
 
-	private void renew(Execution execution) {
-		if (execution.isEnded()) {
-			return;
-		}
-		try {
-			boolean renewed = timed(StoreOperation.RENEW, () -> this.store.renew(execution.key().storageKey(),
-					execution.owner(), this.clock.instant(), execution.policy().lease()));
-			if (!renewed && !execution.isEnded()) {
-				execution.markLeaseLost();
-				this.listener.onFencedWrite(execution.policy().endpoint(), StoreOperation.RENEW);
-				logger.log(Level.WARNING, "Lost the lease of " + execution.key()
-						+ " while it still runs: another execution may take it over");
-			}
-		}
-		catch (RuntimeException ex) {
-			// the lease covers three periods, so one failure is survivable; a run of them loses the lease, which
-			// an operator should see coming
-			logger.log(Level.WARNING, "Failed to renew the lease of " + execution.key() + "; the next renewal "
-					+ "tries again", ex);
-		}
-	}
-
 	WriteOutcome complete(Execution execution, RecordState state, StoredResponse response) {
-		String endpoint = execution.policy().endpoint();
 		try {
-			boolean written = timed(StoreOperation.COMPLETE, () -> this.store.complete(execution.key().storageKey(),
-					execution.owner(), state, response, this.clock.instant(), execution.policy().retention()));
-			return completed(execution, response, written);
-		}
-		catch (RuntimeException ex) {
-			this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
-			logger.log(Level.ERROR, "Failed to store the result of " + execution.key() + "; unless a joined "
-					+ "transaction already finished its record, a retry after its lease runs out runs again", ex);
-			return WriteOutcome.FAILED;
+			return this.writer.complete(execution, state, response);
 		}
 		finally {
 			ended(execution);
@@ -301,43 +254,16 @@ public final class IdempotentExecutor implements AutoCloseable {
 
 	WriteOutcome completedInTransaction(Execution execution, StoredResponse response, boolean written) {
 		try {
-			return completed(execution, response, written);
+			return this.writer.completed(execution, response, written);
 		}
 		finally {
 			ended(execution);
 		}
 	}
 
-	private WriteOutcome completed(Execution execution, StoredResponse response, boolean written) {
-		String endpoint = execution.policy().endpoint();
-		this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
-		if (!written) {
-			this.listener.onFencedWrite(endpoint, StoreOperation.COMPLETE);
-			logger.log(Level.WARNING, "The completion of " + execution.key() + " was refused: its lease ran out "
-					+ "before it finished, so its result was not stored and a duplicate may run");
-			return WriteOutcome.FENCED;
-		}
-		this.listener.onResponseStored(endpoint, response.bodyLength());
-		return WriteOutcome.APPLIED;
-	}
-
 	WriteOutcome release(Execution execution) {
-		String endpoint = execution.policy().endpoint();
-		this.listener.onOutcome(endpoint, RequestOutcome.RELEASED);
 		try {
-			boolean released = timed(StoreOperation.RELEASE,
-					() -> this.store.release(execution.key().storageKey(), execution.owner(), this.clock.instant()));
-			if (!released) {
-				this.listener.onFencedWrite(endpoint, StoreOperation.RELEASE);
-				logger.log(Level.WARNING, "The release of " + execution.key() + " was refused: its lease ran out");
-				return WriteOutcome.FENCED;
-			}
-			return WriteOutcome.APPLIED;
-		}
-		catch (RuntimeException ex) {
-			logger.log(Level.WARNING, "Failed to release " + execution.key()
-					+ "; retries are refused until its lease runs out", ex);
-			return WriteOutcome.FAILED;
+			return this.writer.release(execution);
 		}
 		finally {
 			ended(execution);
@@ -345,100 +271,13 @@ public final class IdempotentExecutor implements AutoCloseable {
 	}
 
 	private void ended(Execution execution) {
-		this.active.remove(execution);
+		this.active.ended(execution);
 		this.watcher.signal(execution.key().storageKey());
 	}
 
 	private boolean isOngoing(StorageKey key) {
-		Optional<IdempotencyRecord> record = timed(StoreOperation.FIND, () -> this.store.find(key, this.clock.instant()));
+		Optional<IdempotencyRecord> record = this.observed.find(key, this.clock.instant());
 		return record.isPresent() && record.get().state() == RecordState.ONGOING;
-	}
-
-	private <R> R timed(StoreOperation operation, Supplier<R> call) {
-		long start = System.nanoTime();
-		StoreOperationResult result = StoreOperationResult.ERROR;
-		try {
-			R value = call.get();
-			result = Boolean.FALSE.equals(value) ? StoreOperationResult.FENCED : StoreOperationResult.SUCCESS;
-			return value;
-		}
-		catch (IdempotencyStoreException ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			// a store that leaks its client's exceptions is still a failing store
-			throw new IdempotencyStoreException("Idempotency store " + this.storeName + " failed to "
-					+ operation.tagValue(), ex);
-		}
-		finally {
-			this.listener.onStoreOperation(this.storeName, operation, result,
-					Duration.ofNanos(System.nanoTime() - start));
-		}
-	}
-
-	private static ScheduledExecutorService defaultScheduler() {
-		// two threads, so that a slow store read by a waiters' poll never holds up a lease renewal for long
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, (runnable) -> {
-			Thread thread = new Thread(runnable, "idempotency-lease");
-			thread.setDaemon(true);
-			return thread;
-		});
-		scheduler.setRemoveOnCancelPolicy(true);
-		return scheduler;
-	}
-
-	/**
-	 * Configures an {@link IdempotentExecutor}.
-	 */
-	public static final class Builder {
-
-		private final IdempotencyStore store;
-
-		private Clock clock = Clock.systemUTC();
-
-		private IdempotencyListener listener = IdempotencyListener.NONE;
-
-		private ScheduledExecutorService scheduler;
-
-		private Builder(IdempotencyStore store) {
-			this.store = Objects.requireNonNull(store, "store");
-		}
-
-		/**
-		 * The clock for {@code now} arguments; tests pass a mutable one.
-		 * @param clock the clock
-		 * @return this builder
-		 */
-		public Builder clock(Clock clock) {
-			this.clock = Objects.requireNonNull(clock, "clock");
-			return this;
-		}
-
-		/**
-		 * Receives outcomes, store timings and fenced writes.
-		 * @param listener the listener
-		 * @return this builder
-		 */
-		public Builder listener(IdempotencyListener listener) {
-			this.listener = Objects.requireNonNull(listener, "listener");
-			return this;
-		}
-
-		/**
-		 * Runs lease renewals and waits' polls; by default the executor creates a daemon thread of its own and
-		 * shuts it down on {@link IdempotentExecutor#close()}. A scheduler passed here is not shut down.
-		 * @param scheduler the scheduler
-		 * @return this builder
-		 */
-		public Builder scheduler(ScheduledExecutorService scheduler) {
-			this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-			return this;
-		}
-
-		public IdempotentExecutor build() {
-			return new IdempotentExecutor(this);
-		}
-
 	}
 
 }

@@ -1,11 +1,13 @@
 package io.github.idempotency.core.execution;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Turns an execution's return value into bytes to store, and back on replay.
  *
  * @param <T> the value's type
  */
-public interface ResultCodec<T> {
+public interface ResultCodec<T extends @Nullable Object> {
 
 	/**
 	 * Encodes a value.

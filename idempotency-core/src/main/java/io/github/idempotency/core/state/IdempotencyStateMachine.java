@@ -10,6 +10,7 @@ import io.github.idempotency.core.OwnerToken;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StoredResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The transitions of one record, as pure functions of the record in force (or {@code null} for none), the event
@@ -28,7 +29,7 @@ public final class IdempotencyStateMachine {
 	 * @param now the current instant
 	 * @return the record in force, or {@code null}
 	 */
-	public static IdempotencyRecord inForce(IdempotencyRecord current, Instant now) {
+	public static @Nullable IdempotencyRecord inForce(@Nullable IdempotencyRecord current, Instant now) {
 		return (current != null && current.isLiveAt(now)) ? current : null;
 	}
 
@@ -41,7 +42,7 @@ public final class IdempotencyStateMachine {
 	 * @param lease the lease
 	 * @return the result and the record to store afterwards
 	 */
-	public static Transition<ClaimResult> claim(IdempotencyRecord current, RequestFingerprint fingerprint,
+	public static Transition<ClaimResult> claim(@Nullable IdempotencyRecord current, RequestFingerprint fingerprint,
 			OwnerToken newOwner, Instant now, Duration lease) {
 		requirePositive(lease, "lease");
 		IdempotencyRecord inForce = inForce(current, now);
@@ -64,8 +65,8 @@ public final class IdempotencyStateMachine {
 	 * @param retention how long to keep it
 	 * @return whether it was applied, and the record to store afterwards
 	 */
-	public static Transition<Boolean> complete(IdempotencyRecord current, OwnerToken owner, RecordState state,
-			StoredResponse response, Instant now, Duration retention) {
+	public static Transition<Boolean> complete(@Nullable IdempotencyRecord current, OwnerToken owner,
+			RecordState state, StoredResponse response, Instant now, Duration retention) {
 		if (!state.isFinished()) {
 			throw new IllegalArgumentException("A completion finishes the record, not " + state);
 		}
@@ -86,7 +87,7 @@ public final class IdempotencyStateMachine {
 	 * @param now the current instant
 	 * @return whether it was applied, and the record to store afterwards ({@code null} once released)
 	 */
-	public static Transition<Boolean> release(IdempotencyRecord current, OwnerToken owner, Instant now) {
+	public static Transition<Boolean> release(@Nullable IdempotencyRecord current, OwnerToken owner, Instant now) {
 		IdempotencyRecord inForce = inForce(current, now);
 		if (inForce == null || !inForce.isOwnedBy(owner)) {
 			return fenced(current);
@@ -103,7 +104,8 @@ public final class IdempotencyStateMachine {
 	 * @param lease the new lease
 	 * @return whether it was applied, and the record to store afterwards
 	 */
-	public static Transition<Boolean> renew(IdempotencyRecord current, OwnerToken owner, Instant now, Duration lease) {
+	public static Transition<Boolean> renew(@Nullable IdempotencyRecord current, OwnerToken owner, Instant now,
+			Duration lease) {
 		requirePositive(lease, "lease");
 		IdempotencyRecord inForce = inForce(current, now);
 		if (inForce == null || !inForce.isOwnedBy(owner)) {
@@ -112,7 +114,7 @@ public final class IdempotencyStateMachine {
 		return new Transition<>(true, IdempotencyRecord.ongoing(owner, inForce.fingerprint(), now.plus(lease)));
 	}
 
-	private static Transition<Boolean> fenced(IdempotencyRecord current) {
+	private static Transition<Boolean> fenced(@Nullable IdempotencyRecord current) {
 		return new Transition<>(false, current);
 	}
 
@@ -129,7 +131,7 @@ public final class IdempotencyStateMachine {
 	 * @param result what the caller is told
 	 * @param next the record to store, or {@code null} for none
 	 */
-	public record Transition<R>(R result, IdempotencyRecord next) {
+	public record Transition<R>(R result, @Nullable IdempotencyRecord next) {
 	}
 
 }

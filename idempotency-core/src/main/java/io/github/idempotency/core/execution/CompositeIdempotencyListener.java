@@ -1,0 +1,79 @@
+package io.github.idempotency.core.execution;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Forwards every event to each listener in order, and keeps a failing listener off the request path: an exception
+ * thrown by one listener is logged and the next listener still gets the event.
+ */
+public final class CompositeIdempotencyListener implements IdempotencyListener {
+
+	private static final System.Logger logger = System.getLogger(CompositeIdempotencyListener.class.getName());
+
+	private final IdempotencyListener[] listeners;
+
+	/**
+	 * @param listeners the listeners, called in this order
+	 */
+	public CompositeIdempotencyListener(List<? extends IdempotencyListener> listeners) {
+		this.listeners = listeners.toArray(new IdempotencyListener[0]);
+	}
+
+	@Override
+	public void onOutcome(String endpoint, RequestOutcome outcome) {
+		for (IdempotencyListener listener : this.listeners) {
+			try {
+				listener.onOutcome(endpoint, outcome);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, "onOutcome", ex);
+			}
+		}
+	}
+
+	@Override
+	public void onStoreOperation(String store, StoreOperation operation, StoreOperationResult result,
+			Duration elapsed) {
+		for (IdempotencyListener listener : this.listeners) {
+			try {
+				listener.onStoreOperation(store, operation, result, elapsed);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, "onStoreOperation", ex);
+			}
+		}
+	}
+
+	@Override
+	public void onFencedWrite(String endpoint, StoreOperation operation) {
+		for (IdempotencyListener listener : this.listeners) {
+			try {
+				listener.onFencedWrite(endpoint, operation);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, "onFencedWrite", ex);
+			}
+		}
+	}
+
+	@Override
+	public void onResponseStored(String endpoint, int bytes) {
+		for (IdempotencyListener listener : this.listeners) {
+			try {
+				listener.onResponseStored(endpoint, bytes);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, "onResponseStored", ex);
+			}
+		}
+	}
+
+	private static void failed(IdempotencyListener listener, String event, RuntimeException ex) {
+		// a metric lost is better than a request failed, or a claim left behind by a write that threw halfway
+		logger.log(Level.WARNING, "Idempotency listener " + listener.getClass().getName() + " failed in " + event
+				+ "; the request goes on", ex);
+	}
+
+}

@@ -1,0 +1,80 @@
+package io.github.idempotency.core.execution;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import io.github.idempotency.core.store.IdempotencyStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Configures an {@link IdempotentExecutor}; start with {@link IdempotentExecutor#builder}.
+ */
+public final class IdempotentExecutorBuilder {
+
+	private final IdempotencyStore store;
+
+	private Clock clock = Clock.systemUTC();
+
+	private IdempotencyListener listener = IdempotencyListener.NONE;
+
+	private @Nullable ScheduledExecutorService scheduler;
+
+	IdempotentExecutorBuilder(IdempotencyStore store) {
+		this.store = Objects.requireNonNull(store, "store");
+	}
+
+	/**
+	 * The clock for {@code now} arguments; tests pass a mutable one.
+	 * @param clock the clock
+	 * @return this builder
+	 */
+	public IdempotentExecutorBuilder clock(Clock clock) {
+		this.clock = Objects.requireNonNull(clock, "clock");
+		return this;
+	}
+
+	/**
+	 * Receives outcomes, store timings and fenced writes; an exception it throws is logged and goes no further.
+	 * @param listener the listener
+	 * @return this builder
+	 */
+	public IdempotentExecutorBuilder listener(IdempotencyListener listener) {
+		this.listener = Objects.requireNonNull(listener, "listener");
+		return this;
+	}
+
+	/**
+	 * Runs lease renewals and waits' polls; by default the executor creates a daemon thread of its own and
+	 * shuts it down on {@link IdempotentExecutor#close()}. A scheduler passed here is not shut down.
+	 * @param scheduler the scheduler
+	 * @return this builder
+	 */
+	public IdempotentExecutorBuilder scheduler(ScheduledExecutorService scheduler) {
+		this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+		return this;
+	}
+
+	/**
+	 * Builds the executor.
+	 * @return a new executor
+	 */
+	public IdempotentExecutor build() {
+		ScheduledExecutorService given = this.scheduler;
+		return (given != null) ? new IdempotentExecutor(this.store, this.clock, this.listener, given, false)
+				: new IdempotentExecutor(this.store, this.clock, this.listener, defaultScheduler(), true);
+	}
+
+	private static ScheduledExecutorService defaultScheduler() {
+		// two threads, so that a slow store read by a waiters' poll never holds up a lease renewal for long
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, (runnable) -> {
+			Thread thread = new Thread(runnable, "idempotency-lease");
+			thread.setDaemon(true);
+			return thread;
+		});
+		scheduler.setRemoveOnCancelPolicy(true);
+		return scheduler;
+	}
+
+}
