@@ -1,7 +1,7 @@
 package io.github.idempotency.spring;
 
 import java.lang.reflect.Method;
-import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -14,10 +14,11 @@ import io.github.idempotency.core.execution.ExecutionResult;
 import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.execution.Refusal;
 import io.github.idempotency.core.execution.RequestOutcome;
-import io.github.idempotency.spring.IdempotencyRejectedException.Reason;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 
@@ -42,9 +43,9 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 
 	private final Supplier<IdempotencyScopeResolver> customScope;
 
-	private final IdempotentHttpHandler http;
+	private final @Nullable IdempotentHttpHandler http;
 
-	private final ResultCodecFactory argumentEncoder;
+	private final @Nullable ResultCodecFactory argumentEncoder;
 
 	private final int keyMaxLength;
 
@@ -63,8 +64,9 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 	 * use; supplies {@code null} when completions are not joined
 	 */
 	public IdempotencyInterceptor(IdempotentMethodRegistry methods, Supplier<IdempotentExecutor> executor,
-			IdempotencyListener listener, Supplier<IdempotencyScopeResolver> customScope, IdempotentHttpHandler http,
-			ResultCodecFactory argumentEncoder, int keyMaxLength, Supplier<JoinedCompletion> joinedCompletion) {
+			IdempotencyListener listener, Supplier<IdempotencyScopeResolver> customScope,
+			@Nullable IdempotentHttpHandler http, @Nullable ResultCodecFactory argumentEncoder, int keyMaxLength,
+			Supplier<JoinedCompletion> joinedCompletion) {
 		this.methods = methods;
 		this.executor = executor;
 		this.listener = listener;
@@ -103,8 +105,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		String clientKey = method.evaluateKey(arguments);
 		if (clientKey == null || clientKey.isEmpty()) {
 			this.listener.onOutcome(endpoint, RequestOutcome.MISSING_KEY);
-			throw new IdempotencyRejectedException(Reason.MISSING_KEY,
-					"The key expression of " + method + " evaluated to no key", null, null);
+			throw rejected(Refusal.MISSING_KEY, method, "", null, null);
 		}
 		IdempotencyKey key;
 		try {
@@ -113,8 +114,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		}
 		catch (InvalidIdempotencyKeyException ex) {
 			this.listener.onOutcome(endpoint, RequestOutcome.INVALID_KEY);
-			throw new IdempotencyRejectedException(Reason.INVALID_KEY, ex.getMessage() + " (" + method + ")", null,
-					ex);
+			throw rejected(Refusal.INVALID_KEY, method, ex.getMessage(), null, ex);
 		}
 		RequestFingerprint.Builder fingerprint = RequestFingerprint.builder().add(method.operation());
 		if (this.argumentEncoder != null) {
@@ -128,42 +128,36 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		if (result instanceof ExecutionResult.Replayed<Object> replayed) {
 			return replayed.value();
 		}
-		if (result instanceof ExecutionResult.InProgress<Object> inProgress) {
-			throw new IdempotencyRejectedException(Reason.IN_PROGRESS,
-					"An invocation of " + method + " with the same key is still running", inProgress.retryAfter(),
-					null);
-		}
-		if (result instanceof ExecutionResult.StoreUnavailable<Object> unavailable) {
-			throw new IdempotencyRejectedException(Reason.STORE_UNAVAILABLE,
-					"The idempotency store is unavailable; " + method + " did not run", unavailable.retryAfter(),
-					unavailable.cause());
-		}
-		throw new IdempotencyRejectedException(Reason.KEY_MISMATCH,
-				"The key of this invocation of " + method + " was used before with different arguments", null, null);
+		ExecutionResult.Refused<Object> refused = (ExecutionResult.Refused<Object>) result;
+		throw rejected(refused.refusal(), method, "", refused.retryAfter(), refused.cause());
+	}
+
+	private static IdempotencyRejectedException rejected(Refusal refusal, IdempotentMethod method, String reason,
+			@Nullable Duration retryAfter, @Nullable Throwable cause) {
+		String message = switch (refusal) {
+			case MISSING_KEY -> "The key expression of " + method + " evaluated to no key";
+			case INVALID_KEY -> reason + " (" + method + ")";
+			case IN_PROGRESS -> "An invocation of " + method + " with the same key is still running";
+			case KEY_MISMATCH -> "The key of this invocation of " + method
+					+ " was used before with different arguments";
+			case STORE_UNAVAILABLE -> "The idempotency store is unavailable; " + method + " did not run";
+			case RECORD_CORRUPT -> "The stored record of this invocation's key cannot be read; " + method
+					+ " did not run";
+		};
+		// a record that cannot be read does not heal by retrying, whatever delay the executor suggested
+		return new IdempotencyRejectedException(refusal, message, refusal.isTransient() ? retryAfter : null, cause);
 	}
 
 	private Callable<Object> action(MethodInvocation invocation, IdempotentMethod method, IdempotencyKey key) {
 		JoinedCompletion joined = this.joinedCompletion.get();
 		if (joined == null) {
-			return () -> proceed(invocation);
+			return () -> IdempotentHttpHandler.proceed(invocation);
 		}
-		Callable<Object> inTransaction = joined.inTransaction(() -> proceed(invocation),
+		Callable<Object> inTransaction = joined.inTransaction(() -> IdempotentHttpHandler.proceed(invocation),
 				(value) -> StoredResponse.of(200, Map.of(), method.codec().encode(value)), method.policy().retention());
 		// the executor runs the action without binding its claim when the store failed open: no record to join then
 		return () -> IdempotencyContext.current().filter((context) -> context.key().equals(key)).isPresent()
-				? inTransaction.call() : proceed(invocation);
-	}
-
-	private static Object proceed(MethodInvocation invocation) throws Exception {
-		try {
-			return invocation.proceed();
-		}
-		catch (Exception | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw new UndeclaredThrowableException(ex);
-		}
+				? inTransaction.call() : IdempotentHttpHandler.proceed(invocation);
 	}
 
 	private String scope(IdempotentMethod method, Object[] arguments) {

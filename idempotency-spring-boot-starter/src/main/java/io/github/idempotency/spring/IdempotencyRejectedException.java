@@ -3,22 +3,33 @@ package io.github.idempotency.spring;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.github.idempotency.core.execution.Refusal;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown by an {@code @Idempotent} method of a non-web bean (a listener, a service) when the invocation is refused
  * without running. Web endpoints answer the same cases with problem details instead.
  * <p>
- * {@link Reason#IN_PROGRESS} and {@link Reason#STORE_UNAVAILABLE} are transient: the caller (a message listener
- * container, for instance) should retry after {@link #retryAfter()}. The other reasons are the caller's error.
+ * {@link Refusal#IN_PROGRESS} and {@link Refusal#STORE_UNAVAILABLE} are transient: the caller (a message listener
+ * container, for instance) should retry after {@link #retryAfter()}. The other reasons are the caller's error, or
+ * for {@link Refusal#RECORD_CORRUPT} an operator's.
  */
 public class IdempotencyRejectedException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final Reason reason;
+	private final Refusal reason;
 
-	private final transient Duration retryAfter;
+	private final transient @Nullable Duration retryAfter;
 
-	public IdempotencyRejectedException(Reason reason, String message, Duration retryAfter, Throwable cause) {
+	/**
+	 * @param reason why the invocation was refused
+	 * @param message what happened, naming the method
+	 * @param retryAfter when to try again, or {@code null} when a retry cannot succeed
+	 * @param cause the failure behind the refusal, or {@code null}
+	 */
+	public IdempotencyRejectedException(Refusal reason, String message, @Nullable Duration retryAfter,
+			@Nullable Throwable cause) {
 		super(message, cause);
 		this.reason = reason;
 		this.retryAfter = retryAfter;
@@ -28,7 +39,7 @@ public class IdempotencyRejectedException extends RuntimeException {
 	 * Why the invocation was refused.
 	 * @return the reason
 	 */
-	public Reason reason() {
+	public Refusal reason() {
 		return this.reason;
 	}
 
@@ -38,28 +49,6 @@ public class IdempotencyRejectedException extends RuntimeException {
 	 */
 	public Optional<Duration> retryAfter() {
 		return Optional.ofNullable(this.retryAfter);
-	}
-
-	/**
-	 * Why an invocation was refused.
-	 */
-	public enum Reason {
-
-		/** The key expression evaluated to {@code null} or an empty string. */
-		MISSING_KEY,
-
-		/** The key is longer than allowed or not printable ASCII. */
-		INVALID_KEY,
-
-		/** The same key and arguments are still being executed elsewhere. */
-		IN_PROGRESS,
-
-		/** The key was used before with different arguments. */
-		KEY_MISMATCH,
-
-		/** The store could not be reached and the configuration fails closed. */
-		STORE_UNAVAILABLE
-
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.idempotency.spring;
 
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInvocation;
@@ -26,5 +27,25 @@ public interface IdempotentHttpHandler {
 	 * @throws Throwable what the handler threw
 	 */
 	Object invoke(MethodInvocation invocation, IdempotentMethod method, Supplier<String> scope) throws Throwable;
+
+	/**
+	 * Proceeds with an invocation as a {@link java.util.concurrent.Callable} would: exceptions and errors pass
+	 * unchanged, and a throwable that is neither (never thrown by Java code) is wrapped in an
+	 * {@link UndeclaredThrowableException}. For the code that runs a handler inside a joined transaction.
+	 * @param invocation the invocation
+	 * @return the invocation's result
+	 * @throws Exception what the invocation threw
+	 */
+	static Object proceed(MethodInvocation invocation) throws Exception {
+		try {
+			return invocation.proceed();
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new UndeclaredThrowableException(ex);
+		}
+	}
 
 }

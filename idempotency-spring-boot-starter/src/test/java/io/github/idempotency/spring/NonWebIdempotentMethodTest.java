@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.execution.RetainedFailureException;
-import io.github.idempotency.spring.IdempotencyRejectedException.Reason;
+import io.github.idempotency.core.execution.Refusal;
 import io.github.idempotency.spring.autoconfigure.IdempotencyAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +86,7 @@ class NonWebIdempotentMethodTest {
 
 			assertThatExceptionOfType(IdempotencyRejectedException.class)
 				.isThrownBy(() -> service.charge(new ChargeRequest("m-3", 200)))
-				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.KEY_MISMATCH));
+				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Refusal.KEY_MISMATCH));
 		});
 	}
 
@@ -97,7 +97,7 @@ class NonWebIdempotentMethodTest {
 
 			assertThatExceptionOfType(IdempotencyRejectedException.class)
 				.isThrownBy(() -> service.charge(new ChargeRequest(null, 100)))
-				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.MISSING_KEY));
+				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Refusal.MISSING_KEY));
 			assertThat(service.runs()).isZero();
 		});
 	}
@@ -111,7 +111,7 @@ class NonWebIdempotentMethodTest {
 
 			assertThatExceptionOfType(IdempotencyRejectedException.class).isThrownBy(() -> service.slow("s-1"))
 				.satisfies((ex) -> {
-					assertThat(ex.reason()).isEqualTo(Reason.IN_PROGRESS);
+					assertThat(ex.reason()).isEqualTo(Refusal.IN_PROGRESS);
 					assertThat(ex.retryAfter()).isPresent();
 				});
 			service.release().countDown();

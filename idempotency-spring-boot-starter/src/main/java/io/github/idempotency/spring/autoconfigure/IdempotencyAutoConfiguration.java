@@ -8,7 +8,7 @@ import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
-import io.github.idempotency.spring.CompositeIdempotencyListener;
+import io.github.idempotency.core.execution.CompositeIdempotencyListener;
 import io.github.idempotency.spring.IdempotencyAdvisor;
 import io.github.idempotency.spring.IdempotencyInterceptor;
 import io.github.idempotency.spring.IdempotencyScopeResolver;

@@ -6,7 +6,7 @@ import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.RequestOutcome;
 import io.github.idempotency.core.execution.StoreOperation;
 import io.github.idempotency.core.execution.StoreOperationResult;
-import io.github.idempotency.spring.CompositeIdempotencyListener;
+import io.github.idempotency.core.execution.CompositeIdempotencyListener;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.util.function.SingletonSupplier;

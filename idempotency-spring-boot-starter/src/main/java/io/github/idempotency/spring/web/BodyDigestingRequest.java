@@ -3,6 +3,7 @@ package io.github.idempotency.spring.web;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Computes the SHA-256 of the request body while the application reads it, so the body is read once, copied never,
@@ -30,18 +32,38 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 
 	private final MessageDigest digest;
 
-	private DigestingInputStream stream;
+	private @Nullable DigestingInputStream stream;
 
-	private BufferedReader reader;
+	private @Nullable BufferedReader reader;
 
-	private String hex;
+	private @Nullable String hex;
 
 	BodyDigestingRequest(HttpServletRequest request) {
 		super(request);
+		this.digest = newSha256();
+	}
+
+	/**
+	 * The SHA-256 of a whole stream, such as a multipart part that the container parsed from its own stream.
+	 * @param content the stream, read to its end and left open
+	 * @return the 32 bytes of the hash
+	 * @throws IOException when the stream cannot be read
+	 */
+	static byte[] sha256(InputStream content) throws IOException {
+		MessageDigest sha256 = newSha256();
+		byte[] buffer = new byte[8192];
+		for (int read = content.read(buffer); read != -1; read = content.read(buffer)) {
+			sha256.update(buffer, 0, read);
+		}
+		return sha256.digest();
+	}
+
+	private static MessageDigest newSha256() {
 		try {
-			this.digest = MessageDigest.getInstance("SHA-256");
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
+			// every Java platform is required to provide SHA-256
 			throw new IllegalStateException(ex);
 		}
 	}

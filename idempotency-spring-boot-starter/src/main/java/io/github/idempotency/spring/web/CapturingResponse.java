@@ -9,6 +9,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Passes everything through until {@link #startCapture()}; from then on keeps the body (up to a limit) instead of
@@ -30,13 +31,13 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	private boolean overflowed;
 
-	private ServletOutputStream captureStream;
+	private @Nullable ServletOutputStream captureStream;
 
-	private PrintWriter writer;
+	private @Nullable PrintWriter writer;
 
 	private int errorStatus = -1;
 
-	private String errorMessage;
+	private @Nullable String errorMessage;
 
 	CapturingResponse(HttpServletResponse response, long limit) {
 		super(response);
@@ -62,6 +63,14 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	 */
 	byte[] capturedBody() {
 		return this.buffer.toByteArray();
+	}
+
+	/**
+	 * Whether {@code sendError} was called since the capture started (and not discarded since).
+	 * @return {@code true} when an error is recorded
+	 */
+	boolean hasError() {
+		return this.errorStatus != -1;
 	}
 
 	/**

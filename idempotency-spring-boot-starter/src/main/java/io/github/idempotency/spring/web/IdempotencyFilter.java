@@ -16,8 +16,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Prepares requests that may reach an {@code @Idempotent} handler: hashes the body as it is read and captures the
  * response, so that after the whole chain returned (exception handlers and message converters included) the final
  * status and body bytes are stored before the client receives them, and a retry always finds the finished record.
- * When the interceptor decided not to run the handler (replay, conflict, mismatch, missing or invalid key, store
- * unavailable), the filter discards what Spring MVC wrote and sends the stored response or the problem instead.
+ * When the interceptor replays, the filter discards what Spring MVC wrote and sends the stored response instead. A
+ * refusal (conflict, mismatch, missing or invalid key, store unavailable) is raised to Spring MVC as an
+ * {@link IdempotencyProblemException}: what an application's exception handler renders for it is sent, and when
+ * only Spring MVC's default resolver handled it, the filter sends the library's problem body.
  * <p>
  * Requests whose HTTP method no idempotent handler is mapped to pass through untouched.
  */
@@ -69,12 +71,15 @@ public final class IdempotencyFilter extends OncePerRequestFilter implements Ord
 			chain.doFilter(digesting, capturing);
 		}
 		catch (IOException | ServletException | RuntimeException | Error ex) {
-			exchange.abort();
-			throw ex;
+			if (!exchange.unresolvedProblem(ex)) {
+				exchange.abort();
+				throw ex;
+			}
 		}
 		finally {
 			digesting.removeAttribute(IdempotentExchange.ATTRIBUTE);
 		}
+		// a refusal that nothing resolved ends here too: the problem body replaces the failure
 		exchange.finish();
 	}
 

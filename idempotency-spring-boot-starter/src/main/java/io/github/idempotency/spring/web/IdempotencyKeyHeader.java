@@ -5,6 +5,7 @@ import java.util.Enumeration;
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.InvalidIdempotencyKeyException;
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the idempotency key header. Accepts a bare token, as Stripe's clients send it
@@ -12,18 +13,18 @@ import jakarta.servlet.http.HttpServletRequest;
  * ({@code Idempotency-Key: "8e03978e"}, with {@code \"} and {@code \\} escapes). The key must be 1 to
  * {@code key-max-length} printable ASCII characters; a header sent twice is invalid.
  */
-public final class IdempotencyKeyHeader {
+final class IdempotencyKeyHeader {
 
 	private final String name;
 
 	private final int maxLength;
 
-	public IdempotencyKeyHeader(String name, int maxLength) {
+	IdempotencyKeyHeader(String name, int maxLength) {
 		this.name = name;
 		this.maxLength = maxLength;
 	}
 
-	public String name() {
+	String name() {
 		return this.name;
 	}
 
@@ -33,7 +34,7 @@ public final class IdempotencyKeyHeader {
 	 * @return the key, or {@code null} when the header is absent
 	 * @throws InvalidIdempotencyKeyException when the header is present but unusable
 	 */
-	public String read(HttpServletRequest request) {
+	@Nullable String read(HttpServletRequest request) {
 		Enumeration<String> values = request.getHeaders(this.name);
 		if (values == null || !values.hasMoreElements()) {
 			return null;
@@ -51,7 +52,7 @@ public final class IdempotencyKeyHeader {
 	 * @return the key
 	 * @throws InvalidIdempotencyKeyException when the value is unusable
 	 */
-	public String parse(String value) {
+	String parse(String value) {
 		String trimmed = value.strip();
 		String key = (trimmed.length() >= 2 && trimmed.charAt(0) == '"') ? unquote(trimmed) : trimmed;
 		IdempotencyKey.validate(key, this.maxLength);

@@ -1,20 +1,26 @@
 package io.github.idempotency.spring.web;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
+
+import io.github.idempotency.core.execution.Refusal;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 
 /**
- * The RFC 9457 problem details that the idempotency protocol answers, each with a stable {@code type} URI under
- * {@value #BASE}. Bodies carry {@code type}, {@code title}, {@code status} and {@code detail}, never a key, a
- * principal or a stack trace.
- *
- * @param type the problem's type URI
- * @param title a short summary that does not change between occurrences
- * @param status the HTTP status
- * @param detail an explanation of this occurrence
- * @param retryAfter the {@code Retry-After} to send, or {@code null}
+ * The RFC 9457 problem details that the idempotency protocol answers, as Spring {@link ProblemDetail}s, each with a
+ * stable {@code type} URI under {@value #BASE}. Bodies carry {@code type}, {@code title}, {@code status} and
+ * {@code detail}, never a key, a principal or a stack trace.
+ * <p>
+ * A refusal is raised to Spring MVC as an {@link IdempotencyProblemException}, so an application's
+ * {@code @ControllerAdvice}, {@code ResponseEntityExceptionHandler} or {@code MessageSource} shapes it like any other
+ * problem; when none does, the filter sends these exact bytes.
  */
-public record IdempotencyProblem(String type, String title, int status, String detail, Duration retryAfter) {
+public final class IdempotencyProblem {
 
 	/** Base of every type URI. */
 	public static final String BASE = "https://idempotency.github.io/problems/";
@@ -45,6 +51,44 @@ public record IdempotencyProblem(String type, String title, int status, String d
 
 	/** Media type of every problem body. */
 	public static final String MEDIA_TYPE = "application/problem+json";
+
+	private final String type;
+
+	private final String title;
+
+	private final int status;
+
+	private final String detail;
+
+	private final @Nullable Duration retryAfter;
+
+	private IdempotencyProblem(String type, String title, int status, String detail, @Nullable Duration retryAfter) {
+		this.type = type;
+		this.title = title;
+		this.status = status;
+		this.detail = detail;
+		this.retryAfter = retryAfter;
+	}
+
+	/**
+	 * The problem that answers a refusal.
+	 * @param refusal why the request was refused
+	 * @param retryAfter when to try again, for the transient refusals
+	 * @param particulars the key header's name for {@link Refusal#MISSING_KEY}, the reason for
+	 * {@link Refusal#INVALID_KEY}; ignored otherwise
+	 * @return the problem
+	 */
+	static IdempotencyProblem of(Refusal refusal, @Nullable Duration retryAfter, String particulars) {
+		return switch (refusal) {
+			case MISSING_KEY -> missingKey(particulars);
+			case INVALID_KEY -> invalidKey(particulars);
+			case KEY_MISMATCH -> mismatch();
+			case IN_PROGRESS -> inProgress(Objects.requireNonNull(retryAfter, "retryAfter"));
+			case STORE_UNAVAILABLE -> storeUnavailable(Objects.requireNonNull(retryAfter, "retryAfter"));
+			// a record that cannot be read will not heal by retrying: a server error, not "come back later"
+			case RECORD_CORRUPT -> recordCorrupt();
+		};
+	}
 
 	static IdempotencyProblem missingKey(String headerName) {
 		return new IdempotencyProblem(MISSING_KEY, "Idempotency key missing", 400,
@@ -83,7 +127,26 @@ public record IdempotencyProblem(String type, String title, int status, String d
 	}
 
 	/**
-	 * The problem as JSON.
+	 * The problem as Spring's type.
+	 * @return a new body, free to change
+	 */
+	public ProblemDetail body() {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(this.status), this.detail);
+		body.setType(URI.create(this.type));
+		body.setTitle(this.title);
+		return body;
+	}
+
+	/**
+	 * The HTTP status.
+	 * @return the status code
+	 */
+	public int status() {
+		return this.status;
+	}
+
+	/**
+	 * The problem as JSON, as the filter sends it when no application handler rendered it.
 	 * @return the UTF-8 bytes of the body
 	 */
 	public byte[] toJson() {
@@ -96,12 +159,20 @@ public record IdempotencyProblem(String type, String title, int status, String d
 	 * The {@code Retry-After} value in whole seconds, at least 1.
 	 * @return the header value, or {@code null} when none applies
 	 */
-	public String retryAfterHeader() {
+	public @Nullable String retryAfterHeader() {
 		if (this.retryAfter == null) {
 			return null;
 		}
 		long seconds = (this.retryAfter.toMillis() + 999) / 1000;
 		return Long.toString(Math.max(1, seconds));
+	}
+
+	/**
+	 * The slug of the type URI, such as {@code request-in-progress}: the suffix of the message codes.
+	 * @return the slug
+	 */
+	String slug() {
+		return this.type.substring(BASE.length());
 	}
 
 	private static String escape(String text) {

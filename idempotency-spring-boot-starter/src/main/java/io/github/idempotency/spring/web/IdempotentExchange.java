@@ -10,6 +10,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.Execution;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.ResponseEntity;
@@ -33,13 +34,15 @@ final class IdempotentExchange {
 
 	private boolean claimed;
 
-	private Execution execution;
+	private @Nullable Execution execution;
 
-	private StoredResponse replay;
+	private @Nullable StoredResponse replay;
 
-	private IdempotencyProblem problem;
+	private @Nullable IdempotencyProblem problem;
 
-	private StoredResponse provisional;
+	private boolean problemUnresolved;
+
+	private @Nullable StoredResponse provisional;
 
 	private boolean effectsCommitted;
 
@@ -142,12 +145,24 @@ final class IdempotentExchange {
 			sendReplay();
 		}
 		else if (this.problem != null) {
-			this.response.discardCapture();
-			sendProblem(this.problem);
+			answerProblem(this.problem);
 		}
 		else if (this.response.isCapturing()) {
 			this.response.sendCaptured();
 		}
+	}
+
+	/**
+	 * Notes that the chain threw, and tells whether what it threw is the refusal raised for this exchange, which
+	 * nothing in Spring MVC resolved; {@link #finish()} then answers with the library's problem instead of failing the
+	 * request.
+	 * @param ex what the chain threw
+	 * @return {@code true} for this exchange's unresolved problem
+	 */
+	boolean unresolvedProblem(Throwable ex) {
+		this.problemUnresolved = this.problem != null && (ex instanceof IdempotencyProblemException
+				|| ex.getCause() instanceof IdempotencyProblemException);
+		return this.problemUnresolved;
 	}
 
 	/**
@@ -209,6 +224,19 @@ final class IdempotentExchange {
 			return;
 		}
 		this.response.sendBody(stored.body());
+	}
+
+	private void answerProblem(IdempotencyProblem problem) throws IOException {
+		this.response.flushWriter();
+		if (!this.problemUnresolved && !this.response.hasError()
+				&& (this.response.getStatus() >= 400 || this.response.capturedBody().length > 0)) {
+			// an exception handler of the application rendered the refusal: its answer stands
+			this.response.sendCaptured();
+			return;
+		}
+		// resolved by Spring MVC's default resolver, which only sends an error, or not at all: the library's body
+		this.response.discardCapture();
+		sendProblem(problem);
 	}
 
 	private void sendProblem(IdempotencyProblem problem) throws IOException {

@@ -2,9 +2,7 @@ package io.github.idempotency.spring.web;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -18,8 +16,8 @@ import io.github.idempotency.core.execution.Execution;
 import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.execution.Refusal;
 import io.github.idempotency.core.execution.RequestOutcome;
-import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.spring.Idempotent;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.IdempotentMethod;
@@ -28,6 +26,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -36,8 +35,9 @@ import org.springframework.web.servlet.HandlerMapping;
 /**
  * Protects controller handlers on a servlet container, together with {@link IdempotencyFilter}: resolves the key
  * (header, SpEL or body hash), scopes it by HTTP method and route template, fingerprints method, route and body,
- * claims, and either runs the handler (the filter then stores its response) or leaves a replay or a problem for the
- * filter to send.
+ * claims, and either runs the handler (the filter then stores its response), leaves a replay for the filter to send,
+ * or raises the refusal as an {@link IdempotencyProblemException} for Spring MVC to render (the filter sends the
+ * library's own problem body when nothing did).
  * <p>
  * With a {@link JoinedCompletion} ({@code idempotency.jpa.join-transaction}), the handler runs in a transaction that
  * also marks the record finished with a provisional response (the status and headers known when the handler
@@ -90,7 +90,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		String endpoint = method.endpoint();
 		String route = route(request);
 		// a body-hash key is the fingerprint itself: compute it once
-		RequestFingerprint fingerprint = (method.keySource() == Idempotent.KeySource.BODY_HASH
+		@Nullable RequestFingerprint fingerprint = (method.keySource() == Idempotent.KeySource.BODY_HASH
 				&& !method.hasKeyExpression()) ? fingerprint(request, route) : null;
 		String clientKey;
 		try {
@@ -98,16 +98,14 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		}
 		catch (InvalidIdempotencyKeyException ex) {
 			this.listener.onOutcome(endpoint, RequestOutcome.INVALID_KEY);
-			exchange.problem(IdempotencyProblem.invalidKey(ex.getMessage()));
-			return method.shortCircuitValue();
+			throw refused(exchange, Refusal.INVALID_KEY, null, String.valueOf(ex.getMessage()));
 		}
 		if (clientKey == null) {
 			if (!method.isRequired()) {
 				return invocation.proceed();
 			}
 			this.listener.onOutcome(endpoint, RequestOutcome.MISSING_KEY);
-			exchange.problem(IdempotencyProblem.missingKey(this.header.name()));
-			return method.shortCircuitValue();
+			throw refused(exchange, Refusal.MISSING_KEY, null, this.header.name());
 		}
 		IdempotencyKey key = IdempotencyKey.of(scope.get(), request.getMethod() + " " + route, clientKey);
 		ClaimOutcome outcome = this.executor.get()
@@ -120,7 +118,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 				if (joined == null) {
 					return invocation.proceed();
 				}
-				Object value = joined.inTransaction(() -> proceed(invocation),
+				Object value = joined.inTransaction(() -> IdempotentHttpHandler.proceed(invocation),
 						(result) -> exchange.provisional(result, method.method()), execution.policy().retention())
 					.call();
 				exchange.effectsCommitted();
@@ -130,37 +128,22 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		if (outcome instanceof ClaimOutcome.Unprotected) {
 			return invocation.proceed();
 		}
-		if (outcome instanceof ClaimOutcome.Replay replay) {
-			exchange.replay(replay.response());
+		if (outcome instanceof ClaimOutcome.Refused refused) {
+			throw refused(exchange, refused.refusal(), refused.retryAfter(), "");
 		}
-		else if (outcome instanceof ClaimOutcome.InProgress inProgress) {
-			exchange.problem(IdempotencyProblem.inProgress(inProgress.retryAfter()));
-		}
-		else if (outcome instanceof ClaimOutcome.Mismatch) {
-			exchange.problem(IdempotencyProblem.mismatch());
-		}
-		else if (outcome instanceof ClaimOutcome.StoreUnavailable unavailable) {
-			// a record that cannot be read will not heal by retrying: a server error, not "come back later"
-			exchange.problem((unavailable.cause() instanceof CorruptRecordException) ? IdempotencyProblem.recordCorrupt()
-					: IdempotencyProblem.storeUnavailable(unavailable.retryAfter()));
-		}
+		exchange.replay(((ClaimOutcome.Replay) outcome).response());
 		return method.shortCircuitValue();
 	}
 
-	private static Object proceed(MethodInvocation invocation) throws Exception {
-		try {
-			return invocation.proceed();
-		}
-		catch (Exception | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw new UndeclaredThrowableException(ex);
-		}
+	private static IdempotencyProblemException refused(IdempotentExchange exchange, Refusal refusal,
+			@Nullable Duration retryAfter, String particulars) {
+		IdempotencyProblem problem = IdempotencyProblem.of(refusal, retryAfter, particulars);
+		exchange.problem(problem);
+		return new IdempotencyProblemException(refusal, problem);
 	}
 
-	private String clientKey(MethodInvocation invocation, IdempotentMethod method, BodyDigestingRequest request,
-			RequestFingerprint bodyHash) {
+	private @Nullable String clientKey(MethodInvocation invocation, IdempotentMethod method,
+			BodyDigestingRequest request, @Nullable RequestFingerprint bodyHash) {
 		if (method.hasKeyExpression()) {
 			String key = method.evaluateKey(invocation.getArguments());
 			if (key == null || key.isEmpty()) {
@@ -211,21 +194,9 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 	}
 
 	private static byte[] digest(Part part) throws IOException {
-		MessageDigest sha256;
-		try {
-			sha256 = MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			// every Java platform is required to provide SHA-256
-			throw new IllegalStateException(ex);
-		}
 		try (InputStream content = part.getInputStream()) {
-			byte[] buffer = new byte[8192];
-			for (int read = content.read(buffer); read != -1; read = content.read(buffer)) {
-				sha256.update(buffer, 0, read);
-			}
+			return BodyDigestingRequest.sha256(content);
 		}
-		return sha256.digest();
 	}
 
 	private static String route(HttpServletRequest request) {
@@ -233,7 +204,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		return (pattern != null) ? pattern.toString() : request.getRequestURI();
 	}
 
-	private static IdempotentExchange currentExchange() {
+	private static @Nullable IdempotentExchange currentExchange() {
 		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
 		if (attributes == null) {
 			return null;
