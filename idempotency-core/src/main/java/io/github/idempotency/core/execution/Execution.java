@@ -9,6 +9,7 @@ import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.OwnerToken;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A running execution that holds its key. Its lease is renewed in the background until it ends with exactly one of
@@ -33,7 +34,7 @@ public final class Execution implements AutoCloseable {
 
 	private final AtomicBoolean ended = new AtomicBoolean();
 
-	private volatile ScheduledFuture<?> renewal;
+	private volatile @Nullable ScheduledFuture<?> renewal;
 
 	private volatile boolean leaseLost;
 
@@ -101,7 +102,12 @@ public final class Execution implements AutoCloseable {
 		}
 		Objects.requireNonNull(response, "response");
 		end();
-		return this.executor.complete(this, state, response);
+		try {
+			return this.executor.writer().complete(this, state, response);
+		}
+		finally {
+			this.executor.ended(this);
+		}
 	}
 
 	/**
@@ -120,7 +126,12 @@ public final class Execution implements AutoCloseable {
 			throw new IllegalArgumentException("A completion finishes the record, not " + state);
 		}
 		end();
-		return this.executor.completedInTransaction(this, response, written);
+		try {
+			return this.executor.writer().completed(this, response, written);
+		}
+		finally {
+			this.executor.ended(this);
+		}
 	}
 
 	/**
@@ -130,7 +141,7 @@ public final class Execution implements AutoCloseable {
 	 */
 	public WriteOutcome release() {
 		end();
-		return this.executor.release(this);
+		return releaseClaim();
 	}
 
 	/**
@@ -147,7 +158,16 @@ public final class Execution implements AutoCloseable {
 		// one atomic step, so that a close racing a complete (or another close) neither throws nor writes twice
 		if (this.ended.compareAndSet(false, true)) {
 			stopRenewal();
-			this.executor.release(this);
+			releaseClaim();
+		}
+	}
+
+	private WriteOutcome releaseClaim() {
+		try {
+			return this.executor.writer().release(this);
+		}
+		finally {
+			this.executor.ended(this);
 		}
 	}
 

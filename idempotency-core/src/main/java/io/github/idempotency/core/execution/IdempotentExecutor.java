@@ -243,34 +243,11 @@ public final class IdempotentExecutor implements AutoCloseable {
 		return execution;
 	}
 
-	WriteOutcome complete(Execution execution, RecordState state, StoredResponse response) {
-		try {
-			return this.writer.complete(execution, state, response);
-		}
-		finally {
-			ended(execution);
-		}
+	CompletionWriter writer() {
+		return this.writer;
 	}
 
-	WriteOutcome completedInTransaction(Execution execution, StoredResponse response, boolean written) {
-		try {
-			return this.writer.completed(execution, response, written);
-		}
-		finally {
-			ended(execution);
-		}
-	}
-
-	WriteOutcome release(Execution execution) {
-		try {
-			return this.writer.release(execution);
-		}
-		finally {
-			ended(execution);
-		}
-	}
-
-	private void ended(Execution execution) {
+	void ended(Execution execution) {
 		this.active.ended(execution);
 		this.watcher.signal(execution.key().storageKey());
 	}

@@ -130,7 +130,7 @@ public final class IdempotencyProblem {
 	 * The problem as Spring's type.
 	 * @return a new body, free to change
 	 */
-	public ProblemDetail body() {
+	ProblemDetail body() {
 		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(this.status), this.detail);
 		body.setType(URI.create(this.type));
 		body.setTitle(this.title);
@@ -141,7 +141,7 @@ public final class IdempotencyProblem {
 	 * The HTTP status.
 	 * @return the status code
 	 */
-	public int status() {
+	int status() {
 		return this.status;
 	}
 
@@ -149,7 +149,7 @@ public final class IdempotencyProblem {
 	 * The problem as JSON, as the filter sends it when no application handler rendered it.
 	 * @return the UTF-8 bytes of the body
 	 */
-	public byte[] toJson() {
+	byte[] toJson() {
 		String json = "{\"type\":\"" + escape(this.type) + "\",\"title\":\"" + escape(this.title) + "\",\"status\":"
 				+ this.status + ",\"detail\":\"" + escape(this.detail) + "\"}";
 		return json.getBytes(StandardCharsets.UTF_8);
@@ -159,7 +159,7 @@ public final class IdempotencyProblem {
 	 * The {@code Retry-After} value in whole seconds, at least 1.
 	 * @return the header value, or {@code null} when none applies
 	 */
-	public @Nullable String retryAfterHeader() {
+	@Nullable String retryAfterHeader() {
 		if (this.retryAfter == null) {
 			return null;
 		}
