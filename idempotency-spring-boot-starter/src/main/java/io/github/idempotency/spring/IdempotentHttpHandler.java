@@ -22,9 +22,10 @@ public interface IdempotentHttpHandler {
 	 * @param invocation the invocation
 	 * @param method the resolved method
 	 * @param scope the scope of the key, resolved only when a key is present
-	 * @return the handler's result, or {@link IdempotentMethod#shortCircuitValue()} when the filter writes the
-	 * response instead
-	 * @throws Throwable what the handler threw
+	 * @return the handler's result, or {@link IdempotentMethod#shortCircuitValue()} when the filter replays the
+	 * stored response instead
+	 * @throws Throwable what the handler threw, or the refusal (an {@code ErrorResponseException}) for Spring MVC to
+	 * render
 	 */
 	Object invoke(MethodInvocation invocation, IdempotentMethod method, Supplier<String> scope) throws Throwable;
 
