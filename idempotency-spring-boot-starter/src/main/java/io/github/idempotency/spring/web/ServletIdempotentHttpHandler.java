@@ -90,7 +90,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		String endpoint = method.endpoint();
 		String route = route(request);
 		// a body-hash key is the fingerprint itself: compute it once
-		@Nullable RequestFingerprint fingerprint = (method.keySource() == Idempotent.KeySource.BODY_HASH
+		RequestFingerprint fingerprint = (method.keySource() == Idempotent.KeySource.BODY_HASH
 				&& !method.hasKeyExpression()) ? fingerprint(request, route) : null;
 		String clientKey;
 		try {
