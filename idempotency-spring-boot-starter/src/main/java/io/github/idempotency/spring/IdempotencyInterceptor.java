@@ -36,7 +36,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 
 	private final Supplier<IdempotentExecutor> executor;
 
-	private final IdempotencyListener listener;
+	private final Supplier<IdempotencyListener> listener;
 
 	private final IdempotencyScopeResolver principalScope;
 
@@ -53,7 +53,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 	/**
 	 * @param methods the resolved annotated methods
 	 * @param executor the executor, resolved on first use (the interceptor is created while beans are proxied)
-	 * @param listener receives the outcomes decided by the interceptor itself
+	 * @param listener receives the outcomes decided by the interceptor itself, resolved on first use
 	 * @param customScope the application's scope resolver for {@link Idempotent.Scope#CUSTOM}; supplies {@code null}
 	 * when there is none
 	 * @param http the HTTP half, or {@code null} without a servlet web application
@@ -63,7 +63,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 	 * use; supplies {@code null} when completions are not joined
 	 */
 	public IdempotencyInterceptor(IdempotentMethodRegistry methods, Supplier<IdempotentExecutor> executor,
-			IdempotencyListener listener, Supplier<IdempotencyScopeResolver> customScope, IdempotentHttpHandler http,
+			Supplier<IdempotencyListener> listener, Supplier<IdempotencyScopeResolver> customScope, IdempotentHttpHandler http,
 			ResultCodecFactory argumentEncoder, int keyMaxLength, Supplier<JoinedCompletion> joinedCompletion) {
 		this.methods = methods;
 		this.executor = executor;
@@ -102,7 +102,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		Object[] arguments = invocation.getArguments();
 		String clientKey = method.evaluateKey(arguments);
 		if (clientKey == null || clientKey.isEmpty()) {
-			this.listener.onOutcome(endpoint, RequestOutcome.MISSING_KEY);
+			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
 			throw new IdempotencyRejectedException(Reason.MISSING_KEY,
 					"The key expression of " + method + " evaluated to no key", null, null);
 		}
@@ -112,7 +112,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			key = IdempotencyKey.of(scope.get(), method.operation(), clientKey);
 		}
 		catch (InvalidIdempotencyKeyException ex) {
-			this.listener.onOutcome(endpoint, RequestOutcome.INVALID_KEY);
+			this.listener.get().onOutcome(endpoint, RequestOutcome.INVALID_KEY);
 			throw new IdempotencyRejectedException(Reason.INVALID_KEY, ex.getMessage() + " (" + method + ")", null,
 					ex);
 		}
