@@ -37,7 +37,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 
 	private final Supplier<IdempotentExecutor> executor;
 
-	private final IdempotencyListener listener;
+	private final Supplier<IdempotencyListener> listener;
 
 	private final IdempotencyScopeResolver principalScope;
 
@@ -54,7 +54,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 	/**
 	 * @param methods the resolved annotated methods
 	 * @param executor the executor, resolved on first use (the interceptor is created while beans are proxied)
-	 * @param listener receives the outcomes decided by the interceptor itself
+	 * @param listener receives the outcomes decided by the interceptor itself, resolved on first use
 	 * @param customScope the application's scope resolver for {@link Idempotent.Scope#CUSTOM}; supplies {@code null}
 	 * when there is none
 	 * @param http the HTTP half, or {@code null} without a servlet web application
@@ -64,7 +64,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 	 * use; supplies {@code null} when completions are not joined
 	 */
 	public IdempotencyInterceptor(IdempotentMethodRegistry methods, Supplier<IdempotentExecutor> executor,
-			IdempotencyListener listener, Supplier<IdempotencyScopeResolver> customScope,
+			Supplier<IdempotencyListener> listener, Supplier<IdempotencyScopeResolver> customScope,
 			@Nullable IdempotentHttpHandler http, @Nullable ResultCodecFactory argumentEncoder, int keyMaxLength,
 			Supplier<JoinedCompletion> joinedCompletion) {
 		this.methods = methods;
@@ -104,7 +104,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		Object[] arguments = invocation.getArguments();
 		String clientKey = method.evaluateKey(arguments);
 		if (clientKey == null || clientKey.isEmpty()) {
-			this.listener.onOutcome(endpoint, RequestOutcome.MISSING_KEY);
+			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
 			throw rejected(Refusal.MISSING_KEY, method, "", null, null);
 		}
 		IdempotencyKey key;
@@ -113,7 +113,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			key = IdempotencyKey.of(scope.get(), method.operation(), clientKey);
 		}
 		catch (InvalidIdempotencyKeyException ex) {
-			this.listener.onOutcome(endpoint, RequestOutcome.INVALID_KEY);
+			this.listener.get().onOutcome(endpoint, RequestOutcome.INVALID_KEY);
 			throw rejected(Refusal.INVALID_KEY, method, ex.getMessage(), null, ex);
 		}
 		RequestFingerprint.Builder fingerprint = RequestFingerprint.builder().add(method.operation());

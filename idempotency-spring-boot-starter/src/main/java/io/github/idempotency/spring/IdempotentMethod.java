@@ -1,10 +1,13 @@
 package io.github.idempotency.spring;
 
 import java.lang.reflect.Method;
+import java.util.Objects;
 import java.util.Set;
 
 import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.ResultCodec;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
@@ -24,9 +27,9 @@ public final class IdempotentMethod {
 
 	private final ExecutionPolicy policy;
 
-	private final Expression keyExpression;
+	private final @Nullable Expression keyExpression;
 
-	private final String[] parameterNames;
+	private final @Nullable String[] parameterNames;
 
 	private final Idempotent.KeySource keySource;
 
@@ -36,13 +39,13 @@ public final class IdempotentMethod {
 
 	private final Set<String> httpMethods;
 
-	private final ResultCodec<Object> codec;
+	private final @Nullable ResultCodec<Object> codec;
 
-	private final Object shortCircuitValue;
+	private final @Nullable Object shortCircuitValue;
 
 	IdempotentMethod(Method method, String endpoint, String operation, ExecutionPolicy policy,
-			Expression keyExpression, String[] parameterNames, Idempotent.KeySource keySource, boolean required,
-			Idempotent.Scope scope, Set<String> httpMethods, ResultCodec<Object> codec) {
+			@Nullable Expression keyExpression, @Nullable String[] parameterNames, Idempotent.KeySource keySource,
+			boolean required, Idempotent.Scope scope, Set<String> httpMethods, @Nullable ResultCodec<Object> codec) {
 		this.method = method;
 		this.endpoint = endpoint;
 		this.operation = operation;
@@ -123,7 +126,7 @@ public final class IdempotentMethod {
 	 * @param arguments the arguments
 	 * @return the key, or {@code null}
 	 */
-	public String evaluateKey(Object[] arguments) {
+	public @Nullable String evaluateKey(@Nullable Object[] arguments) {
 		SimpleEvaluationContext.Builder builder = SimpleEvaluationContext.forReadOnlyDataBinding().withInstanceMethods();
 		EvaluationContext context = builder.build();
 		for (int i = 0; i < arguments.length; i++) {
@@ -133,7 +136,7 @@ public final class IdempotentMethod {
 				context.setVariable(this.parameterNames[i], arguments[i]);
 			}
 		}
-		Object value = this.keyExpression.getValue(context);
+		Object value = Objects.requireNonNull(this.keyExpression, "no key expression").getValue(context);
 		return (value != null) ? value.toString() : null;
 	}
 
@@ -141,7 +144,7 @@ public final class IdempotentMethod {
 	 * The codec of a non-web method's return value.
 	 * @return the codec, or {@code null} for a web method
 	 */
-	public ResultCodec<Object> codec() {
+	public @Nullable ResultCodec<Object> codec() {
 		return this.codec;
 	}
 
@@ -150,7 +153,7 @@ public final class IdempotentMethod {
 	 * default of a primitive return type.
 	 * @return the value
 	 */
-	public Object shortCircuitValue() {
+	public @Nullable Object shortCircuitValue() {
 		return this.shortCircuitValue;
 	}
 
@@ -159,7 +162,7 @@ public final class IdempotentMethod {
 		return this.method.getDeclaringClass().getName() + "#" + this.method.getName() + " [" + this.endpoint + "]";
 	}
 
-	private static Object primitiveDefault(Class<?> type) {
+	private static @Nullable Object primitiveDefault(Class<?> type) {
 		if (!type.isPrimitive() || type == void.class) {
 			return null;
 		}

@@ -15,10 +15,10 @@ import java.util.function.Supplier;
 import io.github.idempotency.core.execution.ConflictStrategy;
 import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.ResultCodec;
-import io.github.idempotency.spring.autoconfigure.IdempotencyProperties;
-import io.github.idempotency.spring.web.WebEndpoint;
+import io.github.idempotency.spring.IdempotentMethodDefaults.EndpointOverrides;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.convert.DurationStyle;
@@ -41,11 +41,6 @@ public final class IdempotentMethodRegistry {
 
 	private static final Log logger = LogFactory.getLog(IdempotentMethodRegistry.class);
 
-	private static final boolean WEB_PRESENT = ClassUtils.isPresent(
-			"org.springframework.web.bind.annotation.RequestMapping", IdempotentMethodRegistry.class.getClassLoader())
-			&& ClassUtils.isPresent("jakarta.servlet.http.HttpServletRequest",
-					IdempotentMethodRegistry.class.getClassLoader());
-
 	private static final String[] ASYNC_TYPES = { "org.springframework.web.context.request.async.DeferredResult",
 			"org.springframework.web.context.request.async.WebAsyncTask",
 			"org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter",
@@ -54,11 +49,13 @@ public final class IdempotentMethodRegistry {
 
 	private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
-	private final IdempotencyProperties properties;
+	private final IdempotentMethodDefaults defaults;
+
+	private final HttpEndpoint.@Nullable Resolver httpEndpoints;
 
 	private final PropertyResolver placeholders;
 
-	private final Supplier<ResultCodecFactory> codecs;
+	private final Supplier<@Nullable ResultCodecFactory> codecs;
 
 	private final SpelExpressionParser parser = new SpelExpressionParser();
 
@@ -67,13 +64,15 @@ public final class IdempotentMethodRegistry {
 	private final Set<String> webHttpMethods = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * @param properties the global and per-endpoint settings
+	 * @param defaults the global and per-endpoint settings
+	 * @param httpEndpoints tells which methods are HTTP handlers; {@code null} without Spring MVC
 	 * @param placeholders resolves {@code ${...}} in the annotation's durations
 	 * @param codecs the codec factory for non-web methods; supplies {@code null} when there is none
 	 */
-	public IdempotentMethodRegistry(IdempotencyProperties properties, PropertyResolver placeholders,
-			Supplier<ResultCodecFactory> codecs) {
-		this.properties = properties;
+	public IdempotentMethodRegistry(IdempotentMethodDefaults defaults, HttpEndpoint.@Nullable Resolver httpEndpoints,
+			PropertyResolver placeholders, Supplier<@Nullable ResultCodecFactory> codecs) {
+		this.defaults = defaults;
+		this.httpEndpoints = httpEndpoints;
 		this.placeholders = placeholders;
 		this.codecs = codecs;
 	}
@@ -85,7 +84,7 @@ public final class IdempotentMethodRegistry {
 	 * @return the resolved method, or empty when it is not annotated
 	 * @throws IllegalStateException when the annotation is unusable on this method
 	 */
-	public Optional<IdempotentMethod> find(Method method, Class<?> targetClass) {
+	public Optional<IdempotentMethod> find(Method method, @Nullable Class<?> targetClass) {
 		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
 		Optional<IdempotentMethod> cached = this.methods.get(cacheKey);
 		if (cached != null) {
@@ -105,7 +104,7 @@ public final class IdempotentMethodRegistry {
 		return this.webHttpMethods.contains(httpMethod);
 	}
 
-	private IdempotentMethod resolve(Method method, Class<?> targetClass) {
+	private @Nullable IdempotentMethod resolve(Method method, @Nullable Class<?> targetClass) {
 		Method specific = (targetClass != null) ? AopUtils.getMostSpecificMethod(method, targetClass) : method;
 		Idempotent annotation = AnnotatedElementUtils.findMergedAnnotation(specific, Idempotent.class);
 		if (annotation == null) {
@@ -113,14 +112,14 @@ public final class IdempotentMethodRegistry {
 		}
 		Class<?> beanClass = (targetClass != null) ? targetClass : specific.getDeclaringClass();
 		String description = ClassUtils.getQualifiedMethodName(specific, beanClass);
-		refuseAsynchronous(specific, description);
-		WebEndpoint web = WEB_PRESENT ? WebEndpoint.describe(specific, beanClass) : null;
+		refuseAsynchronous(specific, description, this.httpEndpoints != null);
+		HttpEndpoint web = (this.httpEndpoints != null) ? this.httpEndpoints.resolve(specific, beanClass) : null;
 		String endpoint = StringUtils.hasText(annotation.name()) ? annotation.name()
 				: (web != null) ? web.name() : beanClass.getSimpleName() + "#" + specific.getName();
 		String operation = beanClass.getName() + "#" + specific.getName();
 		ExecutionPolicy policy = policy(annotation, endpoint, description);
 		Expression keyExpression = parseKey(annotation, description);
-		ResultCodec<Object> codec = null;
+		@Nullable ResultCodec<Object> codec = null;
 		Set<String> httpMethods = Set.of();
 		if (web != null) {
 			httpMethods = web.httpMethods();
@@ -149,22 +148,19 @@ public final class IdempotentMethodRegistry {
 	}
 
 	private ExecutionPolicy policy(Idempotent annotation, String endpoint, String description) {
-		IdempotencyProperties.Endpoint overrides = this.properties.getEndpoints().get(endpoint);
-		Duration lease = duration(annotation.lease(), "lease", description,
-				(overrides != null) ? overrides.getLease() : null, this.properties.getLease());
-		Duration ttl = duration(annotation.ttl(), "ttl", description, (overrides != null) ? overrides.getTtl() : null,
-				this.properties.getTtl());
+		EndpointOverrides overrides = this.defaults.endpoint(endpoint);
+		Duration lease = duration(annotation.lease(), "lease", description, overrides.lease(), this.defaults.lease());
+		Duration ttl = duration(annotation.ttl(), "ttl", description, overrides.ttl(), this.defaults.ttl());
 		ConflictStrategy onConflict = switch (annotation.onConflict()) {
 			case REJECT -> ConflictStrategy.REJECT;
 			case WAIT -> ConflictStrategy.WAIT;
-			case DEFAULT -> (overrides != null && overrides.getOnConflict() != null) ? overrides.getOnConflict()
-					: this.properties.getOnConflict();
+			case DEFAULT -> (overrides.onConflict() != null) ? overrides.onConflict() : this.defaults.onConflict();
 		};
-		Duration waitTimeout = (overrides != null && overrides.getWaitTimeout() != null) ? overrides.getWaitTimeout()
-				: this.properties.getWaitTimeout();
+		Duration waitTimeout = (overrides.waitTimeout() != null) ? overrides.waitTimeout()
+				: this.defaults.waitTimeout();
 		try {
 			return new ExecutionPolicy(endpoint, lease, ttl, onConflict, waitTimeout,
-					this.properties.getStoreFailure());
+					this.defaults.storeFailure());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("Invalid idempotency settings for " + description + ": " + ex.getMessage(),
@@ -172,7 +168,7 @@ public final class IdempotentMethodRegistry {
 		}
 	}
 
-	private Duration duration(String value, String attribute, String description, Duration endpointValue,
+	private Duration duration(String value, String attribute, String description, @Nullable Duration endpointValue,
 			Duration globalValue) {
 		if (!StringUtils.hasText(value)) {
 			return (endpointValue != null) ? endpointValue : globalValue;
@@ -186,7 +182,7 @@ public final class IdempotentMethodRegistry {
 		}
 	}
 
-	private Expression parseKey(Idempotent annotation, String description) {
+	private @Nullable Expression parseKey(Idempotent annotation, String description) {
 		if (!StringUtils.hasText(annotation.key())) {
 			return null;
 		}
@@ -199,20 +195,21 @@ public final class IdempotentMethodRegistry {
 		}
 	}
 
-	private static String[] parameterNames(Method method) {
+	private static @Nullable String[] parameterNames(Method method) {
 		Parameter[] parameters = method.getParameters();
-		String[] names = new String[parameters.length];
+		@Nullable String[] names = new String[parameters.length];
 		for (int i = 0; i < parameters.length; i++) {
 			names[i] = parameters[i].isNamePresent() ? parameters[i].getName() : null;
 		}
 		return names;
 	}
 
-	private static void refuseAsynchronous(Method method, String description) {
+	// HTTP entities are inspected only where web handlers exist, so that plain applications need no spring-web
+	private static void refuseAsynchronous(Method method, String description, boolean web) {
 		Class<?> returnType = method.getReturnType();
 		boolean async = Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)
 				|| Callable.class.isAssignableFrom(returnType) || isAsyncType(returnType);
-		if (!async && WEB_PRESENT && org.springframework.http.HttpEntity.class.isAssignableFrom(returnType)) {
+		if (!async && web && org.springframework.http.HttpEntity.class.isAssignableFrom(returnType)) {
 			Class<?> body = ResolvableType.forMethodReturnType(method).as(org.springframework.http.HttpEntity.class)
 				.getGeneric(0)
 				.resolve();
@@ -235,7 +232,7 @@ public final class IdempotentMethodRegistry {
 		return false;
 	}
 
-	private static Class<?> loadOptional(String name) {
+	private static @Nullable Class<?> loadOptional(String name) {
 		try {
 			return ClassUtils.forName(name, IdempotentMethodRegistry.class.getClassLoader());
 		}

@@ -17,7 +17,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * caller shares one fixed scope. Names are prefixed so that no principal name can equal the anonymous or the global
  * scope.
  */
-public final class PrincipalScopeResolver implements IdempotencyScopeResolver {
+final class PrincipalScopeResolver implements IdempotencyScopeResolver {
 
 	/** The scope of every caller without an authenticated principal. */
 	public static final String ANONYMOUS = "anonymous";

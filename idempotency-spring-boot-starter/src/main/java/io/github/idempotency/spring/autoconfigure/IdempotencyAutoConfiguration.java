@@ -2,6 +2,10 @@ package io.github.idempotency.spring.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.execution.IdempotencyListener;
@@ -9,20 +13,24 @@ import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 import io.github.idempotency.core.execution.CompositeIdempotencyListener;
+import io.github.idempotency.spring.HttpEndpoint;
 import io.github.idempotency.spring.IdempotencyAdvisor;
 import io.github.idempotency.spring.IdempotencyInterceptor;
 import io.github.idempotency.spring.IdempotencyScopeResolver;
 import io.github.idempotency.spring.IdempotentHttpHandler;
+import io.github.idempotency.spring.IdempotentMethodDefaults;
+import io.github.idempotency.spring.IdempotentMethodDefaults.EndpointOverrides;
 import io.github.idempotency.spring.IdempotentMethodRegistry;
 import io.github.idempotency.spring.JoinedCompletion;
 import io.github.idempotency.spring.JsonResultCodecFactory;
 import io.github.idempotency.spring.ResultCodecFactory;
-import io.github.idempotency.spring.autoconfigure.IdempotencyProperties.StoreType;
 import io.github.idempotency.spring.web.IdempotencyFilter;
+import io.github.idempotency.spring.web.RequestMappingEndpointResolver;
 import io.github.idempotency.spring.web.ServletIdempotentHttpHandler;
 import jakarta.servlet.Filter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
@@ -39,13 +47,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -57,8 +67,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * <p>
  * Runs after the store auto-configurations, referenced by name so that neither needs the other's classes.
  */
-@AutoConfiguration(afterName = { "io.github.idempotency.spring.redis.RedisIdempotencyStoreAutoConfiguration",
-		"io.github.idempotency.spring.jpa.JpaIdempotencyStoreAutoConfiguration" })
+@AutoConfiguration(
+		afterName = { "io.github.idempotency.spring.redis.autoconfigure.RedisIdempotencyStoreAutoConfiguration",
+				"io.github.idempotency.spring.jpa.autoconfigure.JpaIdempotencyStoreAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "idempotency.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(IdempotencyProperties.class)
 @Import(IdempotencyAutoConfiguration.AutoProxyRegistrar.class)
@@ -66,9 +77,15 @@ public final class IdempotencyAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(IdempotencyAutoConfiguration.class);
 
+	// HTTP handlers need both Spring MVC's mappings and the servlet API, whatever the application's type
+	private static final boolean WEB_PRESENT = ClassUtils.isPresent(
+			"org.springframework.web.bind.annotation.RequestMapping", IdempotencyAutoConfiguration.class.getClassLoader())
+			&& ClassUtils.isPresent("jakarta.servlet.http.HttpServletRequest",
+					IdempotencyAutoConfiguration.class.getClassLoader());
+
 	@Bean
 	@ConditionalOnMissingBean(IdempotencyStore.class)
-	@Conditional(MemoryStoreCondition.class)
+	@ConditionalOnIdempotencyStore(StoreType.MEMORY)
 	InMemoryIdempotencyStore idempotencyStore(IdempotencyProperties properties) {
 		if (properties.getStore() == StoreType.AUTO) {
 			logger.warn("Idempotency records are kept in memory: this protects one application instance only. "
@@ -84,7 +101,7 @@ public final class IdempotencyAutoConfiguration {
 		IdempotencyStore store = stores.getIfUnique();
 		if (store == null) {
 			String type = properties.getStore().name().toLowerCase();
-			throw new InvalidIdempotencyConfigurationException("idempotency.store",
+			throw new InvalidIdempotencyConfigurationException("idempotency.store", type,
 					"idempotency.store is '" + type + "' but no IdempotencyStore could be created for it",
 					"Add " + ((properties.getStore() == StoreType.REDIS) ? "spring-boot-starter-data-redis and a "
 							+ "RedisConnectionFactory" : "spring-boot-starter-data-jpa and an EntityManagerFactory")
@@ -103,7 +120,8 @@ public final class IdempotencyAutoConfiguration {
 			ObjectProvider<ResultCodecFactory> codecs) {
 		IdempotencyProperties properties = bindEarly(environment);
 		validate(properties);
-		return new IdempotentMethodRegistry(properties, environment, codecs::getIfAvailable);
+		return new IdempotentMethodRegistry(methodDefaults(properties),
+				WEB_PRESENT ? new RequestMappingEndpointResolver() : null, environment, codecs::getIfAvailable);
 	}
 
 	@Bean
@@ -112,13 +130,38 @@ public final class IdempotencyAutoConfiguration {
 	static IdempotencyAdvisor idempotencyAdvisor(IdempotentMethodRegistry methods, Environment environment,
 			ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners,
 			ObjectProvider<IdempotencyScopeResolver> scopeResolver, ObjectProvider<IdempotentHttpHandler> http,
-			ObjectProvider<ResultCodecFactory> codecs, ObjectProvider<JoinedCompletion> joinedCompletion) {
+			@Lazy ResultCodecFactory codecs, ObjectProvider<JoinedCompletion> joinedCompletion) {
 		IdempotencyProperties properties = bindEarly(environment);
-		IdempotencyListener listener = new LazyListener(listeners);
-		IdempotencyInterceptor interceptor = new IdempotencyInterceptor(methods, executor::getObject, listener,
-				scopeResolver::getIfUnique, new LazyHttpHandler(http), new LazyCodecs(codecs),
-				properties.getKeyMaxLength(), new LazyJoinedCompletion(joinedCompletion));
+		IdempotencyInterceptor interceptor = new IdempotencyInterceptor(methods, executor::getObject,
+				compositeOnFirstUse(listeners), scopeResolver::getIfUnique, http.getIfAvailable(), codecs,
+				properties.getKeyMaxLength(), onFirstUse(joinedCompletion));
 		return new IdempotencyAdvisor(methods, interceptor, properties.getInterceptorOrder());
+	}
+
+	/**
+	 * The application's listeners as one, looked up on first use: the interceptor is created while beans are
+	 * proxied, before a metrics listener (and its registry) should exist.
+	 */
+	private static Supplier<IdempotencyListener> compositeOnFirstUse(ObjectProvider<IdempotencyListener> listeners) {
+		return SingletonSupplier.of(() -> new CompositeIdempotencyListener(listeners.orderedStream().toList()));
+	}
+
+	/**
+	 * An optional bean, looked up once on first use; its absence is remembered too, so that requests do not search
+	 * the bean factory.
+	 */
+	private static <T> Supplier<@Nullable T> onFirstUse(ObjectProvider<T> provider) {
+		SingletonSupplier<Optional<T>> bean = SingletonSupplier.of(() -> Optional.ofNullable(provider.getIfAvailable()));
+		return () -> bean.obtain().orElse(null);
+	}
+
+	private static IdempotentMethodDefaults methodDefaults(IdempotencyProperties properties) {
+		Map<String, EndpointOverrides> endpoints = new LinkedHashMap<>();
+		properties.getEndpoints()
+			.forEach((name, endpoint) -> endpoints.put(name, new EndpointOverrides(endpoint.getTtl(),
+					endpoint.getLease(), endpoint.getOnConflict(), endpoint.getWaitTimeout())));
+		return new IdempotentMethodDefaults(properties.getTtl(), properties.getLease(), properties.getOnConflict(),
+				properties.getWaitTimeout(), properties.getStoreFailure(), Map.copyOf(endpoints));
 	}
 
 	/**
@@ -133,7 +176,7 @@ public final class IdempotencyAutoConfiguration {
 	private static void validate(IdempotencyProperties properties) {
 		int keyMaxLength = properties.getKeyMaxLength();
 		if (keyMaxLength < 1 || keyMaxLength > IdempotencyKey.MAX_LENGTH) {
-			throw new InvalidIdempotencyConfigurationException("idempotency.key-max-length",
+			throw new InvalidIdempotencyConfigurationException("idempotency.key-max-length", keyMaxLength,
 					"idempotency.key-max-length is " + keyMaxLength + " but must be between 1 and "
 							+ IdempotencyKey.MAX_LENGTH,
 					"Set idempotency.key-max-length to a value from 1 to " + IdempotencyKey.MAX_LENGTH + ".");
@@ -155,27 +198,27 @@ public final class IdempotencyAutoConfiguration {
 		});
 		if (properties.getMaxResponseSize() == null || properties.getMaxResponseSize().isNegative()) {
 			throw new InvalidIdempotencyConfigurationException("idempotency.max-response-size",
-					"idempotency.max-response-size must not be negative", "Set a size such as 1MB.");
+					properties.getMaxResponseSize(), "idempotency.max-response-size must not be negative", "Set a size such as 1MB.");
 		}
 		for (Integer status : properties.getRetryableClientErrors()) {
 			if (status == null || status < 400 || status > 499) {
-				throw new InvalidIdempotencyConfigurationException("idempotency.retryable-client-errors",
+				throw new InvalidIdempotencyConfigurationException("idempotency.retryable-client-errors", status,
 						"idempotency.retryable-client-errors may hold 4xx statuses only, found " + status,
 						"Remove the statuses outside 400..499; 5xx always release the key.");
 			}
 		}
 	}
 
-	private static void requirePositive(String property, Duration value) {
+	private static void requirePositive(String property, @Nullable Duration value) {
 		if (value == null || value.isZero() || value.isNegative()) {
-			throw new InvalidIdempotencyConfigurationException(property,
+			throw new InvalidIdempotencyConfigurationException(property, value,
 					property + " must be a positive duration, was " + value, "Set " + property + " to e.g. 30s.");
 		}
 	}
 
-	private static void requireNotNegative(String property, Duration value) {
+	private static void requireNotNegative(String property, @Nullable Duration value) {
 		if (value == null || value.isNegative()) {
-			throw new InvalidIdempotencyConfigurationException(property,
+			throw new InvalidIdempotencyConfigurationException(property, value,
 					property + " must not be negative, was " + value, "Set " + property + " to e.g. 10s.");
 		}
 	}
@@ -207,12 +250,13 @@ public final class IdempotencyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-		static IdempotentHttpHandler idempotentHttpHandler(IdempotencyProperties properties,
+		static IdempotentHttpHandler idempotentHttpHandler(Environment environment,
 				ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners,
 				ObjectProvider<JoinedCompletion> joinedCompletion) {
-			return new ServletIdempotentHttpHandler(executor::getObject, new LazyListener(listeners),
-					properties.getHeaderName(), properties.getKeyMaxLength(),
-					new LazyJoinedCompletion(joinedCompletion));
+			// created with the advisor, while post-processors are: binds early, resolves its collaborators later
+			IdempotencyProperties properties = bindEarly(environment);
+			return new ServletIdempotentHttpHandler(executor::getObject, compositeOnFirstUse(listeners),
+					properties.getHeaderName(), properties.getKeyMaxLength(), onFirstUse(joinedCompletion));
 		}
 
 		/**
@@ -220,6 +264,7 @@ public final class IdempotencyAutoConfiguration {
 		 * methods even when controllers are created lazily, on their first request.
 		 */
 		@Bean
+		@ConditionalOnMissingBean(name = "idempotentHandlerDetector")
 		static SmartInitializingSingleton idempotentHandlerDetector(
 				ObjectProvider<RequestMappingHandlerMapping> mappings, IdempotentMethodRegistry methods) {
 			return () -> mappings.orderedStream()

@@ -13,7 +13,7 @@ class InvalidIdempotencyConfigurationFailureAnalyzer
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidIdempotencyConfigurationException cause) {
 		return new FailureAnalysis("Invalid idempotency configuration (" + cause.getProperty() + "): "
-				+ cause.getMessage(), cause.getAction(), cause);
+				+ cause.getReason(), cause.getAction(), cause);
 	}
 
 }

@@ -1,13 +1,13 @@
 package io.github.idempotency.spring.health;
 
 import java.util.Objects;
-import java.util.Properties;
 
 import io.github.idempotency.core.store.IdempotencyStore;
-import io.github.idempotency.spring.autoconfigure.IdempotencyProperties.Redis.EvictionPolicyCheck;
+import io.github.idempotency.spring.redis.EvictionPolicyCheck;
+import io.github.idempotency.spring.redis.RedisEvictionPolicyVerifier;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -24,7 +24,7 @@ public class RedisEvictionPolicyProbe implements IdempotencyStoreProbe {
 	public static final String REDIS_STORE_NAME = "redis";
 
 	/** The only eviction policy under which Redis never deletes a record before its TTL. */
-	public static final String SAFE_POLICY = "noeviction";
+	public static final String SAFE_POLICY = RedisEvictionPolicyVerifier.NO_EVICTION;
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -67,11 +67,9 @@ public class RedisEvictionPolicyProbe implements IdempotencyStoreProbe {
 		}
 	}
 
-	private String readPolicy() {
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			Properties info = connection.serverCommands().info("memory");
-			return (info != null) ? info.getProperty("maxmemory_policy") : null;
-		}
+	// a single server's policy; a cluster's nodes are checked at start-up
+	private @Nullable String readPolicy() {
+		return RedisEvictionPolicyVerifier.policies(this.connectionFactory).get("");
 	}
 
 }

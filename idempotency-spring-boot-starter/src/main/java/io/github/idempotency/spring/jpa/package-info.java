@@ -4,4 +4,7 @@
  * {@link io.github.idempotency.spring.jpa.TransactionalCompletion}, which writes a completion in the annotated
  * method's own transaction.
  */
+@NullMarked
 package io.github.idempotency.spring.jpa;
+
+import org.jspecify.annotations.NullMarked;

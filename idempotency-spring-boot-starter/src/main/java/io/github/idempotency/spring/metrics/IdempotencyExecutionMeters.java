@@ -10,6 +10,7 @@ import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gauges of the executions running in this instance: {@link IdempotencyMetricNames#EXECUTIONS_ACTIVE} and
@@ -22,13 +23,13 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  */
 public class IdempotencyExecutionMeters implements MeterBinder {
 
-	private final Supplier<IdempotentExecutor> executor;
+	private final Supplier<@Nullable IdempotentExecutor> executor;
 
 	/**
 	 * Creates gauges of the executor that {@code executor} supplies when they are read.
 	 * @param executor supplies the executor, or {@code null} while there is none
 	 */
-	public IdempotencyExecutionMeters(Supplier<IdempotentExecutor> executor) {
+	public IdempotencyExecutionMeters(Supplier<@Nullable IdempotentExecutor> executor) {
 		this.executor = Objects.requireNonNull(executor, "executor");
 	}
 

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -70,11 +71,12 @@ public final class RedisEvictionPolicyVerifier {
 	}
 
 	/**
-	 * The {@code maxmemory-policy} of each node, keyed by node ({@code ""} for a single server).
+	 * The {@code maxmemory-policy} of each node, keyed by node ({@code ""} for a single server): the one read of the
+	 * policy, shared by the start-up check and the health probe.
 	 * @param connectionFactory the connection factory
 	 * @return the policies; empty when the server hides them
 	 */
-	static Map<String, String> policies(RedisConnectionFactory connectionFactory) {
+	public static Map<String, String> policies(RedisConnectionFactory connectionFactory) {
 		Map<String, String> policies = new TreeMap<>();
 		try (RedisConnection connection = connectionFactory.getConnection()) {
 			Properties info = connection.serverCommands().info("memory");
@@ -95,7 +97,7 @@ public final class RedisEvictionPolicyVerifier {
 		return policies;
 	}
 
-	private void report(String problem, Throwable cause) {
+	private void report(String problem, @Nullable Throwable cause) {
 		if (this.strict) {
 			throw new IllegalStateException(problem + ". To start anyway (for a managed Redis that hides its "
 					+ "policy), set " + PROPERTY + "=warn.", cause);

@@ -48,7 +48,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 
 	private final Supplier<IdempotentExecutor> executor;
 
-	private final IdempotencyListener listener;
+	private final Supplier<IdempotencyListener> listener;
 
 	private final IdempotencyKeyHeader header;
 
@@ -58,13 +58,13 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 
 	/**
 	 * @param executor the executor, resolved on first use
-	 * @param listener receives the outcomes decided here (missing and invalid keys)
+	 * @param listener receives the outcomes decided here (missing and invalid keys), resolved on first use
 	 * @param headerName the key header's name
 	 * @param keyMaxLength the longest accepted key
 	 * @param joinedCompletion runs handlers in a transaction that marks their record finished, resolved on first
 	 * use; supplies {@code null} when completions are not joined
 	 */
-	public ServletIdempotentHttpHandler(Supplier<IdempotentExecutor> executor, IdempotencyListener listener,
+	public ServletIdempotentHttpHandler(Supplier<IdempotentExecutor> executor, Supplier<IdempotencyListener> listener,
 			String headerName, int keyMaxLength, Supplier<JoinedCompletion> joinedCompletion) {
 		this.executor = executor;
 		this.listener = listener;
@@ -97,14 +97,14 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			clientKey = clientKey(invocation, method, request, fingerprint);
 		}
 		catch (InvalidIdempotencyKeyException ex) {
-			this.listener.onOutcome(endpoint, RequestOutcome.INVALID_KEY);
+			this.listener.get().onOutcome(endpoint, RequestOutcome.INVALID_KEY);
 			throw refused(exchange, Refusal.INVALID_KEY, null, String.valueOf(ex.getMessage()));
 		}
 		if (clientKey == null) {
 			if (!method.isRequired()) {
 				return invocation.proceed();
 			}
-			this.listener.onOutcome(endpoint, RequestOutcome.MISSING_KEY);
+			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
 			throw refused(exchange, Refusal.MISSING_KEY, null, this.header.name());
 		}
 		IdempotencyKey key = IdempotencyKey.of(scope.get(), request.getMethod() + " " + route, clientKey);

@@ -21,6 +21,7 @@ import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 import io.github.idempotency.spring.IdempotencyAdvisor;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.ResultCodecFactory;
+import io.github.idempotency.spring.IdempotencyOrder;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -93,8 +94,8 @@ class IdempotencyAutoConfigurationTest {
 	void runsAfterTheRedisAndJpaStoreAutoConfigurations() {
 		AutoConfiguration annotation = IdempotencyAutoConfiguration.class.getAnnotation(AutoConfiguration.class);
 		assertThat(annotation.afterName()).containsExactlyInAnyOrder(
-				"io.github.idempotency.spring.redis.RedisIdempotencyStoreAutoConfiguration",
-				"io.github.idempotency.spring.jpa.JpaIdempotencyStoreAutoConfiguration");
+				"io.github.idempotency.spring.redis.autoconfigure.RedisIdempotencyStoreAutoConfiguration",
+				"io.github.idempotency.spring.jpa.autoconfigure.JpaIdempotencyStoreAutoConfiguration");
 	}
 
 	@Test

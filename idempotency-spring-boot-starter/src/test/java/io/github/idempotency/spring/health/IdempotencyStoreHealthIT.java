@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.idempotency.spring.autoconfigure.IdempotencyProperties.Redis.EvictionPolicyCheck;
+import io.github.idempotency.spring.redis.EvictionPolicyCheck;
 import io.github.idempotency.spring.jpa.JpaIdempotencySchemaInitializer;
 import io.github.idempotency.spring.jpa.JpaIdempotencyStore;
 import io.github.idempotency.spring.jpa.PostgresTestServer;

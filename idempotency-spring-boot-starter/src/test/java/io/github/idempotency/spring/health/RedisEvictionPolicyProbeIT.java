@@ -19,7 +19,7 @@ import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
-import io.github.idempotency.spring.autoconfigure.IdempotencyProperties.Redis.EvictionPolicyCheck;
+import io.github.idempotency.spring.redis.EvictionPolicyCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

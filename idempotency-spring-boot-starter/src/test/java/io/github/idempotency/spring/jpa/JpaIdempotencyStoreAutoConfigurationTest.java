@@ -10,6 +10,7 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 import io.github.idempotency.spring.autoconfigure.IdempotencyAutoConfiguration;
+import io.github.idempotency.spring.jpa.autoconfigure.JpaIdempotencyStoreAutoConfiguration;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,13 @@
-package io.github.idempotency.spring.health;
+package io.github.idempotency.spring.health.autoconfigure;
 
 import java.time.Clock;
 
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.autoconfigure.IdempotencyProperties;
+import io.github.idempotency.spring.health.IdempotencyStoreHealthIndicator;
+import io.github.idempotency.spring.health.IdempotencyStoreProbe;
+import io.github.idempotency.spring.health.RedisEvictionPolicyProbe;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -6,6 +6,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.github.idempotency.spring.HttpEndpoint;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.HttpEntity;
 import org.springframework.stereotype.Controller;
@@ -15,13 +18,10 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.ResponseBody;
 
 /**
- * What start-up knows about an {@code @Idempotent} controller handler: its HTTP methods and a default endpoint name
- * built from the mapping (such as {@code POST /payments}).
- *
- * @param name the default endpoint name
- * @param httpMethods the mapped HTTP methods
+ * Tells which {@code @Idempotent} methods are Spring MVC handlers, with their HTTP methods and a default endpoint
+ * name built from the mapping (such as {@code POST /payments}).
  */
-public record WebEndpoint(String name, Set<String> httpMethods) {
+public final class RequestMappingEndpointResolver implements HttpEndpoint.Resolver {
 
 	/**
 	 * Describes a handler method.
@@ -30,7 +30,8 @@ public record WebEndpoint(String name, Set<String> httpMethods) {
 	 * @return the description, or {@code null} when the method is not a request handler of a controller
 	 * @throws IllegalStateException when the handler renders a view: only response bodies can be replayed
 	 */
-	public static WebEndpoint describe(Method method, Class<?> beanClass) {
+	@Override
+	public @Nullable HttpEndpoint resolve(Method method, Class<?> beanClass) {
 		if (!AnnotatedElementUtils.hasAnnotation(beanClass, Controller.class)) {
 			return null;
 		}
@@ -57,10 +58,10 @@ public record WebEndpoint(String name, Set<String> httpMethods) {
 		String path = first(typeMapping) + first(mapping);
 		String verbs = (mapping.method().length > 0 || (typeMapping != null && typeMapping.method().length > 0))
 				? String.join(",", httpMethods) : "*";
-		return new WebEndpoint(verbs + " " + (path.isEmpty() ? "/" : path), Set.copyOf(httpMethods));
+		return new HttpEndpoint(verbs + " " + (path.isEmpty() ? "/" : path), Set.copyOf(httpMethods));
 	}
 
-	private static String first(RequestMapping mapping) {
+	private static String first(@Nullable RequestMapping mapping) {
 		if (mapping == null || mapping.path().length == 0) {
 			return "";
 		}

@@ -1,8 +1,10 @@
-package io.github.idempotency.spring.health;
+package io.github.idempotency.spring.health.autoconfigure;
 
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
-import io.github.idempotency.spring.autoconfigure.IdempotencyProperties.Redis.EvictionPolicyCheck;
+import io.github.idempotency.spring.redis.EvictionPolicyCheck;
+import io.github.idempotency.spring.health.IdempotencyStoreHealthIndicator;
+import io.github.idempotency.spring.health.RedisEvictionPolicyProbe;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

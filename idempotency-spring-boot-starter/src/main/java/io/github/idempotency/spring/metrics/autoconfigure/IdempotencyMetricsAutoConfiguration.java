@@ -1,6 +1,8 @@
-package io.github.idempotency.spring.metrics;
+package io.github.idempotency.spring.metrics.autoconfigure;
 
 import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.spring.metrics.IdempotencyExecutionMeters;
+import io.github.idempotency.spring.metrics.MicrometerIdempotencyListener;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,11 +1,19 @@
-package io.github.idempotency.spring.jpa;
+package io.github.idempotency.spring.jpa.autoconfigure;
 
 import javax.sql.DataSource;
 
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.IdempotencyAdvisor;
-import io.github.idempotency.spring.autoconfigure.IdempotencyOrder;
+import io.github.idempotency.spring.IdempotencyOrder;
+import io.github.idempotency.spring.autoconfigure.ConditionalOnIdempotencyStore;
 import io.github.idempotency.spring.autoconfigure.IdempotencyProperties;
+import io.github.idempotency.spring.autoconfigure.InvalidIdempotencyConfigurationException;
+import io.github.idempotency.spring.autoconfigure.JpaStoreProperties;
+import io.github.idempotency.spring.autoconfigure.StoreType;
+import io.github.idempotency.spring.jpa.JpaIdempotencySchemaInitializer;
+import io.github.idempotency.spring.jpa.JpaIdempotencyStore;
+import io.github.idempotency.spring.jpa.ScheduledPurge;
+import io.github.idempotency.spring.jpa.TransactionalCompletion;
 import jakarta.persistence.EntityManagerFactory;
 
 import org.springframework.aop.Advisor;
@@ -17,13 +25,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
@@ -42,9 +48,9 @@ import org.springframework.transaction.interceptor.TransactionInterceptor;
 @AutoConfiguration(
 		after = { HibernateJpaAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
 				TransactionAutoConfiguration.class },
-		afterName = "io.github.idempotency.spring.redis.RedisIdempotencyStoreAutoConfiguration")
+		afterName = "io.github.idempotency.spring.redis.autoconfigure.RedisIdempotencyStoreAutoConfiguration")
 @ConditionalOnClass({ EntityManagerFactory.class, JdbcTemplate.class, PlatformTransactionManager.class })
-@Conditional(OnJpaStoreCondition.class)
+@ConditionalOnIdempotencyStore(StoreType.JPA)
 @EnableConfigurationProperties(IdempotencyProperties.class)
 public final class JpaIdempotencyStoreAutoConfiguration {
 
@@ -77,14 +83,16 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 	@ConditionalOnBean(JpaIdempotencyStore.class)
 	@ConditionalOnMissingBean
 	ScheduledPurge jpaIdempotencyScheduledPurge(JpaIdempotencyStore store, IdempotencyProperties properties) {
-		IdempotencyProperties.Jpa jpa = properties.getJpa();
+		JpaStoreProperties jpa = properties.getJpa();
 		if (jpa.getPurgeInterval() == null || jpa.getPurgeInterval().toMillis() < 1) {
-			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.purge-interval",
-					jpa.getPurgeInterval(), "The purge interval must be at least one millisecond");
+			throw new InvalidIdempotencyConfigurationException("idempotency.jpa.purge-interval",
+					jpa.getPurgeInterval(), "The purge interval must be at least one millisecond",
+					"Set idempotency.jpa.purge-interval to e.g. 5m.");
 		}
 		if (jpa.getPurgeBatchSize() < 1) {
-			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.purge-batch-size",
-					jpa.getPurgeBatchSize(), "The purge batch size must be at least 1");
+			throw new InvalidIdempotencyConfigurationException("idempotency.jpa.purge-batch-size",
+					jpa.getPurgeBatchSize(), "The purge batch size must be at least 1",
+					"Set idempotency.jpa.purge-batch-size to e.g. 1000.");
 		}
 		return new ScheduledPurge(store, jpa.getPurgeInterval(), jpa.getPurgeBatchSize());
 	}
@@ -98,8 +106,9 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 			ObjectProvider<IdempotencyAdvisor> idempotencyAdvisors, ObjectProvider<Advisor> advisors) {
 		PlatformTransactionManager transactionManager = transactionManagers.getIfUnique();
 		if (transactionManager == null) {
-			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.join-transaction", true,
-					"Joining the method's transaction needs exactly one (or one primary) PlatformTransactionManager");
+			throw new InvalidIdempotencyConfigurationException("idempotency.jpa.join-transaction", true,
+					"Joining the method's transaction needs exactly one (or one primary) PlatformTransactionManager",
+					"Mark one PlatformTransactionManager @Primary, or set idempotency.jpa.join-transaction=false.");
 		}
 		IdempotencyAdvisor idempotencyAdvisor = idempotencyAdvisors.getIfUnique();
 		if (idempotencyAdvisor != null) {
@@ -116,10 +125,11 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 			.filter((transactionOrder) -> idempotencyOrder >= transactionOrder)
 			.findFirst()
 			.ifPresent((transactionOrder) -> {
-				throw new InvalidConfigurationPropertyValueException("idempotency.interceptor-order", idempotencyOrder,
+				throw new InvalidIdempotencyConfigurationException("idempotency.interceptor-order", idempotencyOrder,
 						"idempotency.jpa.join-transaction needs the idempotency interceptor outside @Transactional, "
 								+ "whose advisor has order " + transactionOrder + ": use an order below it (the "
-								+ "default, IdempotencyOrder.DEFAULT, is " + IdempotencyOrder.DEFAULT + ")");
+								+ "default, IdempotencyOrder.DEFAULT, is " + IdempotencyOrder.DEFAULT + ")",
+						"Set idempotency.interceptor-order below " + transactionOrder + ".");
 			});
 	}
 
@@ -146,8 +156,8 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 			return JpaIdempotencyStore.validateTableName(tableName);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("idempotency.jpa.table-name", tableName,
-					ex.getMessage());
+			throw new InvalidIdempotencyConfigurationException("idempotency.jpa.table-name", tableName,
+					String.valueOf(ex.getMessage()), "Use a plain or schema-qualified SQL identifier.");
 		}
 	}
 

@@ -1,10 +1,16 @@
-package io.github.idempotency.spring.redis;
+package io.github.idempotency.spring.redis.autoconfigure;
 
 import java.time.Duration;
 
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.spring.autoconfigure.ConditionalOnIdempotencyStore;
 import io.github.idempotency.spring.autoconfigure.IdempotencyProperties;
-import io.github.idempotency.spring.autoconfigure.IdempotencyProperties.Redis.EvictionPolicyCheck;
+import io.github.idempotency.spring.autoconfigure.InvalidIdempotencyConfigurationException;
+import io.github.idempotency.spring.autoconfigure.RedisStoreProperties;
+import io.github.idempotency.spring.autoconfigure.StoreType;
+import io.github.idempotency.spring.redis.EvictionPolicyCheck;
+import io.github.idempotency.spring.redis.RedisEvictionPolicyVerifier;
+import io.github.idempotency.spring.redis.RedisIdempotencyStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -14,7 +20,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -31,7 +36,7 @@ import org.springframework.util.ClassUtils;
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(RedisConnectionFactory.class)
 @ConditionalOnBean(RedisConnectionFactory.class)
-@Conditional(OnRedisStoreCondition.class)
+@ConditionalOnIdempotencyStore(StoreType.REDIS)
 @EnableConfigurationProperties(IdempotencyProperties.class)
 public final class RedisIdempotencyStoreAutoConfiguration {
 
@@ -47,10 +52,10 @@ public final class RedisIdempotencyStoreAutoConfiguration {
 	@ConditionalOnMissingBean(IdempotencyStore.class)
 	RedisIdempotencyStore redisIdempotencyStore(RedisConnectionFactory redisConnectionFactory,
 			IdempotencyProperties properties) {
-		IdempotencyProperties.Redis redis = properties.getRedis();
+		RedisStoreProperties redis = properties.getRedis();
 		warnOfLongCommandTimeout(redisConnectionFactory);
 		if (redis.getMinReplicas() > 0) {
-			requireNonCluster(redisConnectionFactory);
+			requireNonCluster(redisConnectionFactory, properties);
 		}
 		if (redis.getEvictionPolicyCheck() != EvictionPolicyCheck.IGNORE) {
 			new RedisEvictionPolicyVerifier(redis.getEvictionPolicyCheck() == EvictionPolicyCheck.FAIL)
@@ -70,11 +75,14 @@ public final class RedisIdempotencyStoreAutoConfiguration {
 		}
 	}
 
-	private static void requireNonCluster(RedisConnectionFactory redisConnectionFactory) {
+	private static void requireNonCluster(RedisConnectionFactory redisConnectionFactory,
+			IdempotencyProperties properties) {
 		try (RedisConnection connection = redisConnectionFactory.getConnection()) {
 			if (connection instanceof RedisClusterConnection) {
-				throw new IllegalStateException("idempotency.redis.min-replicas is not supported on Redis Cluster: "
-						+ "set it to 0, or use a standalone or Sentinel-managed Redis");
+				throw new InvalidIdempotencyConfigurationException("idempotency.redis.min-replicas",
+						properties.getRedis().getMinReplicas(),
+						"idempotency.redis.min-replicas is not supported on Redis Cluster",
+						"Set idempotency.redis.min-replicas to 0, or use a standalone or Sentinel-managed Redis.");
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package io.github.idempotency.spring.autoconfigure;
+package io.github.idempotency.spring;
 
 import org.springframework.core.Ordered;
 

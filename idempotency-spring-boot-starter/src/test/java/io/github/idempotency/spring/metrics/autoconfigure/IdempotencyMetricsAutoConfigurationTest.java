@@ -1,4 +1,4 @@
-package io.github.idempotency.spring.metrics;
+package io.github.idempotency.spring.metrics.autoconfigure;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.RequestFingerprint;
@@ -8,6 +8,9 @@ import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.RequestOutcome;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.spring.metrics.IdempotencyExecutionMeters;
+import io.github.idempotency.spring.metrics.MicrometerIdempotencyListener;
+import io.github.idempotency.spring.metrics.IdempotencyMetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 

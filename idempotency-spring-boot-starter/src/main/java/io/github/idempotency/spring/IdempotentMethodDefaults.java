@@ -1,0 +1,43 @@
+package io.github.idempotency.spring;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.idempotency.core.execution.ConflictStrategy;
+import io.github.idempotency.core.execution.StoreFailureStrategy;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The settings an {@code @Idempotent} method falls back to where its annotation is silent: per endpoint first, then
+ * global. The auto-configuration builds them from {@code idempotency.*}.
+ *
+ * @param ttl how long a finished result is kept
+ * @param lease how long a claim holds without renewal
+ * @param onConflict what a duplicate does while the first request runs
+ * @param waitTimeout how long a waiting duplicate waits
+ * @param storeFailure what a request does when the store cannot be reached
+ * @param endpoints overrides by endpoint name
+ */
+public record IdempotentMethodDefaults(Duration ttl, Duration lease, ConflictStrategy onConflict, Duration waitTimeout,
+		StoreFailureStrategy storeFailure, Map<String, EndpointOverrides> endpoints) {
+
+	/**
+	 * The overrides of one endpoint; {@code null} values fall back to the global ones.
+	 *
+	 * @param ttl how long a finished result is kept
+	 * @param lease how long a claim holds without renewal
+	 * @param onConflict what a duplicate does while the first request runs
+	 * @param waitTimeout how long a waiting duplicate waits
+	 */
+	public record EndpointOverrides(@Nullable Duration ttl, @Nullable Duration lease,
+			@Nullable ConflictStrategy onConflict, @Nullable Duration waitTimeout) {
+
+		static final EndpointOverrides NONE = new EndpointOverrides(null, null, null, null);
+
+	}
+
+	EndpointOverrides endpoint(String name) {
+		return this.endpoints.getOrDefault(name, EndpointOverrides.NONE);
+	}
+
+}

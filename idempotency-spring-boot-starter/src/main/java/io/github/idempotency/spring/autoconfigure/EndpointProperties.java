@@ -1,0 +1,65 @@
+package io.github.idempotency.spring.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.idempotency.core.execution.ConflictStrategy;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Overrides for one endpoint; unset values fall back to the global ones.
+ */
+public class EndpointProperties {
+
+	/**
+	 * How long a finished result of this endpoint is kept and replayed.
+	 */
+	private @Nullable Duration ttl;
+
+	/**
+	 * How long a claim of this endpoint holds without renewal.
+	 */
+	private @Nullable Duration lease;
+
+	/**
+	 * What a duplicate of this endpoint does while the first request still runs.
+	 */
+	private @Nullable ConflictStrategy onConflict;
+
+	/**
+	 * How long a duplicate of this endpoint waits when on-conflict is 'wait'.
+	 */
+	private @Nullable Duration waitTimeout;
+
+	public @Nullable Duration getTtl() {
+		return this.ttl;
+	}
+
+	public void setTtl(@Nullable Duration ttl) {
+		this.ttl = ttl;
+	}
+
+	public @Nullable Duration getLease() {
+		return this.lease;
+	}
+
+	public void setLease(@Nullable Duration lease) {
+		this.lease = lease;
+	}
+
+	public @Nullable ConflictStrategy getOnConflict() {
+		return this.onConflict;
+	}
+
+	public void setOnConflict(@Nullable ConflictStrategy onConflict) {
+		this.onConflict = onConflict;
+	}
+
+	public @Nullable Duration getWaitTimeout() {
+		return this.waitTimeout;
+	}
+
+	public void setWaitTimeout(@Nullable Duration waitTimeout) {
+		this.waitTimeout = waitTimeout;
+	}
+
+}
