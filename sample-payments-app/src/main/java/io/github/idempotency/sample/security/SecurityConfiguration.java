@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -17,7 +18,8 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * HTTP Basic for the API, with {@code /actuator/health} and {@code /actuator/prometheus} open.
+ * HTTP Basic for the API, with {@code /actuator/health}, {@code /actuator/prometheus} and the static files of the
+ * checkout page open.
  * <p>
  * The users {@code alice} / {@code alice-secret} and {@code bob} / {@code bob-secret} are demo accounts with
  * plain-text passwords: they exist so that the demo can show two callers with the same idempotency key. Never
@@ -30,6 +32,9 @@ class SecurityConfiguration {
 	SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/error")
+			.permitAll()
+			// the checkout page's static files hold no data; the API calls it makes are authenticated
+			.requestMatchers(HttpMethod.GET, "/", "/checkout.html", "/checkout.js", "/checkout.css")
 			.permitAll()
 			.anyRequest()
 			.authenticated());
