@@ -18,8 +18,8 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * HTTP Basic for the API, with {@code /actuator/health}, {@code /actuator/prometheus} and the static files of the
- * checkout page open.
+ * HTTP Basic for the API, with {@code /actuator/health}, {@code /actuator/prometheus}, the static files of the
+ * checkout page and the API's documentation ({@code /v3/api-docs}, Swagger UI) open.
  * <p>
  * The users {@code alice} / {@code alice-secret} and {@code bob} / {@code bob-secret} are demo accounts with
  * plain-text passwords: they exist so that the demo can show two callers with the same idempotency key. Never
@@ -33,8 +33,10 @@ class SecurityConfiguration {
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/error")
 			.permitAll()
-			// the checkout page's static files hold no data; the API calls it makes are authenticated
-			.requestMatchers(HttpMethod.GET, "/", "/checkout.html", "/checkout.js", "/checkout.css")
+			// the checkout page's static files and the API's documentation hold no data; the calls they make are
+			// authenticated
+			.requestMatchers(HttpMethod.GET, "/", "/checkout.html", "/checkout.js", "/checkout.css", "/v3/api-docs",
+					"/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 			.permitAll()
 			.anyRequest()
 			.authenticated());

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.UsernameAndPassword;
@@ -28,6 +30,14 @@ record Chromium(Path browser, Path driver) {
 	private static final List<String> BROWSER_NAMES = List.of("chromium", "chromium-browser", "google-chrome");
 
 	/**
+	 * Selenium warns on every start that it has no Chrome DevTools bindings for this browser's version. The tests
+	 * use WebDriver BiDi, a versionless protocol, and no DevTools; the loggers are held here so that the level
+	 * sticks.
+	 */
+	private static final List<Logger> QUIETENED = quieten("org.openqa.selenium.devtools.CdpVersionFinder",
+			"org.openqa.selenium.chromium.ChromiumDriver");
+
+	/**
 	 * The installed browser and driver.
 	 * @return both, or empty when either is missing
 	 */
@@ -35,6 +45,12 @@ record Chromium(Path browser, Path driver) {
 		Optional<Path> browser = BROWSER_NAMES.stream().map(Chromium::onPath).flatMap(Optional::stream).findFirst();
 		Optional<Path> driver = onPath("chromedriver");
 		return browser.flatMap((b) -> driver.map((d) -> new Chromium(b, d)));
+	}
+
+	private static List<Logger> quieten(String... names) {
+		List<Logger> loggers = Stream.of(names).map(Logger::getLogger).toList();
+		loggers.forEach((logger) -> logger.setLevel(Level.SEVERE));
+		return loggers;
 	}
 
 	private static Optional<Path> onPath(String name) {
@@ -61,7 +77,7 @@ record Chromium(Path browser, Path driver) {
 		options.enableBiDi();
 		// --no-sandbox: CI runs as root; the rest keeps the browser off the network apart from the page under test
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-				"--window-size=820,1000", "--no-proxy-server", "--no-first-run", "--disable-background-networking",
+				"--window-size=820,1250", "--no-proxy-server", "--no-first-run", "--disable-background-networking",
 				"--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps");
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(this.driver.toFile())
 			.build();
