@@ -3,6 +3,7 @@ package io.github.idempotency.spring.openapi;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -67,13 +68,59 @@ public class IdempotencyOperationCustomizer implements OperationCustomizer {
 		if (keyFromHeader) {
 			addKeyHeader(operation, idempotent.required());
 		}
-		ApiResponses responses = (operation.getResponses() != null) ? operation.getResponses() : new ApiResponses();
+		ApiResponses responses = ownCopy(operation.getResponses());
 		operation.setResponses(responses);
 		responses.values().forEach((response) -> addHeader(response, REPLAYED_HEADER, replayedHeader()));
 		for (DocumentedProblem problem : problems(keyFromHeader, idempotent.required())) {
 			addProblem(responses, problem);
 		}
 		return operation;
+	}
+
+	/**
+	 * A copy of the operation's responses to change: springdoc may hand the same response object (one an
+	 * {@code @ControllerAdvice} documents) to several operations, and operations without {@code @Idempotent} must
+	 * not get what is added here.
+	 */
+	private static ApiResponses ownCopy(ApiResponses responses) {
+		ApiResponses copy = new ApiResponses();
+		if (responses == null) {
+			return copy;
+		}
+		copy.setExtensions(responses.getExtensions());
+		responses.forEach((code, response) -> copy.addApiResponse(code, copyOf(response)));
+		return copy;
+	}
+
+	private static ApiResponse copyOf(ApiResponse response) {
+		if (response.get$ref() != null) {
+			return response;
+		}
+		ApiResponse copy = new ApiResponse().description(response.getDescription());
+		copy.setLinks(response.getLinks());
+		copy.setExtensions(response.getExtensions());
+		if (response.getHeaders() != null) {
+			copy.setHeaders(new LinkedHashMap<>(response.getHeaders()));
+		}
+		if (response.getContent() != null) {
+			Content content = new Content();
+			response.getContent().forEach((type, mediaType) -> content.addMediaType(type, copyOf(mediaType)));
+			copy.setContent(content);
+		}
+		return copy;
+	}
+
+	private static MediaType copyOf(MediaType mediaType) {
+		MediaType copy = new MediaType().schema(mediaType.getSchema());
+		if (mediaType.getExample() != null) {
+			copy.setExample(mediaType.getExample());
+		}
+		if (mediaType.getExamples() != null) {
+			copy.setExamples(new LinkedHashMap<>(mediaType.getExamples()));
+		}
+		copy.setEncoding(mediaType.getEncoding());
+		copy.setExtensions(mediaType.getExtensions());
+		return copy;
 	}
 
 	private static Set<DocumentedProblem> problems(boolean keyFromHeader, boolean required) {
@@ -124,6 +171,10 @@ public class IdempotencyOperationCustomizer implements OperationCustomizer {
 	}
 
 	private static void addHeader(ApiResponse response, String name, Header header) {
+		// a $ref points at a response in components, which other operations share
+		if (response.get$ref() != null) {
+			return;
+		}
 		if (response.getHeaders() == null || !response.getHeaders().containsKey(name)) {
 			response.addHeaderObject(name, header);
 		}
@@ -133,6 +184,9 @@ public class IdempotencyOperationCustomizer implements OperationCustomizer {
 		String code = Integer.toString(problem.status());
 		String explanation = problem.when() + " Problem type: " + problem.type();
 		ApiResponse response = responses.get(code);
+		if (response != null && response.get$ref() != null) {
+			return;
+		}
 		if (response == null) {
 			response = new ApiResponse().description(explanation);
 			responses.addApiResponse(code, response);

@@ -103,9 +103,27 @@ class IdempotencyOperationCustomizerTest {
 		ApiResponse badRequest = operation.getResponses().get("400");
 		assertThat(badRequest.getDescription()).startsWith("Invalid payment")
 			.contains("https://idempotency.github.io/problems/missing-key");
-		assertThat(badRequest.getContent().get("application/problem+json")).isSameAs(ownProblem);
-		assertThat(ownProblem.getExamples()).containsKeys("missing-key", "invalid-key");
+		MediaType documented = badRequest.getContent().get("application/problem+json");
+		assertThat(documented.getSchema()).isSameAs(ownProblem.getSchema());
+		assertThat(documented.getExamples()).containsKeys("missing-key", "invalid-key");
 		assertThat(badRequest.getHeaders()).containsKey("Idempotent-Replayed");
+	}
+
+	@Test
+	void leavesResponsesSharedWithOtherOperationsUnchanged() {
+		MediaType sharedProblem = new MediaType().schema(new ObjectSchema());
+		ApiResponse shared = new ApiResponse().description("Invalid request")
+			.content(new Content().addMediaType("application/problem+json", sharedProblem));
+		Operation idempotent = operationWith("201");
+		idempotent.getResponses().addApiResponse("400", shared);
+
+		this.customizer.customize(idempotent, handler("pay"));
+
+		assertThat(idempotent.getResponses().get("400")).isNotSameAs(shared);
+		assertThat(idempotent.getResponses().get("400").getHeaders()).containsKey("Idempotent-Replayed");
+		assertThat(shared.getDescription()).isEqualTo("Invalid request");
+		assertThat(shared.getHeaders()).isNull();
+		assertThat(sharedProblem.getExamples()).isNull();
 	}
 
 	@Test
