@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -17,7 +18,8 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * HTTP Basic for the API, with {@code /actuator/health} and {@code /actuator/prometheus} open.
+ * HTTP Basic for the API, with {@code /actuator/health}, {@code /actuator/prometheus}, the static files of the
+ * checkout page and the API's documentation ({@code /v3/api-docs}, Swagger UI) open.
  * <p>
  * The users {@code alice} / {@code alice-secret} and {@code bob} / {@code bob-secret} are demo accounts with
  * plain-text passwords: they exist so that the demo can show two callers with the same idempotency key. Never
@@ -30,6 +32,11 @@ class SecurityConfiguration {
 	SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/error")
+			.permitAll()
+			// the checkout page's static files and the API's documentation hold no data; the calls they make are
+			// authenticated
+			.requestMatchers(HttpMethod.GET, "/", "/checkout.html", "/checkout.js", "/checkout.css", "/v3/api-docs",
+					"/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 			.permitAll()
 			.anyRequest()
 			.authenticated());
