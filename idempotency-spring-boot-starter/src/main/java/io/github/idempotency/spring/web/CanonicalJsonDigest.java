@@ -1,7 +1,5 @@
 package io.github.idempotency.spring.web;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -11,7 +9,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.async.ByteArrayFeeder;
 import tools.jackson.core.json.JsonFactory;
 
@@ -41,9 +38,8 @@ import tools.jackson.core.json.JsonFactory;
  */
 final class CanonicalJsonDigest {
 
-	private static final JsonFactory JSON = JsonFactory.builder()
-		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-		.build();
+	// duplicate names are found while sorting, cheaper than the parser's per-object hash set
+	private static final JsonFactory JSON = JsonFactory.builder().build();
 
 	private static final HexFormat HEX = HexFormat.of();
 
@@ -198,8 +194,8 @@ final class CanonicalJsonDigest {
 				}
 				case VALUE_STRING -> level.writeString(this.parser.getStringCharacters(),
 						this.parser.getStringOffset(), this.parser.getStringLength());
-				case VALUE_NUMBER_INT -> writeInteger(level);
-				case VALUE_NUMBER_FLOAT -> writeDecimal(level, this.parser.getDecimalValue());
+				case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> this.invalid = !level.writeNumber(
+						this.parser.getTextCharacters(), this.parser.getTextOffset(), this.parser.getTextLength());
 				case VALUE_TRUE -> level.write(TRUE);
 				case VALUE_FALSE -> level.write(FALSE);
 				case VALUE_NULL -> level.write(NULL);
@@ -232,7 +228,7 @@ final class CanonicalJsonDigest {
 		this.depth--;
 		Level parent = this.levels[this.depth];
 		parent.write(OBJECT_START);
-		members.writeSortedMembersTo(parent);
+		this.invalid |= !members.writeSortedMembersTo(parent);
 		parent.write(OBJECT_END);
 	}
 
@@ -240,51 +236,6 @@ final class CanonicalJsonDigest {
 		Level root = this.levels[0];
 		this.canonical.update(root.bytes, 0, root.size);
 		root.reset();
-	}
-
-	private void writeInteger(Level level) {
-		JsonParser.NumberType type = this.parser.getNumberType();
-		if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
-			long value = this.parser.getLongValue();
-			if (value != Long.MIN_VALUE) {
-				writeLong(level, value);
-				return;
-			}
-		}
-		writeDecimal(level, new BigDecimal(this.parser.getBigIntegerValue()));
-	}
-
-	private static void writeLong(Level level, long value) {
-		level.write(NUMBER);
-		if (value != 0) {
-			int exponent = 0;
-			while (value % 10 == 0) {
-				value /= 10;
-				exponent++;
-			}
-			level.writeAscii(Long.toString(value));
-			level.write((byte) 'e');
-			level.writeAscii(Integer.toString(exponent));
-		}
-		else {
-			level.write((byte) '0');
-		}
-		level.write(NUMBER_END);
-	}
-
-	private static void writeDecimal(Level level, BigDecimal value) {
-		level.write(NUMBER);
-		if (value.signum() != 0) {
-			BigDecimal stripped = value.stripTrailingZeros();
-			BigInteger digits = stripped.unscaledValue();
-			level.writeAscii(digits.toString());
-			level.write((byte) 'e');
-			level.writeAscii(Integer.toString(-stripped.scale()));
-		}
-		else {
-			level.write((byte) '0');
-		}
-		level.write(NUMBER_END);
 	}
 
 	private static MessageDigest sha256() {
@@ -403,8 +354,11 @@ final class CanonicalJsonDigest {
 			}
 		}
 
-		/** Writes this level's members, sorted, to the parent level. */
-		void writeSortedMembersTo(Level parent) {
+		/**
+		 * Writes this level's members, sorted, to the parent level.
+		 * @return {@code false} when two members have the same name
+		 */
+		boolean writeSortedMembersTo(Level parent) {
 			int count = this.members;
 			if (this.order.length < count) {
 				this.order = new int[Math.max(count, this.order.length * 2)];
@@ -414,6 +368,11 @@ final class CanonicalJsonDigest {
 				this.order[i] = i;
 			}
 			sort(0, count);
+			for (int i = 1; i < count; i++) {
+				if (sameName(this.order[i - 1], this.order[i])) {
+					return false;
+				}
+			}
 			parent.ensure(this.size);
 			for (int i = 0; i < count; i++) {
 				int member = this.order[i];
@@ -422,6 +381,90 @@ final class CanonicalJsonDigest {
 				System.arraycopy(this.bytes, start, parent.bytes, parent.size, length);
 				parent.size += length;
 			}
+			return true;
+		}
+
+		/** Whether two members' encoded names are equal: tag, four length bytes, then the name's bytes. */
+		private boolean sameName(int a, int b) {
+			int startA = this.memberStarts[a];
+			int startB = this.memberStarts[b];
+			int nameLength = 5 + (((this.bytes[startA + 1] & 0xFF) << 24) | ((this.bytes[startA + 2] & 0xFF) << 16)
+					| ((this.bytes[startA + 3] & 0xFF) << 8) | (this.bytes[startA + 4] & 0xFF));
+			return Arrays.equals(this.bytes, startA, startA + nameLength, this.bytes, startB, startB + nameLength);
+		}
+
+		/**
+		 * Writes a JSON number by its exact value, from its text: the significant digits without leading or trailing
+		 * zeros and the power of ten they are multiplied by ({@code 12.50} and {@code 1250e-2} are {@code 125e-1}).
+		 * @return {@code false} when its exponent is too large to be worth a canonical form
+		 */
+		boolean writeNumber(char[] text, int offset, int length) {
+			int end = offset + length;
+			int i = offset;
+			boolean negative = text[i] == '-';
+			if (negative) {
+				i++;
+			}
+			int mantissaEnd = i;
+			while (mantissaEnd < end && text[mantissaEnd] != 'e' && text[mantissaEnd] != 'E') {
+				mantissaEnd++;
+			}
+			long exponent = 0;
+			if (mantissaEnd < end) {
+				int e = mantissaEnd + 1;
+				boolean negativeExponent = text[e] == '-';
+				if (text[e] == '-' || text[e] == '+') {
+					e++;
+				}
+				if (end - e > 15) {
+					return false;
+				}
+				for (; e < end; e++) {
+					exponent = exponent * 10 + (text[e] - '0');
+				}
+				exponent = negativeExponent ? -exponent : exponent;
+			}
+			// digits after the point scale the value down
+			int point = -1;
+			for (int d = i; d < mantissaEnd; d++) {
+				if (text[d] == '.') {
+					point = d;
+				}
+			}
+			if (point >= 0) {
+				exponent -= mantissaEnd - point - 1;
+			}
+			int first = i;
+			while (first < mantissaEnd && (text[first] == '0' || text[first] == '.')) {
+				first++;
+			}
+			int last = mantissaEnd - 1;
+			// each trailing zero dropped, before or after the point, multiplies what is left by ten
+			while (last >= first && (text[last] == '0' || text[last] == '.')) {
+				if (text[last] == '0') {
+					exponent++;
+				}
+				last--;
+			}
+			ensure(2 + (last - first + 1) + 21);
+			this.bytes[this.size++] = NUMBER;
+			if (last < first) {
+				this.bytes[this.size++] = '0';
+			}
+			else {
+				if (negative) {
+					this.bytes[this.size++] = '-';
+				}
+				for (int d = first; d <= last; d++) {
+					if (text[d] != '.') {
+						this.bytes[this.size++] = (byte) text[d];
+					}
+				}
+				this.bytes[this.size++] = 'e';
+				writeAscii(Long.toString(exponent));
+			}
+			this.bytes[this.size++] = NUMBER_END;
+			return true;
 		}
 
 		/** Merge sort of {@code order[from, to)} by member bytes: stable, O(n log n) for objects of any size. */
