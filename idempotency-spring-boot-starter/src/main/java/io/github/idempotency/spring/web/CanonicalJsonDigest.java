@@ -26,7 +26,8 @@ import tools.jackson.core.json.JsonFactory;
  * {@code "A"} are the same string.</li>
  * <li><strong>numbers</strong>: by exact decimal value, so {@code 1}, {@code 1.0}, {@code 1e0} and {@code 10E-1} are
  * the same number, {@code 0} and {@code -0.0} too; no rounding to a double, so {@code 1} and
- * {@code 1.00000000000000000001} differ. Numbers are written as digits without trailing zeros and an exponent.</li>
+ * {@code 1.00000000000000000001} differ. Numbers are written, from their text, as their significant digits and an
+ * exponent; one with an exponent of more than 15 digits is left to the byte digest.</li>
  * <li>{@code true}, {@code false}, {@code null} and array order are kept as they are.</li>
  * </ul>
  * A body that is not exactly one JSON document (invalid, empty, several documents in a row, or an object with a
