@@ -40,7 +40,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>
  * First requests cycle through {@value #KEY_COUNT} client keys on a {@link SteppingClock} with a one-second
  * retention: by the time a key comes round again its record has expired, so every claim wins as for a new key,
- * while the store stays at {@value #KEY_COUNT} records instead of growing for as long as the run lasts (a growing
+ * while the store stays at {@value #KEY_COUNT} records at most instead of growing for as long as the run lasts (a growing
  * heap would measure the garbage collector). {@link #verify()} checks that before measuring.
  * <p>
  * The defaults below are modest on purpose (one fork, short iterations, one thread); see {@code docs/benchmarks.md}.
@@ -140,8 +140,9 @@ public class RequestCostBenchmark {
 				}
 			}
 			int size = ((InMemoryIdempotencyStore) executor.store()).size();
-			if (size != KEY_COUNT) {
-				throw new IllegalStateException("The store holds " + size + " records, not " + KEY_COUNT);
+			// expired records are reused by their key or removed by later claims: the store never grows past the keys
+			if (size > KEY_COUNT) {
+				throw new IllegalStateException("The store holds " + size + " records, more than " + KEY_COUNT);
 			}
 		}
 		for (IdempotentExecutor executor : new IdempotentExecutor[] { this.replays, this.replaysWithMetrics }) {

@@ -1,10 +1,13 @@
 package io.github.idempotency.core.store;
 
+import java.lang.System.Logger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.github.idempotency.core.ClaimResult;
@@ -23,88 +26,146 @@ import io.github.idempotency.core.state.IdempotencyStateMachine.Transition;
  * <p>
  * <strong>It protects one JVM only</strong>: two instances of a service each have their own records, and a restart
  * forgets them all. Use the Redis or JPA store when a service runs more than one instance.
+ * <h2>Capacity</h2>
+ * The store is bounded by a number of records ({@link Builder#maxRecords}) and by an estimate of the heap they hold
+ * ({@link Builder#maxBytes}). A record counts {@value #RECORD_OVERHEAD_BYTES} bytes for the objects every record has
+ * (key, fingerprint, owner or expiry, map and queue entries), plus, once finished, its stored response: the body
+ * bytes, the characters of the header names and values, and a few dozen bytes per response, header and value for
+ * the objects around them. {@link #size()} and {@link #bytesHeld()} report what is held.
  * <p>
- * The number of records is bounded. When the bound is reached, expired records are purged; if every record is
- * still in force, the claim of a new key fails with {@link IdempotencyStoreException} (callers answer 503 or run
- * unprotected, as configured). Records in force are never evicted, since forgetting one would let a duplicate
- * run again.
+ * A claim of a new key that would go past either bound fails at once with {@link IdempotencyStoreFullException}
+ * (callers answer 503 or run unprotected, as configured): records in force are never evicted, since forgetting one
+ * would let a duplicate run again. Duplicates of keys already held are still answered, and expired leases are still
+ * taken over. A completion is never refused, since its execution already happened: the bytes held may therefore go
+ * past {@code maxBytes} by the responses of the executions in flight when the bound was reached, and no new key is
+ * accepted until they fall below it again. Refusals are logged as one warning a minute at most, with their number.
+ * <h2>Expiry</h2>
+ * Records are kept in a queue ordered by expiry next to the map. Every claim removes up to
+ * {@value #EXPIRED_REMOVED_PER_CLAIM} expired records from the head of that queue, and a claim that finds the store
+ * full removes up to {@value #EXPIRED_REMOVED_WHEN_FULL} before it gives up, so expired records never pile up and no
+ * operation scans the store: a full store of records in force refuses after one look at the head of the queue. Each
+ * write costs O(log n) to keep the queue ordered. An expired lease that is still held is taken over
+ * ({@link ClaimResult.Claimed#tookOver()}); one already removed is claimed as a new key.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	/** Default bound on the number of records. */
 	public static final int DEFAULT_MAX_RECORDS = 100_000;
 
-	private final ConcurrentHashMap<StorageKey, IdempotencyRecord> records = new ConcurrentHashMap<>();
+	/** Default bound on the estimated bytes held: 128 MiB. */
+	public static final long DEFAULT_MAX_BYTES = 128L * 1024 * 1024;
+
+	/** The estimated bytes of a record before its stored response is counted. */
+	public static final long RECORD_OVERHEAD_BYTES = RecordFootprint.RECORD_OVERHEAD;
+
+	/** How many expired records each claim removes at most: more than the one it may add, so none pile up. */
+	static final int EXPIRED_REMOVED_PER_CLAIM = 2;
+
+	/** How many expired records a claim that finds the store full removes at most, to make room. */
+	static final int EXPIRED_REMOVED_WHEN_FULL = 16;
+
+	private static final Duration REFUSAL_REPORT_INTERVAL = Duration.ofMinutes(1);
+
+	private final ConcurrentHashMap<StorageKey, StoredSlot> records = new ConcurrentHashMap<>();
+
+	private final ExpiryQueue expiry = new ExpiryQueue();
 
 	private final AtomicInteger size = new AtomicInteger();
 
+	private final AtomicLong bytes = new AtomicLong();
+
 	private final int maxRecords;
 
-	/** A store bounded at {@value #DEFAULT_MAX_RECORDS} records. */
+	private final long maxBytes;
+
+	private final RefusalReport refusals;
+
+	// built once: a refusal is answered on the request path of a store under load, and must cost no more than a replay
+	private final String recordsFullMessage;
+
+	private final String bytesFullMessage;
+
+	/** A store with the default bounds: {@value #DEFAULT_MAX_RECORDS} records, 128 MiB. */
 	public InMemoryIdempotencyStore() {
-		this(DEFAULT_MAX_RECORDS);
+		this(builder());
 	}
 
 	/**
-	 * A store bounded at {@code maxRecords} records.
+	 * A store bounded at {@code maxRecords} records and the default bytes.
 	 * @param maxRecords the most records kept at once, at least 1
 	 */
 	public InMemoryIdempotencyStore(int maxRecords) {
-		if (maxRecords < 1) {
-			throw new IllegalArgumentException("maxRecords must be at least 1, was " + maxRecords);
-		}
-		this.maxRecords = maxRecords;
+		this(builder().maxRecords(maxRecords));
+	}
+
+	private InMemoryIdempotencyStore(Builder builder) {
+		this.maxRecords = builder.maxRecords;
+		this.maxBytes = builder.maxBytes;
+		this.refusals = new RefusalReport(builder.logger, REFUSAL_REPORT_INTERVAL);
+		this.recordsFullMessage = "The in-memory idempotency store holds " + this.maxRecords
+				+ " records in force, its maximum, and accepts no new key until some expire";
+		this.bytesFullMessage = "The in-memory idempotency store holds records in force of an estimated "
+				+ this.maxBytes + " bytes, its maximum, and accepts no new key until some expire";
+	}
+
+	/**
+	 * Starts a store with bounds other than the defaults.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
 	}
 
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
 		OwnerToken candidate = OwnerToken.random();
-		try {
-			return apply(key, true,
-					(current) -> IdempotencyStateMachine.claim(current, fingerprint, candidate, now, lease));
+		Function<IdempotencyRecord, Transition<ClaimResult>> transition = (current) -> IdempotencyStateMachine
+			.claim(current, fingerprint, candidate, now, lease);
+		Outcome<ClaimResult> outcome = apply(key, transition);
+		if (outcome.refusal != null && removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) > 0) {
+			outcome = apply(key, transition);
 		}
-		catch (StoreFullException ex) {
-			purgeExpired(now);
-			try {
-				return apply(key, true,
-						(current) -> IdempotencyStateMachine.claim(current, fingerprint, candidate, now, lease));
-			}
-			catch (StoreFullException stillFull) {
-				throw new IdempotencyStoreException("The in-memory idempotency store holds " + this.maxRecords
-						+ " records in force and accepts no new key until some expire");
-			}
+		if (outcome.refusal != null) {
+			String refusal = outcome.refusal;
+			this.refusals.refused(now, (count) -> refusalReport(refusal, count));
+			throw new IdempotencyStoreFullException(refusal);
 		}
+		removeExpired(now, EXPIRED_REMOVED_PER_CLAIM);
+		return outcome.result;
 	}
 
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
 			Duration retention) {
-		return apply(key, false,
-				(current) -> IdempotencyStateMachine.complete(current, owner, state, response, now, retention));
+		return apply(key,
+				(current) -> IdempotencyStateMachine.complete(current, owner, state, response, now, retention)).result;
 	}
 
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
-		return apply(key, false, (current) -> IdempotencyStateMachine.release(current, owner, now));
+		return apply(key, (current) -> IdempotencyStateMachine.release(current, owner, now)).result;
 	}
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
-		return apply(key, false, (current) -> IdempotencyStateMachine.renew(current, owner, now, lease));
+		return apply(key, (current) -> IdempotencyStateMachine.renew(current, owner, now, lease)).result;
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
-		return Optional.ofNullable(IdempotencyStateMachine.inForce(this.records.get(key), now));
+		StoredSlot slot = this.records.get(key);
+		return Optional.ofNullable((slot != null) ? IdempotencyStateMachine.inForce(slot.record, now) : null);
 	}
 
 	@Override
 	public boolean delete(StorageKey key) {
-		IdempotencyRecord removed = this.records.remove(key);
-		if (removed != null) {
-			this.size.decrementAndGet();
-		}
-		return removed != null;
+		boolean[] deleted = new boolean[1];
+		this.records.computeIfPresent(key, (k, slot) -> {
+			forget(slot);
+			deleted[0] = true;
+			return null;
+		});
+		return deleted[0];
 	}
 
 	@Override
@@ -113,59 +174,221 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * Removes every record that expired before {@code now}.
+	 * Removes every record that expired before {@code now}. Claims already remove expired records a few at a time;
+	 * this is for callers that want the memory back at once, off the request path. It visits only expired records.
 	 * @param now the current instant
 	 * @return how many records were removed
 	 */
 	public int purgeExpired(Instant now) {
-		int removed = 0;
-		for (var entry : this.records.entrySet()) {
-			if (!entry.getValue().isLiveAt(now) && this.records.remove(entry.getKey(), entry.getValue())) {
-				this.size.decrementAndGet();
-				removed++;
-			}
-		}
-		return removed;
+		return removeExpired(now, Integer.MAX_VALUE);
 	}
 
 	/**
-	 * The number of records held, expired ones included until they are purged or overwritten.
+	 * The number of records held, expired ones included until they are removed or overwritten.
 	 * @return the number of records
 	 */
 	public int size() {
 		return this.size.get();
 	}
 
-	private <R> R apply(StorageKey key, boolean mayAdd, Function<IdempotencyRecord, Transition<R>> transition) {
-		Object[] result = new Object[1];
-		this.records.compute(key, (k, current) -> {
-			Transition<R> step = transition.apply(current);
-			if (current == null && step.next() != null) {
-				if (!mayAdd || this.size.incrementAndGet() > this.maxRecords) {
-					if (mayAdd) {
-						this.size.decrementAndGet();
-					}
-					throw new StoreFullException();
-				}
-			}
-			else if (current != null && step.next() == null) {
-				this.size.decrementAndGet();
-			}
-			result[0] = step.result();
-			return step.next();
-		});
-		@SuppressWarnings("unchecked")
-		R r = (R) result[0];
-		return r;
+	/**
+	 * The estimated bytes of the records held, expired ones included until they are removed or overwritten (see
+	 * the class description for how a record is counted).
+	 * @return the estimated bytes
+	 */
+	public long bytesHeld() {
+		return this.bytes.get();
 	}
 
-	/** Signals a full store from inside {@code compute}, which leaves the map unchanged. */
-	private static final class StoreFullException extends RuntimeException {
+	/**
+	 * The bound on the number of records.
+	 * @return the most records held at once
+	 */
+	public int maxRecords() {
+		return this.maxRecords;
+	}
 
-		private static final long serialVersionUID = 1L;
+	/**
+	 * The bound on the estimated bytes held, checked when a new key is claimed.
+	 * @return the most bytes a claim may bring the store to
+	 */
+	public long maxBytes() {
+		return this.maxBytes;
+	}
 
-		StoreFullException() {
-			super(null, null, false, false);
+	/**
+	 * The claims of new keys refused because the store was full, since it was created.
+	 * @return the number of refusals
+	 */
+	public long refusedClaims() {
+		return this.refusals.total();
+	}
+
+	/**
+	 * How many times the expiry queue's head was looked at: the only way this store looks for expired records.
+	 * @return the number of looks since the store was created
+	 */
+	long expiryLooks() {
+		return this.expiry.examined();
+	}
+
+	private int removeExpired(Instant now, int most) {
+		int removed = 0;
+		while (removed < most) {
+			StoredSlot expired = this.expiry.pollExpired(now);
+			if (expired == null) {
+				break;
+			}
+			boolean[] gone = new boolean[1];
+			// a write may have replaced the slot since it was polled: then the replacement stays
+			this.records.computeIfPresent(expired.key, (k, current) -> {
+				if (current != expired) {
+					return current;
+				}
+				account(-1, -current.footprint);
+				gone[0] = true;
+				return null;
+			});
+			if (gone[0]) {
+				removed++;
+			}
+		}
+		return removed;
+	}
+
+	private <R> Outcome<R> apply(StorageKey key, Function<IdempotencyRecord, Transition<R>> transition) {
+		Outcome<R> outcome = new Outcome<>();
+		this.records.compute(key, (k, slot) -> {
+			IdempotencyRecord current = (slot != null) ? slot.record : null;
+			Transition<R> step = transition.apply(current);
+			IdempotencyRecord next = step.next();
+			if (next == current) {
+				outcome.result = step.result();
+				return slot;
+			}
+			if (next == null) {
+				forget(slot);
+				outcome.result = step.result();
+				return null;
+			}
+			long footprint = RecordFootprint.of(next);
+			if (slot == null) {
+				// only a claim turns no record into one
+				String refusal = admit(footprint);
+				if (refusal != null) {
+					outcome.refusal = refusal;
+					return null;
+				}
+			}
+			else {
+				this.expiry.remove(slot);
+				account(0, footprint - slot.footprint);
+			}
+			StoredSlot replacement = new StoredSlot(key, next, footprint, this.expiry.nextSequence());
+			this.expiry.add(replacement);
+			outcome.result = step.result();
+			return replacement;
+		});
+		return outcome;
+	}
+
+	/** Reserves room for a new record: the reason it does not fit, or {@code null} once reserved. */
+	private String admit(long footprint) {
+		if (this.size.incrementAndGet() > this.maxRecords) {
+			this.size.decrementAndGet();
+			return this.recordsFullMessage;
+		}
+		if (this.bytes.addAndGet(footprint) > this.maxBytes) {
+			account(-1, -footprint);
+			return this.bytesFullMessage;
+		}
+		return null;
+	}
+
+	private void forget(StoredSlot slot) {
+		this.expiry.remove(slot);
+		account(-1, -slot.footprint);
+	}
+
+	private void account(int records, long footprint) {
+		if (records != 0) {
+			this.size.addAndGet(records);
+		}
+		if (footprint != 0) {
+			this.bytes.addAndGet(footprint);
+		}
+	}
+
+	private String refusalReport(String refusal, long count) {
+		return refusal + ": refused " + count + ((count == 1) ? " new key" : " new keys")
+				+ " since the last report (" + this.size.get() + " of " + this.maxRecords + " records, an estimated "
+				+ this.bytes.get() + " of " + this.maxBytes + " bytes). Raise its bounds, shorten the retention, "
+				+ "or use a shared store (Redis, JPA).";
+	}
+
+	/** What {@link #apply} did: the transition's result, or why a new record did not fit. */
+	private static final class Outcome<R> {
+
+		R result;
+
+		String refusal;
+
+	}
+
+	/**
+	 * Bounds of an {@link InMemoryIdempotencyStore} other than the defaults.
+	 */
+	public static final class Builder {
+
+		private int maxRecords = DEFAULT_MAX_RECORDS;
+
+		private long maxBytes = DEFAULT_MAX_BYTES;
+
+		private Logger logger = System.getLogger(InMemoryIdempotencyStore.class.getName());
+
+		private Builder() {
+		}
+
+		/**
+		 * Bounds the number of records.
+		 * @param maxRecords the most records kept at once, at least 1 ({@value #DEFAULT_MAX_RECORDS} by default)
+		 * @return this builder
+		 */
+		public Builder maxRecords(int maxRecords) {
+			if (maxRecords < 1) {
+				throw new IllegalArgumentException("maxRecords must be at least 1, was " + maxRecords);
+			}
+			this.maxRecords = maxRecords;
+			return this;
+		}
+
+		/**
+		 * Bounds the estimated bytes of the records held (see the store's description for how they are counted).
+		 * @param maxBytes the most bytes a claim may bring the store to, at least one record's
+		 * {@value InMemoryIdempotencyStore#RECORD_OVERHEAD_BYTES} (128 MiB by default)
+		 * @return this builder
+		 */
+		public Builder maxBytes(long maxBytes) {
+			if (maxBytes < RECORD_OVERHEAD_BYTES) {
+				throw new IllegalArgumentException("maxBytes must be at least " + RECORD_OVERHEAD_BYTES
+						+ " (one record without a response), was " + maxBytes);
+			}
+			this.maxBytes = maxBytes;
+			return this;
+		}
+
+		/** Where refusals are reported; the tests of this package read what is written. */
+		Builder logger(Logger logger) {
+			this.logger = Objects.requireNonNull(logger, "logger");
+			return this;
+		}
+
+		/**
+		 * Creates the store.
+		 * @return an empty store with these bounds
+		 */
+		public InMemoryIdempotencyStore build() {
+			return new InMemoryIdempotencyStore(this);
 		}
 
 	}
