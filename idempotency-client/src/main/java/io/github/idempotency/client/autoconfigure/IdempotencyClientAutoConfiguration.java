@@ -42,12 +42,18 @@ public final class IdempotencyClientAutoConfiguration {
 		for (String method : properties.getMethods()) {
 			methods.add(HttpMethod.valueOf(method.trim().toUpperCase(Locale.ROOT)));
 		}
-		IdempotentRetryInterceptor.Builder builder = IdempotentRetryInterceptor.builder()
-			.headerName(properties.getHeaderName())
-			.methods(methods)
-			.maxAttempts(properties.getMaxAttempts())
-			.maxElapsedTime(properties.getMaxElapsedTime())
-			.backoff(properties.getInitialDelay(), properties.getMultiplier(), properties.getMaxDelay());
+		IdempotentRetryInterceptor.Builder builder = IdempotentRetryInterceptor.builder();
+		try {
+			builder.headerName(properties.getHeaderName())
+				.methods(methods)
+				.maxAttempts(properties.getMaxAttempts())
+				.maxElapsedTime(properties.getMaxElapsedTime())
+				.backoff(properties.getInitialDelay(), properties.getMultiplier(), properties.getMaxDelay());
+		}
+		catch (IllegalArgumentException ex) {
+			// the builder names the setting; the user wrote it under this prefix
+			throw new IllegalStateException("Invalid idempotency.client configuration: " + ex.getMessage(), ex);
+		}
 		keyGenerator.ifAvailable(builder::keyGenerator);
 		listeners.orderedStream().forEach(builder::listener);
 		return builder.build();
