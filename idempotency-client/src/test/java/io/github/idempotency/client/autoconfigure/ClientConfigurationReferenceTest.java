@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +36,7 @@ class ClientConfigurationReferenceTest {
 		assertThat(start).as("README section '%s'", SECTION).isNotNegative();
 		int end = readme.indexOf("\n## ", start + 1);
 		Matcher matcher = ROW.matcher(readme.substring(start, (end < 0) ? readme.length() : end));
-		java.util.Map<String, String> defaults = new java.util.TreeMap<>();
+		Map<String, String> defaults = new TreeMap<>();
 		while (matcher.find()) {
 			documented.add(matcher.group(1));
 			defaults.put(matcher.group(1), matcher.group(2).trim());
