@@ -18,6 +18,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A TCP proxy in front of the sample app that handles one HTTP/1.1 exchange per connection and injects the faults
@@ -42,10 +44,11 @@ final class FaultInjectingProxy implements AutoCloseable {
 		DROP_RESPONSE,
 
 		/**
-		 * Forwards the request and closes the client's connection at once, while the app still processes it; the
-		 * app's response, when it comes, is discarded.
+		 * Forwards the request and closes the client's connection as soon as the condition given to
+		 * {@link #whileRunning(BooleanSupplier)} holds (the app runs the request), before the app answers; the app's
+		 * response, when it comes, is discarded.
 		 */
-		DROP_CONNECTION_EARLY,
+		DROP_CONNECTION_WHILE_RUNNING,
 
 		/**
 		 * Answers {@code 409} with {@code Retry-After: 0} itself, as the app does for a request whose key is in
@@ -77,6 +80,8 @@ final class FaultInjectingProxy implements AutoCloseable {
 
 	private final Thread acceptor;
 
+	private volatile BooleanSupplier running = () -> true;
+
 	FaultInjectingProxy(URI target) throws IOException {
 		this.targetPort = target.getPort();
 		this.serverSocket = new ServerSocket();
@@ -99,6 +104,14 @@ final class FaultInjectingProxy implements AutoCloseable {
 		this.script.clear();
 		this.script.addAll(List.of(faults));
 		this.exchanges.clear();
+	}
+
+	/**
+	 * Sets what tells {@link Fault#DROP_CONNECTION_WHILE_RUNNING} that the app is running the request.
+	 * @param running true once the app runs it
+	 */
+	void whileRunning(BooleanSupplier running) {
+		this.running = running;
 	}
 
 	List<Exchange> exchanges() {
@@ -148,7 +161,8 @@ final class FaultInjectingProxy implements AutoCloseable {
 			try (Socket app = new Socket(InetAddress.getLoopbackAddress(), this.targetPort)) {
 				app.setSoTimeout(60_000);
 				write(app.getOutputStream(), closingHead(headText).getBytes(StandardCharsets.ISO_8859_1), body);
-				if (fault == Fault.DROP_CONNECTION_EARLY) {
+				if (fault == Fault.DROP_CONNECTION_WHILE_RUNNING) {
+					awaitRunning();
 					client.close();
 				}
 				byte[] response = app.getInputStream().readAllBytes();
@@ -163,6 +177,22 @@ final class FaultInjectingProxy implements AutoCloseable {
 		}
 		finally {
 			this.open.remove(client);
+		}
+	}
+
+	private void awaitRunning() throws IOException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!this.running.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new IOException("the app did not start running the request within 30 s");
+			}
+			try {
+				Thread.sleep(5);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IOException(ex);
+			}
 		}
 	}
 

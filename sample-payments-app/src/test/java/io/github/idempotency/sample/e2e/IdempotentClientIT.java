@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.github.idempotency.client.IdempotentRetryInterceptor;
 import io.github.idempotency.client.metrics.MicrometerIdempotentRetryListener;
+import io.github.idempotency.sample.psp.FakePaymentProcessor;
 import io.github.idempotency.sample.e2e.FaultInjectingProxy.Exchange;
 import io.github.idempotency.sample.e2e.FaultInjectingProxy.Fault;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -146,21 +147,24 @@ class IdempotentClientIT {
 	}
 
 	@Test
-	void theAppsOwnInProgressConflictIsWaitedOutAndItsResultReplayed() {
+	void aRetryWhileTheFirstAttemptStillRunsWaitsForItsResult() {
 		long pspBefore = this.alice.pspAttempts();
-		// the first attempt's connection is lost while the PSP call takes 3 s; the retries meet the running request
-		this.proxy.script(Fault.DROP_CONNECTION_EARLY);
+		FakePaymentProcessor psp = this.app.context().getBean(FakePaymentProcessor.class);
+		// the first attempt's connection is lost once the app holds its key and the PSP call (5 s) has begun: each
+		// retry meets the running request (the app's 409 with Retry-After, waited out) or, past it, its replay
+		this.proxy.whileRunning(() -> psp.attempts() > pspBefore);
+		this.proxy.script(Fault.DROP_CONNECTION_WHILE_RUNNING);
 
 		ResponseEntity<String> response = pay(client(20), """
-				{"amount": 900, "currency": "EUR", "description": "slow tea", "simulate": "slow", "delayMs": 3000}""");
+				{"amount": 900, "currency": "EUR", "description": "slow tea", "simulate": "slow", "delayMs": 5000}""");
 
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
 		assertThat(response.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(this.proxy.exchanges()).extracting(Exchange::fault)
-				.contains(Fault.DROP_CONNECTION_EARLY));
+				.contains(Fault.DROP_CONNECTION_WHILE_RUNNING));
 		List<Exchange> exchanges = this.proxy.exchanges();
-		assertThat(exchanges).extracting(Exchange::appStatus).contains(409).endsWith(201);
+		assertThat(exchanges).extracting(Exchange::appStatus).containsOnly(409, 201);
 		assertThat(exchanges).extracting(Exchange::key).doesNotContainNull().containsOnly(exchanges.get(0).key());
 		assertThat(this.alice.pspAttempts() - pspBefore).isEqualTo(1);
 		assertThat(replays()).isEqualTo(1);
