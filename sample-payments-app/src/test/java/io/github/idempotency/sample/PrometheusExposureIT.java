@@ -77,12 +77,14 @@ class PrometheusExposureIT {
 		assertThat(payment(key(), simulate("\"psp-unavailable\"")).statusCode()).isEqualTo(503);
 
 		String slowKey = key();
+		// long enough that the duplicate below, sent after two scrapes, still finds it running on a loaded machine
+		String slowPayment = simulate("\"slow\", \"delayMs\": 10000");
 		CompletableFuture<HttpResponse<String>> slow = CompletableFuture
-			.supplyAsync(() -> payment(slowKey, simulate("\"slow\", \"delayMs\": 2000")));
+			.supplyAsync(() -> payment(slowKey, slowPayment));
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> scrape().value("idempotency_executions_active") >= 1);
 		assertThat(scrape().value("idempotency_executions_oldest_age_seconds")).isGreaterThanOrEqualTo(0);
-		assertThat(payment(slowKey, simulate("\"slow\", \"delayMs\": 2000")).statusCode()).isEqualTo(409);
+		assertThat(payment(slowKey, slowPayment).statusCode()).isEqualTo(409);
 		assertThat(slow.get().statusCode()).isEqualTo(201);
 
 		Scrape after = scrape();
