@@ -40,6 +40,18 @@ final class LoadRound {
 	 * @throws Exception when a connection fails
 	 */
 	RoundResult run(Variant variant, Scenario scenario, int connections, long millis) throws Exception {
+		return run(variant, scenario, connections, millis, prepare(variant, scenario));
+	}
+
+	/**
+	 * Picks the keys of a round; for a replay storm, also sends the first request of its key, so that the round
+	 * itself sends only replays.
+	 * @param variant the path
+	 * @param scenario the keys
+	 * @return the round's key, or the prefix of its keys
+	 * @throws Exception when the first request fails
+	 */
+	String prepare(Variant variant, Scenario scenario) throws Exception {
 		String roundKey = this.runId + "-" + ROUNDS.incrementAndGet();
 		if (scenario == Scenario.REPLAY) {
 			try (HttpConnection seed = new HttpConnection(this.host, this.port)) {
@@ -49,6 +61,21 @@ final class LoadRound {
 				}
 			}
 		}
+		return roundKey;
+	}
+
+	/**
+	 * Runs a round on keys picked by {@link #prepare}.
+	 * @param variant the path
+	 * @param scenario the keys
+	 * @param connections how many connections send at once
+	 * @param millis how long the round lasts
+	 * @param roundKey what {@link #prepare} returned
+	 * @return what it measured
+	 * @throws Exception when a connection fails
+	 */
+	RoundResult run(Variant variant, Scenario scenario, int connections, long millis, String roundKey)
+			throws Exception {
 		Worker[] workers = new Worker[connections];
 		CountDownLatch ready = new CountDownLatch(connections);
 		CountDownLatch start = new CountDownLatch(1);

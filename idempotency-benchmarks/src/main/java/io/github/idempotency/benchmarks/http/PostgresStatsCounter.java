@@ -12,8 +12,9 @@ import java.util.Arrays;
  * uses it, and this counter reads from another database so as not to count itself): transactions and rows written,
  * per request. Without {@code pg_stat_statements} (it needs a server restart) statements cannot be counted one by
  * one; an autocommit statement is a transaction of its own, so transactions bound the round trips from below and
- * equal them when every transaction is one statement. Backends publish their statistics when idle, about once a
- * second, so {@link #stop} waits until they settle.
+ * equal them when every transaction is one statement. A backend publishes its statistics when it goes idle, but
+ * at most once a second; what it could not publish then waits for 10 s of idleness, so {@link #stop} waits 11 s and
+ * then until two readings agree. The next {@link #start} reuses that reading.
  */
 final class PostgresStatsCounter implements RoundTripCounter {
 
@@ -27,28 +28,36 @@ final class PostgresStatsCounter implements RoundTripCounter {
 
 	private long[] before;
 
+	private long[] last;
+
 	PostgresStatsCounter(String adminUrl, String database) {
 		this.adminUrl = adminUrl;
 		this.database = database;
 	}
 
 	@Override
+	public boolean readsLate() {
+		return true;
+	}
+
+	@Override
 	public void start() throws Exception {
-		this.before = settled();
+		this.before = (this.last != null) ? this.last : settled();
 	}
 
 	@Override
 	public String stop(long requests) throws Exception {
 		long[] after = settled();
+		this.last = after;
 		return String.format("%.2f tx, %.2f rows written", (double) (after[0] - this.before[0]) / requests,
 				(double) (after[1] - this.before[1]) / requests);
 	}
 
-	// reads until two snapshots 1.2 s apart agree (at most about 15 s)
 	private long[] settled() throws SQLException, InterruptedException {
+		Thread.sleep(11_000);
 		long[] previous = snapshot();
-		for (int attempt = 0; attempt < 12; attempt++) {
-			Thread.sleep(1200);
+		for (int attempt = 0; attempt < 10; attempt++) {
+			Thread.sleep(1000);
 			long[] current = snapshot();
 			if (Arrays.equals(previous, current)) {
 				return current;

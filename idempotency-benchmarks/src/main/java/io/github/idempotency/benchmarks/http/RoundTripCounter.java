@@ -33,6 +33,15 @@ interface RoundTripCounter extends AutoCloseable {
 	 */
 	String stop(long requests) throws Exception;
 
+	/**
+	 * Whether {@link #start()} may reuse the reading of the previous {@link #stop}, so that nothing may reach the
+	 * store between the two (the replayed keys' first requests are sent before the first reading).
+	 * @return {@code true} when readings are slow and reused
+	 */
+	default boolean readsLate() {
+		return false;
+	}
+
 	@Override
 	default void close() throws Exception {
 	}
