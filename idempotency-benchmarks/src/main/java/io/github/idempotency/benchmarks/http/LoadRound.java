@@ -1,0 +1,190 @@
+package io.github.idempotency.benchmarks.http;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs one timed round: a number of connections, each on its own thread, send requests back to back (closed loop)
+ * for a fixed time.
+ */
+final class LoadRound {
+
+	private static final AtomicLong ROUNDS = new AtomicLong();
+
+	private final String host;
+
+	private final int port;
+
+	private final Requests requests;
+
+	private final String runId;
+
+	LoadRound(String host, int port, String runId) {
+		this.host = host;
+		this.port = port;
+		this.requests = new Requests(host, port);
+		this.runId = runId;
+	}
+
+	/**
+	 * Runs a round.
+	 * @param variant the path
+	 * @param scenario the keys
+	 * @param connections how many connections send at once
+	 * @param millis how long the round lasts
+	 * @return what it measured
+	 * @throws Exception when a connection fails
+	 */
+	RoundResult run(Variant variant, Scenario scenario, int connections, long millis) throws Exception {
+		return run(variant, scenario, connections, millis, prepare(variant, scenario));
+	}
+
+	/**
+	 * Picks the keys of a round; for a replay storm, also sends the first request of its key, so that the round
+	 * itself sends only replays.
+	 * @param variant the path
+	 * @param scenario the keys
+	 * @return the round's key, or the prefix of its keys
+	 * @throws Exception when the first request fails
+	 */
+	String prepare(Variant variant, Scenario scenario) throws Exception {
+		String roundKey = this.runId + "-" + ROUNDS.incrementAndGet();
+		if (scenario == Scenario.REPLAY) {
+			try (HttpConnection seed = new HttpConnection(this.host, this.port)) {
+				int status = seed.send(this.requests.post(variant, roundKey));
+				if (Math.abs(status) != 201) {
+					throw new IllegalStateException("The replayed key's first request answered " + status);
+				}
+			}
+		}
+		return roundKey;
+	}
+
+	/**
+	 * Runs a round on keys picked by {@link #prepare}.
+	 * @param variant the path
+	 * @param scenario the keys
+	 * @param connections how many connections send at once
+	 * @param millis how long the round lasts
+	 * @param roundKey what {@link #prepare} returned
+	 * @return what it measured
+	 * @throws Exception when a connection fails
+	 */
+	RoundResult run(Variant variant, Scenario scenario, int connections, long millis, String roundKey)
+			throws Exception {
+		Worker[] workers = new Worker[connections];
+		CountDownLatch ready = new CountDownLatch(connections);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < connections; i++) {
+			workers[i] = new Worker(variant, scenario, roundKey + "-" + i, ready, start);
+			Thread thread = new Thread(workers[i], "load-" + i);
+			thread.start();
+			threads.add(thread);
+		}
+		ready.await();
+		long begin = System.nanoTime();
+		long deadline = begin + millis * 1_000_000L;
+		for (Worker worker : workers) {
+			worker.deadline = deadline;
+		}
+		start.countDown();
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		long end = 0;
+		long total = 0;
+		long unexpected = 0;
+		int[] latencies = new int[0];
+		for (Worker worker : workers) {
+			if (worker.failure != null) {
+				throw worker.failure;
+			}
+			end = Math.max(end, worker.finishedAt);
+			total += worker.count;
+			unexpected += worker.unexpected;
+			int offset = latencies.length;
+			latencies = Arrays.copyOf(latencies, offset + worker.count);
+			System.arraycopy(worker.latencies, 0, latencies, offset, worker.count);
+		}
+		return RoundResult.of(total, end - begin, latencies, unexpected);
+	}
+
+	private final class Worker implements Runnable {
+
+		private final Variant variant;
+
+		private final Scenario scenario;
+
+		private final String keyPrefix;
+
+		private final CountDownLatch ready;
+
+		private final CountDownLatch start;
+
+		volatile long deadline;
+
+		int[] latencies = new int[4096];
+
+		int count;
+
+		long unexpected;
+
+		long finishedAt;
+
+		Exception failure;
+
+		Worker(Variant variant, Scenario scenario, String keyPrefix, CountDownLatch ready, CountDownLatch start) {
+			this.variant = variant;
+			this.scenario = scenario;
+			this.keyPrefix = keyPrefix;
+			this.ready = ready;
+			this.start = start;
+		}
+
+		@Override
+		public void run() {
+			try (HttpConnection connection = new HttpConnection(LoadRound.this.host, LoadRound.this.port)) {
+				byte[] replay = LoadRound.this.requests.post(this.variant,
+						this.keyPrefix.substring(0, this.keyPrefix.lastIndexOf('-')));
+				this.ready.countDown();
+				this.start.await();
+				long deadline = this.deadline;
+				long now = System.nanoTime();
+				while (now - deadline < 0) {
+					byte[] request = (this.scenario == Scenario.REPLAY) ? replay
+							: LoadRound.this.requests.post(this.variant, this.keyPrefix + "-" + this.count);
+					int status = connection.send(request);
+					long after = System.nanoTime();
+					if (!expected(status)) {
+						this.unexpected++;
+					}
+					if (this.count == this.latencies.length) {
+						this.latencies = Arrays.copyOf(this.latencies, this.count * 2);
+					}
+					this.latencies[this.count++] = (int) Math.min(Integer.MAX_VALUE, (after - now) / 1000);
+					now = after;
+				}
+				this.finishedAt = now;
+			}
+			catch (IOException | InterruptedException ex) {
+				this.failure = ex;
+				this.ready.countDown();
+			}
+		}
+
+		private boolean expected(int status) {
+			if (this.variant == Variant.PLAIN) {
+				return status == 201;
+			}
+			// a unique key must execute, a replayed key must replay
+			return (this.scenario == Scenario.UNIQUE) ? status == 201 : status == -201;
+		}
+
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.github.idempotency.benchmarks.http;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The benchmark's requests, prepared as bytes: {@code POST /bench/<variant>} with the body
+ * {@code {"sku":"BOOK-1","qty":2}} and an {@code Idempotency-Key} header.
+ */
+final class Requests {
+
+	private static final String BODY = "{\"sku\":\"BOOK-1\",\"qty\":2}";
+
+	private final String host;
+
+	Requests(String host, int port) {
+		this.host = host + ":" + port;
+	}
+
+	byte[] post(Variant variant, String key) {
+		return ("POST " + variant.path() + " HTTP/1.1\r\nHost: " + this.host
+				+ "\r\nContent-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: "
+				+ BODY.length() + "\r\n\r\n" + BODY)
+			.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	byte[] get(String path) {
+		return ("GET " + path + " HTTP/1.1\r\nHost: " + this.host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+	}
+
+}

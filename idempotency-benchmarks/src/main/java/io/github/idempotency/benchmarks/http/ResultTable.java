@@ -1,0 +1,58 @@
+package io.github.idempotency.benchmarks.http;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's one table: per store, scenario, connection count and path, the median throughput with its
+ * range, the ratios to plain and to the ideal measured in the same rounds, latency percentiles and the store's
+ * round trips per request.
+ */
+final class ResultTable {
+
+	private final List<Row> rows = new ArrayList<>();
+
+	private final Map<String, String> roundTrips = new HashMap<>();
+
+	void add(String store, Scenario scenario, int connections, Map<Variant, Series> series) {
+		for (Variant variant : Variant.values()) {
+			this.rows.add(new Row(store, scenario, connections, variant, series));
+		}
+	}
+
+	void roundTrips(String store, Map<String, String> counts) {
+		counts.forEach((key, count) -> this.roundTrips.put(store + "/" + key, count));
+	}
+
+	String render(BenchOptions options) {
+		StringBuilder text = new StringBuilder();
+		text.append(String.format("End-to-end: %d warm-up + %d measured interleaved rounds of %.1f s per path%s%n",
+				options.warmupRounds(), options.rounds(), options.roundMillis() / 1000.0,
+				options.quick() ? " (--quick: a smoke run, figures mean nothing)" : ""));
+		String format = "%-8s %-7s %5s %-6s %26s %7s %8s %8s %8s  %s%n";
+		text.append(String.format(format, "store", "keys", "conns", "path", "req/s median (min-max)", "x plain",
+				"of ideal", "p50 us", "p99 us", "store round trips per request"));
+		for (Row row : this.rows) {
+			Series series = row.series.get(row.variant);
+			Series plain = row.series.get(Variant.PLAIN);
+			Series ideal = row.series.get(Variant.IDEAL);
+			String rate = String.format("%d (%d-%d)", Math.round(series.medianPerSecond()),
+					Math.round(series.minPerSecond()), Math.round(series.maxPerSecond()));
+			String toPlain = String.format("%.2f", series.medianPerSecond() / plain.medianPerSecond());
+			String toIdeal = (row.variant == Variant.PLAIN) ? "-"
+					: String.format("%.2f", series.medianPerSecond() / ideal.medianPerSecond());
+			String trips = this.roundTrips.getOrDefault(
+					row.store + "/" + row.scenario.label() + "/" + row.variant.label(), "-");
+			text.append(String.format(format, row.store, row.scenario.label(), row.connections, row.variant.label(),
+					rate, toPlain, toIdeal, series.percentileMicros(50), series.percentileMicros(99), trips));
+		}
+		return text.toString();
+	}
+
+	private record Row(String store, Scenario scenario, int connections, Variant variant,
+			Map<Variant, Series> series) {
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.github.idempotency.benchmarks.web;
+
+import java.nio.charset.StandardCharsets;
+
+import io.github.idempotency.spring.Idempotent;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The smallest Spring Boot app the web path benchmarks need: the starter's auto-configuration with the memory
+ * store, and one handler behind an unprotected path, a header-key path and a SpEL-key path.
+ */
+@SpringBootApplication
+public class WebPathApplication {
+
+	/** The SpEL key of {@code /spel}. */
+	public static final String KEY_EXPRESSION = "#request.sku() + ':' + #request.qty()";
+
+	static final byte[] RECEIPT = "{\"id\":\"8e2afe3a-1756-4f35-9cd2-d897fad89a8e\",\"sku\":\"BOOK-1\",\"qty\":2,\"status\":\"CONFIRMED\"}"
+		.getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * The request body.
+	 * @param sku the article
+	 * @param qty how many
+	 */
+	public record Purchase(String sku, int qty) {
+	}
+
+	@RestController
+	static class PurchaseController {
+
+		@PostMapping("/plain")
+		ResponseEntity<byte[]> plain(@RequestBody Purchase request) {
+			return created();
+		}
+
+		@PostMapping("/idem")
+		@Idempotent(name = "idem")
+		ResponseEntity<byte[]> idem(@RequestBody Purchase request) {
+			return created();
+		}
+
+		@PostMapping("/spel")
+		@Idempotent(name = "spel", key = KEY_EXPRESSION, scope = Idempotent.Scope.GLOBAL)
+		public ResponseEntity<byte[]> spel(@RequestBody Purchase request) {
+			return created();
+		}
+
+		private static ResponseEntity<byte[]> created() {
+			return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON).body(RECEIPT);
+		}
+
+	}
+
+}
