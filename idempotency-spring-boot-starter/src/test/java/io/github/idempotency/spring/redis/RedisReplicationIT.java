@@ -1,5 +1,6 @@
 package io.github.idempotency.spring.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisConnection;
@@ -39,6 +41,13 @@ class RedisReplicationIT {
 
 	private static final Duration LEASE = Duration.ofSeconds(30);
 
+	// what a claim that expects its replica's acknowledgement waits for it: long enough on a loaded machine, and no
+	// cost when the replica answers at once
+	private static final Duration PATIENT_REPLICA_TIMEOUT = Duration.ofSeconds(5);
+
+	// the command timeout of the test's connections: above every replica timeout, so that WAIT answers first
+	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+
 	private static final String KEY_PREFIX = RedisTestServer.uniquePrefix(RedisReplicationIT.class);
 
 	private static RedisServerProcess primary;
@@ -54,14 +63,37 @@ class RedisReplicationIT {
 				+ "artifact's): skipping the replication tests, which start a primary and a replica of their own");
 		primary = RedisServerProcess.start(binary.get());
 		replica = RedisServerProcess.start(binary.get(), "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
-		connectionFactory = RedisTestServer.connectionFactory(primary.url(), Duration.ofSeconds(2));
-		await().atMost(Duration.ofSeconds(30)).until(() -> {
-			try (RedisConnection connection = connectionFactory.getConnection()) {
-				Properties replication = connection.serverCommands().info("replication");
-				return "1".equals(replication.getProperty("connected_slaves"))
-						&& replication.getProperty("slave0", "").contains("state=online");
-			}
-		});
+		connectionFactory = RedisTestServer.connectionFactory(primary.url(), COMMAND_TIMEOUT);
+	}
+
+	/**
+	 * Waits until the replica is online and has every write of the primary: the tests that suspend it (SIGSTOP) leave
+	 * it behind, and it reconnects and catches up only some time after it resumes. A write on a fresh connection that
+	 * {@code WAIT 1} counts as acknowledged shows both.
+	 */
+	@BeforeEach
+	void awaitReplicaCaughtUp() {
+		LettuceConnectionFactory fresh = RedisTestServer.connectionFactory(primary.url(), COMMAND_TIMEOUT);
+		try {
+			await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+				try (RedisConnection connection = fresh.getConnection()) {
+					Properties replication = connection.serverCommands().info("replication");
+					if (!"1".equals(replication.getProperty("connected_slaves"))
+							|| !replication.getProperty("slave0", "").contains("state=online")) {
+						return false;
+					}
+					connection.stringCommands()
+						.set((KEY_PREFIX + "caught-up").getBytes(StandardCharsets.UTF_8),
+								UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+					Object acknowledged = connection.execute("WAIT", "1".getBytes(StandardCharsets.UTF_8),
+							"5000".getBytes(StandardCharsets.UTF_8));
+					return acknowledged instanceof Long count && count >= 1;
+				}
+			});
+		}
+		finally {
+			fresh.destroy();
+		}
 	}
 
 	@AfterAll
@@ -79,7 +111,7 @@ class RedisReplicationIT {
 
 	@Test
 	void aClaimCountsOnceTheReplicaAcknowledgedIt() {
-		RedisIdempotencyStore store = store(1);
+		RedisIdempotencyStore store = store(connectionFactory, 1, PATIENT_REPLICA_TIMEOUT);
 		StorageKey key = newKey();
 
 		assertThat(store.claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
@@ -106,7 +138,8 @@ class RedisReplicationIT {
 
 	@Test
 	void aClaimFailsWhenFewerReplicasExistThanRequired() {
-		RedisIdempotencyStore store = store(2);
+		// WAIT 2 answers only when its timeout runs out, with the one replica that exists
+		RedisIdempotencyStore store = store(connectionFactory, 2, PATIENT_REPLICA_TIMEOUT);
 		StorageKey key = newKey();
 
 		assertThatExceptionOfType(IdempotencyStoreException.class)
@@ -134,7 +167,10 @@ class RedisReplicationIT {
 		try (RedisConnection connection = connectionFactory.getConnection()) {
 			connection.scriptingCommands().scriptFlush();
 		}
-		assertThat(store.claim(newKey(), FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
+		// the replica catches up on what it missed while suspended before it acknowledges this claim
+		assertThat(store(connectionFactory, 1, PATIENT_REPLICA_TIMEOUT).claim(newKey(), FINGERPRINT, Instant.now(),
+				LEASE))
+			.isInstanceOf(ClaimResult.Claimed.class);
 	}
 
 	@Test
