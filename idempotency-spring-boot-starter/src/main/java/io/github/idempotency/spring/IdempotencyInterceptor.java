@@ -154,8 +154,9 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			return () -> IdempotentHttpHandler.proceed(invocation);
 		}
 		Object target = invocation.getThis();
-		Callable<Object> inTransaction = joined.inTransaction(method.method(),
-				(target != null) ? AopUtils.getTargetClass(target) : null, () -> IdempotentHttpHandler.proceed(invocation),
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
+		Callable<Object> inTransaction = joined.inTransaction(method.method(), targetClass,
+				() -> IdempotentHttpHandler.proceed(invocation),
 				(value) -> StoredResponse.of(200, Map.of(), method.codec().encode(value)), method.policy());
 		// the executor runs the action without binding its claim when the store failed open: no record to join then
 		return () -> IdempotencyContext.current().filter((context) -> context.key().equals(key)).isPresent()
