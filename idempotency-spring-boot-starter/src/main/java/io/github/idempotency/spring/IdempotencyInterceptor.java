@@ -153,8 +153,11 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		if (joined == null) {
 			return () -> IdempotentHttpHandler.proceed(invocation);
 		}
-		Callable<Object> inTransaction = joined.inTransaction(() -> IdempotentHttpHandler.proceed(invocation),
-				(value) -> StoredResponse.of(200, Map.of(), method.codec().encode(value)), method.policy().retention());
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
+		Callable<Object> inTransaction = joined.inTransaction(method.method(), targetClass,
+				() -> IdempotentHttpHandler.proceed(invocation),
+				(value) -> StoredResponse.of(200, Map.of(), method.codec().encode(value)), method.policy());
 		// the executor runs the action without binding its claim when the store failed open: no record to join then
 		return () -> IdempotencyContext.current().filter((context) -> context.key().equals(key)).isPresent()
 				? inTransaction.call() : IdempotentHttpHandler.proceed(invocation);

@@ -44,7 +44,7 @@ final class CompletionWriter {
 		return completed(execution, response, written);
 	}
 
-	WriteOutcome completed(Execution execution, StoredResponse response, boolean written) {
+	private WriteOutcome completed(Execution execution, StoredResponse response, boolean written) {
 		String endpoint = execution.policy().endpoint();
 		this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
 		if (!written) {

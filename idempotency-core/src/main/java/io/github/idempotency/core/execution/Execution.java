@@ -111,30 +111,6 @@ public final class Execution implements AutoCloseable {
 	}
 
 	/**
-	 * Ends an execution whose completion was already written inside the application's own transaction, by a store
-	 * that joins it (the JPA store with {@code idempotency.jpa.join-transaction}): reports the outcome as
-	 * {@link #complete} does, without writing again.
-	 * @param state the state that was written
-	 * @param response the response that was written
-	 * @param written {@code true} when the transaction committed the completion; {@code false} when the write was
-	 * fenced (the lease was lost) and the transaction rolled back
-	 * @return {@link WriteOutcome#APPLIED} or {@link WriteOutcome#FENCED}
-	 * @throws IllegalStateException when the execution already ended
-	 */
-	public WriteOutcome completedInTransaction(RecordState state, StoredResponse response, boolean written) {
-		if (!state.isFinished()) {
-			throw new IllegalArgumentException("A completion finishes the record, not " + state);
-		}
-		end();
-		try {
-			return this.executor.writer().completed(this, response, written);
-		}
-		finally {
-			this.executor.ended(this);
-		}
-	}
-
-	/**
 	 * Deletes the claim so that a retry runs again, and ends the execution.
 	 * @return how the write ended; a refused or failed write is reported, not thrown
 	 * @throws IllegalStateException when the execution already ended

@@ -122,7 +122,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.MISMATCH);
 				return new ClaimOutcome.Mismatch();
 			}
-			if (record.state().isFinished()) {
+			if (!record.isInProgressAt(now)) {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.REPLAYED);
 				return new ClaimOutcome.Replay(record.state(), record.response());
 			}
@@ -253,8 +253,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 	}
 
 	private boolean isOngoing(StorageKey key) {
-		Optional<IdempotencyRecord> record = this.observed.find(key, this.clock.instant());
-		return record.isPresent() && record.get().state() == RecordState.ONGOING;
+		Instant now = this.clock.instant();
+		return this.observed.find(key, now).filter((record) -> record.isInProgressAt(now)).isPresent();
 	}
 
 }

@@ -323,28 +323,31 @@ class IdempotentExecutorTest {
 
 	@Test
 	void leaseRenewalKeepsASlowExecutionAlive() throws Exception {
-		IdempotentExecutor realTime = executor(Clock.systemUTC());
-		// long enough that a loaded CI machine stalling the renewal thread for a few hundred ms does not fail it
+		// the store's time is the test's clock, moved on only once a renewal was seen: no assumption about how soon
+		// the renewal thread runs on a loaded machine
 		ExecutionPolicy shortLease = POLICY.withLease(Duration.ofMillis(600));
 		List<ClaimResult> duplicateClaims = new ArrayList<>();
 		AtomicReference<OwnerToken> owner = new AtomicReference<>();
-		ExecutionResult<String> result = realTime.execute(this.key, FINGERPRINT, shortLease, CODEC, () -> {
+		ExecutionResult<String> result = this.executor.execute(this.key, FINGERPRINT, shortLease, CODEC, () -> {
 			owner.set(IdempotencyContext.require().ownerToken());
-			// the method's own work takes four leases; a duplicate tries to take over all along
-			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2400);
-			while (System.nanoTime() < end) {
-				Thread.sleep(50);
-				duplicateClaims.add(this.store.claim(this.key.storageKey(), FINGERPRINT, Instant.now(),
+			// the method's own work takes two leases, a third of a lease after each renewal seen (a renewal that read
+			// the clock before the previous step may be the one seen); a duplicate tries to take over all along
+			for (int step = 0; step < 6; step++) {
+				long renewals = this.listener.count(StoreOperation.RENEW, StoreOperationResult.SUCCESS);
+				await(() -> this.listener.count(StoreOperation.RENEW, StoreOperationResult.SUCCESS) > renewals,
+						"the lease is renewed");
+				this.clock.advance(shortLease.lease().dividedBy(3));
+				duplicateClaims.add(this.store.claim(this.key.storageKey(), FINGERPRINT, this.clock.instant(),
 						shortLease.lease()));
 			}
 			return charge();
 		});
 		assertThat(result).isEqualTo(new ExecutionResult.Executed<>("receipt-1", false));
-		assertThat(duplicateClaims).isNotEmpty().allSatisfy((claim) -> {
+		assertThat(duplicateClaims).hasSize(6).allSatisfy((claim) -> {
 			assertThat(claim).isInstanceOf(ClaimResult.Existing.class);
 			assertThat(((ClaimResult.Existing) claim).record().owner()).isEqualTo(owner.get());
 		});
-		assertThat(this.listener.count(StoreOperation.RENEW, StoreOperationResult.SUCCESS)).isGreaterThanOrEqualTo(3);
+		assertThat(this.listener.count(StoreOperation.RENEW, StoreOperationResult.SUCCESS)).isGreaterThanOrEqualTo(6);
 		assertThat(this.listener.fencedWrites).isEmpty();
 		assertThat(this.listener.count(StoreOperation.COMPLETE, StoreOperationResult.SUCCESS)).isEqualTo(1);
 	}

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -144,28 +143,34 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
 			Duration retention) {
 		checkCompletion(owner, state, response, retention);
-		return access("complete", key,
-				() -> inOwnTransaction((jdbc) -> writeCompletion(jdbc, key, owner, state, response, retention, null)));
+		return access("complete", key, () -> inOwnTransaction(
+				(jdbc) -> writeCompletion(jdbc, key, owner, state, response, retention, false, null)));
 	}
 
 	/**
 	 * Writes a completion on the current thread's transaction (it commits or rolls back with the application's
 	 * work), keeping the owner token on the finished row so that the response can still be attached by a later
-	 * {@link #complete}, and so that a renewal racing with the commit is not taken for a lost lease.
+	 * {@link #complete}, and so that a renewal racing with the commit is not taken for a lost lease. A provisional
+	 * response (its body not retained) makes the record await the final one for {@code lease} from now: until the
+	 * owner attaches it, or that lease runs out, the record counts as in progress
+	 * ({@link IdempotencyRecord#isInProgressAt}), so that a duplicate is not answered with the provisional response
+	 * while the real one is about to be attached.
 	 * @return {@code true} when written, {@code false} when fenced
 	 * @throws IllegalStateException when no transaction holds a connection of this store's database
 	 */
 	boolean completeInCurrentTransaction(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
-			Duration retention) {
+			Duration retention, Duration lease) {
 		checkCompletion(owner, state, response, retention);
+		requirePositive(lease, "lease");
 		if (!TransactionSynchronizationManager.isActualTransactionActive()
 				|| !TransactionSynchronizationManager.hasResource(this.dataSource)) {
 			throw new IllegalStateException("No transaction on this thread holds a connection of the idempotency "
 					+ "store's DataSource: the transaction manager must be the EntityManagerFactory's "
 					+ "JpaTransactionManager (or a DataSourceTransactionManager on the same DataSource)");
 		}
+		Duration awaiting = response.bodyRetained() ? null : lease;
 		return access("complete", key,
-				() -> writeCompletion(this.jdbc, key, owner, state, response, retention, owner));
+				() -> writeCompletion(this.jdbc, key, owner, state, response, retention, true, awaiting));
 	}
 
 	@Override
@@ -302,22 +307,20 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	}
 
 	private boolean writeCompletion(JdbcTemplate jdbc, StorageKey key, OwnerToken owner, RecordState state,
-			StoredResponse response, Duration retention, OwnerToken keptOwner) {
-		return jdbc.update(dialect().complete(), (ps) -> {
-			ps.setString(1, state.name());
-			if (keptOwner != null) {
-				ps.setString(2, keptOwner.value());
+			StoredResponse response, Duration retention, boolean keepOwner, Duration awaitingLease) {
+		return jdbc.update(dialect().complete(keepOwner, awaitingLease != null), (ps) -> {
+			int index = 0;
+			ps.setString(++index, state.name());
+			ps.setInt(++index, response.status());
+			ps.setString(++index, HeaderColumn.encode(response.headers()));
+			ps.setBytes(++index, response.body());
+			ps.setBoolean(++index, response.bodyRetained());
+			ps.setLong(++index, retention.toMillis());
+			if (awaitingLease != null) {
+				ps.setLong(++index, awaitingLease.toMillis());
 			}
-			else {
-				ps.setNull(2, Types.VARCHAR);
-			}
-			ps.setInt(3, response.status());
-			ps.setString(4, HeaderColumn.encode(response.headers()));
-			ps.setBytes(5, response.body());
-			ps.setBoolean(6, response.bodyRetained());
-			ps.setLong(7, retention.toMillis());
-			ps.setString(8, key.value());
-			ps.setString(9, owner.value());
+			ps.setString(++index, key.value());
+			ps.setString(++index, owner.value());
 		}) == 1;
 	}
 
@@ -341,7 +344,10 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 			byte[] body = rs.getBytes("body");
 			StoredResponse response = new StoredResponse(status, HeaderColumn.decode(rs.getString("headers")),
 					(body != null) ? body : new byte[0], bodyRetained);
-			return IdempotencyRecord.finished(state, fingerprint, response, expiresAt);
+			Instant awaitingResponseUntil = sql.readInstant(rs, "awaiting_response_until");
+			return (awaitingResponseUntil != null)
+					? IdempotencyRecord.awaitingResponse(state, fingerprint, response, expiresAt, awaitingResponseUntil)
+					: IdempotencyRecord.finished(state, fingerprint, response, expiresAt);
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {
 			throw new CorruptRecordException("The idempotency record " + key + " in table " + this.tableName

@@ -21,7 +21,8 @@ import java.util.Locale;
  */
 abstract class SqlDialect {
 
-	static final String COLUMNS = "state, owner_token, fingerprint, expires_at, status, headers, body, body_retained";
+	static final String COLUMNS = "state, owner_token, fingerprint, expires_at, status, headers, body, body_retained, "
+			+ "awaiting_response_until";
 
 	final String table;
 
@@ -79,7 +80,7 @@ abstract class SqlDialect {
 	/** Reads the database's time and the key's row, if any. Parameter: key. Columns: db_now, {@link #COLUMNS}. */
 	String readWithTime() {
 		return "SELECT " + now() + " AS db_now, r.state, r.owner_token, r.fingerprint, r.expires_at, r.status, "
-				+ "r.headers, r.body, r.body_retained FROM (SELECT 1 AS one) d LEFT JOIN " + this.table
+				+ "r.headers, r.body, r.body_retained, r.awaiting_response_until FROM (SELECT 1 AS one) d LEFT JOIN " + this.table
 				+ " r ON r.id = ?";
 	}
 
@@ -96,19 +97,24 @@ abstract class SqlDialect {
 	 */
 	String takeOver() {
 		return "UPDATE " + this.table + " SET state = 'ONGOING', owner_token = ?, fingerprint = ?, expires_at = ?, "
-				+ "created_at = ?, status = NULL, headers = NULL, body = NULL, body_retained = NULL "
-				+ "WHERE id = ? AND expires_at = ?";
+				+ "created_at = ?, status = NULL, headers = NULL, body = NULL, body_retained = NULL, "
+				+ "awaiting_response_until = NULL WHERE id = ? AND expires_at = ?";
 	}
 
 	/**
-	 * Finishes a record held by the token, whose lease is alive; a record finished in the application's transaction
-	 * keeps its token until the response is attached. Parameters: state, owner token to keep (or null), status,
-	 * headers, body, body_retained, retention in milliseconds, key, token.
+	 * Finishes a record held by the token, whose lease is alive. Parameters: state, status, headers, body,
+	 * body_retained, retention in milliseconds, the lease in milliseconds (only when {@code awaitResponse}), key,
+	 * token.
+	 * @param keepOwner whether the finished record keeps the token, as one written in the application's transaction
+	 * does until its owner attaches the final response
+	 * @param awaitResponse whether the record awaits that final response for one lease (its response is
+	 * provisional): it counts as in progress until then
 	 */
-	String complete() {
-		return "UPDATE " + this.table + " SET state = ?, owner_token = ?, status = ?, headers = ?, body = ?, "
-				+ "body_retained = ?, expires_at = " + nowPlusMillis() + " WHERE id = ? AND owner_token = ? "
-				+ "AND expires_at > " + now();
+	String complete(boolean keepOwner, boolean awaitResponse) {
+		return "UPDATE " + this.table + " SET state = ?, status = ?, headers = ?, body = ?, body_retained = ?, "
+				+ "expires_at = " + nowPlusMillis() + ", owner_token = " + (keepOwner ? "owner_token" : "NULL")
+				+ ", awaiting_response_until = " + (awaitResponse ? nowPlusMillis() : "NULL")
+				+ " WHERE id = ? AND owner_token = ? AND expires_at > " + now();
 	}
 
 	/** Deletes an ongoing record held by the token. Parameters: key, token. */
@@ -119,7 +125,8 @@ abstract class SqlDialect {
 
 	/**
 	 * Extends the lease of an ongoing record held by the token; a record finished in the application's transaction
-	 * and still waiting for its response counts as renewed and keeps its retention. Parameters: lease in
+	 * and still waiting for its response counts as renewed and keeps its retention and its
+	 * {@code awaiting_response_until} (one lease after the commit, not after the last renewal). Parameters: lease in
 	 * milliseconds, key, token.
 	 */
 	String renew() {
@@ -210,14 +217,16 @@ abstract class SqlDialect {
 					+ "ON CONFLICT (id) DO UPDATE SET state = 'ONGOING', owner_token = EXCLUDED.owner_token, "
 					+ "fingerprint = EXCLUDED.fingerprint, expires_at = EXCLUDED.expires_at, "
 					+ "created_at = EXCLUDED.created_at, status = NULL, headers = NULL, body = NULL, "
-					+ "body_retained = NULL WHERE r.expires_at <= clock_timestamp() RETURNING r.expires_at) "
+					+ "body_retained = NULL, awaiting_response_until = NULL "
+					+ "WHERE r.expires_at <= clock_timestamp() RETURNING r.expires_at) "
 					+ "SELECT TRUE AS claimed, c.expires_at, p.state AS previous_state, "
 					+ "NULL AS state, CAST(NULL AS VARCHAR) AS owner_token, CAST(NULL AS VARCHAR) AS fingerprint, "
 					+ "CAST(NULL AS INTEGER) AS status, CAST(NULL AS TEXT) AS headers, CAST(NULL AS BYTEA) AS body, "
-					+ "CAST(NULL AS BOOLEAN) AS body_retained FROM claimed c LEFT JOIN " + this.table
+					+ "CAST(NULL AS BOOLEAN) AS body_retained, CAST(NULL AS TIMESTAMPTZ) AS awaiting_response_until "
+					+ "FROM claimed c LEFT JOIN " + this.table
 					+ " p ON p.id = ? "
 					+ "UNION ALL SELECT FALSE, l.expires_at, NULL, l.state, l.owner_token, "
-					+ "l.fingerprint, l.status, l.headers, l.body, l.body_retained FROM live l";
+					+ "l.fingerprint, l.status, l.headers, l.body, l.body_retained, l.awaiting_response_until FROM live l";
 		}
 
 		// SKIP LOCKED: rows that a takeover or another instance's purge holds are left for the next run, so the

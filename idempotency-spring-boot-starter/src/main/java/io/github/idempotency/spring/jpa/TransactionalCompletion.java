@@ -1,18 +1,24 @@
 package io.github.idempotency.spring.jpa;
 
-import java.time.Duration;
+import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
-import io.github.idempotency.core.execution.Execution;
+import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.spring.JoinedCompletion;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
+import org.springframework.transaction.interceptor.TransactionAttribute;
+import org.springframework.transaction.interceptor.TransactionAttributeSource;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -23,24 +29,23 @@ import org.springframework.transaction.support.TransactionTemplate;
  * before the commit leaves neither (the claim is released, or its lease runs out, and a retry runs again); a commit
  * leaves both, so a retry replays. That is exactly-once for the method's local database effects.
  * <p>
+ * <strong>Rollback rules.</strong> An exception rolls the transaction back as the method's own
+ * {@code @Transactional} (or its class's) says, read by the application's {@link TransactionAttributeSource}:
+ * {@code rollbackFor}, {@code noRollbackFor}, and Spring's default of rolling back on unchecked exceptions only. A
+ * method with no {@code @Transactional} rolls back on every exception. When the rules keep the work of a failed
+ * method, the transaction commits it with a finished error record (a provisional {@code 500} the caller then replaces
+ * with the answer it gives, e.g. the rendered error response) and marks the execution's result retained
+ * ({@link IdempotencyContext#retainResult()}), so the key is never released: a retry gets the error answer and the
+ * method does not run twice.
+ * <p>
+ * <strong>The commit-to-attach window.</strong> A provisional response (an HTTP handler's, whose bytes exist only
+ * once rendered after the commit) makes the record await the final one: the owner token stays on the row, and until
+ * the owner attaches the response, or for one lease after the commit, the record counts as in progress (a duplicate
+ * gets a 409 or waits). After that the owner is presumed dead and the provisional response is replayed.
+ * <p>
  * The completion is fenced like any other: if the execution lost its lease before the commit, the completion is
  * refused, the transaction rolls back and {@link FencedCompletionException} is thrown, so an execution that was
  * taken over leaves no database effect behind.
- * <p>
- * Callers (the idempotency interceptor) hold an {@link Execution} from a claim that committed on its own, and call
- * this outside any transaction: the interceptor's default order puts it outside {@code @Transactional}, and the
- * method's own {@code @Transactional} then joins the transaction opened here.
- * <ul>
- * <li>{@link #inTransaction}: wraps the protected code for {@code IdempotentExecutor.execute} (or the web handler),
- * whose completion then follows as usual. The least change for a caller; one statement more than the others.</li>
- * <li>{@link #execute}: for methods whose stored result is known when they return (a return value encoded by a
- * codec). The execution ends here: completed on commit, released on any failure.</li>
- * <li>{@link #executeAndMarkFinished}: for HTTP handlers, whose response bytes exist only once the response is
- * rendered, after the transaction. The record is marked finished, with a provisional response whose body is not
- * retained, in the transaction; the execution stays open for the caller to attach the rendered response with
- * {@link Execution#complete} (never {@link Execution#release}: the effects committed). A retry that arrives before
- * the response is attached, or after a crash in between, is answered as a response that was not retained.</li>
- * </ul>
  */
 public final class TransactionalCompletion implements JoinedCompletion {
 
@@ -48,14 +53,30 @@ public final class TransactionalCompletion implements JoinedCompletion {
 
 	private final TransactionTemplate transaction;
 
+	private final TransactionAttributeSource rollbackRules;
+
 	/**
+	 * A completion that reads the methods' rollback rules from their {@code @Transactional} annotations.
 	 * @param store the store, on the same database as the transaction manager
 	 * @param transactionManager the application's transaction manager: the {@code EntityManagerFactory}'s
 	 * {@code JpaTransactionManager}, or a {@code DataSourceTransactionManager} on the store's {@code DataSource}
 	 */
 	public TransactionalCompletion(JpaIdempotencyStore store, PlatformTransactionManager transactionManager) {
+		this(store, transactionManager, new AnnotationTransactionAttributeSource(false));
+	}
+
+	/**
+	 * @param store the store, on the same database as the transaction manager
+	 * @param transactionManager the application's transaction manager: the {@code EntityManagerFactory}'s
+	 * {@code JpaTransactionManager}, or a {@code DataSourceTransactionManager} on the store's {@code DataSource}
+	 * @param rollbackRules where the methods' transaction attributes come from (the one of the application's
+	 * {@code @Transactional} advice)
+	 */
+	public TransactionalCompletion(JpaIdempotencyStore store, PlatformTransactionManager transactionManager,
+			TransactionAttributeSource rollbackRules) {
 		this.store = Objects.requireNonNull(store, "store");
 		this.transaction = new TransactionTemplate(Objects.requireNonNull(transactionManager, "transactionManager"));
+		this.rollbackRules = Objects.requireNonNull(rollbackRules, "rollbackRules");
 	}
 
 	/**
@@ -66,102 +87,29 @@ public final class TransactionalCompletion implements JoinedCompletion {
 	 * (one more statement). A crash between the commit and that completion leaves the record finished with
 	 * {@code result}. Must be called on the thread of the execution, with its {@link IdempotencyContext} bound
 	 * (as the executor and the web handler do).
-	 * <pre>{@code
-	 * executor.execute(key, fingerprint, policy, codec, completion.inTransaction(action,
-	 *         (value) -> StoredResponse.of(200, Map.of(), codec.encode(value)), policy.retention()));
-	 * }</pre>
-	 * A failure rolls the transaction back and is rethrown, for the caller to release the key or keep the failure as
-	 * it would without a transaction.
-	 * @param <T> the result type
-	 * @param action the protected code
-	 * @param result the response to write for the code's result: the final one when it is known (an encoded return
-	 * value), or a provisional one (an HTTP handler's status and headers, with
-	 * {@link StoredResponse#notRetained}); a status of 400 or more marks the record
-	 * {@link RecordState#FINISHED_ERROR}
-	 * @param retention how long the record is kept
-	 * @return the wrapped code
+	 * <p>
+	 * A failure that the method's rules roll back is rethrown after the rollback, for the caller to release the key
+	 * or keep the failure as it would without a transaction. A failure that they do not roll back is rethrown after
+	 * the commit, with the execution's result marked retained.
 	 * @throws FencedCompletionException (from the wrapped code) when the lease was lost before the commit
 	 */
 	@Override
-	public <T> Callable<T> inTransaction(Callable<T> action, Function<? super T, StoredResponse> result,
-			Duration retention) {
+	public <T> Callable<T> inTransaction(Method method, @Nullable Class<?> targetClass, Callable<T> action,
+			Function<? super T, StoredResponse> result, ExecutionPolicy policy) {
 		Objects.requireNonNull(action, "action");
 		Objects.requireNonNull(result, "result");
-		Objects.requireNonNull(retention, "retention");
-		return () -> runInTransaction(IdempotencyContext.require(), retention, action, result, null).value();
+		Objects.requireNonNull(policy, "policy");
+		Predicate<Throwable> rollsBackOn = rollsBackOn(method, targetClass);
+		return () -> run(IdempotencyContext.require(), policy, action, result, rollsBackOn);
 	}
 
-	/**
-	 * Runs {@code invocation} in a new transaction, writes its result as a {@link RecordState#FINISHED_OK} record
-	 * in that transaction, commits, and ends {@code execution}. On any exception (from the method, the result
-	 * function or the commit) the transaction rolls back, the claim is released and the exception is rethrown.
-	 * @param <T> the method's result type
-	 * @param execution the execution that holds the key, not yet ended
-	 * @param invocation the method
-	 * @param result the response to store for the method's result (e.g. its encoded value)
-	 * @return the method's result
-	 * @throws FencedCompletionException when the lease was lost before the commit (nothing was committed)
-	 * @throws Exception what the method threw
-	 */
-	public <T> T execute(Execution execution, Callable<T> invocation, Function<? super T, StoredResponse> result)
-			throws Exception {
-		Outcome<T> outcome;
-		try {
-			outcome = runInTransaction(execution.context(), execution.policy().retention(), invocation, result,
-					RecordState.FINISHED_OK);
-		}
-		catch (FencedCompletionException ex) {
-			execution.completedInTransaction(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), new byte[0]),
-					false);
-			throw ex;
-		}
-		catch (Throwable ex) {
-			if (execution.context().isResultRetained()) {
-				// an effect outside the database happened although the transaction rolled back: keep the failure,
-				// as IdempotentExecutor does, so that a retry does not run it again
-				execution.complete(RecordState.FINISHED_ERROR, StoredResponse.notRetained(500, Map.of()));
-			}
-			else {
-				execution.release();
-			}
-			throw ex;
-		}
-		execution.completedInTransaction(RecordState.FINISHED_OK, outcome.response(), true);
-		return outcome.value();
+	private Predicate<Throwable> rollsBackOn(Method method, @Nullable Class<?> targetClass) {
+		TransactionAttribute attribute = this.rollbackRules.getTransactionAttribute(method, targetClass);
+		return (attribute != null) ? attribute::rollbackOn : (ex) -> true;
 	}
 
-	/**
-	 * Runs {@code invocation} in a new transaction and, in that transaction, marks the record finished with the
-	 * provisional response (status and headers; its body is not retained) before the commit. The execution stays
-	 * open: after the commit, attach the final response with {@link Execution#complete}. On an exception (from the
-	 * method or the commit) the transaction rolls back, the record stays ongoing, the execution stays open for the
-	 * caller to complete or release as without a transaction, and the exception is rethrown.
-	 * @param <T> the method's result type
-	 * @param execution the execution that holds the key, not yet ended
-	 * @param invocation the handler method
-	 * @param provisional the response to keep should the final one never be attached; a status of 400 or more
-	 * marks the record {@link RecordState#FINISHED_ERROR}
-	 * @return the method's result
-	 * @throws FencedCompletionException when the lease was lost before the commit (nothing was committed; the
-	 * execution has ended)
-	 * @throws Exception what the method threw
-	 */
-	public <T> T executeAndMarkFinished(Execution execution, Callable<T> invocation,
-			Function<? super T, StoredResponse> provisional) throws Exception {
-		try {
-			return runInTransaction(execution.context(), execution.policy().retention(), invocation, (value) -> {
-				StoredResponse response = provisional.apply(value);
-				return StoredResponse.notRetained(response.status(), response.headers());
-			}, null).value();
-		}
-		catch (FencedCompletionException ex) {
-			execution.completedInTransaction(RecordState.FINISHED_OK, StoredResponse.notRetained(200, Map.of()), false);
-			throw ex;
-		}
-	}
-
-	private <T> Outcome<T> runInTransaction(IdempotencyContext context, Duration retention, Callable<T> invocation,
-			Function<? super T, StoredResponse> result, RecordState fixedState) throws Exception {
+	private <T> T run(IdempotencyContext context, ExecutionPolicy policy, Callable<T> invocation,
+			Function<? super T, StoredResponse> result, Predicate<Throwable> rollsBackOn) throws Exception {
 		if (TransactionSynchronizationManager.isActualTransactionActive()) {
 			throw new IllegalStateException("idempotency.jpa.join-transaction: a transaction is already active "
 					+ "when the idempotent execution of " + context.key() + " starts, but the completion must decide "
@@ -169,19 +117,28 @@ public final class TransactionalCompletion implements JoinedCompletion {
 					+ "(the default idempotency.interceptor-order), and call the @Idempotent method from code that "
 					+ "runs in no transaction (not from another @Transactional or joined @Idempotent method)");
 		}
+		Outcome<T> outcome;
 		try {
-			return this.transaction.execute((status) -> {
+			outcome = this.transaction.execute((status) -> {
 				try (IdempotencyContext.Scope scope = context.bind()) {
-					T value = invocation.call();
-					StoredResponse response = result.apply(value);
-					RecordState state = (fixedState != null) ? fixedState
-							: (response.status() >= 400) ? RecordState.FINISHED_ERROR : RecordState.FINISHED_OK;
-					boolean written = this.store.completeInCurrentTransaction(context.key().storageKey(),
-							context.ownerToken(), state, response, retention);
-					if (!written) {
-						throw new FencedCompletionException(context.key());
+					T value;
+					try {
+						value = invocation.call();
 					}
-					return new Outcome<>(value, response);
+					catch (Exception | Error ex) {
+						if (rollsBackOn.test(ex)) {
+							throw ex;
+						}
+						// the method's rules keep its work: it commits with the failure recorded, never released
+						write(context, policy, RecordState.FINISHED_ERROR, StoredResponse.notRetained(500, Map.of()),
+								ex);
+						return new Outcome<T>(null, ex);
+					}
+					StoredResponse response = result.apply(value);
+					write(context, policy,
+							(response.status() >= 400) ? RecordState.FINISHED_ERROR : RecordState.FINISHED_OK, response,
+							null);
+					return new Outcome<>(value, null);
 				}
 				catch (RuntimeException | Error ex) {
 					throw ex;
@@ -194,9 +151,33 @@ public final class TransactionalCompletion implements JoinedCompletion {
 		catch (CheckedException ex) {
 			throw (Exception) ex.getCause();
 		}
+		if (outcome.failure() == null) {
+			return outcome.value();
+		}
+		context.retainResult();
+		if (outcome.failure() instanceof Exception ex) {
+			throw ex;
+		}
+		if (outcome.failure() instanceof Error error) {
+			throw error;
+		}
+		throw new UndeclaredThrowableException(outcome.failure());
 	}
 
-	private record Outcome<T>(T value, StoredResponse response) {
+	private void write(IdempotencyContext context, ExecutionPolicy policy, RecordState state, StoredResponse response,
+			@Nullable Throwable failure) {
+		boolean written = this.store.completeInCurrentTransaction(context.key().storageKey(), context.ownerToken(),
+				state, response, policy.retention(), policy.lease());
+		if (!written) {
+			FencedCompletionException fenced = new FencedCompletionException(context.key());
+			if (failure != null) {
+				fenced.addSuppressed(failure);
+			}
+			throw fenced;
+		}
+	}
+
+	private record Outcome<T>(@Nullable T value, @Nullable Throwable failure) {
 	}
 
 	/** Carries a method's checked exception through the transaction callback, which rolls back on it. */

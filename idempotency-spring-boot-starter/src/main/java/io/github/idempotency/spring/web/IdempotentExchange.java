@@ -174,7 +174,8 @@ final class IdempotentExchange {
 		this.response.discardCapture();
 		if (this.execution != null && !this.execution.isEnded()) {
 			if (this.effectsCommitted) {
-				this.execution.completedInTransaction(state(this.provisional.status()), this.provisional, true);
+				// written again without the owner, so that a duplicate gets it at once rather than wait for a lease
+				this.execution.complete(state(this.provisional.status()), this.provisional);
 			}
 			else if (this.execution.context().isResultRetained()) {
 				this.execution.complete(RecordState.FINISHED_ERROR, StoredResponse.of(500, Map.of(), new byte[0]));

@@ -28,6 +28,7 @@ import jakarta.servlet.http.Part;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.support.AopUtils;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.servlet.HandlerMapping;
@@ -118,8 +119,11 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 				if (joined == null) {
 					return invocation.proceed();
 				}
-				Object value = joined.inTransaction(() -> IdempotentHttpHandler.proceed(invocation),
-						(result) -> exchange.provisional(result, method.method()), execution.policy().retention())
+				Object target = invocation.getThis();
+				Object value = joined.inTransaction(method.method(),
+						(target != null) ? AopUtils.getTargetClass(target) : null,
+						() -> IdempotentHttpHandler.proceed(invocation),
+						(result) -> exchange.provisional(result, method.method()), execution.policy())
 					.call();
 				exchange.effectsCommitted();
 				return value;

@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 	headers CHARACTER VARYING,
 	body BINARY VARYING,
 	body_retained BOOLEAN,
+	awaiting_response_until TIMESTAMP(6) WITH TIME ZONE,
 	CONSTRAINT idempotency_record_pk PRIMARY KEY (id)
 );
 

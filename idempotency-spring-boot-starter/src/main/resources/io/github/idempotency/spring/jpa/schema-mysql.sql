@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 	headers MEDIUMTEXT,
 	body LONGBLOB,
 	body_retained BOOLEAN,
+	awaiting_response_until DATETIME(6),
 	CONSTRAINT idempotency_record_pk PRIMARY KEY (id),
 	INDEX idempotency_record_expires_at_idx (expires_at)
 ) ENGINE = InnoDB;

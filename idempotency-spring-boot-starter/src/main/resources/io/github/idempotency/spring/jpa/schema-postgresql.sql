@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 	headers TEXT,
 	body BYTEA,
 	body_retained BOOLEAN,
+	awaiting_response_until TIMESTAMP WITH TIME ZONE,
 	CONSTRAINT idempotency_record_pk PRIMARY KEY (id)
 );
 

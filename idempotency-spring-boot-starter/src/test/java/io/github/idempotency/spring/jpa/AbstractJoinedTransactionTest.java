@@ -8,20 +8,27 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.AttachFailingStore;
+import io.github.idempotency.spring.jpa.JoinedTransactionApplication.AttachGate;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.Bookings;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.Fault;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.Ledger;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.ProviderUnavailableException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +58,10 @@ abstract class AbstractJoinedTransactionTest {
 
 	private static final String PAYMENTS = "/joined/payments";
 
+	private static final String WAITING_PAYMENTS = "/joined/waiting-payments";
+
+	private static final String FEE_PAYMENTS = "/joined/fee-payments";
+
 	private final HttpClient client = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(5))
@@ -66,6 +77,8 @@ abstract class AbstractJoinedTransactionTest {
 
 	private AttachFailingStore store;
 
+	private AttachGate gate;
+
 	private JdbcTemplate jdbc;
 
 	/**
@@ -77,7 +90,9 @@ abstract class AbstractJoinedTransactionTest {
 	static SpringApplicationBuilder application(WebApplicationType type, String... properties) {
 		return new SpringApplicationBuilder(JoinedTransactionApplication.class).web(type)
 			.properties("server.port=0", "spring.jpa.hibernate.ddl-auto=create-drop", "idempotency.store=jpa",
-					"idempotency.jpa.join-transaction=true", "spring.main.banner-mode=off")
+					"idempotency.jpa.join-transaction=true", "spring.main.banner-mode=off",
+					"idempotency.endpoints.waiting-payments.on-conflict=wait",
+					"idempotency.endpoints.waiting-payments.wait-timeout=2m")
 			.properties(properties);
 	}
 
@@ -90,6 +105,7 @@ abstract class AbstractJoinedTransactionTest {
 			this.ledger = this.context.getBean(Ledger.class);
 			this.bookings = this.context.getBean(Bookings.class);
 			this.store = this.context.getBean(AttachFailingStore.class);
+			this.gate = this.context.getBean(AttachGate.class);
 			this.jdbc = new JdbcTemplate(this.context.getBean(DataSource.class));
 		}
 	}
@@ -99,6 +115,7 @@ abstract class AbstractJoinedTransactionTest {
 		if (this.context != null) {
 			this.ledger.failNext(Fault.NONE);
 			this.store.failAttach(false);
+			this.gate.reset();
 		}
 	}
 
@@ -194,11 +211,15 @@ abstract class AbstractJoinedTransactionTest {
 		this.store.failAttach(true);
 
 		HttpResponse<byte[]> first = post(key, paymentId);
-		this.store.failAttach(false);
+		HttpResponse<byte[]> duplicateWithinALease = post(key, paymentId);
+		// one lease after the commit, the owner that never attached its response is presumed dead
+		this.jdbc.update("UPDATE idempotency_record SET awaiting_response_until = ? WHERE id = ?",
+				OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1), storageKey(key).value());
 		HttpResponse<byte[]> retry = post(key, paymentId);
 
 		assertThat(first.statusCode()).isEqualTo(201);
 		assertThat(entries(paymentId)).isOne();
+		assertThat(duplicateWithinALease.statusCode()).as("the owner may still attach its response").isEqualTo(409);
 		IdempotencyRecord record = record(key);
 		assertThat(record.state()).as("finished in the handler's transaction").isEqualTo(RecordState.FINISHED_OK);
 		assertThat(record.response().status()).isEqualTo(201);
@@ -208,6 +229,86 @@ abstract class AbstractJoinedTransactionTest {
 		assertThat(location(retry)).isEqualTo(location(first));
 		assertThat(new String(retry.body(), StandardCharsets.UTF_8)).contains("response-not-retained");
 		assertThat(entries(paymentId)).as("the retry did not run").isOne();
+		assertThat(this.ledger.bookings() - bookingsBefore).isOne();
+	}
+
+	@Test
+	void duplicateBetweenTheCommitAndTheAttachIsRefusedThenGetsTheRealAnswer() throws Exception {
+		String key = newKey();
+		String paymentId = newPaymentId();
+		int bookingsBefore = this.ledger.bookings();
+
+		CompletableFuture<HttpResponse<byte[]>> first = sendAsync(
+				request(PAYMENTS, key, paymentId).header(JoinedTransactionApplication.PAUSE_BEFORE_ATTACH, "true")
+					.build());
+		this.gate.awaitPaused();
+		IdempotencyRecord marked = record(key);
+		HttpResponse<byte[]> duplicate = post(key, paymentId);
+		this.gate.resume();
+		HttpResponse<byte[]> firstResponse = first.get(2, TimeUnit.MINUTES);
+		HttpResponse<byte[]> retry = post(key, paymentId);
+
+		assertThat(marked.state()).as("committed with the handler's work").isEqualTo(RecordState.FINISHED_OK);
+		assertThat(marked.response().status()).isEqualTo(201);
+		assertThat(marked.response().bodyRetained()).as("a crash now replays 'not retained'").isFalse();
+		assertThat(duplicate.statusCode()).isEqualTo(409);
+		assertThat(new String(duplicate.body(), StandardCharsets.UTF_8)).doesNotContain("response-not-retained");
+		assertThat(firstResponse.statusCode()).isEqualTo(201);
+		assertThat(record(key).response().body()).as("attached after the commit").isEqualTo(firstResponse.body());
+		assertThat(retry.statusCode()).isEqualTo(201);
+		assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(retry.body()).isEqualTo(firstResponse.body());
+		assertThat(this.ledger.bookings() - bookingsBefore).isOne();
+	}
+
+	@Test
+	void duplicateWaitingBetweenTheCommitAndTheAttachGetsTheRealAnswer() throws Exception {
+		String key = newKey();
+		String paymentId = newPaymentId();
+		int bookingsBefore = this.ledger.bookings();
+		StorageKey storageKey = storageKey(WAITING_PAYMENTS, key);
+
+		CompletableFuture<HttpResponse<byte[]>> first = sendAsync(request(WAITING_PAYMENTS, key, paymentId)
+			.header(JoinedTransactionApplication.PAUSE_BEFORE_ATTACH, "true")
+			.build());
+		this.gate.awaitPaused();
+		int claimsBefore = this.store.claimsOfRecordInForce(storageKey);
+		CompletableFuture<HttpResponse<byte[]>> duplicate = sendAsync(
+				request(WAITING_PAYMENTS, key, paymentId).build());
+		// the duplicate found the committed record before the response was attached
+		Awaitility.await()
+			.atMost(Duration.ofMinutes(2))
+			.until(() -> this.store.claimsOfRecordInForce(storageKey) > claimsBefore);
+		this.gate.resume();
+		HttpResponse<byte[]> firstResponse = first.get(2, TimeUnit.MINUTES);
+		HttpResponse<byte[]> duplicateResponse = duplicate.get(2, TimeUnit.MINUTES);
+
+		assertThat(firstResponse.statusCode()).isEqualTo(201);
+		assertThat(duplicateResponse.statusCode()).isEqualTo(201);
+		assertThat(duplicateResponse.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(duplicateResponse.body()).as("the real answer, not 'not retained'").isEqualTo(firstResponse.body());
+		assertThat(this.ledger.bookings() - bookingsBefore).isOne();
+	}
+
+	@Test
+	void noRollbackForKeepsTheRowAndTheErrorAnswerIsReplayed() {
+		String key = newKey();
+		String paymentId = newPaymentId();
+		int bookingsBefore = this.ledger.bookings();
+
+		HttpResponse<byte[]> first = send(request(FEE_PAYMENTS, key, paymentId).build());
+		HttpResponse<byte[]> retry = send(request(FEE_PAYMENTS, key, paymentId).build());
+
+		assertThat(first.statusCode()).isEqualTo(402);
+		assertThat(new String(first.body(), StandardCharsets.UTF_8)).contains("fee not charged");
+		assertThat(entries(paymentId)).as("the method's rules keep the row").isOne();
+		IdempotencyRecord record = this.store.find(storageKey(FEE_PAYMENTS, key), Instant.now()).orElseThrow();
+		assertThat(record.state()).isEqualTo(RecordState.FINISHED_ERROR);
+		assertThat(record.response().body()).isEqualTo(first.body());
+		assertThat(retry.statusCode()).isEqualTo(402);
+		assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(retry.body()).isEqualTo(first.body());
+		assertThat(entries(paymentId)).isOne();
 		assertThat(this.ledger.bookings() - bookingsBefore).isOne();
 	}
 
@@ -310,7 +411,15 @@ abstract class AbstractJoinedTransactionTest {
 	}
 
 	private HttpRequest.Builder request(String key, String paymentId) {
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + PAYMENTS))
+		return request(PAYMENTS, key, paymentId);
+	}
+
+	private CompletableFuture<HttpResponse<byte[]>> sendAsync(HttpRequest request) {
+		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+	}
+
+	private HttpRequest.Builder request(String path, String key, String paymentId) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.timeout(Duration.ofSeconds(30))
 			.header("Idempotency-Key", key)
 			.header("Content-Type", "application/json")
@@ -335,8 +444,12 @@ abstract class AbstractJoinedTransactionTest {
 		return this.store.find(storageKey(key), Instant.now()).orElseThrow();
 	}
 
-	private static io.github.idempotency.core.StorageKey storageKey(String key) {
-		return IdempotencyKey.of("", "POST " + PAYMENTS, key).storageKey();
+	private static StorageKey storageKey(String key) {
+		return storageKey(PAYMENTS, key);
+	}
+
+	private static StorageKey storageKey(String path, String key) {
+		return IdempotencyKey.of("", "POST " + path, key).storageKey();
 	}
 
 	private static String location(HttpResponse<byte[]> response) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
@@ -70,7 +71,7 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 
 	@Override
 	protected void elapse(Duration duration) {
-		new JdbcTemplate(dataSource()).update(shiftDeadlinesSql(), duration.toMillis());
+		new JdbcTemplate(dataSource()).update(shiftDeadlinesSql(), duration.toMillis(), duration.toMillis());
 	}
 
 	@Override
@@ -140,22 +141,61 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 		StorageKey key = newKey();
 		ClaimResult.Claimed claimed = claim(key);
 		StoredResponse provisional = StoredResponse.notRetained(201, Map.of("Location", List.of("/payments/9")));
-		boolean written = new org.springframework.transaction.support.TransactionTemplate(
-				new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource()))
-			.execute((status) -> jpaStore().completeInCurrentTransaction(key, claimed.owner(), RecordState.FINISHED_OK,
-					provisional, retention()));
-		assertThat(written).isTrue();
-		assertThat(store().find(key, now()).orElseThrow().response()).isEqualTo(provisional);
-		assertThat(store().claim(key, FINGERPRINT, now(), lease())).isInstanceOf(ClaimResult.Existing.class);
+		assertThat(completeInATransaction(key, claimed, provisional)).isTrue();
+		IdempotencyRecord found = store().find(key, now()).orElseThrow();
+		assertThat(found.response()).isEqualTo(provisional);
+		assertThat(found.state()).isEqualTo(RecordState.FINISHED_OK);
+		assertThat(found.isInProgressAt(now())).as("awaiting the final response").isTrue();
+		ClaimResult duplicate = store().claim(key, FINGERPRINT, now(), lease());
+		assertThat(duplicate).isInstanceOf(ClaimResult.Existing.class);
+		assertThat(((ClaimResult.Existing) duplicate).record().isInProgressAt(now())).isTrue();
 		assertThat(store().renew(key, claimed.owner(), now(), lease())).as("renewal racing with the commit").isTrue();
 		assertThat(store().release(key, claimed.owner(), now())).as("effects committed: never released").isFalse();
 		StoredResponse rendered = response();
 		assertThat(store().complete(key, claimed.owner(), RecordState.FINISHED_OK, rendered, now(), retention()))
 			.isTrue();
 		assertThat(store().find(key, now()).orElseThrow().response()).isEqualTo(rendered);
+		assertThat(store().find(key, now()).orElseThrow().isInProgressAt(now())).as("attached").isFalse();
 		assertThat(store().complete(key, claimed.owner(), RecordState.FINISHED_OK, rendered, now(), retention()))
 			.as("attached once")
 			.isFalse();
+	}
+
+	@Test
+	void provisionalResponseIsInForceOneLeaseAfterTheCommitWhenNoResponseIsAttached() {
+		StorageKey key = newKey();
+		ClaimResult.Claimed claimed = claim(key);
+		StoredResponse provisional = StoredResponse.notRetained(201, Map.of());
+		assertThat(completeInATransaction(key, claimed, provisional)).isTrue();
+		assertThat(store().find(key, now()).orElseThrow().isInProgressAt(now())).isTrue();
+		assertThat(store().renew(key, claimed.owner(), now(), lease())).isTrue();
+
+		elapse(lease().plus(clockTolerance()));
+
+		IdempotencyRecord found = store().find(key, now()).orElseThrow();
+		assertThat(found.isInProgressAt(now())).as("the owner is presumed dead, renewals notwithstanding").isFalse();
+		assertThat(found.response()).isEqualTo(provisional);
+		ClaimResult duplicate = store().claim(key, FINGERPRINT, now(), lease());
+		assertThat(duplicate).isInstanceOf(ClaimResult.Existing.class);
+		assertThat(((ClaimResult.Existing) duplicate).record().isInProgressAt(now())).isFalse();
+	}
+
+	@Test
+	void finalResponseWrittenInATransactionIsReplayedAtOnce() {
+		StorageKey key = newKey();
+		ClaimResult.Claimed claimed = claim(key);
+		StoredResponse encoded = response();
+		assertThat(completeInATransaction(key, claimed, encoded)).isTrue();
+		IdempotencyRecord found = store().find(key, now()).orElseThrow();
+		assertThat(found.response()).isEqualTo(encoded);
+		assertThat(found.isInProgressAt(now())).isFalse();
+	}
+
+	private boolean completeInATransaction(StorageKey key, ClaimResult.Claimed claimed, StoredResponse response) {
+		return new org.springframework.transaction.support.TransactionTemplate(
+				new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource()))
+			.execute((status) -> jpaStore().completeInCurrentTransaction(key, claimed.owner(), RecordState.FINISHED_OK,
+					response, retention(), lease()));
 	}
 
 	@Test
@@ -164,7 +204,7 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 		ClaimResult.Claimed claimed = claim(key);
 		org.assertj.core.api.Assertions.assertThatIllegalStateException()
 			.isThrownBy(() -> jpaStore().completeInCurrentTransaction(key, claimed.owner(), RecordState.FINISHED_OK,
-					response(), retention()));
+					response(), retention(), lease()));
 	}
 
 	int countRows(StorageKey key) {

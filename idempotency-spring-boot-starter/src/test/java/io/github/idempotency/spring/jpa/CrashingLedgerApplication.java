@@ -8,9 +8,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StoredResponse;
-import io.github.idempotency.core.execution.ClaimOutcome;
 import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.execution.ResultCodec;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -27,6 +27,20 @@ public final class CrashingLedgerApplication {
 	/** The exit status of the deliberate crash. */
 	static final int CRASH_STATUS = 137;
 
+	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
+
+		@Override
+		public byte[] encode(String value) {
+			return value.getBytes(StandardCharsets.UTF_8);
+		}
+
+		@Override
+		public String decode(byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+
+	};
+
 	private CrashingLedgerApplication() {
 	}
 
@@ -39,20 +53,23 @@ public final class CrashingLedgerApplication {
 		TransactionalCompletion completion = new TransactionalCompletion(store,
 				new DataSourceTransactionManager(dataSource));
 		IdempotentExecutor executor = IdempotentExecutor.builder(store).build();
-		ClaimOutcome outcome = executor.claim(IdempotencyKey.of("", "ledger", args[3]),
-				JoinedTransactionCrashPostgresIT.FINGERPRINT, ExecutionPolicy.defaults("ledger"));
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		completion.execute(((ClaimOutcome.Acquired) outcome).execution(), () -> {
-			jdbc.update("INSERT INTO " + args[2] + " (payment_id) VALUES (?)", args[4]);
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void beforeCommit(boolean readOnly) {
-					// the business row and the completion are written, not committed
-					Runtime.getRuntime().halt(CRASH_STATUS);
-				}
-			});
-			return args[4];
-		}, (value) -> StoredResponse.of(200, Map.of(), value.getBytes(StandardCharsets.UTF_8)));
+		// the executor and the joined completion, as the interceptor runs them
+		executor.execute(IdempotencyKey.of("", "ledger", args[3]), JoinedTransactionCrashPostgresIT.FINGERPRINT,
+				ExecutionPolicy.defaults("ledger"), CODEC,
+				completion.inTransaction(CrashingLedgerApplication.class.getMethod("main", String[].class),
+						CrashingLedgerApplication.class, () -> {
+							jdbc.update("INSERT INTO " + args[2] + " (payment_id) VALUES (?)", args[4]);
+							TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+								@Override
+								public void beforeCommit(boolean readOnly) {
+									// the business row and the completion are written, not committed
+									Runtime.getRuntime().halt(CRASH_STATUS);
+								}
+							});
+							return args[4];
+						}, (value) -> StoredResponse.of(200, Map.of(), CODEC.encode(value)),
+						ExecutionPolicy.defaults("ledger")));
 		System.exit(1);
 	}
 

@@ -6,13 +6,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
+import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.OwnerToken;
 import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStoreException;
@@ -57,6 +62,8 @@ class JoinedTransactionApplication {
 
 	static final String FAIL_AFTER_HANDLER = "X-Fail-After-Handler";
 
+	static final String PAUSE_BEFORE_ATTACH = "X-Pause-Before-Attach";
+
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
 		return http.csrf((csrf) -> csrf.disable())
@@ -89,6 +96,35 @@ class JoinedTransactionApplication {
 
 				});
 		registration.setOrder(IdempotencyFilter.DEFAULT_ORDER + 1);
+		return registration;
+	}
+
+	@Bean
+	AttachGate attachGate() {
+		return new AttachGate();
+	}
+
+	/**
+	 * Holds a request that carries {@value #PAUSE_BEFORE_ATTACH} after its handler's transaction committed and its
+	 * response was rendered, before the idempotency filter attaches that response to the record: the
+	 * commit-to-attach window, made as long as a test needs.
+	 */
+	@Bean
+	FilterRegistrationBean<OncePerRequestFilter> pausingBeforeAttachFilter(AttachGate gate) {
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+				new OncePerRequestFilter() {
+
+					@Override
+					protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+							FilterChain chain) throws ServletException, IOException {
+						chain.doFilter(request, response);
+						if (request.getHeader(PAUSE_BEFORE_ATTACH) != null) {
+							gate.pause();
+						}
+					}
+
+				});
+		registration.setOrder(IdempotencyFilter.DEFAULT_ORDER + 2);
 		return registration;
 	}
 
@@ -191,6 +227,60 @@ class JoinedTransactionApplication {
 				.body(Map.of("id", entryId, "paymentId", paymentId, "nonce", UUID.randomUUID().toString()));
 		}
 
+		/** The same, where a duplicate of a running request waits for its answer. */
+		@PostMapping("/joined/waiting-payments")
+		@Idempotent(name = "waiting-payments", scope = Idempotent.Scope.GLOBAL)
+		ResponseEntity<Map<String, Object>> payWaiting(@RequestBody Map<String, Object> request) {
+			return pay(request);
+		}
+
+		/** Books, then fails with an exception its rollback rules keep the booking for. */
+		@PostMapping("/joined/fee-payments")
+		@Idempotent(scope = Idempotent.Scope.GLOBAL)
+		@Transactional(noRollbackFor = FeeNotChargedException.class)
+		public ResponseEntity<Map<String, Object>> payWithoutFee(@RequestBody Map<String, Object> request) {
+			this.ledger.book((String) request.get("paymentId"), ((Number) request.get("amount")).longValue());
+			throw new FeeNotChargedException();
+		}
+
+	}
+
+	/** Where a paused request waits until the test lets it go on. */
+	static class AttachGate {
+
+		private volatile CountDownLatch paused = new CountDownLatch(1);
+
+		private volatile CountDownLatch resumed = new CountDownLatch(1);
+
+		void pause() {
+			this.paused.countDown();
+			try {
+				if (!this.resumed.await(2, TimeUnit.MINUTES)) {
+					throw new IllegalStateException("The test never resumed the paused request");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		void awaitPaused() throws InterruptedException {
+			if (!this.paused.await(2, TimeUnit.MINUTES)) {
+				throw new IllegalStateException("No request paused before its response was attached");
+			}
+		}
+
+		void resume() {
+			this.resumed.countDown();
+		}
+
+		void reset() {
+			resume();
+			this.paused = new CountDownLatch(1);
+			this.resumed = new CountDownLatch(1);
+		}
+
 	}
 
 	@RestControllerAdvice
@@ -199,6 +289,11 @@ class JoinedTransactionApplication {
 		@ExceptionHandler(PaymentDeclinedException.class)
 		ProblemDetail declined(PaymentDeclinedException ex) {
 			return ProblemDetail.forStatusAndDetail(HttpStatus.PAYMENT_REQUIRED, "declined " + UUID.randomUUID());
+		}
+
+		@ExceptionHandler(FeeNotChargedException.class)
+		ProblemDetail feeNotCharged(FeeNotChargedException ex) {
+			return ProblemDetail.forStatusAndDetail(HttpStatus.PAYMENT_REQUIRED, "fee not charged " + UUID.randomUUID());
 		}
 
 		@ExceptionHandler(ProviderUnavailableException.class)
@@ -214,6 +309,16 @@ class JoinedTransactionApplication {
 
 		PaymentDeclinedException() {
 			super("The payment was declined after its entry was booked");
+		}
+
+	}
+
+	static class FeeNotChargedException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		FeeNotChargedException() {
+			super("The entry was booked, the fee was not charged");
 		}
 
 	}
@@ -236,8 +341,29 @@ class JoinedTransactionApplication {
 
 		private volatile boolean failAttach;
 
+		private final Map<StorageKey, AtomicInteger> claimsOfRecordsInForce = new ConcurrentHashMap<>();
+
 		AttachFailingStore(DataSource dataSource) {
 			super(dataSource);
+		}
+
+		/**
+		 * How many claims of the key found a record in force (a duplicate that was refused, waits or replays).
+		 * @param key the key
+		 * @return the count
+		 */
+		int claimsOfRecordInForce(StorageKey key) {
+			AtomicInteger count = this.claimsOfRecordsInForce.get(key);
+			return (count != null) ? count.get() : 0;
+		}
+
+		@Override
+		public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
+			ClaimResult result = super.claim(key, fingerprint, now, lease);
+			if (result instanceof ClaimResult.Existing) {
+				this.claimsOfRecordsInForce.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+			}
+			return result;
 		}
 
 		void failAttach(boolean failAttach) {

@@ -41,7 +41,8 @@ class JpaIdempotencyStoreH2Test extends AbstractJpaIdempotencyStoreTest {
 
 	@Override
 	protected String shiftDeadlinesSql() {
-		return "UPDATE " + TABLE + " SET expires_at = DATEADD(MILLISECOND, -CAST(? AS BIGINT), expires_at)";
+		return "UPDATE " + TABLE + " SET expires_at = DATEADD(MILLISECOND, -CAST(? AS BIGINT), expires_at), "
+				+ "awaiting_response_until = DATEADD(MILLISECOND, -CAST(? AS BIGINT), awaiting_response_until)";
 	}
 
 }

@@ -42,7 +42,8 @@ class JpaIdempotencyStoreMariaDbIT extends AbstractJpaIdempotencyStoreTest {
 
 	@Override
 	protected String shiftDeadlinesSql() {
-		return "UPDATE " + TABLE + " SET expires_at = TIMESTAMPADD(MICROSECOND, -1000 * ?, expires_at)";
+		return "UPDATE " + TABLE + " SET expires_at = TIMESTAMPADD(MICROSECOND, -1000 * ?, expires_at), "
+				+ "awaiting_response_until = TIMESTAMPADD(MICROSECOND, -1000 * ?, awaiting_response_until)";
 	}
 
 }

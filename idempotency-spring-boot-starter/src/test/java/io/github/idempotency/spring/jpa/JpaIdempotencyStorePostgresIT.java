@@ -62,7 +62,8 @@ class JpaIdempotencyStorePostgresIT extends AbstractJpaIdempotencyStoreTest {
 
 	@Override
 	protected String shiftDeadlinesSql() {
-		return "UPDATE " + TABLE + " SET expires_at = expires_at - CAST(? AS double precision) * INTERVAL '1 millisecond'";
+		return "UPDATE " + TABLE + " SET expires_at = expires_at - CAST(? AS double precision) * INTERVAL '1 millisecond', "
+				+ "awaiting_response_until = awaiting_response_until - CAST(? AS double precision) * INTERVAL '1 millisecond'";
 	}
 
 }

@@ -69,7 +69,7 @@ class RedisOutageIT {
 
 	@Test
 	void failsClosedWithinTheTimeoutWhileRedisIsDownAndRunsOnceWhenItIsBack() throws Exception {
-		assertThat(execute(newKey())).isInstanceOf(ExecutionResult.Executed.class);
+		awaitFirstExecution();
 		assertThat(this.runs).hasValue(1);
 		List<IdempotencyKey> keys = List.of(newKey(), newKey(), newKey());
 
@@ -97,7 +97,8 @@ class RedisOutageIT {
 
 	@Test
 	void failsClosedWithinTheTimeoutWhileRedisHangs() throws Exception {
-		assertThat(execute(newKey())).isInstanceOf(ExecutionResult.Executed.class);
+		awaitFirstExecution();
+		assertThat(this.runs).hasValue(1);
 		IdempotencyKey key = newKey();
 		this.server.pause();
 		try {
@@ -112,10 +113,23 @@ class RedisOutageIT {
 		}
 		// the claim that timed out was still delivered once Redis woke up: its key stays held for one lease (a
 		// retry answers 409), and nothing ran
-		await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+		await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
 			.until(() -> this.store.find(key.storageKey(), Instant.now()).isPresent());
-		assertThat(execute(key)).isInstanceOf(ExecutionResult.InProgress.class);
+		// a retry refused for a slow store changes nothing: it is the first answer from the store that counts
+		assertThat(await().atMost(Duration.ofSeconds(60))
+			.until(() -> execute(key), (result) -> !(result instanceof ExecutionResult.StoreUnavailable)))
+			.isInstanceOf(ExecutionResult.InProgress.class);
 		assertThat(this.runs).hasValue(1);
+	}
+
+	/**
+	 * Runs fresh keys until one runs: the first connection to a server that just started, in a JVM that may be
+	 * loading Lettuce's classes on a busy machine, can take longer than the 500 ms under test. A refused attempt runs
+	 * nothing (fail-closed), so exactly one run counts.
+	 */
+	private void awaitFirstExecution() {
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> execute(newKey()), (result) -> result instanceof ExecutionResult.Executed);
 	}
 
 	private ExecutionResult<String> execute(IdempotencyKey key) throws Exception {

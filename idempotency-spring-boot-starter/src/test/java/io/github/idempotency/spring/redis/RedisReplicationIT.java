@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,8 +13,13 @@ import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisConnection;
@@ -39,6 +43,13 @@ class RedisReplicationIT {
 
 	private static final Duration LEASE = Duration.ofSeconds(30);
 
+	// what a claim that expects its replica's acknowledgement waits for it: long enough on a loaded machine, and no
+	// cost when the replica answers at once
+	private static final Duration PATIENT_REPLICA_TIMEOUT = Duration.ofSeconds(5);
+
+	// the command timeout of the test's connections: above every replica timeout, so that WAIT answers first
+	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+
 	private static final String KEY_PREFIX = RedisTestServer.uniquePrefix(RedisReplicationIT.class);
 
 	private static RedisServerProcess primary;
@@ -54,14 +65,31 @@ class RedisReplicationIT {
 				+ "artifact's): skipping the replication tests, which start a primary and a replica of their own");
 		primary = RedisServerProcess.start(binary.get());
 		replica = RedisServerProcess.start(binary.get(), "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
-		connectionFactory = RedisTestServer.connectionFactory(primary.url(), Duration.ofSeconds(2));
-		await().atMost(Duration.ofSeconds(30)).until(() -> {
-			try (RedisConnection connection = connectionFactory.getConnection()) {
-				Properties replication = connection.serverCommands().info("replication");
-				return "1".equals(replication.getProperty("connected_slaves"))
-						&& replication.getProperty("slave0", "").contains("state=online");
-			}
-		});
+		connectionFactory = RedisTestServer.connectionFactory(primary.url(), COMMAND_TIMEOUT);
+	}
+
+	/**
+	 * Waits until the replica is online and has every write of the primary: the tests that suspend it (SIGSTOP) leave
+	 * it behind, and it reconnects and catches up only some time after it resumes. A write on a fresh connection that
+	 * {@code WAIT 1} counts as acknowledged shows both (the replica acknowledges in the order of the stream).
+	 */
+	@BeforeEach
+	void awaitReplicaCaughtUp() {
+		RedisURI uri = RedisURI.create(primary.url());
+		uri.setTimeout(COMMAND_TIMEOUT);
+		RedisClient client = RedisClient.create(uri);
+		try {
+			await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+				try (StatefulRedisConnection<String, String> connection = client.connect()) {
+					RedisCommands<String, String> commands = connection.sync();
+					commands.set(KEY_PREFIX + "caught-up", UUID.randomUUID().toString());
+					return commands.waitForReplication(1, 5000) >= 1;
+				}
+			});
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	@AfterAll
@@ -79,7 +107,7 @@ class RedisReplicationIT {
 
 	@Test
 	void aClaimCountsOnceTheReplicaAcknowledgedIt() {
-		RedisIdempotencyStore store = store(1);
+		RedisIdempotencyStore store = store(connectionFactory, 1, PATIENT_REPLICA_TIMEOUT);
 		StorageKey key = newKey();
 
 		assertThat(store.claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
@@ -106,7 +134,8 @@ class RedisReplicationIT {
 
 	@Test
 	void aClaimFailsWhenFewerReplicasExistThanRequired() {
-		RedisIdempotencyStore store = store(2);
+		// WAIT 2 answers only when its timeout runs out, with the one replica that exists
+		RedisIdempotencyStore store = store(connectionFactory, 2, PATIENT_REPLICA_TIMEOUT);
 		StorageKey key = newKey();
 
 		assertThatExceptionOfType(IdempotencyStoreException.class)
@@ -134,7 +163,10 @@ class RedisReplicationIT {
 		try (RedisConnection connection = connectionFactory.getConnection()) {
 			connection.scriptingCommands().scriptFlush();
 		}
-		assertThat(store.claim(newKey(), FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
+		// the replica catches up on what it missed while suspended before it acknowledges this claim
+		assertThat(store(connectionFactory, 1, PATIENT_REPLICA_TIMEOUT).claim(newKey(), FINGERPRINT, Instant.now(),
+				LEASE))
+			.isInstanceOf(ClaimResult.Claimed.class);
 	}
 
 	@Test

@@ -34,6 +34,8 @@ import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
+import org.springframework.transaction.interceptor.TransactionAttributeSource;
 import org.springframework.transaction.interceptor.TransactionAttributeSourceAdvisor;
 import org.springframework.transaction.interceptor.TransactionInterceptor;
 
@@ -103,7 +105,8 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 	@ConditionalOnMissingBean
 	TransactionalCompletion jpaIdempotencyTransactionalCompletion(JpaIdempotencyStore store,
 			ObjectProvider<PlatformTransactionManager> transactionManagers,
-			ObjectProvider<IdempotencyAdvisor> idempotencyAdvisors, ObjectProvider<Advisor> advisors) {
+			ObjectProvider<IdempotencyAdvisor> idempotencyAdvisors, ObjectProvider<Advisor> advisors,
+			ObjectProvider<TransactionAttributeSource> transactionAttributeSources) {
 		PlatformTransactionManager transactionManager = transactionManagers.getIfUnique();
 		if (transactionManager == null) {
 			throw new InvalidIdempotencyConfigurationException("idempotency.jpa.join-transaction", true,
@@ -114,7 +117,10 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 		if (idempotencyAdvisor != null) {
 			requireOutsideTransactions(idempotencyAdvisor.getOrder(), advisors);
 		}
-		return new TransactionalCompletion(store, transactionManager);
+		// the source @Transactional advice reads, so that the methods' rollback rules are read the same way
+		TransactionAttributeSource rollbackRules = transactionAttributeSources
+			.getIfUnique(() -> new AnnotationTransactionAttributeSource(false));
+		return new TransactionalCompletion(store, transactionManager, rollbackRules);
 	}
 
 	// At run time a transaction opened first would only be noticed on the first call; the advisors' orders tell now.
