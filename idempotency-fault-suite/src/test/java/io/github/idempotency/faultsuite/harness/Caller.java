@@ -129,6 +129,21 @@ public final class Caller {
 	}
 
 	/**
+	 * Completions and other writes this instance refused because its claim had been taken over
+	 * ({@code idempotency.fenced.writes}).
+	 * @return the sum over its tags
+	 */
+	public long fencedWritesMetric() {
+		double sum = 0;
+		for (String line : get("/actuator/prometheus").split("\n")) {
+			if (line.startsWith("idempotency_fenced_writes_total")) {
+				sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+		}
+		return (long) sum;
+	}
+
+	/**
 	 * A GET with this caller's credentials.
 	 * @param path the path
 	 * @return the body
