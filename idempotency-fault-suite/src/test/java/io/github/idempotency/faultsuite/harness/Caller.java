@@ -183,7 +183,8 @@ public final class Caller {
 	}
 
 	private static String problemType(HttpResponse<byte[]> response) {
-		if (response.statusCode() < 400) {
+		// a replay of any status may carry a problem body, e.g. response-not-retained
+		if (!response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
 			return null;
 		}
 		Matcher matcher = PROBLEM_TYPE.matcher(new String(response.body(), StandardCharsets.UTF_8));

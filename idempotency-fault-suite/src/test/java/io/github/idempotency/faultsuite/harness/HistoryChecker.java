@@ -59,8 +59,9 @@ public final class HistoryChecker {
 		for (CallRecord call : calls) {
 			if (call.replayed() && reference != null
 					&& (call.status() != reference.status() || !call.bodyHash().equals(reference.bodyHash()))) {
-				violations.add("a replay (" + call.status() + ") differs from the first response ("
-						+ reference.status() + ")");
+				violations.add("a replay (" + call.status() + ((call.problemType() != null)
+						? " " + call.problemType().substring(call.problemType().lastIndexOf('/') + 1) : "")
+						+ ") differs from the first response (" + reference.status() + ")");
 			}
 			if (call.replayed() && first != null && call.endNanos() < first.startNanos()) {
 				violations.add("a replay arrived before the execution's request was sent");

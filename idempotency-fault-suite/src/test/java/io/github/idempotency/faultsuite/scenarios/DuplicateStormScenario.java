@@ -35,7 +35,7 @@ class DuplicateStormScenario {
 	// app start-ups included: the storm itself is bounded by DuplicateStorm's per-call timeout
 	@Timeout(value = 15, unit = TimeUnit.MINUTES)
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "memory", "redis", "postgresql", "mariadb" })
+	@ValueSource(strings = { "memory", "redis", "postgresql", "postgresql-unjoined", "mariadb" })
 	void eachKeyExecutesOnceAndEveryDuplicateReplaysOrConflicts(String storeName) {
 		try (StoreUnderTest store = Stores.start(storeName)) {
 			List<DuplicateStorm.Result> runs = new ArrayList<>();
@@ -69,7 +69,7 @@ class DuplicateStormScenario {
 						.orElse("");
 			String controlVerdict = control.passed() ? "PASSED (the suite fails: the control must fail)"
 					: "failed as required: " + control.ledger() + " executions for " + control.keys() + " keys";
-			FaultSuiteReport.add(new FaultSuiteReport.Row("1 duplicate storm", storeName,
+			FaultSuiteReport.add(new FaultSuiteReport.Row("1 duplicate storm", store.name(),
 					Integer.toString(runs.size()), figure, verdict, controlVerdict));
 			assertThat(runs).allSatisfy((run) -> assertThat(run.passed()).as(run.describe()).isTrue());
 			assertThat(control.passed()).as("the read-then-write control must fail: " + control.describe()).isFalse();

@@ -17,17 +17,23 @@ public final class PostgresStore implements StoreUnderTest {
 
 	private final EmbeddedPostgres postgres;
 
-	private PostgresStore(EmbeddedPostgres postgres) {
+	private final boolean joinTransaction;
+
+	private PostgresStore(EmbeddedPostgres postgres, boolean joinTransaction) {
 		this.postgres = postgres;
+		this.joinTransaction = joinTransaction;
 	}
 
 	/**
 	 * Starts a server.
+	 * @param joinTransaction whether the app writes completions in its own transaction (the profile's default) or
+	 * separately
 	 * @return the store
 	 */
-	public static PostgresStore start() {
+	public static PostgresStore start(boolean joinTransaction) {
 		try {
-			return new PostgresStore(EmbeddedPostgres.builder().setRegisterShutdownHook(true).start());
+			return new PostgresStore(EmbeddedPostgres.builder().setRegisterShutdownHook(true).start(),
+					joinTransaction);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not start an embedded PostgreSQL", ex);
@@ -36,7 +42,7 @@ public final class PostgresStore implements StoreUnderTest {
 
 	@Override
 	public String name() {
-		return "postgresql";
+		return this.joinTransaction ? "postgresql" : "postgresql, join-transaction off";
 	}
 
 	@Override
@@ -48,7 +54,8 @@ public final class PostgresStore implements StoreUnderTest {
 	public Map<String, String> appProperties() {
 		return Map.of("spring.datasource.url", this.postgres.getJdbcUrl("postgres", "postgres"),
 				"spring.datasource.username", "postgres", "spring.datasource.password", "",
-				"spring.datasource.hikari.maximum-pool-size", "20");
+				"spring.datasource.hikari.maximum-pool-size", "20", "idempotency.jpa.join-transaction",
+				Boolean.toString(this.joinTransaction));
 	}
 
 	public DataSource dataSource() {
