@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -30,6 +32,14 @@ public final class ChildApp implements AutoCloseable {
 		.connectTimeout(Duration.ofSeconds(2))
 		.version(HttpClient.Version.HTTP_1_1)
 		.build();
+
+	// children still running when the suite's JVM exits (a failed scenario, an interrupted run) are killed by PID
+	private static final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly), "fault-suite-child-apps"));
+	}
 
 	private final Process process;
 
@@ -68,9 +78,29 @@ public final class ChildApp implements AutoCloseable {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(log.toFile())
 				.start();
+			running.add(process);
 			ChildApp app = new ChildApp(process, port, log);
-			app.awaitHealthy();
+			try {
+				app.awaitHealthy();
+			}
+			catch (RuntimeException ex) {
+				app.kill();
+				throw ex;
+			}
 			return app;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * The instance's log so far (it keeps growing after a kill: nothing; the file stays).
+	 * @return the log's text
+	 */
+	public String log() {
+		try {
+			return Files.readString(this.log);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -96,6 +126,7 @@ public final class ChildApp implements AutoCloseable {
 			if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("app " + pid() + " did not exit after SIGKILL");
 			}
+			running.remove(this.process);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

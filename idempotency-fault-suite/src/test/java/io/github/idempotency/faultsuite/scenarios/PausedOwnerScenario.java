@@ -86,8 +86,10 @@ class PausedOwnerScenario {
 	}
 
 	private static Fencing pauseAndTakeOver(Map<String, String> properties, String name) throws Exception {
-		try (ChildApp a = ChildApp.start(name + "-a", "redis", properties);
-				ChildApp b = ChildApp.start(name + "-b", "redis", properties)) {
+		// the two start-ups overlap: each takes tens of seconds on a loaded machine
+		CompletableFuture<ChildApp> startingB = CompletableFuture
+			.supplyAsync(() -> ChildApp.start(name + "-b", "redis", properties));
+		try (ChildApp a = ChildApp.start(name + "-a", "redis", properties); ChildApp b = startingB.get()) {
 			CallHistory history = new CallHistory();
 			Caller onA = new Caller(a, "alice", history);
 			Caller onB = new Caller(b, "alice", history);
@@ -124,8 +126,10 @@ class PausedOwnerScenario {
 	}
 
 	private static long slowOwners(Map<String, String> properties, String name) throws Exception {
-		try (ChildApp a = ChildApp.start(name + "-a", "redis", properties);
-				ChildApp b = ChildApp.start(name + "-b", "redis", properties)) {
+		// the two start-ups overlap: each takes tens of seconds on a loaded machine
+		CompletableFuture<ChildApp> startingB = CompletableFuture
+			.supplyAsync(() -> ChildApp.start(name + "-b", "redis", properties));
+		try (ChildApp a = ChildApp.start(name + "-a", "redis", properties); ChildApp b = startingB.get()) {
 			CallHistory history = new CallHistory();
 			Caller onA = new Caller(a, "alice", history);
 			Caller onB = new Caller(b, "alice", history);
