@@ -84,13 +84,25 @@ public final class DuplicateStorm {
 			return this.calls.stream().filter(CallRecord::replayed).count();
 		}
 
+		/** Replays whose status and body bytes equal their key's execution's. */
+		public long identicalReplays() {
+			java.util.Map<String, CallRecord> executions = new java.util.HashMap<>();
+			this.calls.stream().filter(CallRecord::isExecution).forEach((call) -> executions.putIfAbsent(call.key(), call));
+			return this.calls.stream().filter(CallRecord::replayed).filter((call) -> {
+				CallRecord execution = executions.get(call.key());
+				return execution != null && execution.status() == call.status()
+						&& execution.bodyHash().equals(call.bodyHash());
+			}).count();
+		}
+
 		public long conflicts() {
 			return this.calls.stream().filter((call) -> call.status() == 409).count();
 		}
 
 		public String describe() {
 			return "keys " + this.keys + ", ledger " + this.ledger + ", metric " + this.executedMetric
-					+ ", violations " + this.check.violationCount() + " " + this.check.violations();
+					+ ", violations " + this.check.violationCount() + ", e.g. "
+					+ this.check.violations().stream().distinct().limit(1).toList();
 		}
 
 	}

@@ -54,13 +54,14 @@ class DuplicateStormScenario {
 			}
 			boolean passed = runs.stream().allMatch(DuplicateStorm.Result::passed);
 			long replays = runs.stream().mapToLong(DuplicateStorm.Result::replays).sum();
+			long identical = runs.stream().mapToLong(DuplicateStorm.Result::identicalReplays).sum();
 			long conflicts = runs.stream().mapToLong(DuplicateStorm.Result::conflicts).sum();
 			String figure = "executions per run " + runs.stream()
 				.map((run) -> Long.toString(run.ledger()))
 				.collect(Collectors.joining(",")) + " of " + configuration.stormKeys() + " keys x "
 					+ configuration.stormConcurrency() + "; metric = ledger: "
-					+ runs.stream().allMatch((run) -> run.executedMetric() == run.ledger()) + "; " + replays
-					+ " byte-identical replays, " + conflicts + " 409 with Retry-After";
+					+ runs.stream().allMatch((run) -> run.executedMetric() == run.ledger()) + "; " + identical + "/"
+					+ replays + " replays byte-identical, " + conflicts + " 409 with Retry-After";
 			String verdict = passed ? "PASS"
 					: "FAIL: " + runs.stream()
 						.filter((run) -> !run.passed())

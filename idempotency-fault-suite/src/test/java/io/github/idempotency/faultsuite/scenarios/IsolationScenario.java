@@ -65,9 +65,9 @@ class IsolationScenario {
 							+ " times; raw keys or user names in Redis: " + leaks.size(),
 					passed ? "PASS" : "FAIL: " + outcome.check().violations() + " " + leaks,
 					control.passed(CONTROL_TRIALS) ? "PASSED (the suite fails: the control must fail)"
-							: "failed as required: bob got alice's response " + control.bobGotAlice() + "/"
-									+ CONTROL_TRIALS + ", executions " + control.ledger() + " for "
-									+ (2 * CONTROL_TRIALS) + " requests"));
+							: "failed as required: " + control.ledger() + " executions for " + (2 * CONTROL_TRIALS)
+									+ " requests; bob got alice's response " + control.bobGotAlice() + " times and "
+									+ "409/422 " + control.bobRefused() + " times in " + CONTROL_TRIALS + " trials"));
 			assertThat(leaks).isEmpty();
 			assertThat(outcome.passed(trials)).as(outcome.toString()).isTrue();
 			assertThat(control.passed(CONTROL_TRIALS)).as("the unscoped control must fail: " + control).isFalse();
