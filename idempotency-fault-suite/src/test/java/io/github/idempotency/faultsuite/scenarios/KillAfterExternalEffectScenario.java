@@ -51,12 +51,11 @@ class KillAfterExternalEffectScenario {
 				Caller onA = new Caller(a, "alice", history);
 				Caller onB = new Caller(b, "alice", history);
 				String key = "killed-" + UUID.randomUUID();
-				long attemptsOnA = onA.pspAttempts();
 				CompletableFuture.runAsync(() -> onA.pay(key, BODY));
-				// the PSP has the charge: A is inside the call
+				// the PSP has the charge and logged its downstream key: A is inside the call
 				await().atMost(Duration.ofSeconds(60))
 					.pollInterval(Duration.ofMillis(20))
-					.until(() -> onA.pspAttempts() == attemptsOnA + 1);
+					.until(() -> !downstreamKeys(a.log()).isEmpty());
 				a.kill();
 				long killedAt = System.nanoTime();
 				CallRecord retry = await().atMost(LEASE.plusSeconds(60))
