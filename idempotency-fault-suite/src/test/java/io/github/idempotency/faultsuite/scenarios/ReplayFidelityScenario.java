@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Scenario 10, replay fidelity: a payment's response carries values that differ on every execution (a random id, a
- * {@code Location} built from it, a charset in {@code Content-Type}). 100 replays return the same status, the same
+ * {@code Location} built from it). 100 replays return the same status, the same
  * body bytes and the same {@code Content-Type} and {@code Location}, each marked {@code Idempotent-Replayed}, and
  * none carries {@code Set-Cookie}.
  */
