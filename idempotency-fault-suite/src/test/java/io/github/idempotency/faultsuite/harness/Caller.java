@@ -77,36 +77,6 @@ public final class Caller {
 	}
 
 	/**
-	 * Sends a request this caller builds itself (for malformed keys), recorded like the others.
-	 * @param key the key to record it under
-	 * @param request the request, without authorization
-	 * @return the record of the call
-	 */
-	public CallRecord send(String key, HttpRequest.Builder request) {
-		return sendRaw(key, request.header("Authorization", this.authorization).build());
-	}
-
-	private CallRecord sendRaw(String key, HttpRequest request) {
-		long start = System.nanoTime();
-		try {
-			HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-			CallRecord call = new CallRecord(key, this.user, start, System.nanoTime(), response.statusCode(),
-					sha256(response.body()),
-					response.headers().firstValue("Idempotent-Replayed").filter("true"::equals).isPresent(),
-					response.headers().firstValue("Retry-After").orElse(null), problemType(response));
-			this.history.add(call);
-			return call;
-		}
-		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	/**
 	 * Calls the PSP has received on this caller's instance: the ledger of real executions.
 	 * @return the count
 	 */

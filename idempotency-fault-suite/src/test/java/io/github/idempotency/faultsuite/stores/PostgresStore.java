@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-import javax.sql.DataSource;
-
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -56,10 +54,6 @@ public final class PostgresStore implements StoreUnderTest {
 				"spring.datasource.username", "postgres", "spring.datasource.password", "",
 				"spring.datasource.hikari.maximum-pool-size", "20", "idempotency.jpa.join-transaction",
 				Boolean.toString(this.joinTransaction));
-	}
-
-	public DataSource dataSource() {
-		return this.postgres.getPostgresDatabase();
 	}
 
 	@Override
