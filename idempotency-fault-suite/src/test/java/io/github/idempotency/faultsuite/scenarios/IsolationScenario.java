@@ -1,0 +1,160 @@
+package io.github.idempotency.faultsuite.scenarios;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.github.idempotency.faultsuite.broken.BrokenSetting;
+import io.github.idempotency.faultsuite.harness.CallHistory;
+import io.github.idempotency.faultsuite.harness.CallRecord;
+import io.github.idempotency.faultsuite.harness.Caller;
+import io.github.idempotency.faultsuite.harness.ChildApp;
+import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
+import io.github.idempotency.faultsuite.harness.HistoryChecker;
+import io.github.idempotency.faultsuite.harness.SuiteConfiguration;
+import io.github.idempotency.faultsuite.stores.RedisStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Scenario 12, isolation: alice and bob send the same key and body at the same moment, over many trials. Both
+ * execute; bob never receives alice's response bytes, never a replay, never a 409 or 422; and Redis holds neither a
+ * raw key nor a user name (every key and value inspected). The control runs the same against keys without a user
+ * scope, where bob must receive alice's records.
+ */
+class IsolationScenario {
+
+	private static final String BODY = """
+			{"amount": 990, "currency": "EUR", "description": "same key, two users"}""";
+
+	private static final int CLIENTS = 8;
+
+	private static final int CONTROL_TRIALS = 50;
+
+	@Test
+	@Timeout(value = 10, unit = TimeUnit.MINUTES)
+	void aliceAndBobWithOneKeyBothExecuteAndNeverSeeEachOther() throws Exception {
+		int trials = SuiteConfiguration.current().isolationTrials();
+		try (RedisStore store = RedisStore.start()) {
+			Outcome outcome;
+			List<String> leaks;
+			try (ChildApp app = ChildApp.start("isolation", store.profile(), store.appProperties())) {
+				outcome = trials(app, trials);
+				leaks = leaks(store.contents(), outcome.keys());
+			}
+			Outcome control;
+			Map<String, String> broken = new HashMap<>(store.appProperties());
+			broken.put(BrokenSetting.PROPERTY, BrokenSetting.UNSCOPED_KEY.value());
+			try (ChildApp app = ChildApp.start("isolation-control", store.profile(), broken)) {
+				control = trials(app, CONTROL_TRIALS);
+			}
+			boolean passed = outcome.passed(trials) && leaks.isEmpty();
+			FaultSuiteReport.add(new FaultSuiteReport.Row("12 isolation", "redis", trials + " trials",
+					outcome.ledger() + " executions for " + (2 * trials) + " requests; bob answered alice's bytes "
+							+ outcome.bobGotAlice() + " times, 409/422 " + outcome.bobRefused()
+							+ " times; raw keys or user names in Redis: " + leaks.size(),
+					passed ? "PASS" : "FAIL: " + outcome.check().violations() + " " + leaks,
+					control.passed(CONTROL_TRIALS) ? "PASSED (the suite fails: the control must fail)"
+							: "failed as required: " + control.ledger() + " executions for " + (2 * CONTROL_TRIALS)
+									+ " requests; bob got alice's response " + control.bobGotAlice() + " times and "
+									+ "409/422 " + control.bobRefused() + " times in " + CONTROL_TRIALS + " trials"));
+			assertThat(leaks).isEmpty();
+			assertThat(outcome.passed(trials)).as(outcome.toString()).isTrue();
+			assertThat(control.passed(CONTROL_TRIALS)).as("the unscoped control must fail: " + control).isFalse();
+		}
+	}
+
+	private static Outcome trials(ChildApp app, int trials) throws Exception {
+		CallHistory history = new CallHistory();
+		Caller alice = new Caller(app, "alice", history);
+		Caller bob = new Caller(app, "bob", history);
+		long ledgerBefore = alice.pspAttempts();
+		List<String> keys = new ArrayList<>();
+		int bobGotAlice = 0;
+		int bobRefused = 0;
+		ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+		try {
+			List<Future<CallRecord[]>> pairs = new ArrayList<>();
+			for (int i = 0; i < trials; i++) {
+				String key = "iso-" + UUID.randomUUID();
+				keys.add(key);
+				pairs.add(clients.submit(() -> pair(alice, bob, key)));
+			}
+			for (Future<CallRecord[]> each : pairs) {
+				CallRecord[] pair = each.get(90, TimeUnit.SECONDS);
+				if (pair[1].bodyHash().equals(pair[0].bodyHash()) || pair[1].replayed()) {
+					bobGotAlice++;
+				}
+				if (pair[1].status() == 409 || pair[1].status() == 422) {
+					bobRefused++;
+				}
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+		return new Outcome(keys, alice.pspAttempts() - ledgerBefore, bobGotAlice, bobRefused,
+				HistoryChecker.check(history, true));
+	}
+
+	// both users' requests released together, so that bob's claim races alice's on the same key
+	private static CallRecord[] pair(Caller alice, Caller bob, String key) throws Exception {
+		CountDownLatch gate = new CountDownLatch(1);
+		CallRecord[] pair = new CallRecord[2];
+		Thread bobThread = new Thread(() -> {
+			try {
+				gate.await();
+				pair[1] = bob.pay(key, BODY);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		bobThread.start();
+		gate.countDown();
+		pair[0] = alice.pay(key, BODY);
+		bobThread.join(90_000);
+		return pair;
+	}
+
+	private static List<String> leaks(Map<String, String> contents, List<String> keys) {
+		List<String> needles = new ArrayList<>(List.of("alice", "bob"));
+		needles.addAll(keys);
+		List<String> leaks = new ArrayList<>();
+		contents.forEach((redisKey, value) -> {
+			String text = new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+			for (String needle : needles) {
+				if (redisKey.contains(needle) || text.contains(needle)) {
+					leaks.add(needle + " in " + redisKey);
+				}
+			}
+		});
+		return leaks;
+	}
+
+	private record Outcome(List<String> keys, long ledger, int bobGotAlice, int bobRefused,
+			HistoryChecker.Result check) {
+
+		boolean passed(int trials) {
+			return this.ledger == 2L * trials && this.bobGotAlice == 0 && this.bobRefused == 0 && this.check.passed();
+		}
+
+		@Override
+		public String toString() {
+			return "ledger " + this.ledger + ", bob got alice's " + this.bobGotAlice + ", bob refused "
+					+ this.bobRefused + ", " + this.check.violations();
+		}
+
+	}
+
+}
