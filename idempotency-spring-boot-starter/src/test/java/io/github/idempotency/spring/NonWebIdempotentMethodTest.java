@@ -79,6 +79,18 @@ class NonWebIdempotentMethodTest {
 	}
 
 	@Test
+	void returnValueThatCannotBeEncodedRunsOnce() {
+		this.runner.run((context) -> {
+			ChargeService service = context.getBean(ChargeService.class);
+			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> service.unencodable("m-10"));
+
+			assertThatExceptionOfType(RetainedFailureException.class).isThrownBy(() -> service.unencodable("m-10"))
+				.withMessageContaining("could not be encoded");
+			assertThat(service.runs()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void sameKeyWithOtherArgumentsIsAMismatch() {
 		this.runner.run((context) -> {
 			ChargeService service = context.getBean(ChargeService.class);
@@ -157,6 +169,15 @@ class NonWebIdempotentMethodTest {
 	public record Receipt(String messageId, int amount, int run) {
 	}
 
+	/** Its getter throws while Jackson encodes it. */
+	public static class Unencodable {
+
+		public String getValue() {
+			throw new IllegalStateException("cannot encode");
+		}
+
+	}
+
 	public static class ChargeService {
 
 		final AtomicInteger runs = new AtomicInteger();
@@ -191,6 +212,12 @@ class NonWebIdempotentMethodTest {
 			this.runs.incrementAndGet();
 			IdempotencyContext.require().retainResult();
 			throw new IllegalStateException("crashed after charging");
+		}
+
+		@Idempotent(key = "#id")
+		public Unencodable unencodable(String id) {
+			this.runs.incrementAndGet();
+			return new Unencodable();
 		}
 
 		@Idempotent(key = "#batchId", ttl = "2h")

@@ -116,7 +116,9 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			try (IdempotencyContext.Scope bound = execution.context().bind()) {
 				JoinedCompletion joined = this.joinedCompletion.get();
 				if (joined == null) {
-					return invocation.proceed();
+					Object value = invocation.proceed();
+					exchange.returned(value, method.method());
+					return value;
 				}
 				Object value = joined.inTransaction(() -> IdempotentHttpHandler.proceed(invocation),
 						(result) -> exchange.provisional(result, method.method()), execution.policy().retention())
