@@ -153,6 +153,34 @@ class NonWebIdempotentMethodTest {
 			});
 	}
 
+	@Test
+	void maxExecutionTimeComesFromTheEndpointElseTheGlobalProperty() {
+		this.runner.withPropertyValues("idempotency.max-execution-time=2m",
+				"idempotency.endpoints.charges.max-execution-time=5m")
+			.run((context) -> {
+				IdempotentMethodRegistry registry = context.getBean(IdempotentMethodRegistry.class);
+				IdempotentMethod charge = registry
+					.find(ChargeService.class.getMethod("charge", ChargeRequest.class), ChargeService.class)
+					.orElseThrow();
+				IdempotentMethod batch = registry.find(ChargeService.class.getMethod("batch", String.class),
+						ChargeService.class)
+					.orElseThrow();
+
+				assertThat(charge.policy().maxExecutionTime()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(batch.policy().maxExecutionTime()).isEqualTo(Duration.ofMinutes(2));
+			});
+	}
+
+	@Test
+	void maxExecutionTimeIsUnboundedByDefault() {
+		this.runner.run((context) -> {
+			IdempotentMethod batch = context.getBean(IdempotentMethodRegistry.class)
+				.find(ChargeService.class.getMethod("batch", String.class), ChargeService.class)
+				.orElseThrow();
+			assertThat(batch.policy().maxExecutionTime()).isNull();
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class ServiceConfiguration {
 

@@ -1,6 +1,8 @@
 package io.github.idempotency.spring.jpa;
 
 import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
@@ -58,7 +60,21 @@ public final class RenewalConnectionPool implements AutoCloseable {
 		setIfWritable(pool, "maxActive", size);
 		setIfWritable(pool, "minIdle", 0);
 		setIfWritable(pool, "initialSize", 0);
+		warmUp(derived);
 		return new RenewalConnectionPool(derived);
+	}
+
+	/**
+	 * Starts the pool now rather than in the first renewal, whose timeout (a quarter of the lease) the start could
+	 * exceed. A database that is not reachable yet is not an error here: renewals start the pool later.
+	 */
+	private static void warmUp(DataSource pool) {
+		try (Connection connection = pool.getConnection()) {
+			connection.isValid(1);
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.log(Level.DEBUG, "Could not open a renewal connection at start-up; renewals open them later", ex);
+		}
 	}
 
 	/** {@return the pool's {@code DataSource}} */

@@ -47,7 +47,8 @@ class JoinedRenewalStarvationH2Test {
 
 	private static final int REQUESTS = 4;
 
-	private static final Duration LEASE = Duration.ofMillis(300);
+	// long enough that a loaded build machine does not time renewals out (a quarter of it); the test runs three leases
+	private static final Duration LEASE = Duration.ofSeconds(1);
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{}");
 
@@ -71,7 +72,7 @@ class JoinedRenewalStarvationH2Test {
 		LedgerService ledger = this.context.getBean(LedgerService.class);
 		ExecutionPolicy policy = ExecutionPolicy.defaults("payments").withLease(LEASE);
 		// another instance of the application, on connections of its own
-		JpaIdempotencyStore otherInstance = new JpaIdempotencyStore(new DriverManagerDataSource(this.url));
+		JpaIdempotencyStore otherInstance = new JpaIdempotencyStore(new DriverManagerDataSource(this.url, "sa", ""));
 		try (IdempotentExecutor executor = IdempotentExecutor
 			.builder(this.context.getBean(IdempotencyStore.class))
 			.build()) {
