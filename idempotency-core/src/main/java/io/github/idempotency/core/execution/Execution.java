@@ -206,17 +206,19 @@ public final class Execution implements AutoCloseable {
 		return this.renewing;
 	}
 
-	/**
-	 * Notes a renewal handed to the renewal threads.
-	 * @param renewal the running renewal
-	 * @return {@code false} when the previous one still runs (it is being timed out), so none was started
-	 */
-	boolean startRenewalCall(Future<?> renewal) {
+	/** {@return whether the renewal call last handed to the renewal threads still runs} */
+	boolean isRenewalCallRunning() {
 		Future<?> previous = this.renewalInFlight.get();
-		if (previous != null && !previous.isDone()) {
-			return false;
-		}
-		return this.renewalInFlight.compareAndSet(previous, renewal);
+		return previous != null && !previous.isDone();
+	}
+
+	/**
+	 * Notes a renewal handed to the renewal threads; only the scheduler's one task of this execution calls it, never
+	 * two at once.
+	 * @param renewal the running renewal
+	 */
+	void renewalCallStarted(Future<?> renewal) {
+		this.renewalInFlight.set(renewal);
 	}
 
 	void markLeaseLost() {

@@ -78,14 +78,14 @@ final class LeaseKeepAlive {
 					+ "and can be taken over after " + execution.lease().deadline());
 			return;
 		}
+		if (execution.isRenewalCallRunning()) {
+			// the previous call still runs and is about to be timed out: another would only wait behind it
+			return;
+		}
 		long due = System.nanoTime();
 		try {
 			Future<?> call = this.renewals.submit(() -> renew(execution, due));
-			if (!execution.startRenewalCall(call)) {
-				// the previous call still runs and is about to be timed out: this one would only queue behind it
-				call.cancel(true);
-				return;
-			}
+			execution.renewalCallStarted(call);
 			this.scheduler.schedule(() -> timeOut(execution, call), renewalTimeout(execution.policy().lease())
 				.toMillis(), TimeUnit.MILLISECONDS);
 		}
