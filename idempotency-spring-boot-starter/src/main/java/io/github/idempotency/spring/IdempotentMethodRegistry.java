@@ -159,8 +159,10 @@ public final class IdempotentMethodRegistry {
 		Duration waitTimeout = (overrides.waitTimeout() != null) ? overrides.waitTimeout()
 				: this.defaults.waitTimeout();
 		try {
-			return new ExecutionPolicy(endpoint, lease, ttl, onConflict, waitTimeout,
-					this.defaults.storeFailure());
+			Duration maxExecutionTime = (overrides.maxExecutionTime() != null) ? overrides.maxExecutionTime()
+					: this.defaults.maxExecutionTime();
+			return new ExecutionPolicy(endpoint, lease, ttl, onConflict, waitTimeout, this.defaults.storeFailure(),
+					maxExecutionTime);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("Invalid idempotency settings for " + description + ": " + ex.getMessage(),

@@ -79,6 +79,18 @@ class NonWebIdempotentMethodTest {
 	}
 
 	@Test
+	void returnValueThatCannotBeEncodedRunsOnce() {
+		this.runner.run((context) -> {
+			ChargeService service = context.getBean(ChargeService.class);
+			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> service.unencodable("m-10"));
+
+			assertThatExceptionOfType(RetainedFailureException.class).isThrownBy(() -> service.unencodable("m-10"))
+				.withMessageContaining("could not be encoded");
+			assertThat(service.runs()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void sameKeyWithOtherArgumentsIsAMismatch() {
 		this.runner.run((context) -> {
 			ChargeService service = context.getBean(ChargeService.class);
@@ -141,6 +153,34 @@ class NonWebIdempotentMethodTest {
 			});
 	}
 
+	@Test
+	void maxExecutionTimeComesFromTheEndpointElseTheGlobalProperty() {
+		this.runner.withPropertyValues("idempotency.max-execution-time=2m",
+				"idempotency.endpoints.charges.max-execution-time=5m")
+			.run((context) -> {
+				IdempotentMethodRegistry registry = context.getBean(IdempotentMethodRegistry.class);
+				IdempotentMethod charge = registry
+					.find(ChargeService.class.getMethod("charge", ChargeRequest.class), ChargeService.class)
+					.orElseThrow();
+				IdempotentMethod batch = registry.find(ChargeService.class.getMethod("batch", String.class),
+						ChargeService.class)
+					.orElseThrow();
+
+				assertThat(charge.policy().maxExecutionTime()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(batch.policy().maxExecutionTime()).isEqualTo(Duration.ofMinutes(2));
+			});
+	}
+
+	@Test
+	void maxExecutionTimeIsUnboundedByDefault() {
+		this.runner.run((context) -> {
+			IdempotentMethod batch = context.getBean(IdempotentMethodRegistry.class)
+				.find(ChargeService.class.getMethod("batch", String.class), ChargeService.class)
+				.orElseThrow();
+			assertThat(batch.policy().maxExecutionTime()).isNull();
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class ServiceConfiguration {
 
@@ -155,6 +195,15 @@ class NonWebIdempotentMethodTest {
 	}
 
 	public record Receipt(String messageId, int amount, int run) {
+	}
+
+	/** Its getter throws while Jackson encodes it. */
+	public static class Unencodable {
+
+		public String getValue() {
+			throw new IllegalStateException("cannot encode");
+		}
+
 	}
 
 	public static class ChargeService {
@@ -191,6 +240,12 @@ class NonWebIdempotentMethodTest {
 			this.runs.incrementAndGet();
 			IdempotencyContext.require().retainResult();
 			throw new IllegalStateException("crashed after charging");
+		}
+
+		@Idempotent(key = "#id")
+		public Unencodable unencodable(String id) {
+			this.runs.incrementAndGet();
+			return new Unencodable();
 		}
 
 		@Idempotent(key = "#batchId", ttl = "2h")

@@ -2,19 +2,29 @@ package io.github.idempotency.core.execution;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.IdempotencyStoreException;
 
 /**
  * Writes how an execution ended (completed or released) and reports it: the request's outcome, a write refused
- * because the lease ran out, the stored response's size. A refused or failed write is logged and returned, never
- * thrown: the protected code already ran, and its caller must get its result.
+ * because the lease ran out, the stored response's size. A write that fails with a store error (a timeout, a
+ * connection blip) is tried again with exponential backoff for as long as the lease lasts, while the lease is still
+ * renewed, so that a duplicate meanwhile is told "in progress" and never runs the code again. A write that failed
+ * for good, or was refused, is logged and returned, never thrown: the protected code already ran, and its caller
+ * must get its result.
  */
 final class CompletionWriter {
 
 	private static final System.Logger logger = System.getLogger(IdempotentExecutor.class.getName());
+
+	private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
 
 	private final IdempotencyStore store;
 
@@ -30,15 +40,14 @@ final class CompletionWriter {
 
 	WriteOutcome complete(Execution execution, RecordState state, StoredResponse response) {
 		String endpoint = execution.policy().endpoint();
-		boolean written;
-		try {
-			written = this.store.complete(execution.key().storageKey(), execution.owner(), state, response,
-					this.clock.instant(), execution.policy().retention());
-		}
-		catch (RuntimeException ex) {
+		Boolean written = withRetries(execution, StoreOperation.COMPLETE,
+				() -> this.store.complete(execution.key().storageKey(), execution.owner(), state, response,
+						this.clock.instant(), execution.policy().retention()));
+		if (written == null) {
 			this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
-			logger.log(Level.ERROR, "Failed to store the result of " + execution.key() + "; unless a joined "
-					+ "transaction already finished its record, a retry after its lease runs out runs again", ex);
+			logger.log(Level.ERROR, "Failed to store the result of " + execution.key() + " while its lease lasted; "
+					+ "unless a joined transaction already finished its record, a retry after its lease runs out "
+					+ "runs again");
 			return WriteOutcome.FAILED;
 		}
 		return completed(execution, response, written);
@@ -60,20 +69,71 @@ final class CompletionWriter {
 	WriteOutcome release(Execution execution) {
 		String endpoint = execution.policy().endpoint();
 		this.listener.onOutcome(endpoint, RequestOutcome.RELEASED);
-		try {
-			boolean released = this.store.release(execution.key().storageKey(), execution.owner(),
-					this.clock.instant());
-			if (!released) {
-				this.listener.onFencedWrite(endpoint, StoreOperation.RELEASE);
-				logger.log(Level.WARNING, "The release of " + execution.key() + " was refused: its lease ran out");
-				return WriteOutcome.FENCED;
-			}
-			return WriteOutcome.APPLIED;
-		}
-		catch (RuntimeException ex) {
+		Boolean released = withRetries(execution, StoreOperation.RELEASE, () -> this.store
+			.release(execution.key().storageKey(), execution.owner(), this.clock.instant()));
+		if (released == null) {
 			logger.log(Level.WARNING, "Failed to release " + execution.key()
-					+ "; retries are refused until its lease runs out", ex);
+					+ " while its lease lasted; retries are refused until its lease runs out");
 			return WriteOutcome.FAILED;
+		}
+		if (!released) {
+			this.listener.onFencedWrite(endpoint, StoreOperation.RELEASE);
+			logger.log(Level.WARNING, "The release of " + execution.key() + " was refused: its lease ran out");
+			return WriteOutcome.FENCED;
+		}
+		return WriteOutcome.APPLIED;
+	}
+
+	/**
+	 * Calls {@code write} until it answers, pausing between attempts (10 ms, doubling, at most a tenth of the lease)
+	 * while the lease lasts: by the executor's clock (the deadline its renewals keep moving), and at most one lease
+	 * of real time, so that a clock that stands still cannot keep a request waiting for ever.
+	 * @return the write's answer, or {@code null} when every attempt failed (reported and logged once here)
+	 */
+	private Boolean withRetries(Execution execution, StoreOperation operation, BooleanSupplier write) {
+		String endpoint = execution.policy().endpoint();
+		Duration lease = execution.policy().lease();
+		long giveUpAt = System.nanoTime() + lease.toNanos();
+		long maxBackoff = Math.max(FIRST_BACKOFF.toNanos(), lease.toNanos() / 10);
+		long backoff = FIRST_BACKOFF.toNanos();
+		int retries = 0;
+		while (true) {
+			try {
+				boolean answer = write.getAsBoolean();
+				if (retries > 0) {
+					logger.log(Level.INFO, "Stored the " + operation.tagValue() + " of " + execution.key() + " after "
+							+ retries + " " + ((retries == 1) ? "retry" : "retries"));
+				}
+				return answer;
+			}
+			catch (IdempotencyStoreException ex) {
+				Instant wakeUp = this.clock.instant().plusNanos(backoff);
+				boolean leaseLasts = !execution.isLeaseLost() && wakeUp.isBefore(execution.lease().deadline())
+						&& System.nanoTime() + backoff - giveUpAt < 0;
+				if (!leaseLasts || !pause(backoff)) {
+					this.listener.onWriteFailed(endpoint, operation);
+					logger.log(Level.ERROR, "The " + operation.tagValue() + " of " + execution.key() + " failed "
+							+ (retries + 1) + " times, the last time with:", ex);
+					return null;
+				}
+				retries++;
+				this.listener.onWriteRetried(endpoint, operation);
+				logger.log(Level.WARNING, "The " + operation.tagValue() + " of " + execution.key() + " failed ("
+						+ ex.getMessage() + "); retry " + retries + " after " + Duration.ofNanos(backoff).toMillis()
+						+ " ms, the lease being renewed meanwhile");
+				backoff = Math.min(maxBackoff, backoff * 2);
+			}
+		}
+	}
+
+	private static boolean pause(long nanos) {
+		try {
+			TimeUnit.NANOSECONDS.sleep(nanos);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

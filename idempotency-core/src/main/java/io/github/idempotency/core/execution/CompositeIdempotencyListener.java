@@ -70,6 +70,42 @@ public final class CompositeIdempotencyListener implements IdempotencyListener {
 		}
 	}
 
+	@Override
+	public void onWriteRetried(String endpoint, StoreOperation operation) {
+		for (IdempotencyListener listener : this.listeners) {
+			try {
+				listener.onWriteRetried(endpoint, operation);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, "onWriteRetried", ex);
+			}
+		}
+	}
+
+	@Override
+	public void onWriteFailed(String endpoint, StoreOperation operation) {
+		for (IdempotencyListener listener : this.listeners) {
+			try {
+				listener.onWriteFailed(endpoint, operation);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, "onWriteFailed", ex);
+			}
+		}
+	}
+
+	@Override
+	public void onLeaseRenewed(String endpoint, Duration lag) {
+		for (IdempotencyListener listener : this.listeners) {
+			try {
+				listener.onLeaseRenewed(endpoint, lag);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, "onLeaseRenewed", ex);
+			}
+		}
+	}
+
 	private static void failed(IdempotencyListener listener, String event, RuntimeException ex) {
 		// a metric lost is better than a request failed, or a claim left behind by a write that threw halfway
 		logger.log(Level.WARNING, "Idempotency listener " + listener.getClass().getName() + " failed in " + event

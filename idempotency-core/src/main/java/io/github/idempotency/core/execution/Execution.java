@@ -2,8 +2,10 @@ package io.github.idempotency.core.execution;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.OwnerToken;
@@ -34,7 +36,13 @@ public final class Execution implements AutoCloseable {
 
 	private final AtomicBoolean ended = new AtomicBoolean();
 
+	private final Lease lease;
+
+	private final AtomicReference<@Nullable Future<?>> renewalInFlight = new AtomicReference<>();
+
 	private volatile @Nullable ScheduledFuture<?> renewal;
+
+	private volatile boolean renewing = true;
 
 	private volatile boolean leaseLost;
 
@@ -45,7 +53,8 @@ public final class Execution implements AutoCloseable {
 		this.owner = owner;
 		this.policy = policy;
 		this.startedAt = startedAt;
-		this.context = new IdempotencyContext(key, owner);
+		this.lease = new Lease(executor.clock(), policy.lease(), startedAt, policy.maxExecutionTime());
+		this.context = new IdempotencyContext(key, owner, this.lease);
 	}
 
 	public IdempotencyKey key() {
@@ -101,11 +110,14 @@ public final class Execution implements AutoCloseable {
 			throw new IllegalArgumentException("An execution completes as FINISHED_OK or FINISHED_ERROR, not " + state);
 		}
 		Objects.requireNonNull(response, "response");
-		end();
+		// the lease is renewed until the write is done: a completion retried through a store blip must not lose the
+		// key to a duplicate meanwhile
+		markEnded();
 		try {
 			return this.executor.writer().complete(this, state, response);
 		}
 		finally {
+			stopRenewal();
 			this.executor.ended(this);
 		}
 	}
@@ -116,7 +128,7 @@ public final class Execution implements AutoCloseable {
 	 * @throws IllegalStateException when the execution already ended
 	 */
 	public WriteOutcome release() {
-		end();
+		markEnded();
 		return releaseClaim();
 	}
 
@@ -133,7 +145,6 @@ public final class Execution implements AutoCloseable {
 	public void close() {
 		// one atomic step, so that a close racing a complete (or another close) neither throws nor writes twice
 		if (this.ended.compareAndSet(false, true)) {
-			stopRenewal();
 			releaseClaim();
 		}
 	}
@@ -143,27 +154,62 @@ public final class Execution implements AutoCloseable {
 			return this.executor.writer().release(this);
 		}
 		finally {
+			stopRenewal();
 			this.executor.ended(this);
 		}
 	}
 
+	Lease lease() {
+		return this.lease;
+	}
+
 	void startRenewal(ScheduledFuture<?> renewal) {
 		this.renewal = renewal;
+		if (!this.renewing) {
+			// ended while the renewal was being scheduled
+			renewal.cancel(false);
+		}
+	}
+
+	/** {@return whether renewals stopped: the execution ended, lost its lease, or ran past its maximum time} */
+	boolean isRenewalStopped() {
+		return !this.renewing;
+	}
+
+	/** {@return whether the lease is still being renewed: until the final write is done, or the lease is lost} */
+	boolean isRenewing() {
+		return this.renewing;
+	}
+
+	/** {@return whether the renewal call last handed to the renewal threads still runs} */
+	boolean isRenewalCallRunning() {
+		Future<?> previous = this.renewalInFlight.get();
+		return previous != null && !previous.isDone();
+	}
+
+	/**
+	 * Notes a renewal handed to the renewal threads; only the scheduler's one task of this execution calls it, never
+	 * two at once.
+	 * @param renewal the running renewal
+	 */
+	void renewalCallStarted(Future<?> renewal) {
+		this.renewalInFlight.set(renewal);
 	}
 
 	void markLeaseLost() {
 		this.leaseLost = true;
+		this.lease.markLost();
 		stopRenewal();
 	}
 
-	private void end() {
+	private void markEnded() {
 		if (!this.ended.compareAndSet(false, true)) {
 			throw new IllegalStateException("The execution of " + this.key + " already ended");
 		}
-		stopRenewal();
 	}
 
-	private void stopRenewal() {
+	void stopRenewal() {
+		this.renewing = false;
 		ScheduledFuture<?> current = this.renewal;
 		if (current != null) {
 			current.cancel(false);

@@ -3,6 +3,8 @@ package io.github.idempotency.core.execution;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How the executor protects one kind of operation.
  *
@@ -12,9 +14,11 @@ import java.util.Objects;
  * @param onConflict what a duplicate does while the first execution runs
  * @param waitTimeout how long a duplicate waits with {@link ConflictStrategy#WAIT}
  * @param storeFailure what a request does when the store cannot be reached
+ * @param maxExecutionTime how long the lease is renewed at most, or {@code null} for as long as the execution runs:
+ * past it, renewals stop and the key can be taken over once the lease runs out
  */
 public record ExecutionPolicy(String endpoint, Duration lease, Duration retention, ConflictStrategy onConflict,
-		Duration waitTimeout, StoreFailureStrategy storeFailure) {
+		Duration waitTimeout, StoreFailureStrategy storeFailure, @Nullable Duration maxExecutionTime) {
 
 	/** Default lease: 30 seconds. */
 	public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
@@ -35,6 +39,23 @@ public record ExecutionPolicy(String endpoint, Duration lease, Duration retentio
 			throw new IllegalArgumentException("waitTimeout must not be negative, was " + waitTimeout);
 		}
 		Objects.requireNonNull(storeFailure, "storeFailure");
+		if (maxExecutionTime != null) {
+			requirePositive(maxExecutionTime, "maxExecutionTime");
+		}
+	}
+
+	/**
+	 * A policy that renews the lease for as long as the execution runs.
+	 * @param endpoint bounded name for metrics and logs
+	 * @param lease how long a claim holds without renewal
+	 * @param retention how long a finished result is replayed
+	 * @param onConflict what a duplicate does while the first execution runs
+	 * @param waitTimeout how long a duplicate waits with {@link ConflictStrategy#WAIT}
+	 * @param storeFailure what a request does when the store cannot be reached
+	 */
+	public ExecutionPolicy(String endpoint, Duration lease, Duration retention, ConflictStrategy onConflict,
+			Duration waitTimeout, StoreFailureStrategy storeFailure) {
+		this(endpoint, lease, retention, onConflict, waitTimeout, storeFailure, null);
 	}
 
 	/**
@@ -49,22 +70,32 @@ public record ExecutionPolicy(String endpoint, Duration lease, Duration retentio
 
 	public ExecutionPolicy withLease(Duration lease) {
 		return new ExecutionPolicy(this.endpoint, lease, this.retention, this.onConflict, this.waitTimeout,
-				this.storeFailure);
+				this.storeFailure, this.maxExecutionTime);
 	}
 
 	public ExecutionPolicy withRetention(Duration retention) {
 		return new ExecutionPolicy(this.endpoint, this.lease, retention, this.onConflict, this.waitTimeout,
-				this.storeFailure);
+				this.storeFailure, this.maxExecutionTime);
 	}
 
 	public ExecutionPolicy withConflictStrategy(ConflictStrategy onConflict, Duration waitTimeout) {
 		return new ExecutionPolicy(this.endpoint, this.lease, this.retention, onConflict, waitTimeout,
-				this.storeFailure);
+				this.storeFailure, this.maxExecutionTime);
 	}
 
 	public ExecutionPolicy withStoreFailure(StoreFailureStrategy storeFailure) {
 		return new ExecutionPolicy(this.endpoint, this.lease, this.retention, this.onConflict, this.waitTimeout,
-				storeFailure);
+				storeFailure, this.maxExecutionTime);
+	}
+
+	/**
+	 * Bounds how long the lease is renewed.
+	 * @param maxExecutionTime the bound, or {@code null} to renew for as long as the execution runs
+	 * @return a copy with the bound
+	 */
+	public ExecutionPolicy withMaxExecutionTime(@Nullable Duration maxExecutionTime) {
+		return new ExecutionPolicy(this.endpoint, this.lease, this.retention, this.onConflict, this.waitTimeout,
+				this.storeFailure, maxExecutionTime);
 	}
 
 	private static void requirePositive(Duration duration, String name) {

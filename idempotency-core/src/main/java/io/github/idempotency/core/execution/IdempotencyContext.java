@@ -1,5 +1,6 @@
 package io.github.idempotency.core.execution;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import io.github.idempotency.core.IdempotencyKey;
@@ -14,6 +15,8 @@ import io.github.idempotency.core.OwnerToken;
  * is deduplicated there as well.</li>
  * <li>{@link #retainResult()} keeps a failure's result (e.g. a 5xx after the payment was taken) instead of
  * releasing the key, when the side effect is known to have happened.</li>
+ * <li>{@link #leaseDeadline()} and {@link #isLeaseLost()} tell whether the claim still holds, for a long method to
+ * check before an irreversible step: past the deadline another execution may have taken the key over.</li>
  * </ul>
  */
 public final class IdempotencyContext {
@@ -24,11 +27,14 @@ public final class IdempotencyContext {
 
 	private final OwnerToken ownerToken;
 
+	private final Lease lease;
+
 	private volatile boolean retainResult;
 
-	IdempotencyContext(IdempotencyKey key, OwnerToken ownerToken) {
+	IdempotencyContext(IdempotencyKey key, OwnerToken ownerToken, Lease lease) {
 		this.key = key;
 		this.ownerToken = ownerToken;
+		this.lease = lease;
 	}
 
 	/**
@@ -85,6 +91,25 @@ public final class IdempotencyContext {
 	 */
 	public String downstreamKey() {
 		return this.key.downstreamKey();
+	}
+
+	/**
+	 * When the claim runs out unless it is renewed again, by the executor's clock. Renewals move it forward every
+	 * third of the lease while the execution runs, up to {@code max-execution-time} when one is set.
+	 * @return the lease deadline as last renewed
+	 */
+	public Instant leaseDeadline() {
+		return this.lease.deadline();
+	}
+
+	/**
+	 * Whether the claim is lost: a renewal was refused (another execution took the key over), or the deadline
+	 * passed without a renewal (renewals failed, or stopped after {@code max-execution-time}). Code about to do
+	 * something irreversible checks this first; a {@code true} means a duplicate may run, or may have run.
+	 * @return {@code true} once the claim can no longer be relied upon
+	 */
+	public boolean isLeaseLost() {
+		return this.lease.isLost();
 	}
 
 	/**

@@ -52,4 +52,31 @@ public interface IdempotencyListener {
 	default void onResponseStored(String endpoint, int bytes) {
 	}
 
+	/**
+	 * A final write (a completion or a release) failed with a store error and is tried again after a pause; the
+	 * lease is renewed meanwhile, so duplicates are told "in progress".
+	 * @param endpoint the endpoint's name
+	 * @param operation {@link StoreOperation#COMPLETE} or {@link StoreOperation#RELEASE}
+	 */
+	default void onWriteRetried(String endpoint, StoreOperation operation) {
+	}
+
+	/**
+	 * A final write (a completion or a release) failed for good: every attempt while the lease lasted failed. The
+	 * record stays as it was until its lease runs out.
+	 * @param endpoint the endpoint's name
+	 * @param operation {@link StoreOperation#COMPLETE} or {@link StoreOperation#RELEASE}
+	 */
+	default void onWriteFailed(String endpoint, StoreOperation operation) {
+	}
+
+	/**
+	 * A lease was renewed.
+	 * @param endpoint the endpoint's name
+	 * @param lag from when the renewal was due until the store confirmed it: a lag that nears a third of the lease
+	 * means renewals are starved (by the store, or by a pool of connections all held)
+	 */
+	default void onLeaseRenewed(String endpoint, Duration lag) {
+	}
+
 }

@@ -1,6 +1,7 @@
 package io.github.idempotency.core.execution;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -64,16 +66,20 @@ public final class IdempotentExecutor implements AutoCloseable {
 	private final ActiveExecutions active = new ActiveExecutions();
 
 	IdempotentExecutor(IdempotencyStore store, Clock clock, IdempotencyListener listener,
-			ScheduledExecutorService scheduler, boolean ownsScheduler) {
+			ScheduledExecutorService scheduler, boolean ownsScheduler, ExecutorService renewals) {
 		this.clock = clock;
 		// a listener that throws must not fail a request, nor leave a claim behind halfway through its release
 		this.listener = (listener instanceof CompositeIdempotencyListener) ? listener
 				: new CompositeIdempotencyListener(List.of(listener));
 		this.observed = new ObservedStore(store, this.listener);
-		this.onClose = ownsScheduler ? scheduler::shutdownNow : () -> {
+		this.onClose = () -> {
+			renewals.shutdownNow();
+			if (ownsScheduler) {
+				scheduler.shutdownNow();
+			}
 		};
 		this.watcher = new CompletionWatcher(scheduler, this::isOngoing);
-		this.keepAlive = new LeaseKeepAlive(this.observed, this.clock, this.listener, scheduler);
+		this.keepAlive = new LeaseKeepAlive(this.observed, this.clock, this.listener, scheduler, renewals);
 		this.writer = new CompletionWriter(this.observed, this.clock, this.listener);
 	}
 
@@ -140,7 +146,9 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 * Runs {@code action} at most once per key and stores its value through {@code codec}; a duplicate gets the
 	 * decoded value back. An exception from the action releases the key (a retry runs again) and is rethrown; when
 	 * the action called {@link IdempotencyContext#retainResult()} first, the failure is kept instead and a duplicate
-	 * gets a {@link RetainedFailureException}.
+	 * gets a {@link RetainedFailureException}. Once the action returned, its effects happened and the key is never
+	 * released: when {@code codec} cannot encode the value, the failure is kept (a duplicate gets a
+	 * {@link RetainedFailureException} that says so) and the codec's exception is thrown.
 	 * @param <T> the action's result type
 	 * @param key the key
 	 * @param fingerprint the request's fingerprint
@@ -159,8 +167,11 @@ public final class IdempotentExecutor implements AutoCloseable {
 		}
 		if (outcome instanceof ClaimOutcome.Replay replay) {
 			if (replay.state() == RecordState.FINISHED_ERROR) {
-				throw new RetainedFailureException("The first execution of " + key
-						+ " failed after its effect happened and kept that failure; it does not run again");
+				StoredResponse failure = replay.response();
+				String reason = (failure.bodyLength() > 0) ? new String(failure.body(), StandardCharsets.UTF_8)
+						: "it failed after its effect happened and kept that failure";
+				throw new RetainedFailureException("The first execution of " + key + " ran, but " + reason
+						+ "; it does not run again");
 			}
 			return new ExecutionResult.Replayed<>(codec.decode(replay.response().body()));
 		}
@@ -210,10 +221,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 	private <T> ExecutionResult<T> run(Execution execution, ResultCodec<T> codec, Callable<T> action)
 			throws Exception {
 		T value;
-		byte[] encoded;
 		try (IdempotencyContext.Scope scope = execution.context().bind()) {
 			value = action.call();
-			encoded = codec.encode(value);
 		}
 		catch (Throwable ex) {
 			if (execution.context().isResultRetained()) {
@@ -223,6 +232,17 @@ public final class IdempotentExecutor implements AutoCloseable {
 			else {
 				execution.release();
 			}
+			throw ex;
+		}
+		// the action returned: its effects happened, so from here on nothing releases the key
+		byte[] encoded;
+		try {
+			encoded = codec.encode(value);
+		}
+		catch (RuntimeException | Error ex) {
+			String reason = "its result could not be encoded for replay (" + ex + ")";
+			execution.complete(RecordState.FINISHED_ERROR,
+					StoredResponse.of(500, Map.of(), reason.getBytes(StandardCharsets.UTF_8)));
 			throw ex;
 		}
 		execution.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), encoded));

@@ -3,7 +3,12 @@ package io.github.idempotency.core.execution;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.core.store.IdempotencyStore;
 import org.jspecify.annotations.Nullable;
@@ -46,7 +51,8 @@ public final class IdempotentExecutorBuilder {
 	}
 
 	/**
-	 * Runs lease renewals and waits' polls; by default the executor creates a daemon thread of its own and
+	 * Times lease renewals and runs waits' polls (the renewals' store calls run on a pool of their own that grows
+	 * with the executions); by default the executor creates a daemon thread of its own and
 	 * shuts it down on {@link IdempotentExecutor#close()}. A scheduler passed here is not shut down.
 	 * @param scheduler the scheduler
 	 * @return this builder
@@ -62,12 +68,28 @@ public final class IdempotentExecutorBuilder {
 	 */
 	public IdempotentExecutor build() {
 		ScheduledExecutorService given = this.scheduler;
-		return (given != null) ? new IdempotentExecutor(this.store, this.clock, this.listener, given, false)
-				: new IdempotentExecutor(this.store, this.clock, this.listener, defaultScheduler(), true);
+		return (given != null) ? new IdempotentExecutor(this.store, this.clock, this.listener, given, false, renewals())
+				: new IdempotentExecutor(this.store, this.clock, this.listener, defaultScheduler(), true, renewals());
+	}
+
+	/**
+	 * Lease renewals call the store on threads of their own, created as executions need them and ended after a
+	 * minute idle: a renewal waiting for a slow store (or a pooled connection) never holds up the others, nor the
+	 * scheduler's clock.
+	 */
+	private static ExecutorService renewals() {
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+				new SynchronousQueue<>(), (runnable) -> {
+					Thread thread = new Thread(runnable, "idempotency-lease-renewal-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		return pool;
 	}
 
 	private static ScheduledExecutorService defaultScheduler() {
-		// two threads, so that a slow store read by a waiters' poll never holds up a lease renewal for long
+		// two threads, so that a slow store read by a waiters' poll never holds up the timing of lease renewals
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, (runnable) -> {
 			Thread thread = new Thread(runnable, "idempotency-lease");
 			thread.setDaemon(true);

@@ -2,9 +2,11 @@ package io.github.idempotency.core.execution;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyRecord;
@@ -37,12 +39,24 @@ class FaultyStore implements IdempotencyStore {
 		this.failing.add(operation);
 	}
 
+	private final Map<StoreOperation, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
+
 	void heal() {
 		this.failing.clear();
+		this.failuresLeft.clear();
+	}
+
+	/** Makes the next {@code times} calls of {@code operation} fail, and the later ones succeed. */
+	void failNext(StoreOperation operation, int times) {
+		this.failuresLeft.put(operation, new AtomicInteger(times));
 	}
 
 	private void check(StoreOperation operation) {
 		if (this.failing.contains(operation)) {
+			throw this.failure;
+		}
+		AtomicInteger left = this.failuresLeft.get(operation);
+		if (left != null && left.getAndDecrement() > 0) {
 			throw this.failure;
 		}
 	}

@@ -17,6 +17,27 @@ class RecordingListener implements IdempotencyListener {
 
 	final List<Integer> storedBytes = new CopyOnWriteArrayList<>();
 
+	final List<StoreOperation> retriedWrites = new CopyOnWriteArrayList<>();
+
+	final List<StoreOperation> failedWrites = new CopyOnWriteArrayList<>();
+
+	final List<Duration> renewalLags = new CopyOnWriteArrayList<>();
+
+	@Override
+	public void onWriteRetried(String endpoint, StoreOperation operation) {
+		this.retriedWrites.add(operation);
+	}
+
+	@Override
+	public void onWriteFailed(String endpoint, StoreOperation operation) {
+		this.failedWrites.add(operation);
+	}
+
+	@Override
+	public void onLeaseRenewed(String endpoint, Duration lag) {
+		this.renewalLags.add(lag);
+	}
+
 	@Override
 	public void onOutcome(String endpoint, RequestOutcome outcome) {
 		this.outcomes.add(outcome);

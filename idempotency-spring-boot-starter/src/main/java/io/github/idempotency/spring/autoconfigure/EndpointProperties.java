@@ -30,6 +30,12 @@ public class EndpointProperties {
 	 */
 	private @Nullable Duration waitTimeout;
 
+	/**
+	 * Longest this endpoint's lease is renewed while its method runs; past it, renewals stop and the key can be
+	 * taken over once the lease runs out. Unset falls back to idempotency.max-execution-time.
+	 */
+	private @Nullable Duration maxExecutionTime;
+
 	public @Nullable Duration getTtl() {
 		return this.ttl;
 	}
@@ -60,6 +66,14 @@ public class EndpointProperties {
 
 	public void setWaitTimeout(@Nullable Duration waitTimeout) {
 		this.waitTimeout = waitTimeout;
+	}
+
+	public @Nullable Duration getMaxExecutionTime() {
+		return this.maxExecutionTime;
+	}
+
+	public void setMaxExecutionTime(@Nullable Duration maxExecutionTime) {
+		this.maxExecutionTime = maxExecutionTime;
 	}
 
 }

@@ -159,9 +159,11 @@ public final class IdempotencyAutoConfiguration {
 		Map<String, EndpointOverrides> endpoints = new LinkedHashMap<>();
 		properties.getEndpoints()
 			.forEach((name, endpoint) -> endpoints.put(name, new EndpointOverrides(endpoint.getTtl(),
-					endpoint.getLease(), endpoint.getOnConflict(), endpoint.getWaitTimeout())));
+					endpoint.getLease(), endpoint.getOnConflict(), endpoint.getWaitTimeout(),
+					endpoint.getMaxExecutionTime())));
 		return new IdempotentMethodDefaults(properties.getTtl(), properties.getLease(), properties.getOnConflict(),
-				properties.getWaitTimeout(), properties.getStoreFailure(), Map.copyOf(endpoints));
+				properties.getWaitTimeout(), properties.getStoreFailure(), Map.copyOf(endpoints),
+				properties.getMaxExecutionTime());
 	}
 
 	/**
@@ -184,6 +186,9 @@ public final class IdempotencyAutoConfiguration {
 		requirePositive("idempotency.ttl", properties.getTtl());
 		requirePositive("idempotency.lease", properties.getLease());
 		requireNotNegative("idempotency.wait-timeout", properties.getWaitTimeout());
+		if (properties.getMaxExecutionTime() != null) {
+			requirePositive("idempotency.max-execution-time", properties.getMaxExecutionTime());
+		}
 		properties.getEndpoints().forEach((name, endpoint) -> {
 			String prefix = "idempotency.endpoints." + name + ".";
 			if (endpoint.getTtl() != null) {
@@ -194,6 +199,9 @@ public final class IdempotencyAutoConfiguration {
 			}
 			if (endpoint.getWaitTimeout() != null) {
 				requireNotNegative(prefix + "wait-timeout", endpoint.getWaitTimeout());
+			}
+			if (endpoint.getMaxExecutionTime() != null) {
+				requirePositive(prefix + "max-execution-time", endpoint.getMaxExecutionTime());
 			}
 		});
 		if (properties.getMaxResponseSize() == null || properties.getMaxResponseSize().isNegative()) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import io.github.idempotency.core.execution.ConflictStrategy;
 import io.github.idempotency.core.execution.StoreFailureStrategy;
 import io.github.idempotency.spring.IdempotencyOrder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -62,6 +63,13 @@ public class IdempotencyProperties {
 	 * How long a duplicate waits for the first result when on-conflict is 'wait'; past it, 409.
 	 */
 	private Duration waitTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Longest a lease is renewed while its method runs; past it, renewals stop and the key can be taken over once
+	 * the lease runs out, so a method stuck on a socket does not hold its key for ever. Unset renews for as long as
+	 * the method runs.
+	 */
+	private @Nullable Duration maxExecutionTime;
 
 	/**
 	 * What a request does when the store cannot be reached: 'fail-closed' answers 503 with Retry-After,
@@ -160,6 +168,14 @@ public class IdempotencyProperties {
 
 	public void setOnConflict(ConflictStrategy onConflict) {
 		this.onConflict = onConflict;
+	}
+
+	public @Nullable Duration getMaxExecutionTime() {
+		return this.maxExecutionTime;
+	}
+
+	public void setMaxExecutionTime(@Nullable Duration maxExecutionTime) {
+		this.maxExecutionTime = maxExecutionTime;
 	}
 
 	public Duration getWaitTimeout() {

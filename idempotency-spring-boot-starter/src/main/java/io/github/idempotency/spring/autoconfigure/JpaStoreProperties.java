@@ -34,6 +34,13 @@ public class JpaStoreProperties {
 	 */
 	private boolean joinTransaction = false;
 
+	/**
+	 * Connections of the store's own, derived from the application's connection pool, through which leases are
+	 * renewed, so that requests holding every pooled connection cannot starve the renewals. 0 renews through the
+	 * application's pool (then size it above the requests that may run at once).
+	 */
+	private int renewalPoolSize = 2;
+
 	public String getTableName() {
 		return this.tableName;
 	}
@@ -72,6 +79,14 @@ public class JpaStoreProperties {
 
 	public void setJoinTransaction(boolean joinTransaction) {
 		this.joinTransaction = joinTransaction;
+	}
+
+	public int getRenewalPoolSize() {
+		return this.renewalPoolSize;
+	}
+
+	public void setRenewalPoolSize(int renewalPoolSize) {
+		this.renewalPoolSize = renewalPoolSize;
 	}
 
 	/**

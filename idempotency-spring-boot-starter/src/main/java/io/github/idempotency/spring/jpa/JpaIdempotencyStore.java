@@ -84,6 +84,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 
 	private final SingletonSupplier<SqlDialect> dialect;
 
+	private volatile DataSource renewalDataSource;
+
 	/**
 	 * A store on the default table.
 	 * @param dataSource the database
@@ -103,6 +105,19 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		this.tableName = validateTableName(tableName);
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.dialect = SingletonSupplier.of(this::detectDialect);
+		this.renewalDataSource = dataSource;
+	}
+
+	/**
+	 * Renews leases through connections of their own, not the application's pool: while the protected methods hold
+	 * every pooled connection (slow requests in {@code join-transaction}), a renewal that waited for one of them would
+	 * let the leases lapse and another instance take the keys over. Any other operation keeps using the store's
+	 * {@code DataSource}.
+	 * @param renewalDataSource a {@code DataSource} on the same database, with its own connections (a small pool of
+	 * its own, see {@link RenewalConnectionPool})
+	 */
+	public void setRenewalDataSource(DataSource renewalDataSource) {
+		this.renewalDataSource = Objects.requireNonNull(renewalDataSource, "renewalDataSource");
 	}
 
 	/**
@@ -184,7 +199,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
 		Objects.requireNonNull(owner, "owner");
 		requirePositive(lease, "lease");
-		return access("renew", key, () -> inOwnTransaction(
+		return access("renew", key, () -> inOwnTransaction(this.renewalDataSource,
 				(jdbc) -> jdbc.update(dialect().renew(), lease.toMillis(), key.value(), owner.value()) == 1));
 	}
 
@@ -361,9 +376,13 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	 * statement is its own transaction, at no extra round trip; otherwise they commit together at the end.
 	 */
 	private <T> T inOwnTransaction(Function<JdbcTemplate, T> work) {
+		return inOwnTransaction(this.dataSource, work);
+	}
+
+	private <T> T inOwnTransaction(DataSource source, Function<JdbcTemplate, T> work) {
 		Connection connection;
 		try {
-			connection = this.dataSource.getConnection();
+			connection = source.getConnection();
 		}
 		catch (SQLException ex) {
 			throw new CannotGetJdbcConnectionException("Failed to obtain a JDBC connection", ex);

@@ -4,7 +4,9 @@ package io.github.idempotency.spring.metrics;
  * Names and tag keys of every meter the library publishes. Prometheus sees them with dots turned into underscores
  * and a suffix per type: {@code idempotency_requests_total}, {@code idempotency_store_operations_seconds_bucket},
  * {@code idempotency_executions_active}, {@code idempotency_executions_oldest_age_seconds},
- * {@code idempotency_fenced_writes_total}, {@code idempotency_response_size_bytes_count}.
+ * {@code idempotency_fenced_writes_total}, {@code idempotency_write_retries_total},
+ * {@code idempotency_write_failures_total}, {@code idempotency_lease_renewal_lag_seconds_max},
+ * {@code idempotency_response_size_bytes_count}.
  */
 public final class IdempotencyMetricNames {
 
@@ -28,6 +30,24 @@ public final class IdempotencyMetricNames {
 	 * {@link #TAG_ENDPOINT} and {@link #TAG_OPERATION} ({@code complete}, {@code release} or {@code renew}).
 	 */
 	public static final String FENCED_WRITES = "idempotency.fenced.writes";
+
+	/**
+	 * Counter of final writes (a completion or a release) tried again after a store error, while the lease lasted,
+	 * tagged {@link #TAG_ENDPOINT} and {@link #TAG_OPERATION} ({@code complete} or {@code release}).
+	 */
+	public static final String WRITE_RETRIES = "idempotency.write.retries";
+
+	/**
+	 * Counter of final writes (a completion or a release) that failed on every attempt while the lease lasted: the
+	 * record stays ongoing until its lease runs out. Tagged {@link #TAG_ENDPOINT} and {@link #TAG_OPERATION}.
+	 */
+	public static final String WRITE_FAILURES = "idempotency.write.failures";
+
+	/**
+	 * Timer of lease renewals, from when a renewal was due until the store confirmed it, tagged
+	 * {@link #TAG_ENDPOINT}: a lag nearing a third of the lease means renewals are starved.
+	 */
+	public static final String LEASE_RENEWAL_LAG = "idempotency.lease.renewal.lag";
 
 	/** Distribution summary of stored response bodies, in bytes, tagged {@link #TAG_ENDPOINT}. */
 	public static final String RESPONSE_SIZE = "idempotency.response.size";

@@ -74,6 +74,34 @@ public class MicrometerIdempotencyListener implements IdempotencyListener {
 		endpoint(endpoint).responseSize.record(bytes);
 	}
 
+	@Override
+	public void onWriteRetried(String endpoint, StoreOperation operation) {
+		EndpointMeters meters = endpoint(endpoint);
+		writeCounter(meters.name, IdempotencyMetricNames.WRITE_RETRIES, operation).increment();
+	}
+
+	@Override
+	public void onWriteFailed(String endpoint, StoreOperation operation) {
+		EndpointMeters meters = endpoint(endpoint);
+		writeCounter(meters.name, IdempotencyMetricNames.WRITE_FAILURES, operation).increment();
+	}
+
+	@Override
+	public void onLeaseRenewed(String endpoint, Duration lag) {
+		endpoint(endpoint).renewalLag.record(lag);
+	}
+
+	private Counter writeCounter(String endpoint, String name, StoreOperation operation) {
+		// rare events: Micrometer's own lookup of an existing meter is cheap enough
+		return Counter.builder(name)
+			.description(IdempotencyMetricNames.WRITE_RETRIES.equals(name)
+					? "Final writes tried again after a store error while the lease lasted"
+					: "Final writes that failed on every attempt while the lease lasted")
+			.tag(IdempotencyMetricNames.TAG_ENDPOINT, endpoint)
+			.tag(IdempotencyMetricNames.TAG_OPERATION, operation.tagValue())
+			.register(this.registry);
+	}
+
 	private EndpointMeters endpoint(String endpoint) {
 		EndpointMeters meters = this.endpoints.get(endpoint);
 		if (meters == null) {
@@ -103,6 +131,8 @@ public class MicrometerIdempotencyListener implements IdempotencyListener {
 
 		private final DistributionSummary responseSize;
 
+		private final Timer renewalLag;
+
 		private EndpointMeters(String name) {
 			this.name = name;
 			RequestOutcome[] outcomes = RequestOutcome.values();
@@ -120,6 +150,14 @@ public class MicrometerIdempotencyListener implements IdempotencyListener {
 			this.responseSize = DistributionSummary.builder(IdempotencyMetricNames.RESPONSE_SIZE)
 				.description("Size of stored response bodies")
 				.baseUnit("bytes")
+				.tag(IdempotencyMetricNames.TAG_ENDPOINT, name)
+				.register(MicrometerIdempotencyListener.this.registry);
+			for (StoreOperation operation : new StoreOperation[] { StoreOperation.COMPLETE, StoreOperation.RELEASE }) {
+				writeCounter(name, IdempotencyMetricNames.WRITE_RETRIES, operation);
+				writeCounter(name, IdempotencyMetricNames.WRITE_FAILURES, operation);
+			}
+			this.renewalLag = Timer.builder(IdempotencyMetricNames.LEASE_RENEWAL_LAG)
+				.description("Time from when a lease renewal was due until the store confirmed it")
 				.tag(IdempotencyMetricNames.TAG_ENDPOINT, name)
 				.register(MicrometerIdempotencyListener.this.registry);
 		}

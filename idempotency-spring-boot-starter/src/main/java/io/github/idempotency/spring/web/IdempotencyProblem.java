@@ -127,6 +127,19 @@ public final class IdempotencyProblem {
 	}
 
 	/**
+	 * The answer kept for a request whose handler ran and returned, and whose response then failed to be produced
+	 * (rendering, a {@code ResponseBodyAdvice}, a {@code HandlerInterceptor}) where no response could be captured.
+	 * @param status the status the client got
+	 * @return the problem
+	 */
+	static IdempotencyProblem failedAfterProcessing(int status) {
+		return new IdempotencyProblem(RESPONSE_NOT_RETAINED, "Response not retained", status,
+				"The request with this idempotency key was processed, but producing its response failed afterwards; "
+						+ "it is not processed again.",
+				null);
+	}
+
+	/**
 	 * The problem as Spring's type.
 	 * @return a new body, free to change
 	 */

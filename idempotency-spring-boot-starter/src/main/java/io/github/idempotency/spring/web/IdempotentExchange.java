@@ -46,6 +46,10 @@ final class IdempotentExchange {
 
 	private boolean effectsCommitted;
 
+	private boolean returned;
+
+	private boolean returnedStatusReleases;
+
 	IdempotentExchange(BodyDigestingRequest request, CapturingResponse response, WebResponseSettings settings) {
 		this.request = request;
 		this.response = response;
@@ -117,6 +121,41 @@ final class IdempotentExchange {
 		this.effectsCommitted = true;
 	}
 
+	/**
+	 * The handler returned normally: its effects happened, so from now on the key is never released, whatever fails
+	 * later (rendering, a {@code ResponseBodyAdvice}, a {@code HandlerInterceptor.postHandle}), unless the handler
+	 * itself produced a status that releases (a {@link ResponseEntity} or {@link ResponseStatus} 5xx).
+	 * @param value the handler's return value
+	 * @param handler the handler method
+	 */
+	void returned(@Nullable Object value, Method handler) {
+		this.returned = true;
+		int status = -1;
+		if (value instanceof ResponseEntity<?> entity) {
+			status = entity.getStatusCode().value();
+		}
+		else {
+			ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(handler, ResponseStatus.class);
+			if (annotated == null) {
+				annotated = AnnotatedElementUtils.findMergedAnnotation(handler.getDeclaringClass(),
+						ResponseStatus.class);
+			}
+			if (annotated != null) {
+				status = annotated.code().value();
+			}
+		}
+		this.returnedStatusReleases = status >= 0 && this.settings.releases(status);
+	}
+
+	/**
+	 * Whether the key may still be released: not once the handler's transaction committed, nor once the handler
+	 * returned (unless with a releasing status of its own), nor when it asked to retain its result.
+	 */
+	private boolean mayRelease() {
+		return !this.effectsCommitted && (!this.returned || this.returnedStatusReleases)
+				&& !this.execution.context().isResultRetained();
+	}
+
 	void replay(StoredResponse replay) {
 		this.replay = replay;
 		this.response.startCapture();
@@ -166,7 +205,8 @@ final class IdempotentExchange {
 	}
 
 	/**
-	 * The chain threw: a running execution is released (or kept as a 500 if it asked to), nothing is sent. Once the
+	 * The chain threw: a running execution is released (or kept as a 500 if it asked to, or once the handler had
+	 * returned, as a {@code response-not-retained} problem saying what happened), nothing is sent. Once the
 	 * handler's transaction committed, the record keeps its provisional response: the effects happened, and nothing
 	 * was captured that could replace it.
 	 */
@@ -180,6 +220,13 @@ final class IdempotentExchange {
 			else if (this.execution.context().isResultRetained()) {
 				this.execution.complete(RecordState.FINISHED_ERROR, StoredResponse.of(500, Map.of(), new byte[0]));
 			}
+			else if (!mayRelease()) {
+				// the handler returned, then producing its response failed where nothing captured what the client
+				// got (the container's error page): keep a problem that says so, and never run the handler again
+				IdempotencyProblem problem = IdempotencyProblem.failedAfterProcessing(500);
+				this.execution.complete(RecordState.FINISHED_ERROR, StoredResponse.of(problem.status(),
+						Map.of("Content-Type", List.of(IdempotencyProblem.MEDIA_TYPE)), problem.toJson()));
+			}
 			else {
 				this.execution.release();
 			}
@@ -189,8 +236,7 @@ final class IdempotentExchange {
 	private void end() {
 		this.response.flushWriter();
 		int status = this.response.finalStatus();
-		if (!this.effectsCommitted && this.settings.releases(status)
-				&& !this.execution.context().isResultRetained()) {
+		if (this.settings.releases(status) && mayRelease()) {
 			this.execution.release();
 			return;
 		}

@@ -117,7 +117,9 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			try (IdempotencyContext.Scope bound = execution.context().bind()) {
 				JoinedCompletion joined = this.joinedCompletion.get();
 				if (joined == null) {
-					return invocation.proceed();
+					Object value = invocation.proceed();
+					exchange.returned(value, method.method());
+					return value;
 				}
 				Object target = invocation.getThis();
 				Object value = joined.inTransaction(method.method(),

@@ -170,6 +170,19 @@ class IdempotencyAutoConfigurationTest {
 	}
 
 	@Test
+	void nonPositiveMaxExecutionTimeFailsNamingTheProperty() {
+		this.runner.withPropertyValues("idempotency.max-execution-time=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(rootCause(context.getStartupFailure()).getProperty()).isEqualTo("idempotency.max-execution-time");
+		});
+		this.runner.withPropertyValues("idempotency.endpoints.payments.max-execution-time=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(rootCause(context.getStartupFailure()).getProperty())
+				.isEqualTo("idempotency.endpoints.payments.max-execution-time");
+		});
+	}
+
+	@Test
 	void serverErrorInRetryableClientErrorsFailsNamingTheProperty() {
 		this.runner.withPropertyValues("idempotency.retryable-client-errors=429,503").run((context) -> {
 			assertThat(context).hasFailed();

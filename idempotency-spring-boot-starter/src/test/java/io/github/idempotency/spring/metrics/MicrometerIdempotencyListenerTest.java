@@ -206,4 +206,30 @@ class MicrometerIdempotencyListenerTest {
 			.count();
 	}
 
+	@Test
+	void writeRetriesFailuresAndRenewalLagArePublishedPerEndpoint() {
+		MicrometerIdempotencyListener listener = new MicrometerIdempotencyListener(this.registry);
+		listener.onWriteRetried("payments", StoreOperation.COMPLETE);
+		listener.onWriteRetried("payments", StoreOperation.COMPLETE);
+		listener.onWriteFailed("payments", StoreOperation.RELEASE);
+		listener.onLeaseRenewed("payments", Duration.ofMillis(12));
+
+		assertThat(this.registry.get(IdempotencyMetricNames.WRITE_RETRIES)
+			.tags(IdempotencyMetricNames.TAG_ENDPOINT, "payments", IdempotencyMetricNames.TAG_OPERATION, "complete")
+			.counter()
+			.count()).isEqualTo(2);
+		assertThat(this.registry.get(IdempotencyMetricNames.WRITE_FAILURES)
+			.tags(IdempotencyMetricNames.TAG_ENDPOINT, "payments", IdempotencyMetricNames.TAG_OPERATION, "release")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.get(IdempotencyMetricNames.WRITE_FAILURES)
+			.tags(IdempotencyMetricNames.TAG_OPERATION, "complete")
+			.counter()
+			.count()).as("published at zero before the first failure").isZero();
+		assertThat(this.registry.get(IdempotencyMetricNames.LEASE_RENEWAL_LAG)
+			.tag(IdempotencyMetricNames.TAG_ENDPOINT, "payments")
+			.timer()
+			.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(12);
+	}
+
 }

@@ -47,7 +47,7 @@ import org.springframework.security.web.SecurityFilterChain;
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration" })
-@Import({ TestController.class, TestExceptionHandlers.class })
+@Import({ TestController.class, TestExceptionHandlers.class, FailingAfterReturnEndpoints.class })
 public class WebTestApplication {
 
 	@Bean

@@ -12,9 +12,11 @@ import io.github.idempotency.spring.autoconfigure.JpaStoreProperties;
 import io.github.idempotency.spring.autoconfigure.StoreType;
 import io.github.idempotency.spring.jpa.JpaIdempotencySchemaInitializer;
 import io.github.idempotency.spring.jpa.JpaIdempotencyStore;
+import io.github.idempotency.spring.jpa.RenewalConnectionPool;
 import io.github.idempotency.spring.jpa.ScheduledPurge;
 import io.github.idempotency.spring.jpa.TransactionalCompletion;
 import jakarta.persistence.EntityManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.Advisor;
 import org.springframework.beans.factory.ObjectProvider;
@@ -60,9 +62,30 @@ public final class JpaIdempotencyStoreAutoConfiguration {
 	@ConditionalOnMissingBean(IdempotencyStore.class)
 	@ConditionalOnSingleCandidate(EntityManagerFactory.class)
 	JpaIdempotencyStore jpaIdempotencyStore(EntityManagerFactory entityManagerFactory,
-			ObjectProvider<DataSource> dataSources, IdempotencyProperties properties) {
-		return new JpaIdempotencyStore(dataSourceOf(entityManagerFactory, dataSources),
+			ObjectProvider<DataSource> dataSources, IdempotencyProperties properties,
+			ObjectProvider<RenewalConnectionPool> renewalConnections) {
+		JpaIdempotencyStore store = new JpaIdempotencyStore(dataSourceOf(entityManagerFactory, dataSources),
 				tableName(properties.getJpa().getTableName()));
+		renewalConnections.ifAvailable((pool) -> store.setRenewalDataSource(pool.dataSource()));
+		return store;
+	}
+
+	// A bean, not a DataSource bean (which would make the application's DataSource ambiguous), so that the context
+	// closes it.
+	@Bean
+	@ConditionalOnBean(JpaIdempotencyStore.class)
+	@ConditionalOnMissingBean
+	@ConditionalOnSingleCandidate(EntityManagerFactory.class)
+	@Nullable RenewalConnectionPool jpaIdempotencyRenewalConnections(EntityManagerFactory entityManagerFactory,
+			ObjectProvider<DataSource> dataSources, IdempotencyProperties properties) {
+		int size = properties.getJpa().getRenewalPoolSize();
+		if (size < 0) {
+			throw new InvalidIdempotencyConfigurationException("idempotency.jpa.renewal-pool-size", size,
+					"idempotency.jpa.renewal-pool-size must not be negative",
+					"Set idempotency.jpa.renewal-pool-size to e.g. 2, or 0 to renew through the application's pool.");
+		}
+		return (size > 0) ? RenewalConnectionPool.derivedFrom(dataSourceOf(entityManagerFactory, dataSources), size)
+				: null;
 	}
 
 	// Takes the DataSource, not the store: Spring Boot creates every EntityManagerFactory after the database
