@@ -76,6 +76,7 @@ abstract class AbstractRabbitIdempotentListenerIT {
 		AmqpAdmin admin = this.context.getBean(AmqpAdmin.class);
 		admin.deleteQueue(this.queue);
 		admin.deleteQueue(this.queue + ".dlq");
+		admin.deleteQueue(this.queue + ".quotes");
 		this.context.close();
 		cleanUpStore();
 	}
@@ -123,14 +124,35 @@ abstract class AbstractRabbitIdempotentListenerIT {
 	@Test
 	void notRetryableFailureIsDeadLetteredOnceAndItsDuplicateSkipped() {
 		String id = newMessageId();
+		int before = deadLettered();
 		publish(id, "decline", false);
-		await().atMost(PATIENCE).until(() -> deadLettered() == 1);
+		await().atMost(PATIENCE).until(() -> deadLettered() == before + 1);
 
 		publish(id, "decline", false);
 		awaitEnded(id, 2);
 		assertThat(this.psp.attempts(id)).isEqualTo(1);
 		assertThat(this.psp.charges(id)).isZero();
-		assertThat(deadLettered()).isEqualTo(1);
+		assertThat(deadLettered()).isEqualTo(before + 1);
+	}
+
+	@Test
+	void messageWithoutIdIsDeadLetteredInsteadOfRequeuedForever() {
+		int before = deadLettered();
+		publish(null, "charge", false);
+
+		await().atMost(PATIENCE).until(() -> deadLettered() == before + 1);
+		assertThat(this.deliveries.ended(PaymentsListenerApplication.NO_ID)).isEqualTo(1);
+	}
+
+	@Test
+	void duplicateRequestGetsTheStoredReplyThroughSendTo() {
+		String id = newMessageId();
+		Object first = request(id, "1250 EUR");
+		Object duplicate = request(id, "1250 EUR");
+
+		assertThat(first).isNotNull().asString().startsWith("quote #").endsWith(" for 1250 EUR");
+		assertThat(duplicate).isEqualTo(first);
+		assertThat(this.context.getBean(PaymentsListenerApplication.QuotesListener.class).quotes()).isEqualTo(1);
 	}
 
 	@Test
@@ -161,6 +183,15 @@ abstract class AbstractRabbitIdempotentListenerIT {
 			if (loseFirstAck) {
 				properties.setHeader(PaymentsListenerApplication.LOSE_ACK, true);
 			}
+			return message;
+		});
+	}
+
+	private Object request(String messageId, String body) {
+		this.rabbit.setReplyTimeout(PATIENCE.toMillis());
+		return this.rabbit.convertSendAndReceive("", this.queue + ".quotes", body, (message) -> {
+			message.getMessageProperties().setMessageId(messageId);
+			message.getMessageProperties().setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
 			return message;
 		});
 	}

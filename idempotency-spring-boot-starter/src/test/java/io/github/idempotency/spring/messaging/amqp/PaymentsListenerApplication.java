@@ -25,6 +25,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.SendTo;
 
 /**
  * A payments consumer on a real RabbitMQ: an {@code @Idempotent} {@code @RabbitListener} keyed by the AMQP
@@ -40,6 +41,9 @@ public class PaymentsListenerApplication {
 	/** Header that makes {@link LostAcknowledgement} fail the first delivery after the listener ran. */
 	static final String LOSE_ACK = "x-test-lose-ack";
 
+	/** Where {@link LostAcknowledgement} counts the deliveries of messages without a message id. */
+	static final String NO_ID = "(no message id)";
+
 	@Bean
 	Queue paymentsQueue(@Value("${test.queue}") String queue) {
 		return QueueBuilder.nonDurable(queue).deadLetterExchange("").deadLetterRoutingKey(queue + ".dlq").build();
@@ -48,6 +52,16 @@ public class PaymentsListenerApplication {
 	@Bean
 	Queue deadLetterQueue(@Value("${test.queue}") String queue) {
 		return QueueBuilder.nonDurable(queue + ".dlq").build();
+	}
+
+	@Bean
+	Queue quotesQueue(@Value("${test.queue}") String queue) {
+		return QueueBuilder.nonDurable(queue + ".quotes").build();
+	}
+
+	@Bean
+	QuotesListener quotesListener() {
+		return new QuotesListener();
 	}
 
 	@Bean
@@ -104,8 +118,27 @@ public class PaymentsListenerApplication {
 		@RabbitListener(id = "payments-listener", queues = "${test.queue}", concurrency = "2")
 		@Idempotent(keySource = Idempotent.KeySource.MESSAGE_ID, scope = Idempotent.Scope.GLOBAL,
 				onConflict = Idempotent.OnConflict.WAIT, noRetryFor = DeclinedException.class)
-		public void onPayment(String body, @Header(AmqpHeaders.MESSAGE_ID) String messageId) throws Exception {
+		public void onPayment(String body, @Header(name = AmqpHeaders.MESSAGE_ID, required = false) String messageId)
+				throws Exception {
 			this.psp.charge(messageId, body);
+		}
+
+	}
+
+	/** Answers requests with a quote through {@code @SendTo}: a duplicate gets the stored reply. */
+	public static class QuotesListener {
+
+		private final AtomicInteger quotes = new AtomicInteger();
+
+		@RabbitListener(id = "quotes-listener", queues = "${test.queue}.quotes")
+		@SendTo
+		@Idempotent(keySource = Idempotent.KeySource.MESSAGE_ID, scope = Idempotent.Scope.GLOBAL)
+		public String quote(String request) {
+			return "quote #" + this.quotes.incrementAndGet() + " for " + request;
+		}
+
+		int quotes() {
+			return this.quotes.get();
 		}
 
 	}
@@ -167,7 +200,8 @@ public class PaymentsListenerApplication {
 		@Override
 		public Object invoke(MethodInvocation invocation) throws Throwable {
 			Message message = (Message) invocation.getArguments()[1];
-			String id = message.getMessageProperties().getMessageId();
+			String id = (message.getMessageProperties().getMessageId() != null)
+					? message.getMessageProperties().getMessageId() : NO_ID;
 			int delivery = this.arrived.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
 			this.onArrival.getOrDefault(id, () -> {
 			}).run();
