@@ -186,8 +186,8 @@ public class PaymentsListenerApplication {
 
 	/**
 	 * Innermost container advice: counts deliveries per message id as they arrive and as they end, and for a message
-	 * with {@link #LOSE_ACK} fails its first delivery after the listener returned, as if the acknowledgement was lost
-	 * (the container rejects and requeues it).
+	 * with {@link #LOSE_ACK} fails its first (not redelivered) delivery after the listener returned, as if the
+	 * acknowledgement was lost (the container rejects and requeues it).
 	 */
 	public static class LostAcknowledgement implements MethodInterceptor {
 
@@ -202,12 +202,14 @@ public class PaymentsListenerApplication {
 			Message message = (Message) invocation.getArguments()[1];
 			String id = (message.getMessageProperties().getMessageId() != null)
 					? message.getMessageProperties().getMessageId() : NO_ID;
-			int delivery = this.arrived.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
+			this.arrived.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
 			this.onArrival.getOrDefault(id, () -> {
 			}).run();
 			try {
 				Object result = invocation.proceed();
-				if (delivery == 1 && message.getMessageProperties().getHeader(LOSE_ACK) != null) {
+				// the broker marks the redelivery, so only the marked copy's first delivery loses its acknowledgement
+				if (message.getMessageProperties().getHeader(LOSE_ACK) != null
+						&& !message.getMessageProperties().isRedelivered()) {
 					throw new IllegalStateException("acknowledgement of " + id + " lost");
 				}
 				return result;
