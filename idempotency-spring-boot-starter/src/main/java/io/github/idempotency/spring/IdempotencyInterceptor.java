@@ -162,11 +162,8 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			.orElseThrow(() -> new IllegalStateException(method + " takes its key from the delivered message, but "
 					+ "no listener container bound one: call it from its @RabbitListener or @KafkaListener container, "
 					+ "or use a key expression"));
-		return switch (method.keySource()) {
-			case MESSAGE_ID -> message.messageId();
-			case RECORD_KEY -> message.recordKey();
-			default -> message.header(method.header());
-		};
+		return (method.keySource() == Idempotent.KeySource.MESSAGE_ID) ? message.messageId()
+				: message.header(method.header());
 	}
 
 	private static IdempotencyRejectedException rejected(Refusal refusal, IdempotentMethod method, String reason,

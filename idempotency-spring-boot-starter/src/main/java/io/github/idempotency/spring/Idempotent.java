@@ -84,10 +84,7 @@ public @interface Idempotent {
 		BODY_HASH,
 
 		/** A message listener's broker message id: the AMQP {@code message_id} property. */
-		MESSAGE_ID,
-
-		/** A Kafka listener's record: the record key plus its topic. */
-		RECORD_KEY
+		MESSAGE_ID
 
 	}
 

@@ -52,13 +52,6 @@ public final class IdempotentMethod {
 
 	IdempotentMethod(Method method, String endpoint, String operation, ExecutionPolicy policy,
 			@Nullable Expression keyExpression, @Nullable String[] parameterNames, Idempotent.KeySource keySource,
-			boolean required, Idempotent.Scope scope, Set<String> httpMethods, @Nullable ResultCodec<Object> codec) {
-		this(method, endpoint, operation, policy, keyExpression, parameterNames, keySource, required, scope,
-				httpMethods, codec, null, null, NonWebOptions.NONE);
-	}
-
-	IdempotentMethod(Method method, String endpoint, String operation, ExecutionPolicy policy,
-			@Nullable Expression keyExpression, @Nullable String[] parameterNames, Idempotent.KeySource keySource,
 			boolean required, Idempotent.Scope scope, Set<String> httpMethods, @Nullable ResultCodec<Object> codec,
 			@Nullable Expression fingerprintExpression, @Nullable FingerprintedArguments fingerprintedArguments,
 			NonWebOptions options) {
@@ -236,9 +229,6 @@ public final class IdempotentMethod {
 	 * @param noRetryFor exceptions that record a failure instead of releasing the key
 	 */
 	record NonWebOptions(boolean listener, String header, List<Class<? extends Throwable>> noRetryFor) {
-
-		static final NonWebOptions NONE = new NonWebOptions(false, "", List.of());
-
 	}
 
 	private static @Nullable Object primitiveDefault(Class<?> type) {

@@ -294,21 +294,20 @@ public final class IdempotentMethodRegistry {
 		}
 
 		void verifyKeySource(Idempotent.KeySource source, String description) {
-			boolean supported = switch (this) {
-				case NONE -> false;
-				case AMQP -> source == Idempotent.KeySource.HEADER || source == Idempotent.KeySource.MESSAGE_ID;
-				case KAFKA -> source == Idempotent.KeySource.HEADER || source == Idempotent.KeySource.RECORD_KEY;
-			};
 			if (this == NONE) {
 				throw new IllegalStateException("@Idempotent on " + description + " needs a key expression "
-						+ "(key = \"#...\"): only controller methods and message listeners can read the key from "
+						+ "(key = \"#...\"): only controller methods and Rabbit listeners can read the key from "
 						+ "a header, the body or the message");
 			}
-			if (!supported) {
-				throw new IllegalStateException("@Idempotent on " + description + " is a " + name()
-						+ " listener, which cannot take its key from " + source + ": use "
-						+ ((this == AMQP) ? "MESSAGE_ID or HEADER" : "RECORD_KEY or HEADER")
-						+ ", or a key expression");
+			if (this == KAFKA) {
+				// no Kafka container binding yet: a record's key is read through an expression over the arguments
+				throw new IllegalStateException("@Idempotent on " + description + " is a Kafka listener, which "
+						+ "needs a key expression over its arguments, e.g. key = \"#record.topic() + '/' + "
+						+ "#record.key()\" or key = \"#event.id\"");
+			}
+			if (source == Idempotent.KeySource.BODY_HASH) {
+				throw new IllegalStateException("@Idempotent on " + description + " is a Rabbit listener, which "
+						+ "cannot take its key from BODY_HASH: use MESSAGE_ID, HEADER or a key expression");
 			}
 		}
 

@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The broker message a listener container is delivering on the current thread, as far as an idempotency key needs
- * it. Each broker binding ({@code messaging.amqp}, {@code messaging.kafka}) implements it over its own message type
+ * it. A broker binding (such as {@code messaging.amqp}) implements it over its own message type
  * and binds it through {@link InboundMessages} for the duration of the listener's invocation.
  */
 public interface InboundMessage {
@@ -27,11 +27,5 @@ public interface InboundMessage {
 	 * @return the value, or {@code null} when absent
 	 */
 	@Nullable String header(String name);
-
-	/**
-	 * The Kafka record key with its topic ({@code topic/key}).
-	 * @return the key, or {@code null} when the record has no key or the broker has no record keys
-	 */
-	@Nullable String recordKey();
 
 }

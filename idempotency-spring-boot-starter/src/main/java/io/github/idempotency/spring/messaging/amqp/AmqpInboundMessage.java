@@ -35,9 +35,4 @@ final class AmqpInboundMessage implements InboundMessage {
 		return (value != null) ? value.toString() : null;
 	}
 
-	@Override
-	public @Nullable String recordKey() {
-		return null;
-	}
-
 }
