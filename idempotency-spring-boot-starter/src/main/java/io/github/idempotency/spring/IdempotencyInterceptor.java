@@ -15,7 +15,10 @@ import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.Refusal;
+import io.github.idempotency.core.execution.RetainedFailureException;
 import io.github.idempotency.core.execution.RequestOutcome;
+import io.github.idempotency.spring.messaging.InboundMessage;
+import io.github.idempotency.spring.messaging.InboundMessages;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -102,7 +105,7 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			throws Throwable {
 		String endpoint = method.endpoint();
 		Object[] arguments = invocation.getArguments();
-		String clientKey = method.evaluateKey(arguments);
+		String clientKey = method.hasKeyExpression() ? method.evaluateKey(arguments) : messageKey(method);
 		if (clientKey == null || clientKey.isEmpty()) {
 			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
 			throw rejected(Refusal.MISSING_KEY, method, "", null, null);
@@ -116,12 +119,19 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			this.listener.get().onOutcome(endpoint, RequestOutcome.INVALID_KEY);
 			throw rejected(Refusal.INVALID_KEY, method, ex.getMessage(), null, ex);
 		}
-		RequestFingerprint.Builder fingerprint = RequestFingerprint.builder().add(method.operation());
-		if (this.argumentEncoder != null) {
-			fingerprint.add(this.argumentEncoder.encodeArguments(arguments));
+		RequestFingerprint fingerprint = fingerprint(method, arguments);
+		ExecutionResult<Object> result;
+		try {
+			result = this.executor.get()
+				.execute(key, fingerprint, method.policy(), method.codec(), action(invocation, method, key));
 		}
-		ExecutionResult<Object> result = this.executor.get()
-			.execute(key, fingerprint.build(), method.policy(), method.codec(), action(invocation, method, key));
+		catch (RetainedFailureException ex) {
+			if (!method.isListener()) {
+				throw ex;
+			}
+			// the first delivery failed for good and went its way (dead letter); a redelivery is acknowledged
+			return method.shortCircuitValue();
+		}
 		if (result instanceof ExecutionResult.Executed<Object> executed) {
 			return executed.value();
 		}
@@ -130,6 +140,30 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		}
 		ExecutionResult.Refused<Object> refused = (ExecutionResult.Refused<Object>) result;
 		throw rejected(refused.refusal(), method, "", refused.retryAfter(), refused.cause());
+	}
+
+	private RequestFingerprint fingerprint(IdempotentMethod method, Object[] arguments) {
+		RequestFingerprint.Builder fingerprint = RequestFingerprint.builder().add(method.operation());
+		if (this.argumentEncoder != null) {
+			try {
+				fingerprint.add(this.argumentEncoder.encodeArguments(method.fingerprintValues(arguments)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("The arguments of " + method + " cannot be fingerprinted ("
+						+ ex.getMessage() + "); select what a repeated key must match with fingerprint = \"#...\"",
+						ex);
+			}
+		}
+		return fingerprint.build();
+	}
+
+	private static @Nullable String messageKey(IdempotentMethod method) {
+		InboundMessage message = InboundMessages.current()
+			.orElseThrow(() -> new IllegalStateException(method + " takes its key from the delivered message, but "
+					+ "no listener container bound one: call it from its @RabbitListener or @KafkaListener container, "
+					+ "or use a key expression"));
+		return (method.keySource() == Idempotent.KeySource.MESSAGE_ID) ? message.messageId()
+				: message.header(method.header());
 	}
 
 	private static IdempotencyRejectedException rejected(Refusal refusal, IdempotentMethod method, String reason,
@@ -149,18 +183,32 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 	}
 
 	private Callable<Object> action(MethodInvocation invocation, IdempotentMethod method, IdempotencyKey key) {
+		Callable<Object> proceed = () -> proceedRetainingFinalFailures(invocation, method);
 		JoinedCompletion joined = this.joinedCompletion.get();
 		if (joined == null) {
-			return () -> IdempotentHttpHandler.proceed(invocation);
+			return proceed;
 		}
 		Object target = invocation.getThis();
 		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
-		Callable<Object> inTransaction = joined.inTransaction(method.method(), targetClass,
-				() -> IdempotentHttpHandler.proceed(invocation),
+		Callable<Object> inTransaction = joined.inTransaction(method.method(), targetClass, proceed,
 				(value) -> StoredResponse.of(200, Map.of(), method.codec().encode(value)), method.policy());
 		// the executor runs the action without binding its claim when the store failed open: no record to join then
 		return () -> IdempotencyContext.current().filter((context) -> context.key().equals(key)).isPresent()
-				? inTransaction.call() : IdempotentHttpHandler.proceed(invocation);
+				? inTransaction.call() : proceed.call();
+	}
+
+	private static Object proceedRetainingFinalFailures(MethodInvocation invocation, IdempotentMethod method)
+			throws Exception {
+		try {
+			return IdempotentHttpHandler.proceed(invocation);
+		}
+		catch (Exception ex) {
+			if (method.isNotRetryable(ex)) {
+				// noRetryFor: the failure is the outcome, so a redelivery must not run the method again
+				IdempotencyContext.current().ifPresent(IdempotencyContext::retainResult);
+			}
+			throw ex;
+		}
 	}
 
 	private String scope(IdempotentMethod method, Object[] arguments) {

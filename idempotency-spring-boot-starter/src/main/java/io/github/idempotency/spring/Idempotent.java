@@ -35,6 +35,28 @@ public @interface Idempotent {
 	/** Where the key comes from when {@link #key()} is empty. */
 	KeySource keySource() default KeySource.HEADER;
 
+	/**
+	 * Header that carries the key of a message listener with {@link KeySource#HEADER}: an AMQP header or a Kafka
+	 * record header (e.g. {@code message-id}). Empty for {@code idempotency.header-name}. Controllers always read
+	 * {@code idempotency.header-name}.
+	 */
+	String header() default "";
+
+	/**
+	 * SpEL expression over the method's arguments, like {@link #key()}, whose value a repeated key must match (for
+	 * instance {@code #msg.payload}, so that a redelivery that carries a new attempt number still replays). Empty
+	 * for the default: all arguments of a non-web method except framework delivery types (see
+	 * {@code docs/usage.md}). Not supported on controller methods, whose fingerprint is the request.
+	 */
+	String fingerprint() default "";
+
+	/**
+	 * Exceptions that end the execution for good on a non-web method or a message listener: the key is recorded as
+	 * failed (FINISHED_ERROR) instead of released, so a redelivery is skipped rather than run again. Subclasses
+	 * match. Any other exception releases the key.
+	 */
+	Class<? extends Throwable>[] noRetryFor() default {};
+
 	/** Whether a request without a key is refused (400); when {@code false} it runs unprotected. */
 	boolean required() default true;
 
@@ -59,7 +81,10 @@ public @interface Idempotent {
 		HEADER,
 
 		/** A SHA-256 of the request body: identical bodies are the same request. */
-		BODY_HASH
+		BODY_HASH,
+
+		/** A message listener's broker message id: the AMQP {@code message_id} property. */
+		MESSAGE_ID
 
 	}
 

@@ -1,6 +1,7 @@
 package io.github.idempotency.spring;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -43,9 +44,20 @@ public final class IdempotentMethod {
 
 	private final @Nullable Object shortCircuitValue;
 
+	private final @Nullable Expression fingerprintExpression;
+
+	private final @Nullable FingerprintedArguments fingerprintedArguments;
+
+	private final NonWebOptions options;
+
 	IdempotentMethod(Method method, String endpoint, String operation, ExecutionPolicy policy,
 			@Nullable Expression keyExpression, @Nullable String[] parameterNames, Idempotent.KeySource keySource,
-			boolean required, Idempotent.Scope scope, Set<String> httpMethods, @Nullable ResultCodec<Object> codec) {
+			boolean required, Idempotent.Scope scope, Set<String> httpMethods, @Nullable ResultCodec<Object> codec,
+			@Nullable Expression fingerprintExpression, @Nullable FingerprintedArguments fingerprintedArguments,
+			NonWebOptions options) {
+		this.fingerprintExpression = fingerprintExpression;
+		this.fingerprintedArguments = fingerprintedArguments;
+		this.options = options;
 		this.method = method;
 		this.endpoint = endpoint;
 		this.operation = operation;
@@ -127,6 +139,55 @@ public final class IdempotentMethod {
 	 * @return the key, or {@code null}
 	 */
 	public @Nullable String evaluateKey(@Nullable Object[] arguments) {
+		Object value = Objects.requireNonNull(this.keyExpression, "no key expression").getValue(context(arguments));
+		return (value != null) ? value.toString() : null;
+	}
+
+	/**
+	 * The values a non-web invocation's fingerprint is made of: the value of the {@code fingerprint} expression, or
+	 * by default the arguments without framework delivery types.
+	 * @param arguments the invocation's arguments
+	 * @return the values to encode
+	 */
+	public @Nullable Object[] fingerprintValues(@Nullable Object[] arguments) {
+		if (this.fingerprintExpression != null) {
+			return new @Nullable Object[] { this.fingerprintExpression.getValue(context(arguments)) };
+		}
+		return (this.fingerprintedArguments != null) ? this.fingerprintedArguments.select(arguments) : arguments;
+	}
+
+	/**
+	 * Whether this is a message listener ({@code @RabbitListener}, {@code @KafkaListener}): its key may come from
+	 * the delivered message, and a duplicate of a message whose first execution failed for good is skipped.
+	 * @return {@code true} for a listener method
+	 */
+	public boolean isListener() {
+		return this.options.listener();
+	}
+
+	/**
+	 * The header that carries a listener's key with {@link Idempotent.KeySource#HEADER}.
+	 * @return the name, empty for the configured default
+	 */
+	public String header() {
+		return this.options.header();
+	}
+
+	/**
+	 * Whether an exception ends the execution for good ({@link Idempotent#noRetryFor()}).
+	 * @param failure what the method threw
+	 * @return {@code true} to record the failure instead of releasing the key
+	 */
+	public boolean isNotRetryable(Throwable failure) {
+		for (Class<? extends Throwable> type : this.options.noRetryFor()) {
+			if (type.isInstance(failure)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private EvaluationContext context(@Nullable Object[] arguments) {
 		SimpleEvaluationContext.Builder builder = SimpleEvaluationContext.forReadOnlyDataBinding().withInstanceMethods();
 		EvaluationContext context = builder.build();
 		for (int i = 0; i < arguments.length; i++) {
@@ -136,8 +197,7 @@ public final class IdempotentMethod {
 				context.setVariable(this.parameterNames[i], arguments[i]);
 			}
 		}
-		Object value = Objects.requireNonNull(this.keyExpression, "no key expression").getValue(context);
-		return (value != null) ? value.toString() : null;
+		return context;
 	}
 
 	/**
@@ -160,6 +220,15 @@ public final class IdempotentMethod {
 	@Override
 	public String toString() {
 		return this.method.getDeclaringClass().getName() + "#" + this.method.getName() + " [" + this.endpoint + "]";
+	}
+
+	/**
+	 * What a non-web method knows about delivery and failures, resolved from its annotation.
+	 * @param listener whether the method is a message listener
+	 * @param header the header that carries the key, empty for the default
+	 * @param noRetryFor exceptions that record a failure instead of releasing the key
+	 */
+	record NonWebOptions(boolean listener, String header, List<Class<? extends Throwable>> noRetryFor) {
 	}
 
 	private static @Nullable Object primitiveDefault(Class<?> type) {

@@ -3,6 +3,7 @@ package io.github.idempotency.spring;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,9 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
@@ -46,6 +50,13 @@ public final class IdempotentMethodRegistry {
 			"org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter",
 			"org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody",
 			"org.reactivestreams.Publisher" };
+
+	private static final String RABBIT_LISTENER = "org.springframework.amqp.rabbit.annotation.RabbitListener";
+
+	private static final String KAFKA_LISTENER = "org.springframework.kafka.annotation.KafkaListener";
+
+	private static final String[] HANDLER_ANNOTATIONS = { "org.springframework.amqp.rabbit.annotation.RabbitHandler",
+			"org.springframework.kafka.annotation.KafkaHandler" };
 
 	private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
@@ -114,11 +125,15 @@ public final class IdempotentMethodRegistry {
 		String description = ClassUtils.getQualifiedMethodName(specific, beanClass);
 		refuseAsynchronous(specific, description, this.httpEndpoints != null);
 		HttpEndpoint web = (this.httpEndpoints != null) ? this.httpEndpoints.resolve(specific, beanClass) : null;
+		ListenerKind listener = (web != null) ? ListenerKind.NONE : ListenerKind.of(specific, beanClass);
 		String endpoint = StringUtils.hasText(annotation.name()) ? annotation.name()
-				: (web != null) ? web.name() : beanClass.getSimpleName() + "#" + specific.getName();
+				: (web != null) ? web.name()
+						: listener.id(specific).orElse(beanClass.getSimpleName() + "#" + specific.getName());
 		String operation = beanClass.getName() + "#" + specific.getName();
 		ExecutionPolicy policy = policy(annotation, endpoint, description);
-		Expression keyExpression = parseKey(annotation, description);
+		Expression keyExpression = parseExpression(annotation.key(), "key", description);
+		Expression fingerprintExpression = parseExpression(annotation.fingerprint(), "fingerprint", description);
+		FingerprintedArguments fingerprintedArguments = null;
 		@Nullable ResultCodec<Object> codec = null;
 		Set<String> httpMethods = Set.of();
 		if (web != null) {
@@ -130,11 +145,15 @@ public final class IdempotentMethodRegistry {
 				}
 			}
 			this.webHttpMethods.addAll(httpMethods);
+			if (fingerprintExpression != null) {
+				throw new IllegalStateException("@Idempotent on " + description + " sets a fingerprint expression, "
+						+ "which controller methods do not support: their fingerprint is the request (method, path, "
+						+ "query, body)");
+			}
 		}
 		else {
 			if (keyExpression == null) {
-				throw new IllegalStateException("@Idempotent on " + description + " needs a key expression "
-						+ "(key = \"#...\"): only controller methods can read the key from a header or the body");
+				listener.verifyKeySource(annotation.keySource(), description);
 			}
 			ResultCodecFactory factory = this.codecs.get();
 			if (factory == null) {
@@ -142,9 +161,29 @@ public final class IdempotentMethodRegistry {
 						+ "JSON and needs Jackson (tools.jackson.core:jackson-databind) or a ResultCodecFactory bean");
 			}
 			codec = factory.codecFor(specific);
+			if (fingerprintExpression == null) {
+				fingerprintedArguments = FingerprintedArguments.of(specific,
+						(checked, index) -> checkEncodable(factory, checked, index, description));
+			}
 		}
+		IdempotentMethod.NonWebOptions options = new IdempotentMethod.NonWebOptions(listener != ListenerKind.NONE,
+				annotation.header(), List.of(annotation.noRetryFor()));
 		return new IdempotentMethod(specific, endpoint, operation, policy, keyExpression, parameterNames(specific),
-				annotation.keySource(), annotation.required(), annotation.scope(), httpMethods, codec);
+				annotation.keySource(), annotation.required(), annotation.scope(), httpMethods, codec,
+				fingerprintExpression, fingerprintedArguments, options);
+	}
+
+	private static void checkEncodable(ResultCodecFactory factory, Method method, int index, String description) {
+		try {
+			factory.checkEncodable(method, index);
+		}
+		catch (IllegalArgumentException ex) {
+			Parameter parameter = method.getParameters()[index];
+			String name = parameter.isNamePresent() ? parameter.getName() : "#" + index;
+			throw new IllegalStateException("@Idempotent on " + description + " cannot fingerprint parameter '" + name
+					+ "': " + ex.getMessage() + ". Select what a repeated key must match with fingerprint = \"#...\"",
+					ex);
+		}
 	}
 
 	private ExecutionPolicy policy(Idempotent annotation, String endpoint, String description) {
@@ -184,16 +223,16 @@ public final class IdempotentMethodRegistry {
 		}
 	}
 
-	private @Nullable Expression parseKey(Idempotent annotation, String description) {
-		if (!StringUtils.hasText(annotation.key())) {
+	private @Nullable Expression parseExpression(String expression, String attribute, String description) {
+		if (!StringUtils.hasText(expression)) {
 			return null;
 		}
 		try {
-			return this.parser.parseExpression(annotation.key());
+			return this.parser.parseExpression(expression);
 		}
 		catch (ParseException ex) {
-			throw new IllegalStateException("Invalid key expression '" + annotation.key() + "' in @Idempotent on "
-					+ description + ": " + ex.getMessage());
+			throw new IllegalStateException("Invalid " + attribute + " expression '" + expression
+					+ "' in @Idempotent on " + description + ": " + ex.getMessage());
 		}
 	}
 
@@ -222,6 +261,76 @@ public final class IdempotentMethodRegistry {
 					+ "streaming result (" + returnType.getSimpleName() + "): the result must exist when the method "
 					+ "returns. Return the value itself instead");
 		}
+	}
+
+	/**
+	 * Which listener container invokes a method, told by annotation name so that neither library is required.
+	 */
+	private enum ListenerKind {
+
+		NONE(null), AMQP(RABBIT_LISTENER), KAFKA(KAFKA_LISTENER);
+
+		private final @Nullable String annotation;
+
+		ListenerKind(@Nullable String annotation) {
+			this.annotation = annotation;
+		}
+
+		static ListenerKind of(Method method, Class<?> beanClass) {
+			for (ListenerKind kind : new ListenerKind[] { AMQP, KAFKA }) {
+				if (kind.annotates(method) || isClassLevelHandler(method, beanClass, kind)) {
+					return kind;
+				}
+			}
+			return NONE;
+		}
+
+		Optional<String> id(Method method) {
+			if (this.annotation == null) {
+				return Optional.empty();
+			}
+			MergedAnnotation<?> listener = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY)
+				.get(this.annotation);
+			return listener.isPresent() ? Optional.of(listener.getString("id")).filter(StringUtils::hasText)
+					: Optional.empty();
+		}
+
+		void verifyKeySource(Idempotent.KeySource source, String description) {
+			if (this == NONE) {
+				throw new IllegalStateException("@Idempotent on " + description + " needs a key expression "
+						+ "(key = \"#...\"): only controller methods and Rabbit listeners can read the key from "
+						+ "a header, the body or the message");
+			}
+			if (this == KAFKA) {
+				// no Kafka container binding yet: a record's key is read through an expression over the arguments
+				throw new IllegalStateException("@Idempotent on " + description + " is a Kafka listener, which "
+						+ "needs a key expression over its arguments, e.g. key = \"#record.topic() + '/' + "
+						+ "#record.key()\" or key = \"#event.id\"");
+			}
+			if (source == Idempotent.KeySource.BODY_HASH) {
+				throw new IllegalStateException("@Idempotent on " + description + " is a Rabbit listener, which "
+						+ "cannot take its key from BODY_HASH: use MESSAGE_ID, HEADER or a key expression");
+			}
+		}
+
+		private boolean annotates(java.lang.reflect.AnnotatedElement element) {
+			return this.annotation != null
+					&& MergedAnnotations.from(element, SearchStrategy.TYPE_HIERARCHY).isPresent(this.annotation);
+		}
+
+		private static boolean isClassLevelHandler(Method method, Class<?> beanClass, ListenerKind kind) {
+			if (!kind.annotates(beanClass)) {
+				return false;
+			}
+			MergedAnnotations annotations = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY);
+			for (String handler : HANDLER_ANNOTATIONS) {
+				if (annotations.isPresent(handler)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
 	}
 
 	private static boolean isAsyncType(Class<?> type) {

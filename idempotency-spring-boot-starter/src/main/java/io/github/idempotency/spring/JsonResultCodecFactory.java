@@ -1,11 +1,16 @@
 package io.github.idempotency.spring;
 
+import java.io.InputStream;
+import java.io.Reader;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 
 import io.github.idempotency.core.execution.ResultCodec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.ser.impl.UnknownSerializer;
 
 /**
  * Stores return values as JSON through Jackson 3, typed by the method's generic return type, so a
@@ -22,8 +27,7 @@ public final class JsonResultCodecFactory implements ResultCodecFactory {
 	}
 
 	/**
-	 * Encodes the arguments as a JSON array; arguments Jackson cannot write (a servlet request, a stream) are left
-	 * out of the fingerprint rather than failing the invocation.
+	 * Encodes the arguments as a JSON array.
 	 */
 	@Override
 	public byte[] encodeArguments(Object[] arguments) {
@@ -31,7 +35,34 @@ public final class JsonResultCodecFactory implements ResultCodecFactory {
 			return this.mapper.writeValueAsBytes(arguments);
 		}
 		catch (JacksonException ex) {
-			return EMPTY;
+			throw new IllegalArgumentException("cannot be written as JSON: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	/**
+	 * Refuses a parameter whose declared type Jackson can only write as an empty bean (a stream, a connection, a
+	 * class without properties) or cannot write at all.
+	 */
+	@Override
+	public void checkEncodable(Method method, int parameterIndex) {
+		Class<?> type = method.getParameterTypes()[parameterIndex];
+		if (InputStream.class.isAssignableFrom(type) || Reader.class.isAssignableFrom(type)) {
+			throw new IllegalArgumentException(type.getName() + " is a stream, which JSON cannot capture");
+		}
+		if (type == Object.class || type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+			// the runtime type decides; encodeArguments refuses what it cannot write
+			return;
+		}
+		JavaType javaType = this.mapper.constructType(method.getGenericParameterTypes()[parameterIndex]);
+		try {
+			ValueSerializer<Object> serializer = this.mapper._serializationContext().findValueSerializer(javaType);
+			if (serializer instanceof UnknownSerializer) {
+				throw new IllegalArgumentException(type.getName() + " has no properties that JSON can write");
+			}
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(type.getName() + " cannot be written as JSON: "
+					+ ex.getOriginalMessage(), ex);
 		}
 	}
 

@@ -23,9 +23,21 @@ public interface ResultCodecFactory {
 	 * detected as a mismatch. The bytes must be equal for equal arguments.
 	 * @param arguments the arguments
 	 * @return their encoding; empty (the default) to fingerprint the key alone
+	 * @throws IllegalArgumentException when an argument cannot be encoded (never an empty encoding instead, which
+	 * would switch mismatch detection off)
 	 */
 	default byte[] encodeArguments(Object[] arguments) {
 		return new byte[0];
+	}
+
+	/**
+	 * Verifies at start-up that {@link #encodeArguments} can encode the values of a parameter that is part of a
+	 * method's default fingerprint; a declared type too general to judge (an interface, {@code Object}) passes.
+	 * @param method the annotated method
+	 * @param parameterIndex the parameter's index
+	 * @throws IllegalArgumentException with the reason when the parameter's values cannot be encoded
+	 */
+	default void checkEncodable(Method method, int parameterIndex) {
 	}
 
 }
