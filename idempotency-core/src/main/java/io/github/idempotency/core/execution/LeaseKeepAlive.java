@@ -118,8 +118,9 @@ final class LeaseKeepAlive {
 			else if (!execution.isEnded()) {
 				// once ended, the final write reports a lost lease itself (a renewal racing a completion that was
 				// just written finds the record finished)
-				execution.markLeaseLost();
+				// reported before it is marked, so whoever sees the lease lost also finds the fenced write counted
 				this.listener.onFencedWrite(execution.policy().endpoint(), StoreOperation.RENEW);
+				execution.markLeaseLost();
 				logger.log(Level.WARNING, "Lost the lease of " + execution.key()
 						+ " while it still runs: another execution may take it over");
 			}
