@@ -11,13 +11,30 @@ final class Sha256 {
 
 	private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
+	// copied rather than looked up for every key and fingerprint: a lookup walks the security providers
+	private static final MessageDigest PROTOTYPE = newDigest();
+
 	private final MessageDigest digest;
 
 	private final byte[] length = new byte[4];
 
 	Sha256() {
+		this.digest = copyOfPrototype();
+	}
+
+	private static MessageDigest copyOfPrototype() {
 		try {
-			this.digest = MessageDigest.getInstance("SHA-256");
+			return (MessageDigest) PROTOTYPE.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			// a provider whose digests cannot be copied: look one up each time
+			return newDigest();
+		}
+	}
+
+	private static MessageDigest newDigest() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			// every Java platform is required to provide SHA-256
