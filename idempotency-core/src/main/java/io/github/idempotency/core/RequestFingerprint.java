@@ -86,7 +86,7 @@ public record RequestFingerprint(String value) {
 		}
 
 		public RequestFingerprint build() {
-			return new RequestFingerprint(this.sha.hex(VERSION));
+			return new RequestFingerprint(VERSION + this.sha.hex());
 		}
 
 	}
