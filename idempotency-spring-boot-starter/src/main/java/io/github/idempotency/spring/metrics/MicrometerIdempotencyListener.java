@@ -56,7 +56,12 @@ public class MicrometerIdempotencyListener implements IdempotencyListener {
 	@Override
 	public void onStoreOperation(String store, StoreOperation operation, StoreOperationResult result,
 			Duration elapsed) {
-		this.stores.computeIfAbsent(store, StoreMeters::new).timer(operation, result).record(elapsed);
+		StoreMeters meters = this.stores.get(store);
+		if (meters == null) {
+			// a constructor reference of an inner class captures 'this': build it only when the store is new
+			meters = this.stores.computeIfAbsent(store, StoreMeters::new);
+		}
+		meters.timer(operation, result).record(elapsed);
 	}
 
 	@Override

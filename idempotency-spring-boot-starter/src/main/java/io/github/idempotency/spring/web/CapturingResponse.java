@@ -27,7 +27,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	private boolean capturing;
 
-	private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+	// allocated on the first byte captured: a replay or a rejected request never writes one
+	private @Nullable ByteArrayOutputStream buffer;
 
 	private boolean overflowed;
 
@@ -62,7 +63,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	 * @return the bytes
 	 */
 	byte[] capturedBody() {
-		return this.buffer.toByteArray();
+		return (this.buffer != null) ? this.buffer.toByteArray() : new byte[0];
 	}
 
 	/**
@@ -89,7 +90,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	/** Drops the body kept so far and any recorded error, for a response that replaces it. */
 	void discardCapture() {
-		this.buffer.reset();
+		resetCapturedBody();
 		this.errorStatus = -1;
 		this.errorMessage = null;
 	}
@@ -114,7 +115,12 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 			response.flushBuffer();
 			return;
 		}
-		sendBody(this.buffer.toByteArray());
+		// straight from the buffer: the stored record has its own copy (capturedBody), the client needs none
+		response.setContentLength((this.buffer != null) ? this.buffer.size() : 0);
+		if (this.buffer != null && this.buffer.size() > 0) {
+			this.buffer.writeTo(response.getOutputStream());
+		}
+		response.flushBuffer();
 	}
 
 	/**
@@ -179,7 +185,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 			}
 			return;
 		}
-		this.buffer.reset();
+		resetCapturedBody();
 		this.errorStatus = status;
 		this.errorMessage = message;
 	}
@@ -190,7 +196,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 			super.sendRedirect(location);
 			return;
 		}
-		this.buffer.reset();
+		resetCapturedBody();
 		super.setStatus(HttpServletResponse.SC_FOUND);
 		super.setHeader("Location", location);
 	}
@@ -258,7 +264,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	@Override
 	public void resetBuffer() {
 		if (this.capturing && !this.overflowed) {
-			this.buffer.reset();
+			resetCapturedBody();
 		}
 		else {
 			super.resetBuffer();
@@ -268,44 +274,64 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	@Override
 	public void reset() {
 		super.reset();
-		this.buffer.reset();
+		resetCapturedBody();
 		this.errorStatus = -1;
 		this.errorMessage = null;
+	}
+
+	private void resetCapturedBody() {
+		if (this.buffer != null) {
+			this.buffer.reset();
+		}
+	}
+
+	private int capturedSize() {
+		return (this.buffer != null) ? this.buffer.size() : 0;
+	}
+
+	private ByteArrayOutputStream buffer() {
+		if (this.buffer == null) {
+			// small responses (most idempotent APIs answer a few hundred bytes) fit; larger ones grow by doubling
+			this.buffer = new ByteArrayOutputStream(256);
+		}
+		return this.buffer;
 	}
 
 	private void overflow() throws IOException {
 		this.overflowed = true;
 		ServletOutputStream out = getResponse().getOutputStream();
-		this.buffer.writeTo(out);
-		this.buffer.reset();
+		if (this.buffer != null) {
+			this.buffer.writeTo(out);
+			this.buffer.reset();
+		}
 	}
 
 	private final class CaptureStream extends ServletOutputStream {
 
 		@Override
 		public void write(int b) throws IOException {
-			if (!CapturingResponse.this.overflowed && CapturingResponse.this.buffer.size() + 1 > CapturingResponse.this.limit) {
+			if (!CapturingResponse.this.overflowed && capturedSize() + 1 > CapturingResponse.this.limit) {
 				overflow();
 			}
 			if (CapturingResponse.this.overflowed) {
 				getResponse().getOutputStream().write(b);
 			}
 			else {
-				CapturingResponse.this.buffer.write(b);
+				buffer().write(b);
 			}
 		}
 
 		@Override
 		public void write(byte[] bytes, int offset, int length) throws IOException {
 			if (!CapturingResponse.this.overflowed
-					&& CapturingResponse.this.buffer.size() + (long) length > CapturingResponse.this.limit) {
+					&& capturedSize() + (long) length > CapturingResponse.this.limit) {
 				overflow();
 			}
 			if (CapturingResponse.this.overflowed) {
 				getResponse().getOutputStream().write(bytes, offset, length);
 			}
 			else {
-				CapturingResponse.this.buffer.write(bytes, offset, length);
+				buffer().write(bytes, offset, length);
 			}
 		}
 

@@ -1,0 +1,165 @@
+package io.github.idempotency.spring.jpa;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.IdempotencyKey;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.StoredResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The cost budget on a real PostgreSQL, counted at the JDBC driver: a first request costs two statements (claim,
+ * complete), each its own transaction, and a replay one statement that writes nothing.
+ */
+class JpaStatementCountPostgresIT {
+
+	private static final String TABLE = AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_statements_it");
+
+	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{}");
+
+	private static final Duration LEASE = Duration.ofSeconds(30);
+
+	private static HikariDataSource dataSource;
+
+	private final List<String> calls = new CopyOnWriteArrayList<>();
+
+	private JpaIdempotencyStore store;
+
+	@BeforeAll
+	static void createTable() {
+		dataSource = PostgresTestServer.get().newDataSource(4);
+		AbstractJpaIdempotencyStoreTest.createTable(dataSource, TABLE);
+	}
+
+	@AfterAll
+	static void dropTable() {
+		PostgresTestServer.execute(dataSource, "DROP TABLE IF EXISTS " + TABLE);
+		dataSource.close();
+	}
+
+	@BeforeEach
+	void createStore() {
+		this.store = new JpaIdempotencyStore(countingDataSource(), TABLE);
+		// the first use recognizes the database from its metadata, once per store: not part of any request
+		this.store.find(newKey(), Instant.now());
+	}
+
+	@Test
+	void aFirstRequestCostsTwoStatementsAndAReplayOneThatWritesNothing() {
+		StorageKey key = newKey();
+
+		this.calls.clear();
+		ClaimResult claim = this.store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		assertThat(claim).isInstanceOf(ClaimResult.Claimed.class);
+		boolean completed = this.store.complete(key, ((ClaimResult.Claimed) claim).owner(), RecordState.FINISHED_OK,
+				StoredResponse.of(201, Map.of("Content-Type", List.of("application/json")), new byte[128]),
+				Instant.now(), Duration.ofHours(1));
+		assertThat(completed).isTrue();
+		assertThat(this.calls).as("claim and complete, each an auto-committed statement")
+			.containsExactly("statement", "statement");
+
+		String rowVersion = rowVersion(key);
+		this.calls.clear();
+		assertThat(this.store.claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Existing.class);
+		assertThat(this.calls).as("the replay's claim").containsExactly("statement");
+		assertThat(rowVersion(key)).as("row version and locker after the replay").isEqualTo(rowVersion);
+	}
+
+	@Test
+	void aConflictAndAMismatchCostOneStatementEach() {
+		StorageKey key = newKey();
+		assertThat(this.store.claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
+
+		this.calls.clear();
+		assertThat(this.store.claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Existing.class);
+		assertThat(this.store.claim(key, RequestFingerprint.of("other"), Instant.now(), LEASE))
+			.isInstanceOf(ClaimResult.Existing.class);
+		assertThat(this.calls).containsExactly("statement", "statement");
+	}
+
+	private static String rowVersion(StorageKey key) {
+		return new JdbcTemplate(dataSource).queryForObject(
+				"SELECT ctid::text || '/' || xmin::text || '/' || xmax::text FROM " + TABLE + " WHERE id = ?",
+				String.class, key.value());
+	}
+
+	private static StorageKey newKey() {
+		return IdempotencyKey.of("", "POST /payments", UUID.randomUUID().toString()).storageKey();
+	}
+
+	/** The test's pool, recording every statement executed and every commit or rollback sent through it. */
+	private DataSource countingDataSource() {
+		return proxy(DataSource.class, dataSource, (target, method, args) -> {
+			Object result = invoke(target, method, args);
+			return (result instanceof Connection connection) ? countingConnection(connection) : result;
+		});
+	}
+
+	private Connection countingConnection(Connection connection) {
+		return proxy(Connection.class, connection, (target, method, args) -> {
+			if (method.getName().equals("commit") || method.getName().equals("rollback")) {
+				this.calls.add(method.getName());
+			}
+			Object result = invoke(target, method, args);
+			return (result instanceof Statement statement) ? countingStatement(statement, method.getReturnType())
+					: result;
+		});
+	}
+
+	private Object countingStatement(Statement statement, Class<?> type) {
+		return proxy(type, statement, (target, method, args) -> {
+			if (method.getName().startsWith("execute")) {
+				this.calls.add("statement");
+			}
+			return invoke(target, method, args);
+		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> T proxy(Class<T> type, Object target, TargetHandler handler) {
+		InvocationHandler invocationHandler = (proxy, method, args) -> handler.handle(target, method, args);
+		return (T) Proxy.newProxyInstance(JpaStatementCountPostgresIT.class.getClassLoader(), new Class<?>[] { type },
+				invocationHandler);
+	}
+
+	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+		try {
+			return method.invoke(target, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getCause();
+		}
+	}
+
+	@FunctionalInterface
+	private interface TargetHandler {
+
+		Object handle(Object target, Method method, Object[] args) throws Throwable;
+
+	}
+
+}
