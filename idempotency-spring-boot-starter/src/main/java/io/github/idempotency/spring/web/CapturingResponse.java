@@ -285,7 +285,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 		}
 	}
 
-	private int capturedSize() {
+	int capturedSize() {
 		return (this.buffer != null) ? this.buffer.size() : 0;
 	}
 

@@ -276,7 +276,7 @@ final class IdempotentExchange {
 	private void answerProblem(IdempotencyProblem problem) throws IOException {
 		this.response.flushWriter();
 		if (!this.problemUnresolved && !this.response.hasError()
-				&& (this.response.getStatus() >= 400 || this.response.capturedBody().length > 0)) {
+				&& (this.response.getStatus() >= 400 || this.response.capturedSize() > 0)) {
 			// an exception handler of the application rendered the refusal: its answer stands
 			this.response.sendCaptured();
 			return;
