@@ -24,6 +24,7 @@ import io.github.idempotency.spring.IdempotentMethodRegistry;
 import io.github.idempotency.spring.JoinedCompletion;
 import io.github.idempotency.spring.JsonResultCodecFactory;
 import io.github.idempotency.spring.ResultCodecFactory;
+import io.github.idempotency.spring.web.BodyFingerprint;
 import io.github.idempotency.spring.web.IdempotencyFilter;
 import io.github.idempotency.spring.web.RequestMappingEndpointResolver;
 import io.github.idempotency.spring.web.ServletIdempotentHttpHandler;
@@ -255,8 +256,22 @@ public final class IdempotencyAutoConfiguration {
 				ObjectProvider<JoinedCompletion> joinedCompletion) {
 			// created with the advisor, while post-processors are: binds early, resolves its collaborators later
 			IdempotencyProperties properties = bindEarly(environment);
-			return new ServletIdempotentHttpHandler(executor::getObject, compositeOnFirstUse(listeners),
-					properties.getHeaderName(), properties.getKeyMaxLength(), onFirstUse(joinedCompletion));
+			ServletIdempotentHttpHandler handler = new ServletIdempotentHttpHandler(executor::getObject,
+					compositeOnFirstUse(listeners), properties.getHeaderName(), properties.getKeyMaxLength(),
+					onFirstUse(joinedCompletion));
+			handler.setBodyFingerprint(properties.getFingerprint(), endpointBodyFingerprints(properties));
+			handler.setAnonymousBodyHash(properties.getAnonymousBodyHash());
+			return handler;
+		}
+
+		private static Map<String, BodyFingerprint> endpointBodyFingerprints(IdempotencyProperties properties) {
+			Map<String, BodyFingerprint> fingerprints = new LinkedHashMap<>();
+			properties.getEndpoints().forEach((name, endpoint) -> {
+				if (endpoint.getFingerprint() != null) {
+					fingerprints.put(name, endpoint.getFingerprint());
+				}
+			});
+			return fingerprints;
 		}
 
 		/**
@@ -279,6 +294,9 @@ public final class IdempotencyAutoConfiguration {
 				IdempotencyProperties properties) {
 			IdempotencyFilter filter = new IdempotencyFilter(methods, properties.getReplayHeaders(),
 					properties.getRetryableClientErrors(), properties.getMaxResponseSize().toBytes());
+			// no JSON parse when no endpoint compares JSON bodies canonically
+			filter.setCanonicalJson(properties.getFingerprint() == BodyFingerprint.CANONICAL
+					|| endpointBodyFingerprints(properties).containsValue(BodyFingerprint.CANONICAL));
 			FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
 			registration.setName("idempotencyFilter");
 			registration.setOrder(IdempotencyFilter.DEFAULT_ORDER);

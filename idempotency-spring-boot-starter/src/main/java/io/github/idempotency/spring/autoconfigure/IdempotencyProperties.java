@@ -9,6 +9,8 @@ import java.util.Map;
 import io.github.idempotency.core.execution.ConflictStrategy;
 import io.github.idempotency.core.execution.StoreFailureStrategy;
 import io.github.idempotency.spring.IdempotencyOrder;
+import io.github.idempotency.spring.web.AnonymousBodyHash;
+import io.github.idempotency.spring.web.BodyFingerprint;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -93,6 +95,19 @@ public class IdempotencyProperties {
 	private int interceptorOrder = IdempotencyOrder.DEFAULT;
 
 	/**
+	 * What of a request body a repeated key must match: 'canonical' (a JSON body by its canonical form, members in any
+	 * order and any whitespace; other bodies by their bytes), 'bytes' (the exact bytes) or 'none' (the body is not
+	 * compared). Method, path and query are always compared.
+	 */
+	private BodyFingerprint fingerprint = BodyFingerprint.CANONICAL;
+
+	/**
+	 * What a request without an authenticated principal to an endpoint keyed by its body hash and scoped by principal
+	 * gets: 'reject' (a 400 problem, since anonymous callers would share one record) or 'run-unprotected'.
+	 */
+	private AnonymousBodyHash anonymousBodyHash = AnonymousBodyHash.REJECT;
+
+	/**
 	 * Per-endpoint overrides, by the endpoint's name (the annotation's name attribute).
 	 */
 	private Map<String, EndpointProperties> endpoints = new LinkedHashMap<>();
@@ -105,6 +120,22 @@ public class IdempotencyProperties {
 
 	@NestedConfigurationProperty
 	private final MetricsProperties metrics = new MetricsProperties();
+
+	public BodyFingerprint getFingerprint() {
+		return this.fingerprint;
+	}
+
+	public void setFingerprint(BodyFingerprint fingerprint) {
+		this.fingerprint = fingerprint;
+	}
+
+	public AnonymousBodyHash getAnonymousBodyHash() {
+		return this.anonymousBodyHash;
+	}
+
+	public void setAnonymousBodyHash(AnonymousBodyHash anonymousBodyHash) {
+		this.anonymousBodyHash = anonymousBodyHash;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;

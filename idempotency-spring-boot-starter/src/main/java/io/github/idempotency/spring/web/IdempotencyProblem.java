@@ -46,6 +46,12 @@ public final class IdempotencyProblem {
 	 */
 	public static final String RECORD_CORRUPT = BASE + "record-corrupt";
 
+	/**
+	 * 400: the endpoint keys requests by their body's hash per principal, and the request has no authenticated
+	 * principal, so it would share its record with every other anonymous caller.
+	 */
+	public static final String ANONYMOUS_BODY_HASH = BASE + "anonymous-body-hash";
+
 	/** The first request's status: it ran, but its response was too large to keep for replay. */
 	public static final String RESPONSE_NOT_RETAINED = BASE + "response-not-retained";
 
@@ -97,6 +103,11 @@ public final class IdempotencyProblem {
 
 	static IdempotencyProblem invalidKey(String reason) {
 		return new IdempotencyProblem(INVALID_KEY, "Invalid idempotency key", 400, reason + ".", null);
+	}
+
+	static IdempotencyProblem anonymousBodyHash() {
+		return new IdempotencyProblem(ANONYMOUS_BODY_HASH, "Authentication required for idempotency", 400,
+				"This operation recognizes repeated requests by their body per caller; authenticate to use it.", null);
 	}
 
 	static IdempotencyProblem mismatch() {
