@@ -102,6 +102,14 @@ class TestController {
 		return new Transition(transition.from(), transition.to() + "@" + UUID.randomUUID());
 	}
 
+	@PostMapping("/transitions-by-state")
+	@Idempotent(key = "#transition.from.trim() + #transition.to.trim()",
+			scope = Idempotent.Scope.GLOBAL)
+	Transition transitionByState(@RequestBody Transition transition) {
+		this.invocations.increment("transitions-by-state");
+		return transition;
+	}
+
 	@PostMapping("/accounts/{id}/deposits")
 	@Idempotent(name = "deposits")
 	String deposit(@PathVariable String id, @RequestParam int amount) {
