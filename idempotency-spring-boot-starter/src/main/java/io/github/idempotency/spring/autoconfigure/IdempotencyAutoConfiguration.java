@@ -92,7 +92,23 @@ public final class IdempotencyAutoConfiguration {
 			logger.warn("Idempotency records are kept in memory: this protects one application instance only. "
 					+ "Add Redis or JPA, or set idempotency.store=memory to silence this warning");
 		}
-		return new InMemoryIdempotencyStore();
+		MemoryStoreProperties memory = properties.getMemory();
+		if (memory.getMaxRecords() < 1) {
+			throw new InvalidIdempotencyConfigurationException("idempotency.memory.max-records",
+					memory.getMaxRecords(), "idempotency.memory.max-records must be at least 1, was "
+							+ memory.getMaxRecords(), "Set idempotency.memory.max-records to e.g. 100000.");
+		}
+		if (memory.getMaxBytes() == null
+				|| memory.getMaxBytes().toBytes() < InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES) {
+			throw new InvalidIdempotencyConfigurationException("idempotency.memory.max-bytes", memory.getMaxBytes(),
+					"idempotency.memory.max-bytes must be at least " + InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES
+							+ " bytes (one record), was " + memory.getMaxBytes(),
+					"Set idempotency.memory.max-bytes to e.g. 128MB.");
+		}
+		return InMemoryIdempotencyStore.builder()
+			.maxRecords(memory.getMaxRecords())
+			.maxBytes(memory.getMaxBytes().toBytes())
+			.build();
 	}
 
 	@Bean

@@ -121,6 +121,9 @@ public class IdempotencyProperties {
 	@NestedConfigurationProperty
 	private final MetricsProperties metrics = new MetricsProperties();
 
+	@NestedConfigurationProperty
+	private final MemoryStoreProperties memory = new MemoryStoreProperties();
+
 	public BodyFingerprint getFingerprint() {
 		return this.fingerprint;
 	}
@@ -255,6 +258,10 @@ public class IdempotencyProperties {
 
 	public JpaStoreProperties getJpa() {
 		return this.jpa;
+	}
+
+	public MemoryStoreProperties getMemory() {
+		return this.memory;
 	}
 
 	public MetricsProperties getMetrics() {
