@@ -10,6 +10,7 @@ import io.github.idempotency.spring.autoconfigure.RedisStoreProperties;
 import io.github.idempotency.spring.autoconfigure.StoreType;
 import io.github.idempotency.spring.redis.EvictionPolicyCheck;
 import io.github.idempotency.spring.redis.RedisEvictionPolicyVerifier;
+import io.github.idempotency.spring.redis.RedisVersionCheck;
 import io.github.idempotency.spring.redis.RedisIdempotencyStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -61,6 +62,7 @@ public final class RedisIdempotencyStoreAutoConfiguration {
 			new RedisEvictionPolicyVerifier(redis.getEvictionPolicyCheck() == EvictionPolicyCheck.FAIL)
 				.verify(redisConnectionFactory);
 		}
+		RedisVersionCheck.verify(redisConnectionFactory);
 		RedisIdempotencyStore store = new RedisIdempotencyStore(redisConnectionFactory, redis.getKeyPrefix());
 		store.setMinReplicas(redis.getMinReplicas());
 		store.setReplicaTimeout(redis.getReplicaTimeout());
