@@ -227,7 +227,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 		catch (Throwable ex) {
 			if (execution.context().isResultRetained()) {
 				// the effect happened: keep the failure so that a retry does not run it again
-				execution.complete(RecordState.FINISHED_ERROR, StoredResponse.notRetained(500, Map.of()));
+				execution.complete(RecordState.FINISHED_ERROR,
+						StoredResponse.notRetained(500, Map.of(), StoredResponse.NotRetained.POLICY));
 			}
 			else {
 				execution.release();

@@ -114,7 +114,7 @@ public final class IdempotencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	IdempotentExecutor idempotentExecutor(ObjectProvider<IdempotencyStore> stores, IdempotencyProperties properties,
-			ObjectProvider<Clock> clock, ObjectProvider<IdempotencyListener> listeners) {
+			ObjectProvider<Clock> clock, ObjectProvider<IdempotencyListener> listeners, Environment environment) {
 		IdempotencyStore store = stores.getIfUnique();
 		if (store == null) {
 			String type = properties.getStore().name().toLowerCase();
@@ -125,6 +125,7 @@ public final class IdempotencyAutoConfiguration {
 							+ ", or set idempotency.store to 'auto' or 'memory'.");
 		}
 		return IdempotentExecutor.builder(store)
+			.namespace(properties.namespaceFor(environment.getProperty("spring.application.name")))
 			.clock(clock.getIfAvailable(Clock::systemUTC))
 			.listener(new CompositeIdempotencyListener(listeners.orderedStream().toList()))
 			.build();

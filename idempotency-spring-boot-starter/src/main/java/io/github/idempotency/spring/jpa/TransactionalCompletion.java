@@ -119,7 +119,8 @@ public final class TransactionalCompletion implements JoinedCompletion {
 			if (execution.context().isResultRetained()) {
 				// an effect outside the database happened although the transaction rolled back: keep the failure,
 				// as IdempotentExecutor does, so that a retry does not run it again
-				execution.complete(RecordState.FINISHED_ERROR, StoredResponse.notRetained(500, Map.of()));
+				execution.complete(RecordState.FINISHED_ERROR,
+						StoredResponse.notRetained(500, Map.of(), StoredResponse.NotRetained.POLICY));
 			}
 			else {
 				execution.release();

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.Refusal;
 import org.jspecify.annotations.Nullable;
 
@@ -52,7 +53,10 @@ public final class IdempotencyProblem {
 	 */
 	public static final String ANONYMOUS_BODY_HASH = BASE + "anonymous-body-hash";
 
-	/** The first request's status: it ran, but its response was too large to keep for replay. */
+	/**
+	 * The first request's status: it ran, but its response was not kept for replay; the detail says why (too large,
+	 * lost between committing and keeping it, or not kept by policy).
+	 */
 	public static final String RESPONSE_NOT_RETAINED = BASE + "response-not-retained";
 
 	/** Media type of every problem body. */
@@ -131,10 +135,14 @@ public final class IdempotencyProblem {
 				"The stored record of this idempotency key cannot be read, so the request was not processed.", null);
 	}
 
-	static IdempotencyProblem responseNotRetained(int status) {
+	static IdempotencyProblem responseNotRetained(int status, StoredResponse.@Nullable NotRetained reason) {
+		String why = (reason == null) ? "its response was not kept" : switch (reason) {
+			case TOO_LARGE -> "its response was too large to keep";
+			case CRASH_WINDOW -> "the service stopped after committing its effects and before keeping its response";
+			case POLICY -> "its response is not kept, by policy (a failure kept so that it does not run again)";
+		};
 		return new IdempotencyProblem(RESPONSE_NOT_RETAINED, "Response not retained", status,
-				"The request with this idempotency key was processed, but its response was too large to keep.",
-				null);
+				"The request with this idempotency key was processed, but " + why + ".", null);
 	}
 
 	/**

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,6 +25,8 @@ import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import org.assertj.core.api.InstanceOfAssertFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
@@ -116,7 +117,9 @@ class RedisClusterIdempotencyStoreContractIT extends AbstractRedisStoreContractI
 			Health result = health.build();
 
 			assertThat(result.getStatus()).isEqualTo(Status.DOWN);
-			assertThat((Map<?, ?>) result.getDetails().get("maxmemoryPolicy")).hasSize(3)
+			assertThat(result.getDetails().get("maxmemoryPolicy"))
+				.asInstanceOf(InstanceOfAssertFactories.map(String.class, String.class))
+				.hasSize(3)
 				.containsValue("allkeys-lru");
 			assertThat(result.getDetails().get("error").toString()).contains("'allkeys-lru' on ")
 				.contains(String.valueOf(evicting.port()))

@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.idempotency.core.StoredResponse;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +104,19 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 		assertThat(twin.headers().firstValue("Idempotent-Replayed")).hasValue("true");
 		assertThat(twin.body()).isEqualTo(first.body());
 		assertThat(this.invocations.count("payments")).isEqualTo(1);
+	}
+
+	@Test
+	void endpointFingerprintedByBytesTellsAReorderedTwinApart() {
+		String key = newKey();
+		this.http.post("/payments-by-bytes").key(key).json("{\"amount\":1250,\"currency\":\"EUR\"}").send();
+		HttpResponse<byte[]> twin = this.http.post("/payments-by-bytes")
+			.key(key)
+			.json("{\"currency\":\"EUR\",\"amount\":1250}")
+			.send();
+
+		assertProblem(twin, 422, IdempotencyProblem.KEY_MISMATCH);
+		assertThat(this.invocations.count("payments-by-bytes")).isEqualTo(1);
 	}
 
 	@Test
@@ -333,6 +347,8 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 		assertProblem(retry, 201, IdempotencyProblem.RESPONSE_NOT_RETAINED);
 		assertThat(retry.headers().firstValue("Location")).hasValue("/large/1");
 		assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(TestHttp.text(retry)).contains("too large to keep");
+		assertThat(retry.headers().map()).doesNotContainKey(StoredResponse.NOT_RETAINED_REASON_HEADER);
 		assertThat(this.invocations.count("large")).isEqualTo(1);
 	}
 

@@ -102,6 +102,13 @@ class TestController {
 		return new Transition(transition.from(), transition.to() + "@" + UUID.randomUUID());
 	}
 
+	@PostMapping("/payments-by-bytes")
+	@Idempotent(name = "payments-by-bytes")
+	String payByBytes(@RequestBody PaymentRequest request) {
+		this.invocations.increment("payments-by-bytes");
+		return request.amount() + " " + UUID.randomUUID();
+	}
+
 	@PostMapping("/transitions-by-state")
 	@Idempotent(key = "#transition.from.trim() + #transition.to.trim()",
 			scope = Idempotent.Scope.GLOBAL)
