@@ -19,14 +19,19 @@ public final class IdempotencyKey {
 
 	private final String clientKey;
 
+	private final String namespace;
+
 	private final StorageKey storageKey;
 
-	private IdempotencyKey(String scope, String operation, String clientKey) {
+	private IdempotencyKey(String namespace, String scope, String operation, String clientKey) {
+		this.namespace = namespace;
 		this.scope = Objects.requireNonNull(scope, "scope");
 		this.operation = Objects.requireNonNull(operation, "operation");
 		this.clientKey = clientKey;
-		this.storageKey = new StorageKey(
-				new Sha256().add("idempotency-key-v1").add(scope).add(operation).add(clientKey).hex());
+		// without a namespace, the hash of the first releases, so that their records stay valid
+		Sha256 hash = namespace.isEmpty() ? new Sha256().add("idempotency-key-v1")
+				: new Sha256().add("idempotency-key-v1-namespaced").add(namespace);
+		this.storageKey = new StorageKey(hash.add(scope).add(operation).add(clientKey).hex());
 	}
 
 	/**
@@ -39,7 +44,27 @@ public final class IdempotencyKey {
 	 */
 	public static IdempotencyKey of(String scope, String operation, String clientKey) {
 		validate(clientKey, MAX_LENGTH);
-		return new IdempotencyKey(scope, operation, clientKey);
+		return new IdempotencyKey("", scope, operation, clientKey);
+	}
+
+	/**
+	 * This key within an application's namespace, so that applications sharing one store never share a record:
+	 * the same scope, operation and client key in two namespaces have different storage keys (and downstream keys).
+	 * @param namespace the application's namespace (e.g. {@code spring.application.name}); empty for none
+	 * @return the key in that namespace; this key when it already is
+	 */
+	public IdempotencyKey inNamespace(String namespace) {
+		Objects.requireNonNull(namespace, "namespace");
+		return namespace.equals(this.namespace) ? this
+				: new IdempotencyKey(namespace, this.scope, this.operation, this.clientKey);
+	}
+
+	/**
+	 * The application namespace of this key.
+	 * @return the namespace; empty for none
+	 */
+	public String namespace() {
+		return this.namespace;
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The result of a finished execution as it is replayed: a status, the replayable headers and the body bytes.
  * For HTTP endpoints these are the bytes the client first received; for other methods the body holds the encoded
@@ -45,13 +47,71 @@ public record StoredResponse(int status, Map<String, List<String>> headers, byte
 	}
 
 	/**
-	 * A response whose body was too large to keep.
+	 * A response whose body was not kept, for a reason that is not told.
 	 * @param status the status
 	 * @param headers the replayable headers
 	 * @return the response, marked as not retained
 	 */
 	public static StoredResponse notRetained(int status, Map<String, List<String>> headers) {
 		return new StoredResponse(status, headers, new byte[0], false);
+	}
+
+	/**
+	 * A response whose body was not kept, and why. The reason travels with the headers, under
+	 * {@link #NOT_RETAINED_REASON_HEADER}, so that every store keeps it without a schema of its own; it is never
+	 * replayed as a header.
+	 * @param status the status
+	 * @param headers the replayable headers
+	 * @param reason why the body was not kept
+	 * @return the response, marked as not retained
+	 */
+	public static StoredResponse notRetained(int status, Map<String, List<String>> headers, NotRetained reason) {
+		Map<String, List<String>> withReason = new LinkedHashMap<>(headers);
+		withReason.put(NOT_RETAINED_REASON_HEADER, List.of(reason.value));
+		return new StoredResponse(status, withReason, new byte[0], false);
+	}
+
+	/**
+	 * Why the body was not kept.
+	 * @return the reason, or {@code null} when the body was kept or no reason was recorded
+	 */
+	public @Nullable NotRetained notRetainedReason() {
+		List<String> values = this.headers.get(NOT_RETAINED_REASON_HEADER);
+		if (this.bodyRetained || values == null || values.isEmpty()) {
+			return null;
+		}
+		for (NotRetained reason : NotRetained.values()) {
+			if (reason.value.equals(values.get(0))) {
+				return reason;
+			}
+		}
+		return null;
+	}
+
+	/** Name of the stored header that holds {@link #notRetainedReason()}; never sent to a client. */
+	public static final String NOT_RETAINED_REASON_HEADER = "Idempotency-Not-Retained";
+
+	/** Why a response's body was not kept. */
+	public enum NotRetained {
+
+		/** The body was larger than the largest body kept. */
+		TOO_LARGE("too-large"),
+
+		/**
+		 * The effects were committed with a provisional response (status and headers), and the instance stopped or
+		 * failed before the rendered response was attached.
+		 */
+		CRASH_WINDOW("crash-window"),
+
+		/** The library keeps no body for this result by policy, such as a failure kept so it is not run again. */
+		POLICY("policy");
+
+		private final String value;
+
+		NotRetained(String value) {
+			this.value = value;
+		}
+
 	}
 
 	/**

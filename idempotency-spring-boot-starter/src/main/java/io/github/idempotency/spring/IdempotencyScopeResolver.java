@@ -12,6 +12,12 @@ import java.lang.reflect.Method;
 public interface IdempotencyScopeResolver {
 
 	/**
+	 * The scope that {@code Scope.PRINCIPAL} resolves to for every caller without an authenticated principal; no
+	 * principal's scope equals it.
+	 */
+	String ANONYMOUS_SCOPE = "anonymous";
+
+	/**
 	 * Resolves the scope of one invocation.
 	 * @param method the annotated method
 	 * @param arguments the invocation's arguments

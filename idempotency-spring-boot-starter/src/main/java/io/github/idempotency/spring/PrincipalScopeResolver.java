@@ -20,7 +20,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 final class PrincipalScopeResolver implements IdempotencyScopeResolver {
 
 	/** The scope of every caller without an authenticated principal. */
-	public static final String ANONYMOUS = "anonymous";
+	public static final String ANONYMOUS = ANONYMOUS_SCOPE;
 
 	private static final String PRINCIPAL_PREFIX = "principal:";
 

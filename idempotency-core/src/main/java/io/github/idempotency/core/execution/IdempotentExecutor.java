@@ -23,6 +23,7 @@ import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.store.IdempotencyStoreFullException;
 
 /**
  * Runs code at most once per key, with no framework: claims the key, runs or replays, renews the lease while the
@@ -53,6 +54,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 
 	private final Clock clock;
 
+	private final String namespace;
+
 	private final IdempotencyListener listener;
 
 	private final Runnable onClose;
@@ -66,8 +69,10 @@ public final class IdempotentExecutor implements AutoCloseable {
 	private final ActiveExecutions active = new ActiveExecutions();
 
 	IdempotentExecutor(IdempotencyStore store, Clock clock, IdempotencyListener listener,
-			ScheduledExecutorService scheduler, boolean ownsScheduler, ExecutorService renewals) {
+			ScheduledExecutorService scheduler, boolean ownsScheduler, ExecutorService renewals,
+			String namespace) {
 		this.clock = clock;
+		this.namespace = namespace;
 		// a listener that throws must not fail a request, nor leave a claim behind halfway through its release
 		this.listener = (listener instanceof CompositeIdempotencyListener) ? listener
 				: new CompositeIdempotencyListener(List.of(listener));
@@ -104,6 +109,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 */
 	public ClaimOutcome claim(IdempotencyKey key, RequestFingerprint fingerprint, ExecutionPolicy policy)
 			throws InterruptedException {
+		key = key.inNamespace(this.namespace);
 		long waitUntil = System.nanoTime() + policy.waitTimeout().toNanos();
 		while (true) {
 			ClaimResult result;
@@ -116,8 +122,12 @@ public final class IdempotentExecutor implements AutoCloseable {
 				// a corrupt record means the key was used: failing open would run the execution a second time
 				boolean failOpen = policy.storeFailure() == StoreFailureStrategy.FAIL_OPEN
 						&& !(ex instanceof CorruptRecordException);
-				logger.log(Level.WARNING, "Idempotency store " + this.observed.name() + " failed to claim " + key + " ("
-						+ (failOpen ? "running unprotected" : "refusing the request") + ")", ex);
+				if (!(ex instanceof IdempotencyStoreFullException)) {
+					// a full store reports its refusals itself, at most once a minute with a count: one line per
+					// refused request would flood the log exactly when the service is under pressure
+					logger.log(Level.WARNING, "Idempotency store " + this.observed.name() + " failed to claim " + key
+							+ " (" + (failOpen ? "running unprotected" : "refusing the request") + ")", ex);
+				}
 				return failOpen ? new ClaimOutcome.Unprotected(ex) : new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
 			}
 			if (result instanceof ClaimResult.Claimed claimed) {
@@ -227,7 +237,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 		catch (Throwable ex) {
 			if (execution.context().isResultRetained()) {
 				// the effect happened: keep the failure so that a retry does not run it again
-				execution.complete(RecordState.FINISHED_ERROR, StoredResponse.notRetained(500, Map.of()));
+				execution.complete(RecordState.FINISHED_ERROR,
+						StoredResponse.notRetained(500, Map.of(), StoredResponse.NotRetained.POLICY));
 			}
 			else {
 				execution.release();

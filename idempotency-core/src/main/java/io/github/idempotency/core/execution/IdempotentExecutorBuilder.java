@@ -26,6 +26,8 @@ public final class IdempotentExecutorBuilder {
 
 	private @Nullable ScheduledExecutorService scheduler;
 
+	private String namespace = "";
+
 	IdempotentExecutorBuilder(IdempotencyStore store) {
 		this.store = Objects.requireNonNull(store, "store");
 	}
@@ -63,13 +65,26 @@ public final class IdempotentExecutorBuilder {
 	}
 
 	/**
+	 * Places every key in an application's namespace ({@link IdempotencyKey#inNamespace}), so that applications
+	 * that share one store never see each other's records. Empty by default: no namespace.
+	 * @param namespace the namespace, such as the application's name
+	 * @return this builder
+	 */
+	public IdempotentExecutorBuilder namespace(String namespace) {
+		this.namespace = Objects.requireNonNull(namespace, "namespace");
+		return this;
+	}
+
+	/**
 	 * Builds the executor.
 	 * @return a new executor
 	 */
 	public IdempotentExecutor build() {
 		ScheduledExecutorService given = this.scheduler;
-		return (given != null) ? new IdempotentExecutor(this.store, this.clock, this.listener, given, false, renewals())
-				: new IdempotentExecutor(this.store, this.clock, this.listener, defaultScheduler(), true, renewals());
+		return (given != null) ? new IdempotentExecutor(this.store, this.clock, this.listener, given, false, renewals(),
+					this.namespace)
+				: new IdempotentExecutor(this.store, this.clock, this.listener, defaultScheduler(), true, renewals(),
+						this.namespace);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.github.idempotency.spring.autoconfigure;
 import java.time.Duration;
 
 import io.github.idempotency.core.execution.ConflictStrategy;
+import io.github.idempotency.spring.web.BodyFingerprint;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +36,19 @@ public class EndpointProperties {
 	 * taken over once the lease runs out. Unset falls back to idempotency.max-execution-time.
 	 */
 	private @Nullable Duration maxExecutionTime;
+
+	/**
+	 * What of a request body a repeated key of this endpoint must match: 'canonical', 'bytes' or 'none'.
+	 */
+	private @Nullable BodyFingerprint fingerprint;
+
+	public @Nullable BodyFingerprint getFingerprint() {
+		return this.fingerprint;
+	}
+
+	public void setFingerprint(@Nullable BodyFingerprint fingerprint) {
+		this.fingerprint = fingerprint;
+	}
 
 	public @Nullable Duration getTtl() {
 		return this.ttl;

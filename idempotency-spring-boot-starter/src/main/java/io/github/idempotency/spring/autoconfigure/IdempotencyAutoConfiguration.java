@@ -24,6 +24,7 @@ import io.github.idempotency.spring.IdempotentMethodRegistry;
 import io.github.idempotency.spring.JoinedCompletion;
 import io.github.idempotency.spring.JsonResultCodecFactory;
 import io.github.idempotency.spring.ResultCodecFactory;
+import io.github.idempotency.spring.web.BodyFingerprint;
 import io.github.idempotency.spring.web.IdempotencyFilter;
 import io.github.idempotency.spring.web.RequestMappingEndpointResolver;
 import io.github.idempotency.spring.web.ServletIdempotentHttpHandler;
@@ -91,13 +92,29 @@ public final class IdempotencyAutoConfiguration {
 			logger.warn("Idempotency records are kept in memory: this protects one application instance only. "
 					+ "Add Redis or JPA, or set idempotency.store=memory to silence this warning");
 		}
-		return new InMemoryIdempotencyStore();
+		MemoryStoreProperties memory = properties.getMemory();
+		if (memory.getMaxRecords() < 1) {
+			throw new InvalidIdempotencyConfigurationException("idempotency.memory.max-records",
+					memory.getMaxRecords(), "idempotency.memory.max-records must be at least 1, was "
+							+ memory.getMaxRecords(), "Set idempotency.memory.max-records to e.g. 100000.");
+		}
+		if (memory.getMaxBytes() == null
+				|| memory.getMaxBytes().toBytes() < InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES) {
+			throw new InvalidIdempotencyConfigurationException("idempotency.memory.max-bytes", memory.getMaxBytes(),
+					"idempotency.memory.max-bytes must be at least " + InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES
+							+ " bytes (one record), was " + memory.getMaxBytes(),
+					"Set idempotency.memory.max-bytes to e.g. 128MB.");
+		}
+		return InMemoryIdempotencyStore.builder()
+			.maxRecords(memory.getMaxRecords())
+			.maxBytes(memory.getMaxBytes().toBytes())
+			.build();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	IdempotentExecutor idempotentExecutor(ObjectProvider<IdempotencyStore> stores, IdempotencyProperties properties,
-			ObjectProvider<Clock> clock, ObjectProvider<IdempotencyListener> listeners) {
+			ObjectProvider<Clock> clock, ObjectProvider<IdempotencyListener> listeners, Environment environment) {
 		IdempotencyStore store = stores.getIfUnique();
 		if (store == null) {
 			String type = properties.getStore().name().toLowerCase();
@@ -108,6 +125,7 @@ public final class IdempotencyAutoConfiguration {
 							+ ", or set idempotency.store to 'auto' or 'memory'.");
 		}
 		return IdempotentExecutor.builder(store)
+			.namespace(properties.namespaceFor(environment.getProperty("spring.application.name")))
 			.clock(clock.getIfAvailable(Clock::systemUTC))
 			.listener(new CompositeIdempotencyListener(listeners.orderedStream().toList()))
 			.build();
@@ -263,8 +281,22 @@ public final class IdempotencyAutoConfiguration {
 				ObjectProvider<JoinedCompletion> joinedCompletion) {
 			// created with the advisor, while post-processors are: binds early, resolves its collaborators later
 			IdempotencyProperties properties = bindEarly(environment);
-			return new ServletIdempotentHttpHandler(executor::getObject, compositeOnFirstUse(listeners),
-					properties.getHeaderName(), properties.getKeyMaxLength(), onFirstUse(joinedCompletion));
+			ServletIdempotentHttpHandler handler = new ServletIdempotentHttpHandler(executor::getObject,
+					compositeOnFirstUse(listeners), properties.getHeaderName(), properties.getKeyMaxLength(),
+					onFirstUse(joinedCompletion));
+			handler.setBodyFingerprint(properties.getFingerprint(), endpointBodyFingerprints(properties));
+			handler.setAnonymousBodyHash(properties.getAnonymousBodyHash());
+			return handler;
+		}
+
+		private static Map<String, BodyFingerprint> endpointBodyFingerprints(IdempotencyProperties properties) {
+			Map<String, BodyFingerprint> fingerprints = new LinkedHashMap<>();
+			properties.getEndpoints().forEach((name, endpoint) -> {
+				if (endpoint.getFingerprint() != null) {
+					fingerprints.put(name, endpoint.getFingerprint());
+				}
+			});
+			return fingerprints;
 		}
 
 		/**
@@ -287,6 +319,9 @@ public final class IdempotencyAutoConfiguration {
 				IdempotencyProperties properties) {
 			IdempotencyFilter filter = new IdempotencyFilter(methods, properties.getReplayHeaders(),
 					properties.getRetryableClientErrors(), properties.getMaxResponseSize().toBytes());
+			// no JSON parse when no endpoint compares JSON bodies canonically
+			filter.setCanonicalJson(properties.getFingerprint() == BodyFingerprint.CANONICAL
+					|| endpointBodyFingerprints(properties).containsValue(BodyFingerprint.CANONICAL));
 			FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
 			registration.setName("idempotencyFilter");
 			registration.setOrder(IdempotencyFilter.DEFAULT_ORDER);

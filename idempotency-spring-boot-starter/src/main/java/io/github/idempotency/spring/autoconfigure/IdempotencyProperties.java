@@ -9,6 +9,8 @@ import java.util.Map;
 import io.github.idempotency.core.execution.ConflictStrategy;
 import io.github.idempotency.core.execution.StoreFailureStrategy;
 import io.github.idempotency.spring.IdempotencyOrder;
+import io.github.idempotency.spring.web.AnonymousBodyHash;
+import io.github.idempotency.spring.web.BodyFingerprint;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -101,6 +103,26 @@ public class IdempotencyProperties {
 	private int interceptorOrder = IdempotencyOrder.DEFAULT;
 
 	/**
+	 * Namespace of this application's records, so that applications sharing one Redis or one table never see each
+	 * other's records: part of every record's hashed id, and of the default Redis key prefix. Defaults to
+	 * spring.application.name; empty for no namespace (the records of earlier releases).
+	 */
+	private @Nullable String namespace;
+
+	/**
+	 * What of a request body a repeated key must match: 'canonical' (a JSON body by its canonical form, members in any
+	 * order and any whitespace; other bodies by their bytes), 'bytes' (the exact bytes) or 'none' (the body is not
+	 * compared). Method, path and query are always compared.
+	 */
+	private BodyFingerprint fingerprint = BodyFingerprint.CANONICAL;
+
+	/**
+	 * What a request without an authenticated principal to an endpoint keyed by its body hash and scoped by principal
+	 * gets: 'reject' (a 400 problem, since anonymous callers would share one record) or 'run-unprotected'.
+	 */
+	private AnonymousBodyHash anonymousBodyHash = AnonymousBodyHash.REJECT;
+
+	/**
 	 * Per-endpoint overrides, by the endpoint's name (the annotation's name attribute).
 	 */
 	private Map<String, EndpointProperties> endpoints = new LinkedHashMap<>();
@@ -113,6 +135,45 @@ public class IdempotencyProperties {
 
 	@NestedConfigurationProperty
 	private final MetricsProperties metrics = new MetricsProperties();
+
+	@NestedConfigurationProperty
+	private final MemoryStoreProperties memory = new MemoryStoreProperties();
+
+	public @Nullable String getNamespace() {
+		return this.namespace;
+	}
+
+	public void setNamespace(@Nullable String namespace) {
+		this.namespace = namespace;
+	}
+
+	/**
+	 * The namespace in force: {@code idempotency.namespace} when set (even empty), else the application's name.
+	 * @param applicationName {@code spring.application.name}, or {@code null}
+	 * @return the namespace, empty for none
+	 */
+	public String namespaceFor(@Nullable String applicationName) {
+		if (this.namespace != null) {
+			return this.namespace.strip();
+		}
+		return (applicationName != null) ? applicationName.strip() : "";
+	}
+
+	public BodyFingerprint getFingerprint() {
+		return this.fingerprint;
+	}
+
+	public void setFingerprint(BodyFingerprint fingerprint) {
+		this.fingerprint = fingerprint;
+	}
+
+	public AnonymousBodyHash getAnonymousBodyHash() {
+		return this.anonymousBodyHash;
+	}
+
+	public void setAnonymousBodyHash(AnonymousBodyHash anonymousBodyHash) {
+		this.anonymousBodyHash = anonymousBodyHash;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -240,6 +301,10 @@ public class IdempotencyProperties {
 
 	public JpaStoreProperties getJpa() {
 		return this.jpa;
+	}
+
+	public MemoryStoreProperties getMemory() {
+		return this.memory;
 	}
 
 	public MetricsProperties getMetrics() {

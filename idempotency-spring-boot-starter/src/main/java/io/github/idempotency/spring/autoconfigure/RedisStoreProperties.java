@@ -3,16 +3,21 @@ package io.github.idempotency.spring.autoconfigure;
 import java.time.Duration;
 
 import io.github.idempotency.spring.redis.EvictionPolicyCheck;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Redis store settings.
  */
 public class RedisStoreProperties {
 
+	/** The start of every default prefix. */
+	public static final String DEFAULT_KEY_PREFIX = "idempotency:";
+
 	/**
-	 * Prefix of every key the store writes.
+	 * Prefix of every key the store writes. Defaults to 'idempotency:' followed by the namespace and a colon
+	 * ('idempotency:billing:'), or 'idempotency:' without a namespace.
 	 */
-	private String keyPrefix = "idempotency:";
+	private @Nullable String keyPrefix;
 
 	/**
 	 * What to do when Redis may evict keys (maxmemory-policy other than noeviction): 'fail' refuses to start,
@@ -31,11 +36,23 @@ public class RedisStoreProperties {
 	 */
 	private Duration replicaTimeout = Duration.ofMillis(100);
 
-	public String getKeyPrefix() {
+	public @Nullable String getKeyPrefix() {
 		return this.keyPrefix;
 	}
 
-	public void setKeyPrefix(String keyPrefix) {
+	/**
+	 * The prefix the store uses: the configured one, else one derived from the namespace.
+	 * @param namespace the application's namespace, empty for none
+	 * @return the prefix
+	 */
+	public String keyPrefixFor(String namespace) {
+		if (this.keyPrefix != null) {
+			return this.keyPrefix;
+		}
+		return namespace.isEmpty() ? DEFAULT_KEY_PREFIX : DEFAULT_KEY_PREFIX + namespace + ":";
+	}
+
+	public void setKeyPrefix(@Nullable String keyPrefix) {
 		this.keyPrefix = keyPrefix;
 	}
 

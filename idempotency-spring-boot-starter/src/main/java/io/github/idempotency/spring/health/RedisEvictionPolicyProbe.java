@@ -1,11 +1,12 @@
 package io.github.idempotency.spring.health;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.redis.EvictionPolicyCheck;
 import io.github.idempotency.spring.redis.RedisEvictionPolicyVerifier;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -16,6 +17,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * under memory pressure, which silently turns a replay into a second execution: with
  * {@link EvictionPolicyCheck#FAIL} the health is down, with {@link EvictionPolicyCheck#WARN} it stays up with a
  * warning detail. Applies only when the store's {@link IdempotencyStore#name() name} is {@value #REDIS_STORE_NAME}.
+ * On Redis Cluster every node's policy is read (INFO fields prefixed by the node's address) and reported.
  * The store checks the policy at start-up; this probe catches a policy changed at run time.
  */
 public class RedisEvictionPolicyProbe implements IdempotencyStoreProbe {
@@ -47,18 +49,22 @@ public class RedisEvictionPolicyProbe implements IdempotencyStoreProbe {
 			// the application has Redis, but keeps its records elsewhere
 			return;
 		}
-		String policy = readPolicy();
-		if (policy == null) {
+		Map<String, String> policies = RedisEvictionPolicyVerifier.policies(this.connectionFactory);
+		if (policies.isEmpty()) {
 			// managed Redis services may hide the policy: nothing to judge
 			health.withDetail("maxmemoryPolicy", "unknown");
 			return;
 		}
-		health.withDetail("maxmemoryPolicy", policy);
-		if (SAFE_POLICY.equals(policy) || this.check == EvictionPolicyCheck.IGNORE) {
+		// a single server's policy as a value; a cluster's as one entry per node ("host:port")
+		String single = policies.get("");
+		health.withDetail("maxmemoryPolicy", (single != null && policies.size() == 1) ? single : policies);
+		Map<String, String> unsafe = new TreeMap<>(policies);
+		unsafe.values().removeIf(SAFE_POLICY::equals);
+		if (unsafe.isEmpty() || this.check == EvictionPolicyCheck.IGNORE) {
 			return;
 		}
-		String problem = "maxmemory-policy is '" + policy + "': Redis may evict idempotency records before their TTL, "
-				+ "and a retry would then run again; set it to '" + SAFE_POLICY + "'";
+		String problem = "maxmemory-policy is " + describe(unsafe) + ": Redis may evict idempotency records before "
+				+ "their TTL, and a retry would then run again; set it to '" + SAFE_POLICY + "'";
 		if (this.check == EvictionPolicyCheck.FAIL) {
 			health.down().withDetail("error", problem);
 		}
@@ -67,9 +73,15 @@ public class RedisEvictionPolicyProbe implements IdempotencyStoreProbe {
 		}
 	}
 
-	// a single server's policy; a cluster's nodes are checked at start-up
-	private @Nullable String readPolicy() {
-		return RedisEvictionPolicyVerifier.policies(this.connectionFactory).get("");
+	private static String describe(Map<String, String> policies) {
+		StringBuilder text = new StringBuilder();
+		policies.forEach((node, policy) -> {
+			text.append(text.isEmpty() ? "" : ", ").append('\'').append(policy).append('\'');
+			if (!node.isEmpty()) {
+				text.append(" on ").append(node);
+			}
+		});
+		return text.toString();
 	}
 
 }

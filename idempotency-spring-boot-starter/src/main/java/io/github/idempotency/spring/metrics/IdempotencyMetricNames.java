@@ -6,7 +6,8 @@ package io.github.idempotency.spring.metrics;
  * {@code idempotency_executions_active}, {@code idempotency_executions_oldest_age_seconds},
  * {@code idempotency_fenced_writes_total}, {@code idempotency_write_retries_total},
  * {@code idempotency_write_failures_total}, {@code idempotency_lease_renewal_lag_seconds_max},
- * {@code idempotency_response_size_bytes_count}.
+ * {@code idempotency_response_size_bytes_count},
+ * {@code idempotency_memory_records}, {@code idempotency_memory_bytes}, {@code idempotency_memory_refused_claims_total}.
  */
 public final class IdempotencyMetricNames {
 
@@ -51,6 +52,15 @@ public final class IdempotencyMetricNames {
 
 	/** Distribution summary of stored response bodies, in bytes, tagged {@link #TAG_ENDPOINT}. */
 	public static final String RESPONSE_SIZE = "idempotency.response.size";
+
+	/** Gauge of the records the in-memory store holds (published when the store is the in-memory one). */
+	public static final String MEMORY_RECORDS = "idempotency.memory.records";
+
+	/** Gauge of the heap the in-memory store's records hold, estimated, in bytes. */
+	public static final String MEMORY_BYTES = "idempotency.memory.bytes";
+
+	/** Counter of new keys the in-memory store refused because it was full (each answered 503). */
+	public static final String MEMORY_REFUSED_CLAIMS = "idempotency.memory.refused.claims";
 
 	/** Tag: the endpoint's name (the annotation's name or the route template). */
 	public static final String TAG_ENDPOINT = "endpoint";

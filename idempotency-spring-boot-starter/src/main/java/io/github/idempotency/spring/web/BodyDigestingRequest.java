@@ -18,7 +18,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Computes the SHA-256 of the request body while the application reads it, so the body is read once, copied never,
+ * Computes the SHA-256 of the request body while the application reads it, and for a JSON body
+ * ({@code application/json} or {@code application/*+json}) its {@link CanonicalJsonDigest} in the same pass, so the body is read once, copied never,
  * and its hash is ready when the interceptor fingerprints the request (after {@code @RequestBody} was resolved).
  * Whatever the handler has not read by then is read by {@link #bodyDigest()} and kept, up to
  * {@value #MAX_KEPT_REMAINDER} bytes, so that the handler still reads it afterwards; a larger unread remainder is
@@ -30,7 +31,13 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 
 	private static final HexFormat HEX = HexFormat.of();
 
-	private final MessageDigest digest;
+	private static final MessageDigest SHA_256 = newSha256();
+
+	/** The bytes' digest of a body that is not JSON; {@code null} when {@link #canonical} takes the bytes. */
+	private final @Nullable MessageDigest digest;
+
+	/** The canonical digest of a JSON body, which hashes its bytes too; {@code null} for other bodies. */
+	private @Nullable CanonicalJsonDigest canonical;
 
 	private @Nullable DigestingInputStream stream;
 
@@ -38,9 +45,49 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 
 	private @Nullable String hex;
 
+	private @Nullable String canonicalHex;
+
+	/**
+	 * A request whose body is hashed as bytes only.
+	 * @param request the request
+	 */
 	BodyDigestingRequest(HttpServletRequest request) {
+		this(request, false);
+	}
+
+	/**
+	 * @param request the request
+	 * @param canonicalJson whether a JSON body gets its canonical digest too
+	 */
+	BodyDigestingRequest(HttpServletRequest request, boolean canonicalJson) {
 		super(request);
-		this.digest = newSha256();
+		if (canonicalJson && isJson(request.getContentType())) {
+			this.canonical = CanonicalJsonDigest.acquire();
+			this.digest = null;
+		}
+		else {
+			this.digest = cloneSha256();
+		}
+	}
+
+	/**
+	 * Whether a content type is JSON: {@code application/json} or a structured syntax suffix {@code +json}, with any
+	 * parameters. Compared by hand: this runs on every request.
+	 */
+	static boolean isJson(@Nullable String contentType) {
+		if (contentType == null) {
+			return false;
+		}
+		int end = contentType.indexOf(';');
+		end = (end < 0) ? contentType.length() : end;
+		while (end > 0 && contentType.charAt(end - 1) == ' ') {
+			end--;
+		}
+		if (!contentType.regionMatches(true, 0, "application/", 0, 12)) {
+			return false;
+		}
+		return (end == 16 && contentType.regionMatches(true, 12, "json", 0, 4))
+				|| (end > 17 && contentType.regionMatches(true, end - 5, "+json", 0, 5));
 	}
 
 	/**
@@ -56,6 +103,15 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 			sha256.update(buffer, 0, read);
 		}
 		return sha256.digest();
+	}
+
+	private static MessageDigest cloneSha256() {
+		try {
+			return (MessageDigest) SHA_256.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			return newSha256();
+		}
 	}
 
 	private static MessageDigest newSha256() {
@@ -87,21 +143,63 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 	}
 
 	/**
-	 * Reads the rest of the body (kept for the application) and returns the hash of the whole body.
+	 * Reads the rest of the body (kept for the application) and returns the hash of the whole body's bytes.
 	 * @return 64 hex characters
 	 * @throws IOException when the body cannot be read
 	 */
 	String bodyDigest() throws IOException {
-		if (this.hex == null) {
-			((DigestingInputStream) getInputStream()).drain();
+		finish();
+		return this.hex;
+	}
+
+	/**
+	 * Reads the rest of the body and returns its digest as a fingerprint mode asks for it.
+	 * @param mode canonical, bytes or none
+	 * @return the digest; for {@link BodyFingerprint#CANONICAL}, the canonical digest of a JSON body (a body that is
+	 * not JSON, or JSON that is not one document, falls back to its bytes' digest); empty for
+	 * {@link BodyFingerprint#NONE}, which reads nothing
+	 * @throws IOException when the body cannot be read
+	 */
+	String bodyDigest(BodyFingerprint mode) throws IOException {
+		if (mode == BodyFingerprint.NONE) {
+			return "";
+		}
+		finish();
+		return (mode == BodyFingerprint.CANONICAL && this.canonicalHex != null) ? this.canonicalHex : this.hex;
+	}
+
+	private void finish() throws IOException {
+		if (this.hex != null) {
+			return;
+		}
+		((DigestingInputStream) getInputStream()).drain();
+		CanonicalJsonDigest json = this.canonical;
+		if (json != null) {
+			// the bytes' digest of a JSON body is the canonical digest's fallback, in its own domain
+			this.canonicalHex = json.hex();
+			this.hex = json.bytesHex();
+			this.canonical = null;
+			json.release();
+		}
+		else {
 			this.hex = HEX.formatHex(this.digest.digest());
 		}
-		return this.hex;
+	}
+
+	private void update(byte[] bytes, int offset, int length) {
+		if (this.canonical != null) {
+			this.canonical.update(bytes, offset, length);
+		}
+		else {
+			this.digest.update(bytes, offset, length);
+		}
 	}
 
 	private final class DigestingInputStream extends ServletInputStream {
 
 		private final ServletInputStream delegate;
+
+		private final byte[] single = new byte[1];
 
 		private byte[] remainder;
 
@@ -121,7 +219,7 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 			byte[] buffer = new byte[8192];
 			int read;
 			while ((read = this.delegate.read(buffer)) != -1) {
-				BodyDigestingRequest.this.digest.update(buffer, 0, read);
+				update(buffer, 0, read);
 				if (!this.discarded) {
 					rest.write(buffer, 0, read);
 					if (rest.size() > MAX_KEPT_REMAINDER) {
@@ -149,7 +247,8 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 			}
 			int b = this.delegate.read();
 			if (b != -1) {
-				BodyDigestingRequest.this.digest.update((byte) b);
+				this.single[0] = (byte) b;
+				update(this.single, 0, 1);
 			}
 			return b;
 		}
@@ -169,7 +268,7 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 			}
 			int read = this.delegate.read(bytes, offset, length);
 			if (read > 0) {
-				BodyDigestingRequest.this.digest.update(bytes, offset, read);
+				update(bytes, offset, read);
 			}
 			return read;
 		}

@@ -35,7 +35,9 @@ import tools.jackson.core.json.JsonFactory;
  * digests are computed in separate domains (a tag byte first), so a body that is not JSON never matches a canonical
  * one. The fallback needs the bytes, which are not kept, so they are hashed as they are fed, next to the parser.
  * <p>
- * Not thread-safe: one instance per body.
+ * Not thread-safe: one body at a time. {@link #acquire()} hands out an instance that the current thread used before
+ * (its buffers already grown, its digests cloned from a prototype rather than looked up), and {@link #release()}
+ * gives it back; only the parser is created per body, since Jackson's non-blocking parser cannot be reset.
  */
 final class CanonicalJsonDigest {
 
@@ -71,11 +73,17 @@ final class CanonicalJsonDigest {
 	/** The root level is flushed to the digest once it holds this much. */
 	private static final int FLUSH_THRESHOLD = 4096;
 
-	private final MessageDigest canonical = sha256();
+	/** Looked up once; every instance clones it, which skips the provider lookup of {@code getInstance}. */
+	private static final MessageDigest SHA_256 = sha256();
 
-	private final MessageDigest bytes = sha256();
+	/** One idle instance per thread: a request's body is digested on one thread at a time. */
+	private static final ThreadLocal<CanonicalJsonDigest> IDLE = new ThreadLocal<>();
 
-	private final JsonParser parser = JSON.createNonBlockingByteArrayParser(ObjectReadContext.empty());
+	private final MessageDigest canonical = cloneSha256();
+
+	private final MessageDigest bytes = cloneSha256();
+
+	private JsonParser parser;
 
 	/** Level 0 is outside any object; level k holds the members of the k-th open object, encoded. */
 	private Level[] levels = { new Level() };
@@ -93,9 +101,53 @@ final class CanonicalJsonDigest {
 
 	private String hex;
 
+	private String bytesHex;
+
 	CanonicalJsonDigest() {
+		start();
+	}
+
+	/**
+	 * An instance ready for a new body, reused from this thread when one is idle.
+	 * @return the digest, to {@link #release()} once its result was read
+	 */
+	static CanonicalJsonDigest acquire() {
+		CanonicalJsonDigest idle = IDLE.get();
+		if (idle == null) {
+			return new CanonicalJsonDigest();
+		}
+		IDLE.remove();
+		idle.start();
+		return idle;
+	}
+
+	/**
+	 * Gives this instance back for the next body digested on the current thread; it must not be used afterwards.
+	 */
+	void release() {
+		if (this.hex == null) {
+			this.parser.close();
+		}
+		// an unusually large body grew the buffers: let them go rather than keep them per thread
+		if (this.levels.length <= 8 && this.levels[0].bytes.length <= 64 * 1024) {
+			IDLE.set(this);
+		}
+	}
+
+	private void start() {
+		this.canonical.reset();
+		this.bytes.reset();
 		this.canonical.update(CANONICAL_DOMAIN);
 		this.bytes.update(BYTES_DOMAIN);
+		this.parser = JSON.createNonBlockingByteArrayParser(ObjectReadContext.empty());
+		this.levels[0].reset();
+		this.depth = 0;
+		this.nesting = 0;
+		this.rootValues = 0;
+		this.invalid = false;
+		this.canonicalResult = false;
+		this.hex = null;
+		this.bytesHex = null;
 	}
 
 	/**
@@ -151,10 +203,20 @@ final class CanonicalJsonDigest {
 			if (this.canonicalResult) {
 				flushRoot();
 			}
-			this.hex = HEX.formatHex((this.canonicalResult ? this.canonical : this.bytes).digest());
+			this.bytesHex = HEX.formatHex(this.bytes.digest());
+			this.hex = this.canonicalResult ? HEX.formatHex(this.canonical.digest()) : this.bytesHex;
 			this.parser.close();
 		}
 		return this.hex;
+	}
+
+	/**
+	 * The SHA-256 of the body's bytes, in the domain of the fallback, whether or not the body was one JSON document.
+	 * @return 64 hex characters
+	 */
+	String bytesHex() {
+		hex();
+		return this.bytesHex;
 	}
 
 	/**
@@ -239,6 +301,16 @@ final class CanonicalJsonDigest {
 		root.reset();
 	}
 
+	private static MessageDigest cloneSha256() {
+		try {
+			return (MessageDigest) SHA_256.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			// a provider whose digests cannot be cloned
+			return sha256();
+		}
+	}
+
 	private static MessageDigest sha256() {
 		try {
 			return MessageDigest.getInstance("SHA-256");
@@ -281,11 +353,24 @@ final class CanonicalJsonDigest {
 			this.bytes[this.size++] = b;
 		}
 
-		void writeAscii(String ascii) {
-			int length = ascii.length();
-			ensure(length);
-			for (int i = 0; i < length; i++) {
-				this.bytes[this.size++] = (byte) ascii.charAt(i);
+		/** Writes a number's decimal digits without a string; the caller ensured room for 20 characters. */
+		void writeLong(long value) {
+			if (value == 0) {
+				this.bytes[this.size++] = '0';
+				return;
+			}
+			if (value < 0) {
+				this.bytes[this.size++] = '-';
+			}
+			int start = this.size;
+			// digits from the lowest, as negative values so that Long.MIN_VALUE needs no special case
+			for (long rest = (value < 0) ? value : -value; rest != 0; rest /= 10) {
+				this.bytes[this.size++] = (byte) ('0' - (rest % 10));
+			}
+			for (int i = start, j = this.size - 1; i < j; i++, j--) {
+				byte swap = this.bytes[i];
+				this.bytes[i] = this.bytes[j];
+				this.bytes[j] = swap;
 			}
 		}
 
@@ -462,7 +547,7 @@ final class CanonicalJsonDigest {
 					}
 				}
 				this.bytes[this.size++] = 'e';
-				writeAscii(Long.toString(exponent));
+				writeLong(exponent);
 			}
 			this.bytes[this.size++] = NUMBER_END;
 			return true;

@@ -34,6 +34,8 @@ public final class IdempotencyFilter extends OncePerRequestFilter implements Ord
 
 	private int order = DEFAULT_ORDER;
 
+	private boolean canonicalJson = true;
+
 	/**
 	 * @param methods tells which HTTP methods idempotent handlers are mapped to
 	 * @param replayHeaders headers replayed besides Content-Type, Location, Content-Location, ETag, Last-Modified
@@ -56,6 +58,15 @@ public final class IdempotencyFilter extends OncePerRequestFilter implements Ord
 		this.order = order;
 	}
 
+	/**
+	 * Sets whether JSON bodies are digested canonically as they are read, as endpoints fingerprinted
+	 * {@link BodyFingerprint#CANONICAL} need; when none is, the parse is skipped.
+	 * @param canonicalJson {@code true} (the default) when some endpoint fingerprints JSON bodies canonically
+	 */
+	public void setCanonicalJson(boolean canonicalJson) {
+		this.canonicalJson = canonicalJson;
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
@@ -63,7 +74,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter implements Ord
 			chain.doFilter(request, response);
 			return;
 		}
-		BodyDigestingRequest digesting = new BodyDigestingRequest(request);
+		BodyDigestingRequest digesting = new BodyDigestingRequest(request, this.canonicalJson);
 		CapturingResponse capturing = new CapturingResponse(response, this.settings.maxResponseSize());
 		IdempotentExchange exchange = new IdempotentExchange(digesting, capturing, this.settings);
 		digesting.setAttribute(IdempotentExchange.ATTRIBUTE, exchange);

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * Reads the idempotency key header. Accepts a bare token, as Stripe's clients send it
  * ({@code Idempotency-Key: 8e03978e}), and a Structured Field string, as the IETF draft writes it
  * ({@code Idempotency-Key: "8e03978e"}, with {@code \"} and {@code \\} escapes). The key must be 1 to
- * {@code key-max-length} printable ASCII characters; a header sent twice is invalid.
+ * {@code key-max-length} printable ASCII characters; a header sent twice, or folded into a comma-separated list, is
+ * invalid (a comma is accepted inside a quoted string only).
  */
 final class IdempotencyKeyHeader {
 
@@ -54,6 +55,10 @@ final class IdempotencyKeyHeader {
 	 */
 	String parse(String value) {
 		String trimmed = value.strip();
+		if (trimmed.indexOf(',') >= 0 && (trimmed.isEmpty() || trimmed.charAt(0) != '"')) {
+			// a list: the header sent twice and folded into one line by a proxy, or a client that sent two keys
+			throw new InvalidIdempotencyKeyException("The " + this.name + " header holds a list of values, not one key");
+		}
 		String key = (trimmed.length() >= 2 && trimmed.charAt(0) == '"') ? unquote(trimmed) : trimmed;
 		IdempotencyKey.validate(key, this.maxLength);
 		return key;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.Refusal;
 import org.jspecify.annotations.Nullable;
 
@@ -46,7 +47,16 @@ public final class IdempotencyProblem {
 	 */
 	public static final String RECORD_CORRUPT = BASE + "record-corrupt";
 
-	/** The first request's status: it ran, but its response was too large to keep for replay. */
+	/**
+	 * 400: the endpoint keys requests by their body's hash per principal, and the request has no authenticated
+	 * principal, so it would share its record with every other anonymous caller.
+	 */
+	public static final String ANONYMOUS_BODY_HASH = BASE + "anonymous-body-hash";
+
+	/**
+	 * The first request's status: it ran, but its response was not kept for replay; the detail says why (too large,
+	 * lost between committing and keeping it, or not kept by policy).
+	 */
 	public static final String RESPONSE_NOT_RETAINED = BASE + "response-not-retained";
 
 	/** Media type of every problem body. */
@@ -99,6 +109,11 @@ public final class IdempotencyProblem {
 		return new IdempotencyProblem(INVALID_KEY, "Invalid idempotency key", 400, reason + ".", null);
 	}
 
+	static IdempotencyProblem anonymousBodyHash() {
+		return new IdempotencyProblem(ANONYMOUS_BODY_HASH, "Authentication required for idempotency", 400,
+				"This operation recognizes repeated requests by their body per caller; authenticate to use it.", null);
+	}
+
 	static IdempotencyProblem mismatch() {
 		return new IdempotencyProblem(KEY_MISMATCH, "Idempotency key reused", 422,
 				"This idempotency key was used for a different request; use a new key for a new request.", null);
@@ -120,10 +135,14 @@ public final class IdempotencyProblem {
 				"The stored record of this idempotency key cannot be read, so the request was not processed.", null);
 	}
 
-	static IdempotencyProblem responseNotRetained(int status) {
+	static IdempotencyProblem responseNotRetained(int status, StoredResponse.@Nullable NotRetained reason) {
+		String why = (reason == null) ? "its response was not kept" : switch (reason) {
+			case TOO_LARGE -> "its response was too large to keep";
+			case CRASH_WINDOW -> "the service stopped after committing its effects and before keeping its response";
+			case POLICY -> "its response is not kept, by policy (a failure kept so that it does not run again)";
+		};
 		return new IdempotencyProblem(RESPONSE_NOT_RETAINED, "Response not retained", status,
-				"The request with this idempotency key was processed, but its response was too large to keep.",
-				null);
+				"The request with this idempotency key was processed, but " + why + ".", null);
 	}
 
 	/**

@@ -108,7 +108,7 @@ final class IdempotentExchange {
 			}
 			status = (annotated != null) ? annotated.code().value() : this.response.getStatus();
 		}
-		this.provisional = StoredResponse.notRetained(status, headers);
+		this.provisional = StoredResponse.notRetained(status, headers, StoredResponse.NotRetained.CRASH_WINDOW);
 		return this.provisional;
 	}
 
@@ -241,7 +241,8 @@ final class IdempotentExchange {
 			return;
 		}
 		Map<String, List<String>> headers = this.settings.replayableHeaders(this.response);
-		StoredResponse stored = this.response.isOverflowed() ? StoredResponse.notRetained(status, headers)
+		StoredResponse stored = this.response.isOverflowed()
+				? StoredResponse.notRetained(status, headers, StoredResponse.NotRetained.TOO_LARGE)
 				: StoredResponse.of(status, headers, this.response.capturedBody());
 		this.execution.complete(state(status), stored);
 	}
@@ -255,13 +256,19 @@ final class IdempotentExchange {
 		StoredResponse stored = this.replay;
 		target.setStatus(stored.status());
 		target.setHeader(REPLAYED_HEADER, "true");
+		if (stored.status() == 204 || stored.status() == 304) {
+			// a status that never has a body (RFC 9110): neither a stored one nor a problem in its place
+			WebResponseSettings.write(target, stored);
+			this.response.sendBody(new byte[0]);
+			return;
+		}
 		if (!stored.bodyRetained()) {
 			stored.headers().forEach((name, values) -> {
-				if (!"Content-Type".equals(name)) {
+				if (!"Content-Type".equals(name) && !StoredResponse.NOT_RETAINED_REASON_HEADER.equals(name)) {
 					values.forEach((value) -> target.addHeader(name, value));
 				}
 			});
-			sendProblem(IdempotencyProblem.responseNotRetained(stored.status()));
+			sendProblem(IdempotencyProblem.responseNotRetained(stored.status(), stored.notRetainedReason()));
 			return;
 		}
 		WebResponseSettings.write(target, stored);

@@ -19,10 +19,13 @@ import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.Refusal;
 import io.github.idempotency.core.execution.RequestOutcome;
 import io.github.idempotency.spring.Idempotent;
+import io.github.idempotency.spring.IdempotencyScopeResolver;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.IdempotentMethod;
 import io.github.idempotency.spring.JoinedCompletion;
 import jakarta.servlet.ServletException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import org.aopalliance.intercept.MethodInvocation;
@@ -47,6 +50,8 @@ import org.springframework.web.servlet.HandlerMapping;
  */
 public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler {
 
+	private static final Log logger = LogFactory.getLog(ServletIdempotentHttpHandler.class);
+
 	private final Supplier<IdempotentExecutor> executor;
 
 	private final Supplier<IdempotencyListener> listener;
@@ -56,6 +61,12 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 	private final int keyMaxLength;
 
 	private final Supplier<JoinedCompletion> joinedCompletion;
+
+	private BodyFingerprint bodyFingerprint = BodyFingerprint.CANONICAL;
+
+	private Map<String, BodyFingerprint> endpointBodyFingerprints = Map.of();
+
+	private AnonymousBodyHash anonymousBodyHash = AnonymousBodyHash.REJECT;
 
 	/**
 	 * @param executor the executor, resolved on first use
@@ -74,6 +85,24 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		this.joinedCompletion = joinedCompletion;
 	}
 
+	/**
+	 * Sets what of the body a repeated key must match.
+	 * @param global the default ({@code idempotency.fingerprint}), {@link BodyFingerprint#CANONICAL} unless set
+	 * @param byEndpoint overrides by endpoint name ({@code idempotency.endpoints.<name>.fingerprint})
+	 */
+	public void setBodyFingerprint(BodyFingerprint global, Map<String, BodyFingerprint> byEndpoint) {
+		this.bodyFingerprint = Objects.requireNonNull(global, "global");
+		this.endpointBodyFingerprints = Map.copyOf(byEndpoint);
+	}
+
+	/**
+	 * Sets what an anonymous request to a body-hash endpoint scoped by principal gets.
+	 * @param anonymousBodyHash {@link AnonymousBodyHash#REJECT} unless set
+	 */
+	public void setAnonymousBodyHash(AnonymousBodyHash anonymousBodyHash) {
+		this.anonymousBodyHash = Objects.requireNonNull(anonymousBodyHash, "anonymousBodyHash");
+	}
+
 	@Override
 	public boolean isActive() {
 		return currentExchange() != null;
@@ -89,13 +118,30 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		}
 		BodyDigestingRequest request = exchange.request();
 		String endpoint = method.endpoint();
+		if (method.keySource() == Idempotent.KeySource.BODY_HASH && !method.hasKeyExpression()
+				&& method.scope() == Idempotent.Scope.PRINCIPAL
+				&& IdempotencyScopeResolver.ANONYMOUS_SCOPE.equals(scope.get())) {
+			// every anonymous caller has the same scope: a body-hash record would hand one guest another's response
+			if (this.anonymousBodyHash == AnonymousBodyHash.RUN_UNPROTECTED) {
+				return invocation.proceed();
+			}
+			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
+			IdempotencyProblem problem = IdempotencyProblem.anonymousBodyHash();
+			exchange.problem(problem);
+			throw new IdempotencyProblemException(Refusal.MISSING_KEY, problem);
+		}
 		String route = route(request);
-		// a body-hash key is the fingerprint itself: compute it once
-		RequestFingerprint fingerprint = (method.keySource() == Idempotent.KeySource.BODY_HASH
-				&& !method.hasKeyExpression()) ? fingerprint(request, route) : null;
+		BodyFingerprint bodyMode = this.endpointBodyFingerprints.getOrDefault(endpoint, this.bodyFingerprint);
+		// a body-hash key is the fingerprint itself: compute it once; it always covers the body
+		RequestFingerprint bodyHash = (method.keySource() == Idempotent.KeySource.BODY_HASH
+				&& !method.hasKeyExpression())
+						? fingerprint(request, route, (bodyMode == BodyFingerprint.NONE) ? BodyFingerprint.CANONICAL
+								: bodyMode)
+						: null;
+		RequestFingerprint fingerprint = (bodyMode == BodyFingerprint.NONE) ? null : bodyHash;
 		String clientKey;
 		try {
-			clientKey = clientKey(invocation, method, request, fingerprint);
+			clientKey = clientKey(invocation, method, request, bodyHash);
 		}
 		catch (InvalidIdempotencyKeyException ex) {
 			this.listener.get().onOutcome(endpoint, RequestOutcome.INVALID_KEY);
@@ -110,7 +156,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		}
 		IdempotencyKey key = IdempotencyKey.of(scope.get(), request.getMethod() + " " + route, clientKey);
 		ClaimOutcome outcome = this.executor.get()
-			.claim(key, (fingerprint != null) ? fingerprint : fingerprint(request, route), method.policy());
+			.claim(key, (fingerprint != null) ? fingerprint : fingerprint(request, route, bodyMode), method.policy());
 		if (outcome instanceof ClaimOutcome.Acquired acquired) {
 			Execution execution = acquired.execution();
 			exchange.acquired(execution);
@@ -151,9 +197,18 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 	private @Nullable String clientKey(MethodInvocation invocation, IdempotentMethod method,
 			BodyDigestingRequest request, @Nullable RequestFingerprint bodyHash) {
 		if (method.hasKeyExpression()) {
-			String key = method.evaluateKey(invocation.getArguments());
-			if (key == null || key.isEmpty()) {
-				return null;
+			String key;
+			try {
+				key = method.evaluateKey(invocation.getArguments());
+			}
+			catch (RuntimeException ex) {
+				// the request's arguments made the expression fail (a null property, a bad conversion): the client's
+				// input, not a server error; the exception's text stays in the server's log only
+				logger.debug("The key expression of " + method + " failed", ex);
+				throw new InvalidIdempotencyKeyException("The idempotency key could not be derived from this request");
+			}
+			if (key == null || key.isBlank()) {
+				throw new InvalidIdempotencyKeyException("The idempotency key derived from this request is empty");
 			}
 			IdempotencyKey.validate(key, this.keyMaxLength);
 			return key;
@@ -166,7 +221,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		return this.header.read(request);
 	}
 
-	private static RequestFingerprint fingerprint(BodyDigestingRequest request, String route)
+	private static RequestFingerprint fingerprint(BodyDigestingRequest request, String route, BodyFingerprint bodyMode)
 			throws IOException, ServletException {
 		// the route template scopes the key; the concrete path and query say which resource the request is for, so
 		// the same key sent for another id or another query string is a mismatch, not a replay
@@ -176,7 +231,10 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			.add(route)
 			.add(request.getRequestURI())
 			.add((query != null) ? query : "")
-			.add(request.bodyDigest());
+			.add(request.bodyDigest(bodyMode));
+		if (bodyMode == BodyFingerprint.NONE) {
+			return builder.build();
+		}
 		String contentType = request.getContentType();
 		if (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10)) {
 			// the container parses multipart bodies from its own stream, which the body digest never sees

@@ -60,6 +60,10 @@ record WebResponseSettings(List<String> replayHeaders, Set<Integer> retryableCli
 
 	static void write(HttpServletResponse response, StoredResponse stored) {
 		stored.headers().forEach((name, values) -> {
+			if (StoredResponse.NOT_RETAINED_REASON_HEADER.equals(name)) {
+				// the store's note of why a body is missing, not a header of the response
+				return;
+			}
 			boolean first = true;
 			for (String value : values) {
 				if (first) {

@@ -9,17 +9,24 @@ import java.util.Set;
 
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.spring.redis.autoconfigure.RedisIdempotencyStoreAutoConfiguration;
+import io.github.idempotency.spring.health.RedisEvictionPolicyProbe;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import org.assertj.core.api.InstanceOfAssertFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
@@ -97,6 +104,53 @@ class RedisClusterIdempotencyStoreContractIT extends AbstractRedisStoreContractI
 		assertThat(RedisEvictionPolicyVerifier.policies(connectionFactory)).hasSize(3)
 			.allSatisfy((node, policy) -> assertThat(policy).isEqualTo(RedisEvictionPolicyVerifier.NO_EVICTION));
 		assertThatNoException().isThrownBy(() -> new RedisEvictionPolicyVerifier(true).verify(connectionFactory));
+	}
+
+	@Test
+	void healthProbeReadsThePolicyOfEveryNode() {
+		RedisServerProcess evicting = cluster.nodes().get(1);
+		RedisIdempotencyStore store = new RedisIdempotencyStore(connectionFactory, RedisTestServer.uniquePrefix(getClass()));
+		setPolicy(evicting, "allkeys-lru");
+		try {
+			Health.Builder health = Health.up();
+			new RedisEvictionPolicyProbe(connectionFactory, EvictionPolicyCheck.FAIL).probe(store, health);
+			Health result = health.build();
+
+			assertThat(result.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(result.getDetails().get("maxmemoryPolicy"))
+				.asInstanceOf(InstanceOfAssertFactories.map(String.class, String.class))
+				.hasSize(3)
+				.containsValue("allkeys-lru");
+			assertThat(result.getDetails().get("error").toString()).contains("'allkeys-lru' on ")
+				.contains(String.valueOf(evicting.port()))
+				.doesNotContain("noeviction' on");
+		}
+		finally {
+			setPolicy(evicting, RedisEvictionPolicyVerifier.NO_EVICTION);
+		}
+		Health.Builder healthy = Health.up();
+		new RedisEvictionPolicyProbe(connectionFactory, EvictionPolicyCheck.FAIL).probe(store, healthy);
+		assertThat(healthy.build().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void readsTheVersionOfEveryNodeAndAcceptsIt() {
+		try (RedisClusterConnection connection = connectionFactory.getClusterConnection()) {
+			assertThat(RedisVersionCheck.versions(connection.serverCommands().info("server"))).hasSize(3)
+				.allSatisfy((node, version) -> assertThat(RedisVersionCheck.majorVersion(version))
+					.isGreaterThanOrEqualTo(RedisVersionCheck.MINIMUM_MAJOR_VERSION));
+		}
+		assertThatNoException().isThrownBy(() -> RedisVersionCheck.verify(connectionFactory));
+	}
+
+	private static void setPolicy(RedisServerProcess node, String policy) {
+		RedisClient client = RedisClient.create("redis://127.0.0.1:" + node.port());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			connection.sync().configSet("maxmemory-policy", policy);
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 }

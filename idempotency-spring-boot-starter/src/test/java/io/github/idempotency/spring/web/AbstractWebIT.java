@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "idempotency.max-response-size=1KB", "idempotency.wait-timeout=20s",
 				"idempotency.endpoints.slow-wait-briefly.on-conflict=wait",
 				"idempotency.endpoints.slow-wait-briefly.wait-timeout=200ms",
+				"idempotency.endpoints.payments-by-bytes.fingerprint=bytes",
 				"spring.main.banner-mode=off" })
 abstract class AbstractWebIT {
 

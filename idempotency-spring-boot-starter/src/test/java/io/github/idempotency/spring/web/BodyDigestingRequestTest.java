@@ -47,6 +47,51 @@ class BodyDigestingRequestTest {
 			.withMessageContaining("@RequestBody");
 	}
 
+	@Test
+	void jsonBodiesGetACanonicalDigestThatReorderedTwinsShare() throws Exception {
+		BodyDigestingRequest first = jsonRequest("application/json", "{\"amount\":1250,\"currency\":\"EUR\"}");
+		BodyDigestingRequest twin = jsonRequest("application/problem+json; charset=UTF-8",
+				"{ \"currency\": \"EUR\", \"amount\": 1250 }");
+		first.getInputStream().readAllBytes();
+
+		assertThat(twin.bodyDigest(BodyFingerprint.CANONICAL)).isEqualTo(first.bodyDigest(BodyFingerprint.CANONICAL));
+		assertThat(twin.bodyDigest(BodyFingerprint.BYTES)).isNotEqualTo(first.bodyDigest(BodyFingerprint.BYTES));
+		assertThat(first.bodyDigest(BodyFingerprint.CANONICAL)).isNotEqualTo(first.bodyDigest(BodyFingerprint.BYTES));
+		assertThat(first.bodyDigest(BodyFingerprint.NONE)).isEmpty();
+	}
+
+	@Test
+	void bodiesThatAreNotJsonAreDigestedByTheirBytesInEveryMode() throws Exception {
+		MockHttpServletRequest plain = new MockHttpServletRequest("POST", "/payments");
+		plain.setContentType("text/plain");
+		plain.setContent("{\"b\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8));
+		BodyDigestingRequest request = new BodyDigestingRequest(plain, true);
+
+		assertThat(request.bodyDigest(BodyFingerprint.CANONICAL))
+			.isEqualTo(sha256("{\"b\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8)))
+			.isEqualTo(request.bodyDigest(BodyFingerprint.BYTES));
+	}
+
+	@Test
+	void recognizesJsonContentTypes() {
+		assertThat(BodyDigestingRequest.isJson("application/json")).isTrue();
+		assertThat(BodyDigestingRequest.isJson("Application/JSON;charset=UTF-8")).isTrue();
+		assertThat(BodyDigestingRequest.isJson("application/merge-patch+json")).isTrue();
+		assertThat(BodyDigestingRequest.isJson("application/vnd.api+json ; ext=x")).isTrue();
+		assertThat(BodyDigestingRequest.isJson("application/jsonx")).isFalse();
+		assertThat(BodyDigestingRequest.isJson("text/json")).isFalse();
+		assertThat(BodyDigestingRequest.isJson("application/+json")).isFalse();
+		assertThat(BodyDigestingRequest.isJson("application/x-www-form-urlencoded")).isFalse();
+		assertThat(BodyDigestingRequest.isJson(null)).isFalse();
+	}
+
+	private static BodyDigestingRequest jsonRequest(String contentType, String body) {
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/payments");
+		request.setContentType(contentType);
+		request.setContent(body.getBytes(StandardCharsets.UTF_8));
+		return new BodyDigestingRequest(request, true);
+	}
+
 	private static BodyDigestingRequest request(byte[] body) {
 		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/payments");
 		request.setContent(body);

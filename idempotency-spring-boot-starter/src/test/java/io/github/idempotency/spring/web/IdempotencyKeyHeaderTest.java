@@ -25,6 +25,15 @@ class IdempotencyKeyHeaderTest {
 	}
 
 	@Test
+	void refusesAFoldedListOfKeysButAcceptsACommaInsideAQuotedKey() {
+		assertThatExceptionOfType(InvalidIdempotencyKeyException.class).isThrownBy(() -> this.header.parse("a, b"))
+			.withMessageContaining("list");
+		assertThatExceptionOfType(InvalidIdempotencyKeyException.class)
+			.isThrownBy(() -> this.header.parse("\"a\", \"b\""));
+		assertThat(this.header.parse("\"a,b\"")).isEqualTo("a,b");
+	}
+
+	@Test
 	void refusesEmptyTooLongAndNonPrintableKeys() {
 		assertThatExceptionOfType(InvalidIdempotencyKeyException.class).isThrownBy(() -> this.header.parse(""));
 		assertThatExceptionOfType(InvalidIdempotencyKeyException.class).isThrownBy(() -> this.header.parse("\"\""));

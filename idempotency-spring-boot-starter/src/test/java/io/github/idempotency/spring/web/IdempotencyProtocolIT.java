@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.idempotency.core.StoredResponse;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +68,66 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 		assertProblem(this.http.post("/payments").key("\"unterminated").json(PAYMENT).send(), 400,
 				IdempotencyProblem.INVALID_KEY);
 		assertThat(this.invocations.count("payments")).isZero();
+	}
+
+	@Test
+	void foldedOrRepeatedKeyHeaderIsRefusedWith400() {
+		assertProblem(this.http.post("/payments").key("a, b").json(PAYMENT).send(), 400,
+				IdempotencyProblem.INVALID_KEY);
+		assertProblem(this.http.post("/payments").key(newKey()).key(newKey()).json(PAYMENT).send(), 400,
+				IdempotencyProblem.INVALID_KEY);
+		assertThat(this.invocations.count("payments")).isZero();
+	}
+
+	@Test
+	void keyExpressionThatFailsOrYieldsNothingIsRefusedWith400() {
+		// #transition.from.trim() throws on a null 'from'; a blank 'from' and 'to' make a blank key
+		assertProblem(this.http.post("/transitions-by-state").json("{\"to\":\"PAID\"}").send(), 400,
+				IdempotencyProblem.INVALID_KEY);
+		assertProblem(this.http.post("/transitions-by-state").json("{\"from\":\"\",\"to\":\" \"}").send(), 400,
+				IdempotencyProblem.INVALID_KEY);
+		assertThat(this.invocations.count("transitions-by-state")).isZero();
+	}
+
+	@Test
+	void reorderedJsonTwinWithOtherWhitespaceReplays() {
+		String key = newKey();
+		HttpResponse<byte[]> first = this.http.post("/payments")
+			.key(key)
+			.json("{\"amount\":1250,\"currency\":\"EUR\"}")
+			.send();
+		HttpResponse<byte[]> twin = this.http.post("/payments")
+			.key(key)
+			.json("{ \"currency\" : \"EUR\",\n  \"amount\" : 1250 }")
+			.send();
+
+		assertThat(twin.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(twin.body()).isEqualTo(first.body());
+		assertThat(this.invocations.count("payments")).isEqualTo(1);
+	}
+
+	@Test
+	void endpointFingerprintedByBytesTellsAReorderedTwinApart() {
+		String key = newKey();
+		this.http.post("/payments-by-bytes").key(key).json("{\"amount\":1250,\"currency\":\"EUR\"}").send();
+		HttpResponse<byte[]> twin = this.http.post("/payments-by-bytes")
+			.key(key)
+			.json("{\"currency\":\"EUR\",\"amount\":1250}")
+			.send();
+
+		assertProblem(twin, 422, IdempotencyProblem.KEY_MISMATCH);
+		assertThat(this.invocations.count("payments-by-bytes")).isEqualTo(1);
+	}
+
+	@Test
+	void anonymousCallersNeverShareABodyHashRecord() {
+		String body = newKey();
+		HttpResponse<byte[]> guestA = this.http.post("/hashed").text(body).send();
+		HttpResponse<byte[]> guestB = this.http.post("/hashed").text(body).send();
+
+		assertProblem(guestA, 400, IdempotencyProblem.ANONYMOUS_BODY_HASH);
+		assertProblem(guestB, 400, IdempotencyProblem.ANONYMOUS_BODY_HASH);
+		assertThat(this.invocations.count("hashed")).isZero();
 	}
 
 	@Test
@@ -239,9 +300,9 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 
 	@Test
 	void bodyHashKeysOfIdenticalBodiesForDifferentResourcesAreIndependent() {
-		HttpResponse<byte[]> first = this.http.post("/accounts/1/statements").text("march").send();
-		HttpResponse<byte[]> other = this.http.post("/accounts/2/statements").text("march").send();
-		HttpResponse<byte[]> retry = this.http.post("/accounts/1/statements").text("march").send();
+		HttpResponse<byte[]> first = this.http.post("/accounts/1/statements").user("alice", "alice-secret").text("march").send();
+		HttpResponse<byte[]> other = this.http.post("/accounts/2/statements").user("alice", "alice-secret").text("march").send();
+		HttpResponse<byte[]> retry = this.http.post("/accounts/1/statements").user("alice", "alice-secret").text("march").send();
 
 		assertThat(TestHttp.text(first)).startsWith("1:march:");
 		assertThat(TestHttp.text(other)).startsWith("2:march:");
@@ -286,6 +347,8 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 		assertProblem(retry, 201, IdempotencyProblem.RESPONSE_NOT_RETAINED);
 		assertThat(retry.headers().firstValue("Location")).hasValue("/large/1");
 		assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(TestHttp.text(retry)).contains("too large to keep");
+		assertThat(retry.headers().map()).doesNotContainKey(StoredResponse.NOT_RETAINED_REASON_HEADER);
 		assertThat(this.invocations.count("large")).isEqualTo(1);
 	}
 
@@ -326,9 +389,9 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 	@Test
 	void keyFromTheBodyHashReplaysIdenticalBodies() {
 		String body = newKey();
-		HttpResponse<byte[]> first = this.http.post("/hashed").text(body).send();
-		HttpResponse<byte[]> same = this.http.post("/hashed").text(body).send();
-		HttpResponse<byte[]> other = this.http.post("/hashed").text(body + "!").send();
+		HttpResponse<byte[]> first = this.http.post("/hashed").user("alice", "alice-secret").text(body).send();
+		HttpResponse<byte[]> same = this.http.post("/hashed").user("alice", "alice-secret").text(body).send();
+		HttpResponse<byte[]> other = this.http.post("/hashed").user("alice", "alice-secret").text(body + "!").send();
 
 		assertThat(same.body()).isEqualTo(first.body());
 		assertThat(same.headers().firstValue("Idempotent-Replayed")).hasValue("true");

@@ -102,6 +102,21 @@ class TestController {
 		return new Transition(transition.from(), transition.to() + "@" + UUID.randomUUID());
 	}
 
+	@PostMapping("/payments-by-bytes")
+	@Idempotent(name = "payments-by-bytes")
+	String payByBytes(@RequestBody PaymentRequest request) {
+		this.invocations.increment("payments-by-bytes");
+		return request.amount() + " " + UUID.randomUUID();
+	}
+
+	@PostMapping("/transitions-by-state")
+	@Idempotent(key = "#transition.from.trim() + #transition.to.trim()",
+			scope = Idempotent.Scope.GLOBAL)
+	Transition transitionByState(@RequestBody Transition transition) {
+		this.invocations.increment("transitions-by-state");
+		return transition;
+	}
+
 	@PostMapping("/accounts/{id}/deposits")
 	@Idempotent(name = "deposits")
 	String deposit(@PathVariable String id, @RequestParam int amount) {

@@ -1,7 +1,9 @@
 package io.github.idempotency.spring.metrics.autoconfigure;
 
 import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 import io.github.idempotency.spring.metrics.IdempotencyExecutionMeters;
+import io.github.idempotency.spring.metrics.MemoryStoreMeters;
 import io.github.idempotency.spring.metrics.MicrometerIdempotencyListener;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -16,11 +18,13 @@ import org.springframework.context.annotation.Bean;
 /**
  * Publishes idempotency metrics to the application's {@link MeterRegistry}: a
  * {@link MicrometerIdempotencyListener}, which the core auto-configuration hands to the executor with every other
- * {@code IdempotencyListener} bean, and the {@link IdempotencyExecutionMeters} gauges. Switched off with
+ * {@code IdempotencyListener} bean, the {@link IdempotencyExecutionMeters} gauges and, when the store is the
+ * in-memory one, its {@link MemoryStoreMeters}. Switched off with
  * {@code idempotency.metrics.enabled=false} (or {@code idempotency.enabled=false}).
  */
 @AutoConfiguration(
-		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"io.github.idempotency.spring.autoconfigure.IdempotencyAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "idempotency.enabled", matchIfMissing = true)
@@ -37,6 +41,13 @@ public final class IdempotencyMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	IdempotencyExecutionMeters idempotencyExecutionMeters(ObjectProvider<IdempotentExecutor> executor) {
 		return new IdempotencyExecutionMeters(executor::getIfAvailable);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(InMemoryIdempotencyStore.class)
+	MemoryStoreMeters idempotencyMemoryStoreMeters(ObjectProvider<InMemoryIdempotencyStore> store) {
+		return new MemoryStoreMeters(store::getIfUnique);
 	}
 
 }

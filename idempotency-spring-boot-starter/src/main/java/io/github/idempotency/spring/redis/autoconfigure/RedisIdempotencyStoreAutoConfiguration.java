@@ -10,6 +10,7 @@ import io.github.idempotency.spring.autoconfigure.RedisStoreProperties;
 import io.github.idempotency.spring.autoconfigure.StoreType;
 import io.github.idempotency.spring.redis.EvictionPolicyCheck;
 import io.github.idempotency.spring.redis.RedisEvictionPolicyVerifier;
+import io.github.idempotency.spring.redis.RedisVersionCheck;
 import io.github.idempotency.spring.redis.RedisIdempotencyStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -51,7 +53,7 @@ public final class RedisIdempotencyStoreAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(IdempotencyStore.class)
 	RedisIdempotencyStore redisIdempotencyStore(RedisConnectionFactory redisConnectionFactory,
-			IdempotencyProperties properties) {
+			IdempotencyProperties properties, Environment environment) {
 		RedisStoreProperties redis = properties.getRedis();
 		warnOfLongCommandTimeout(redisConnectionFactory);
 		if (redis.getMinReplicas() > 0) {
@@ -61,10 +63,24 @@ public final class RedisIdempotencyStoreAutoConfiguration {
 			new RedisEvictionPolicyVerifier(redis.getEvictionPolicyCheck() == EvictionPolicyCheck.FAIL)
 				.verify(redisConnectionFactory);
 		}
-		RedisIdempotencyStore store = new RedisIdempotencyStore(redisConnectionFactory, redis.getKeyPrefix());
+		RedisVersionCheck.verify(redisConnectionFactory);
+		RedisIdempotencyStore store = new RedisIdempotencyStore(redisConnectionFactory,
+				keyPrefix(redis, properties.namespaceFor(environment.getProperty("spring.application.name"))));
 		store.setMinReplicas(redis.getMinReplicas());
 		store.setReplicaTimeout(redis.getReplicaTimeout());
 		return store;
+	}
+
+	private static String keyPrefix(RedisStoreProperties redis, String namespace) {
+		String prefix = redis.keyPrefixFor(namespace);
+		if (redis.getKeyPrefix() == null && (namespace.indexOf('{') >= 0 || namespace.indexOf('}') >= 0)) {
+			// braces would change the keys' cluster hash slot
+			throw new InvalidIdempotencyConfigurationException("idempotency.namespace", namespace,
+					"The Redis key prefix derived from the namespace '" + namespace + "' would contain braces",
+					"Set idempotency.namespace (or spring.application.name) without braces, or set "
+							+ "idempotency.redis.key-prefix.");
+		}
+		return prefix;
 	}
 
 	private static void warnOfLongCommandTimeout(RedisConnectionFactory redisConnectionFactory) {

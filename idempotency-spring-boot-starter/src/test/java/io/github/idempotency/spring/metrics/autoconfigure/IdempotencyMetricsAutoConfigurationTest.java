@@ -8,7 +8,9 @@ import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.RequestOutcome;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.spring.autoconfigure.IdempotencyAutoConfiguration;
 import io.github.idempotency.spring.metrics.IdempotencyExecutionMeters;
+import io.github.idempotency.spring.metrics.MemoryStoreMeters;
 import io.github.idempotency.spring.metrics.MicrometerIdempotencyListener;
 import io.github.idempotency.spring.metrics.IdempotencyMetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +57,48 @@ class IdempotencyMetricsAutoConfigurationTest {
 				.timer()
 				.count()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void memoryStoreBoundsComeFromPropertiesAndItsFillLevelIsMetered() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+					IdempotencyAutoConfiguration.class, IdempotencyMetricsAutoConfiguration.class))
+			.withPropertyValues("idempotency.store=memory", "idempotency.memory.max-records=2",
+					"idempotency.memory.max-bytes=10MB")
+			.run((context) -> {
+				InMemoryIdempotencyStore store = context.getBean(InMemoryIdempotencyStore.class);
+				assertThat(store.maxRecords()).isEqualTo(2);
+				assertThat(store.maxBytes()).isEqualTo(10L * 1024 * 1024);
+				IdempotentExecutor executor = context.getBean(IdempotentExecutor.class);
+				ExecutionPolicy policy = ExecutionPolicy.defaults("orders");
+				for (String key : new String[] { "a", "b", "c" }) {
+					executor.claim(IdempotencyKey.of("", "orders", key), RequestFingerprint.of("x"), policy);
+				}
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get(IdempotencyMetricNames.MEMORY_RECORDS).gauge().value()).isEqualTo(2);
+				assertThat(registry.get(IdempotencyMetricNames.MEMORY_BYTES).gauge().value())
+					.isEqualTo((double) store.bytesHeld())
+					.isPositive();
+				assertThat(registry.get(IdempotencyMetricNames.MEMORY_REFUSED_CLAIMS).functionCounter().count())
+					.isEqualTo(1);
+			});
+	}
+
+	@Test
+	void invalidMemoryBoundFailsAtStartUpNamingTheProperty() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
+			.withPropertyValues("idempotency.store=memory", "idempotency.memory.max-records=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("idempotency.memory.max-records"));
+	}
+
+	@Test
+	void noMemoryStoreMetersForAnotherStore() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(MemoryStoreMeters.class));
 	}
 
 	@Test
