@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.OwnerToken;
@@ -38,6 +39,10 @@ public final class Execution implements AutoCloseable {
 
 	private volatile boolean leaseLost;
 
+	private volatile Instant leaseDeadline;
+
+	private final AtomicInteger renewals = new AtomicInteger();
+
 	Execution(IdempotentExecutor executor, IdempotencyKey key, OwnerToken owner, ExecutionPolicy policy,
 			Instant startedAt) {
 		this.executor = executor;
@@ -46,6 +51,7 @@ public final class Execution implements AutoCloseable {
 		this.policy = policy;
 		this.startedAt = startedAt;
 		this.context = new IdempotencyContext(key, owner);
+		this.leaseDeadline = startedAt.plus(policy.lease());
 	}
 
 	public IdempotencyKey key() {
@@ -173,6 +179,17 @@ public final class Execution implements AutoCloseable {
 
 	void startRenewal(ScheduledFuture<?> renewal) {
 		this.renewal = renewal;
+	}
+
+	/** A renewal extended the lease to {@code deadline} (by this JVM's clock). */
+	void renewed(Instant deadline) {
+		this.leaseDeadline = deadline;
+		this.renewals.incrementAndGet();
+	}
+
+	RunningExecution snapshot() {
+		return new RunningExecution(this.key.storageKey(), this.policy.endpoint(), this.startedAt, this.leaseDeadline,
+				this.renewals.get());
 	}
 
 	void markLeaseLost() {

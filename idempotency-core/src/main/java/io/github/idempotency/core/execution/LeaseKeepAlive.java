@@ -2,6 +2,7 @@ package io.github.idempotency.core.execution;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +50,12 @@ final class LeaseKeepAlive {
 			return;
 		}
 		try {
-			boolean renewed = this.store.renew(execution.key().storageKey(), execution.owner(), this.clock.instant(),
+			Instant now = this.clock.instant();
+			boolean renewed = this.store.renew(execution.key().storageKey(), execution.owner(), now,
 					execution.policy().lease());
+			if (renewed) {
+				execution.renewed(now.plus(execution.policy().lease()));
+			}
 			if (!renewed && !execution.isEnded()) {
 				execution.markLeaseLost();
 				this.listener.onFencedWrite(execution.policy().endpoint(), StoreOperation.RENEW);
