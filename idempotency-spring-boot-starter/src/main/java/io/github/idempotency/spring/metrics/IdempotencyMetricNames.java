@@ -4,7 +4,8 @@ package io.github.idempotency.spring.metrics;
  * Names and tag keys of every meter the library publishes. Prometheus sees them with dots turned into underscores
  * and a suffix per type: {@code idempotency_requests_total}, {@code idempotency_store_operations_seconds_bucket},
  * {@code idempotency_executions_active}, {@code idempotency_executions_oldest_age_seconds},
- * {@code idempotency_fenced_writes_total}, {@code idempotency_response_size_bytes_count}.
+ * {@code idempotency_fenced_writes_total}, {@code idempotency_response_size_bytes_count},
+ * {@code idempotency_operator_deletions_total}.
  */
 public final class IdempotencyMetricNames {
 
@@ -31,6 +32,13 @@ public final class IdempotencyMetricNames {
 
 	/** Distribution summary of stored response bodies, in bytes, tagged {@link #TAG_ENDPOINT}. */
 	public static final String RESPONSE_SIZE = "idempotency.response.size";
+
+	/**
+	 * Counter of record deletes asked for by operators through the {@code idempotency} actuator endpoint, tagged
+	 * {@link #TAG_ENDPOINT} and {@link #TAG_OUTCOME} ({@code deleted}, {@code forced}, {@code changed},
+	 * {@code absent}).
+	 */
+	public static final String OPERATOR_DELETIONS = "idempotency.operator.deletions";
 
 	/** Tag: the endpoint's name (the annotation's name or the route template). */
 	public static final String TAG_ENDPOINT = "endpoint";
