@@ -57,7 +57,7 @@ class IdempotencyEndpointIT {
 	void reportListsTheConfiguredEndpointsAndTheStore() {
 		JsonNode report = body(send("GET", "/actuator/idempotency", "admin"));
 		assertThat(report.at("/store/name").asString()).isEqualTo("memory");
-		JsonNode payments = endpoint(report, "POST /payments");
+		JsonNode payments = endpoint(report, "payments");
 		assertThat(payments.at("/operations/0").asString()).isEqualTo("POST /payments");
 		assertThat(payments.at("/store").asString()).isEqualTo("memory");
 		assertThat(payments.at("/ttl").asString()).isEqualTo("PT24H");
@@ -82,7 +82,7 @@ class IdempotencyEndpointIT {
 		CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> payment(key,
 				PAYMENT.replace("}", ", \"simulate\": \"slow\", \"delayMs\": 8000}")));
 		JsonNode execution = await().atMost(Duration.ofSeconds(20))
-			.until(() -> execution("POST /payments"), (found) -> found != null);
+			.until(() -> execution("payments"), (found) -> found != null);
 		assertThat(execution.at("/id").asString()).hasSize(64);
 		assertThat(execution.at("/renewals").asInt()).isZero();
 		assertThat(Duration.parse(execution.at("/age").asString()).isNegative()).isFalse();
@@ -109,7 +109,7 @@ class IdempotencyEndpointIT {
 			.firstValue("Idempotent-Replayed")).hasValue("true");
 
 		// looked up by endpoint, client key and principal, as an incident report names them
-		String lookup = "/actuator/idempotency?endpoint=" + encode("POST /payments") + "&key=" + encode(key)
+		String lookup = "/actuator/idempotency?endpoint=payments&key=" + encode(key)
 				+ "&principal=alice";
 		JsonNode finished = body(send("GET", lookup, "admin"));
 		assertThat(finished.at("/id").asString()).isEqualTo(id);
@@ -125,7 +125,7 @@ class IdempotencyEndpointIT {
 		assertThat(again.statusCode()).isEqualTo(201);
 		assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
 		assertThat(pspAttempts() - attemptsBefore).isEqualTo(2);
-		assertThat(prometheus()).contains("idempotency_operator_deletions_total{endpoint=\"POST /payments\","
+		assertThat(prometheus()).contains("idempotency_operator_deletions_total{endpoint=\"payments\","
 				+ "outcome=\"deleted\"");
 		assertThat(prometheus()).contains("idempotency_operator_deletions_total{endpoint=\"unknown\","
 				+ "outcome=\"changed\"");
@@ -135,7 +135,7 @@ class IdempotencyEndpointIT {
 	void forcedDeleteRemovesWhateverIsThereAndSaysSo() {
 		String key = UUID.randomUUID().toString();
 		assertThat(payment(key, PAYMENT).statusCode()).isEqualTo(201);
-		String lookup = "/actuator/idempotency?endpoint=" + encode("POST /payments") + "&key=" + encode(key)
+		String lookup = "/actuator/idempotency?endpoint=payments&key=" + encode(key)
 				+ "&principal=alice";
 		HttpResponse<String> forced = send("DELETE", lookup + "&force=true", "admin");
 		assertThat(forced.statusCode()).isEqualTo(200);
