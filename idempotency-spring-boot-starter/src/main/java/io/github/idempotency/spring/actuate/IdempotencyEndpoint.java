@@ -48,9 +48,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
  * wins). {@code force=true} instead of a version deletes whatever is there, and says so in the log. Every delete is
  * logged and reported to the {@link RecordDeletionListener}.</li>
  * </ul>
- * Answers: 200 with the outcome, 404 when no record is in force, 409 when the record changed since it was read, 400
- * for a request that cannot be acted on, 503 when the store cannot be reached; errors are
- * {@code application/problem+json}.
+ * Answers: 200 with the outcome, 404 when no record is in force, 409 when the record changed since it was read or
+ * cannot be decoded (only a forced delete removes it), 400 for a request that cannot be acted on, 503 when the store
+ * cannot be reached; errors are {@code application/problem+json}.
  */
 @WebEndpoint(id = "idempotency")
 public final class IdempotencyEndpoint {
@@ -126,6 +126,9 @@ public final class IdempotencyEndpoint {
 			Optional<IdempotencyRecord> record = this.store.find(key, this.clock.instant());
 			return record.<WebEndpointResponse<Object>>map((found) -> new WebEndpointResponse<>(view(key, found)))
 				.orElseGet(() -> OperatorProblem.absent(id));
+		}
+		catch (CorruptRecordException ex) {
+			return OperatorProblem.unreadable(id);
 		}
 		catch (IdempotencyStoreException ex) {
 			return unavailable(ex);
@@ -227,7 +230,13 @@ public final class IdempotencyEndpoint {
 	}
 
 	private WebEndpointResponse<Object> fencedDelete(StorageKey key, String endpoint, String version) {
-		Optional<IdempotencyRecord> current = findForDelete(key);
+		Optional<IdempotencyRecord> current;
+		try {
+			current = this.store.find(key, this.clock.instant());
+		}
+		catch (CorruptRecordException ex) {
+			return ended(key, endpoint, RecordDeletionOutcome.UNREADABLE, OperatorProblem.unreadable(key.value()));
+		}
 		if (current.isEmpty()) {
 			return ended(key, endpoint, RecordDeletionOutcome.ABSENT, OperatorProblem.absent(key.value()));
 		}
@@ -242,27 +251,23 @@ public final class IdempotencyEndpoint {
 		return ended(key, endpoint, RecordDeletionOutcome.DELETED, deleted(key, RecordDeletionOutcome.DELETED));
 	}
 
-	private Optional<IdempotencyRecord> findForDelete(StorageKey key) {
-		try {
-			return this.store.find(key, this.clock.instant());
-		}
-		catch (CorruptRecordException ex) {
-			throw new IdempotencyStoreException("The record cannot be read; only force=true deletes it", ex);
-		}
-	}
-
 	private WebEndpointResponse<Object> changed(StorageKey key) {
 		Map<String, Object> current = new LinkedHashMap<>();
-		this.store.find(key, this.clock.instant()).ifPresent((record) -> {
-			current.put("state", record.state().name());
-			current.put("version", RecordVersion.of(record));
-		});
+		try {
+			this.store.find(key, this.clock.instant()).ifPresent((record) -> {
+				current.put("state", record.state().name());
+				current.put("version", RecordVersion.of(record));
+			});
+		}
+		catch (CorruptRecordException ex) {
+			// the refusal stands; what replaced the record cannot be shown
+		}
 		return OperatorProblem.changed(key.value(), current);
 	}
 
 	private WebEndpointResponse<Object> ended(StorageKey key, String endpoint, RecordDeletionOutcome outcome,
 			WebEndpointResponse<Object> response) {
-		if (outcome == RecordDeletionOutcome.ABSENT || outcome == RecordDeletionOutcome.CHANGED) {
+		if (outcome != RecordDeletionOutcome.DELETED && outcome != RecordDeletionOutcome.FORCED) {
 			logger.info("Operator delete of idempotency record " + key + " (" + endpoint + ") refused: "
 					+ outcome.tagValue());
 		}

@@ -36,6 +36,12 @@ final class OperatorProblem {
 				extra);
 	}
 
+	static WebEndpointResponse<Object> unreadable(String id) {
+		return of("record-unreadable", "Record cannot be read", 409,
+				"The stored record cannot be decoded, so no version of it can be presented: only force=true deletes it",
+				Map.of("id", id));
+	}
+
 	static WebEndpointResponse<Object> storeUnavailable(String detail) {
 		return of("store-unavailable", "Idempotency store unavailable", 503, detail, Map.of());
 	}

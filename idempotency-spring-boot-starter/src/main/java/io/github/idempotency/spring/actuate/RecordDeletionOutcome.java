@@ -17,7 +17,10 @@ public enum RecordDeletionOutcome {
 	CHANGED,
 
 	/** There was no record in force to delete. */
-	ABSENT;
+	ABSENT,
+
+	/** Fenced: the record cannot be decoded, so no version can match it; only a forced delete removes it. */
+	UNREADABLE;
 
 	/**
 	 * The value of the {@code outcome} tag and of the response's {@code outcome} member.

@@ -36,7 +36,7 @@ public final class IdempotencyMetricNames {
 	/**
 	 * Counter of record deletes asked for by operators through the {@code idempotency} actuator endpoint, tagged
 	 * {@link #TAG_ENDPOINT} and {@link #TAG_OUTCOME} ({@code deleted}, {@code forced}, {@code changed},
-	 * {@code absent}).
+	 * {@code absent}, {@code unreadable}).
 	 */
 	public static final String OPERATOR_DELETIONS = "idempotency.operator.deletions";
 

@@ -128,6 +128,24 @@ class IdempotencyEndpointTest {
 	}
 
 	@Test
+	void unreadableRecordIsRefusedUntilAForcedDelete() {
+		this.runner.withBean(UnreadableRecordStore.class, UnreadableRecordStore::new).run((context) -> {
+			IdempotencyEndpoint endpoint = endpoint(context);
+			String id = UnreadableRecordStore.UNREADABLE.value();
+			WebEndpointResponse<Object> read = endpoint.record(id);
+			assertThat(read.getStatus()).isEqualTo(409);
+			assertThat(problem(read)).containsEntry("type", OperatorProblem.BASE + "record-unreadable");
+			WebEndpointResponse<Object> fenced = endpoint.deleteById(id, "0000000000000000", null);
+			assertThat(fenced.getStatus()).isEqualTo(409);
+			assertThat(problem(fenced)).containsEntry("type", OperatorProblem.BASE + "record-unreadable");
+			assertThat(endpoint.deleteById(id, null, true).getStatus()).isEqualTo(200);
+			assertThat(endpoint.record(id).getStatus()).isEqualTo(404);
+			assertThat(counted(context, "unknown", "unreadable")).isEqualTo(1);
+			assertThat(counted(context, "unknown", "forced")).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void requestsThatCannotBeActedOnAreBadRequestProblems() {
 		this.runner.run((context) -> {
 			IdempotencyEndpoint endpoint = endpoint(context);
