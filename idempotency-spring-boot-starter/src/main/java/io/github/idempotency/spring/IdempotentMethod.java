@@ -3,8 +3,10 @@ package io.github.idempotency.spring;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
+import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.ResultCodec;
 
@@ -198,6 +200,26 @@ public final class IdempotentMethod {
 			}
 		}
 		return context;
+	}
+
+	/**
+	 * The key that an invocation of this method stores under, for an operator who knows the client's key and the
+	 * caller: the scope is built as the interceptor builds it.
+	 * @param operation the operation part: {@link #operation()} for a non-web method, the HTTP method and route
+	 * template (such as {@code POST /payments}) for a web one
+	 * @param principal the authenticated principal's name for {@link Idempotent.Scope#PRINCIPAL}, {@code null} for an
+	 * anonymous caller; ignored for {@link Idempotent.Scope#GLOBAL}
+	 * @param clientKey the client's key
+	 * @return the key, or empty for {@link Idempotent.Scope#CUSTOM}, whose scope only the application's resolver knows
+	 * @throws io.github.idempotency.core.InvalidIdempotencyKeyException when the client key is not a valid key
+	 */
+	public Optional<IdempotencyKey> keyFor(String operation, @Nullable String principal, String clientKey) {
+		return switch (this.scope) {
+			case GLOBAL -> Optional.of(IdempotencyKey.of("", operation, clientKey));
+			case PRINCIPAL -> Optional.of(IdempotencyKey.of(PrincipalScopeResolver.scopeOf(principal), operation,
+					clientKey));
+			case CUSTOM -> Optional.empty();
+		};
 	}
 
 	/**

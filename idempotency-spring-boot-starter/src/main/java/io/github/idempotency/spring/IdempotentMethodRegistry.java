@@ -3,6 +3,8 @@ package io.github.idempotency.spring;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,6 +106,21 @@ public final class IdempotentMethodRegistry {
 		Optional<IdempotentMethod> resolved = Optional.ofNullable(resolve(method, targetClass));
 		this.methods.putIfAbsent(cacheKey, resolved);
 		return resolved;
+	}
+
+	/**
+	 * The {@code @Idempotent} methods resolved so far: every one on a bean that was proxied, which at the end of
+	 * start-up is every annotated method of a non-lazy bean. For operators; the interceptor uses {@link #find}.
+	 * @return the methods, ordered by endpoint name, without duplicates
+	 */
+	public List<IdempotentMethod> methods() {
+		Map<Method, IdempotentMethod> distinct = new LinkedHashMap<>();
+		this.methods.values().forEach((found) -> found.ifPresent((method) -> distinct.putIfAbsent(method.method(),
+				method)));
+		return distinct.values()
+			.stream()
+			.sorted(Comparator.comparing(IdempotentMethod::endpoint).thenComparing(IdempotentMethod::operation))
+			.toList();
 	}
 
 	/**

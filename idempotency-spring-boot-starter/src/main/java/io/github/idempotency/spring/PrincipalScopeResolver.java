@@ -3,6 +3,8 @@ package io.github.idempotency.spring;
 import java.lang.reflect.Method;
 import java.security.Principal;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -40,7 +42,12 @@ final class PrincipalScopeResolver implements IdempotencyScopeResolver {
 		if (name == null && SERVLET_WEB_PRESENT) {
 			name = RequestPrincipal.name();
 		}
-		return (name != null) ? PRINCIPAL_PREFIX + name : ANONYMOUS;
+		return scopeOf(name);
+	}
+
+	/** The scope of a caller by its principal's name, {@code null} for an anonymous caller. */
+	static String scopeOf(@Nullable String principalName) {
+		return (principalName != null) ? PRINCIPAL_PREFIX + principalName : ANONYMOUS;
 	}
 
 	private static final class SecurityPrincipal {

@@ -1,12 +1,15 @@
 package io.github.idempotency.core.execution;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The executions that hold a key in this JVM right now, with their start, for the executor's gauges.
+ * The executions that hold a key in this JVM right now, with their start, for the executor's gauges and for the
+ * read-only {@link RunningExecution} snapshots that operators see.
  */
 final class ActiveExecutions {
 
@@ -22,6 +25,15 @@ final class ActiveExecutions {
 
 	int count() {
 		return this.active.size();
+	}
+
+	/** {@return the executions running now, oldest first} */
+	List<RunningExecution> snapshot() {
+		return this.active.keySet()
+			.stream()
+			.map(Execution::snapshot)
+			.sorted(Comparator.comparing(RunningExecution::startedAt))
+			.toList();
 	}
 
 	Optional<Instant> oldestStart() {

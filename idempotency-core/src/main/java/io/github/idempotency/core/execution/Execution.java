@@ -6,6 +6,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.OwnerToken;
@@ -45,6 +46,8 @@ public final class Execution implements AutoCloseable {
 	private volatile boolean renewing = true;
 
 	private volatile boolean leaseLost;
+
+	private final AtomicInteger renewals = new AtomicInteger();
 
 	Execution(IdempotentExecutor executor, IdempotencyKey key, OwnerToken owner, ExecutionPolicy policy,
 			Instant startedAt) {
@@ -194,6 +197,17 @@ public final class Execution implements AutoCloseable {
 	 */
 	void renewalCallStarted(Future<?> renewal) {
 		this.renewalInFlight.set(renewal);
+	}
+
+	/** A renewal at {@code now} extended the lease. */
+	void renewed(Instant now) {
+		this.lease.renewed(now);
+		this.renewals.incrementAndGet();
+	}
+
+	RunningExecution snapshot() {
+		return new RunningExecution(this.key.storageKey(), this.policy.endpoint(), this.startedAt, this.lease.deadline(),
+				this.renewals.get());
 	}
 
 	void markLeaseLost() {

@@ -202,6 +202,15 @@ public final class IdempotentExecutor implements AutoCloseable {
 		return this.active.count();
 	}
 
+	/**
+	 * The executions holding a key in this JVM right now, for operators: a copy, oldest first, that does not change
+	 * as executions start and end.
+	 * @return the running executions
+	 */
+	public List<RunningExecution> runningExecutions() {
+		return this.active.snapshot();
+	}
+
 	/** {@return when the oldest execution still running in this JVM claimed its key, or empty when none runs} */
 	public Optional<Instant> oldestActiveExecutionStart() {
 		return this.active.oldestStart();

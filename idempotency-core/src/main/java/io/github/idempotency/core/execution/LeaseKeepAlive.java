@@ -111,7 +111,7 @@ final class LeaseKeepAlive {
 			boolean renewed = this.store.renew(execution.key().storageKey(), execution.owner(), now,
 					execution.policy().lease());
 			if (renewed) {
-				execution.lease().renewed(now);
+				execution.renewed(now);
 				this.listener.onLeaseRenewed(execution.policy().endpoint(),
 						Duration.ofNanos(System.nanoTime() - due));
 			}

@@ -65,6 +65,12 @@ final class ObservedStore implements IdempotencyStore {
 		return timed(StoreOperation.FIND, () -> this.delegate.find(key, now));
 	}
 
+	/** Administrative, like {@link #delete}: passed through, neither timed nor reported. */
+	@Override
+	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+		return this.delegate.deleteIfUnchanged(key, seen, now);
+	}
+
 	/** An administrative operation that executions never use: passed through, neither timed nor reported. */
 	@Override
 	public boolean delete(StorageKey key) {

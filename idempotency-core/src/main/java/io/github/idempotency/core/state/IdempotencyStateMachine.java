@@ -114,6 +114,44 @@ public final class IdempotencyStateMachine {
 		return new Transition<>(true, IdempotencyRecord.ongoing(owner, inForce.fingerprint(), now.plus(lease)));
 	}
 
+	/**
+	 * Administrative delete, fenced by what the operator saw: the record in force is deleted only when it is still
+	 * {@code seen}. An ongoing record is still the one seen while the same owner holds it (renewals do not change
+	 * that; a takeover or a completion does); a finished record is still the one seen while it has the same state and
+	 * end of retention (a new completion after a release or takeover has another one).
+	 * @param current the stored record, or {@code null}
+	 * @param seen the record as the operator read it
+	 * @param now the current instant
+	 * @return whether it was deleted, and the record to store afterwards ({@code null} once deleted)
+	 */
+	public static Transition<Boolean> deleteIfUnchanged(@Nullable IdempotencyRecord current, IdempotencyRecord seen,
+			Instant now) {
+		Objects.requireNonNull(seen, "seen");
+		IdempotencyRecord inForce = inForce(current, now);
+		if (inForce == null || !isSameRecord(inForce, seen)) {
+			return fenced(current);
+		}
+		return new Transition<>(true, null);
+	}
+
+	/**
+	 * Whether a record in force is still the one an operator saw: the rule of
+	 * {@link #deleteIfUnchanged(IdempotencyRecord, IdempotencyRecord, Instant)}, for stores that check it in their own
+	 * query language.
+	 * @param inForce the record in force
+	 * @param seen the record as read earlier
+	 * @return {@code true} when both are the same claim or the same completion
+	 */
+	public static boolean isSameRecord(IdempotencyRecord inForce, IdempotencyRecord seen) {
+		if (inForce.state() != seen.state()) {
+			return false;
+		}
+		if (inForce.state() == RecordState.ONGOING) {
+			return inForce.owner().equals(seen.owner());
+		}
+		return inForce.expiresAt().equals(seen.expiresAt());
+	}
+
 	private static Transition<Boolean> fenced(@Nullable IdempotencyRecord current) {
 		return new Transition<>(false, current);
 	}

@@ -87,11 +87,27 @@ public interface IdempotencyStore {
 	Optional<IdempotencyRecord> find(StorageKey key, Instant now);
 
 	/**
-	 * Deletes a record whatever its state or owner: an administrative operation, never used by executions.
+	 * Deletes a record whatever its state or owner: an administrative override, never used by executions. Prefer
+	 * {@link #deleteIfUnchanged}, which cannot delete a record written after the operator looked.
 	 * @param key the key
 	 * @return {@code true} when a record was deleted
 	 */
 	boolean delete(StorageKey key);
+
+	/**
+	 * Deletes the record in force for a key only when it is still the record an operator read with {@link #find}: an
+	 * ongoing record held by the same owner (a renewal keeps it the same record; a takeover or a completion does
+	 * not), or a finished record with the same state and end of retention. This is the fenced form of
+	 * {@link #delete}, for an operator who unblocks a key after an incident: what they decided on is what gets
+	 * deleted, never a record written since (a completion that landed meanwhile, or a new owner's claim).
+	 * <p>
+	 * One atomic step, like every write; an expired record is not deleted (it already counts as absent).
+	 * @param key the key
+	 * @param seen the record as {@link #find} returned it
+	 * @param now the caller's current instant
+	 * @return {@code true} when deleted; {@code false} when fenced: the key is absent or holds another record now
+	 */
+	boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now);
 
 	/**
 	 * A short, stable name for metrics and logs, such as {@code memory}, {@code redis} or {@code jpa}.

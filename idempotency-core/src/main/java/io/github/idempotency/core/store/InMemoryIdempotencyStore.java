@@ -158,6 +158,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+		return apply(key, (current) -> IdempotencyStateMachine.deleteIfUnchanged(current, seen, now)).result;
+	}
+
+	@Override
 	public boolean delete(StorageKey key) {
 		boolean[] deleted = new boolean[1];
 		this.records.computeIfPresent(key, (k, slot) -> {

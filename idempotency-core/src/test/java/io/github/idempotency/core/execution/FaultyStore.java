@@ -93,6 +93,11 @@ class FaultyStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+		return this.delegate.deleteIfUnchanged(key, seen, now);
+	}
+
+	@Override
 	public boolean delete(StorageKey key) {
 		return this.delegate.delete(key);
 	}

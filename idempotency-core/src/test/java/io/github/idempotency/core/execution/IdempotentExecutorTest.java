@@ -536,6 +536,26 @@ class IdempotentExecutorTest {
 	// executions
 
 	@Test
+	void runningExecutionsShowHashedKeyEndpointLeaseDeadlineAndRenewals() throws Exception {
+		assertThat(this.executor.runningExecutions()).isEmpty();
+		Instant start = this.clock.instant();
+		ExecutionPolicy shortLease = POLICY.withLease(Duration.ofMillis(30));
+		Execution execution = acquire(this.executor, shortLease);
+		RunningExecution fresh = this.executor.runningExecutions().get(0);
+		assertThat(fresh.key()).isEqualTo(this.key.storageKey());
+		assertThat(fresh.endpoint()).isEqualTo("charge");
+		assertThat(fresh.startedAt()).isEqualTo(start);
+		assertThat(fresh.leaseDeadline()).isEqualTo(start.plus(shortLease.lease()));
+		// the executor's clock stands still, so every renewal succeeds and counts
+		await(() -> this.executor.runningExecutions().get(0).renewals() >= 2, "two renewals");
+		this.clock.advance(Duration.ofMillis(5));
+		assertThat(this.executor.runningExecutions().get(0).age(this.clock.instant())).isEqualTo(Duration.ofMillis(5));
+		execution.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), new byte[0]));
+		assertThat(this.executor.runningExecutions()).isEmpty();
+		assertThat(fresh.renewals()).as("a snapshot does not change").isZero();
+	}
+
+	@Test
 	void activeExecutionsAndOldestStartFollowRunningExecutions() throws Exception {
 		assertThat(this.executor.activeExecutions()).isZero();
 		assertThat(this.executor.oldestActiveExecutionStart()).isEmpty();

@@ -503,6 +503,83 @@ public abstract class AbstractIdempotencyStoreContractTest {
 		assertThat(this.store.delete(newKey())).isFalse();
 	}
 
+	// fenced administrative delete
+
+	@Test
+	void deleteIfUnchangedDeletesOngoingRecordAsSeenEvenAfterRenewal() {
+		StorageKey key = newKey();
+		ClaimResult.Claimed claimed = claim(key);
+		IdempotencyRecord seen = this.store.find(key, now()).orElseThrow();
+		assertThat(this.store.renew(key, claimed.owner(), now(), lease())).isTrue();
+		assertThat(this.store.deleteIfUnchanged(key, seen, now())).isTrue();
+		assertThat(this.store.find(key, now())).isEmpty();
+		assertThat(this.store.complete(key, claimed.owner(), RecordState.FINISHED_OK, response(), now(), retention()))
+			.isFalse();
+	}
+
+	@Test
+	void deleteIfUnchangedRefusesRecordCompletedSinceSeen() {
+		StorageKey key = newKey();
+		ClaimResult.Claimed claimed = claim(key);
+		IdempotencyRecord seen = this.store.find(key, now()).orElseThrow();
+		this.store.complete(key, claimed.owner(), RecordState.FINISHED_OK, response(), now(), retention());
+		assertThat(this.store.deleteIfUnchanged(key, seen, now())).isFalse();
+		assertThat(this.store.find(key, now()).orElseThrow().state()).isEqualTo(RecordState.FINISHED_OK);
+	}
+
+	@Test
+	void deleteIfUnchangedRefusesOngoingRecordTakenOverSinceSeen() {
+		StorageKey key = newKey();
+		claim(key);
+		IdempotencyRecord seen = this.store.find(key, now()).orElseThrow();
+		elapse(pastLease());
+		ClaimResult.Claimed second = claim(key);
+		assertThat(this.store.deleteIfUnchanged(key, seen, now())).isFalse();
+		assertThat(this.store.find(key, now()).orElseThrow().owner()).isEqualTo(second.owner());
+	}
+
+	@Test
+	void deleteIfUnchangedDeletesFinishedRecordAsSeenOnce() {
+		StorageKey key = newKey();
+		ClaimResult.Claimed claimed = claim(key);
+		this.store.complete(key, claimed.owner(), RecordState.FINISHED_ERROR, response(), now(), retention());
+		IdempotencyRecord seen = this.store.find(key, now()).orElseThrow();
+		assertThat(this.store.deleteIfUnchanged(key, seen, now())).isTrue();
+		assertThat(this.store.find(key, now())).isEmpty();
+		assertThat(this.store.deleteIfUnchanged(key, seen, now())).isFalse();
+		assertThat(this.store.claim(key, FINGERPRINT, now(), lease())).isInstanceOf(ClaimResult.Claimed.class);
+	}
+
+	@Test
+	void deleteIfUnchangedRefusesLaterCompletionOfSameKey() {
+		StorageKey key = newKey();
+		ClaimResult.Claimed first = claim(key);
+		this.store.complete(key, first.owner(), RecordState.FINISHED_ERROR, response(), now(), retention());
+		IdempotencyRecord seen = this.store.find(key, now()).orElseThrow();
+		assertThat(this.store.delete(key)).isTrue();
+		elapse(Duration.ofMillis(20));
+		ClaimResult.Claimed second = claim(key);
+		this.store.complete(key, second.owner(), RecordState.FINISHED_ERROR, response(), now(), retention());
+		assertThat(this.store.deleteIfUnchanged(key, seen, now())).isFalse();
+		assertThat(this.store.find(key, now())).isPresent();
+	}
+
+	@Test
+	void deleteIfUnchangedLeavesExpiredLeaseToTakeover() {
+		StorageKey key = newKey();
+		claim(key);
+		IdempotencyRecord seen = this.store.find(key, now()).orElseThrow();
+		elapse(pastLease());
+		assertThat(this.store.deleteIfUnchanged(key, seen, now())).isFalse();
+	}
+
+	@Test
+	void deleteIfUnchangedOfAbsentKeyIsFenced() {
+		StorageKey key = newKey();
+		IdempotencyRecord seen = IdempotencyRecord.ongoing(OwnerToken.random(), FINGERPRINT, now().plus(lease()));
+		assertThat(this.store.deleteIfUnchanged(key, seen, now())).isFalse();
+	}
+
 	@Test
 	void hasAName() {
 		assertThat(this.store.name()).isNotBlank();

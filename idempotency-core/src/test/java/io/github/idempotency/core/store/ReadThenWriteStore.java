@@ -53,6 +53,11 @@ final class ReadThenWriteStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+		return readThenWrite(key, IdempotencyStateMachine.deleteIfUnchanged(this.records.get(key), seen, now));
+	}
+
+	@Override
 	public boolean delete(StorageKey key) {
 		return this.records.remove(key) != null;
 	}

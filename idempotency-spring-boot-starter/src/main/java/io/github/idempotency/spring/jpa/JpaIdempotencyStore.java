@@ -213,6 +213,28 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		}));
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * An ongoing record is deleted by the statement that releases it (conditioned on its owner token and a live
+	 * lease); a finished one by its state and its {@code expires_at} as read, which no later completion repeats.
+	 */
+	@Override
+	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+		Objects.requireNonNull(seen, "seen");
+		return access("delete", key, () -> inOwnTransaction((jdbc) -> {
+			SqlDialect sql = dialect();
+			if (seen.state() == RecordState.ONGOING) {
+				return jdbc.update(sql.release(), key.value(), seen.owner().value()) > 0;
+			}
+			return jdbc.update(sql.deleteFinishedIfUnchanged(), (ps) -> {
+				ps.setString(1, key.value());
+				ps.setString(2, seen.state().name());
+				sql.bindInstant(ps, 3, seen.expiresAt());
+			}) > 0;
+		}));
+	}
+
 	@Override
 	public boolean delete(StorageKey key) {
 		return access("delete", key,

@@ -139,6 +139,15 @@ abstract class SqlDialect {
 		return "SELECT " + COLUMNS + " FROM " + this.table + " WHERE id = ? AND expires_at > " + now();
 	}
 
+	/**
+	 * Deletes a finished record in force whose state and end of retention are the ones an operator read. Parameters:
+	 * key, state, expires_at as read.
+	 */
+	String deleteFinishedIfUnchanged() {
+		return "DELETE FROM " + this.table + " WHERE id = ? AND state = ? AND expires_at = ? AND expires_at > "
+				+ now();
+	}
+
 	/** Parameter: key. */
 	String delete() {
 		return "DELETE FROM " + this.table + " WHERE id = ?";

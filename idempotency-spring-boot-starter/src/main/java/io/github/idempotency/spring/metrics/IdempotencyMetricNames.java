@@ -7,7 +7,8 @@ package io.github.idempotency.spring.metrics;
  * {@code idempotency_fenced_writes_total}, {@code idempotency_write_retries_total},
  * {@code idempotency_write_failures_total}, {@code idempotency_lease_renewal_lag_seconds_max},
  * {@code idempotency_response_size_bytes_count},
- * {@code idempotency_memory_records}, {@code idempotency_memory_bytes}, {@code idempotency_memory_refused_claims_total}.
+ * {@code idempotency_memory_records}, {@code idempotency_memory_bytes}, {@code idempotency_memory_refused_claims_total},
+ * {@code idempotency_operator_deletions_total}.
  */
 public final class IdempotencyMetricNames {
 
@@ -61,6 +62,13 @@ public final class IdempotencyMetricNames {
 
 	/** Counter of new keys the in-memory store refused because it was full (each answered 503). */
 	public static final String MEMORY_REFUSED_CLAIMS = "idempotency.memory.refused.claims";
+
+	/**
+	 * Counter of record deletes asked for by operators through the {@code idempotency} actuator endpoint, tagged
+	 * {@link #TAG_ENDPOINT} and {@link #TAG_OUTCOME} ({@code deleted}, {@code forced}, {@code changed},
+	 * {@code absent}, {@code unreadable}).
+	 */
+	public static final String OPERATOR_DELETIONS = "idempotency.operator.deletions";
 
 	/** Tag: the endpoint's name (the annotation's name or the route template). */
 	public static final String TAG_ENDPOINT = "endpoint";

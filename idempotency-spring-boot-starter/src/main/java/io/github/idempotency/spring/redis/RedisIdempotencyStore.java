@@ -189,6 +189,18 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+		Objects.requireNonNull(seen, "seen");
+		boolean ongoing = seen.state() == RecordState.ONGOING;
+		byte[] stateCode = bytes(ongoing ? "O" : RedisRecordCodec.stateCode(seen.state()));
+		byte[] owner = bytes(ongoing ? seen.owner().value() : "");
+		byte[] expiry = bytes(ongoing ? 0 : seen.expiresAt().toEpochMilli());
+		byte[] redisKey = redisKey(key);
+		return execute("delete", (connection) -> fenced(eval(connection, RedisScript.DELETE_IF_UNCHANGED,
+				ReturnType.INTEGER, redisKey, stateCode, owner, expiry)));
+	}
+
+	@Override
 	public boolean delete(StorageKey key) {
 		byte[] redisKey = redisKey(key);
 		return execute("delete", (connection) -> {

@@ -23,6 +23,8 @@ final class RedisScript {
 
 	static final RedisScript FIND = load("find");
 
+	static final RedisScript DELETE_IF_UNCHANGED = load("delete-if-unchanged");
+
 	private final String name;
 
 	private final byte[] source;

@@ -46,6 +46,11 @@ final class UnreachableStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+		throw unreachable();
+	}
+
+	@Override
 	public boolean delete(StorageKey key) {
 		throw unreachable();
 	}

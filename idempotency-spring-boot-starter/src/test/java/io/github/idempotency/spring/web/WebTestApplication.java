@@ -226,6 +226,11 @@ public class WebTestApplication {
 		}
 
 		@Override
+		public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+			return this.delegate.deleteIfUnchanged(key, seen, now);
+		}
+
+		@Override
 		public boolean delete(StorageKey key) {
 			return this.delegate.delete(key);
 		}

@@ -19,11 +19,12 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * HTTP Basic for the API, with {@code /actuator/health}, {@code /actuator/prometheus}, the static files of the
- * checkout page and the API's documentation ({@code /v3/api-docs}, Swagger UI) open.
+ * checkout page and the API's documentation ({@code /v3/api-docs}, Swagger UI) open, and the operators' endpoint
+ * {@code /actuator/idempotency} for the role {@code OPERATOR} only.
  * <p>
  * The users {@code alice} / {@code alice-secret} and {@code bob} / {@code bob-secret} are demo accounts with
- * plain-text passwords: they exist so that the demo can show two callers with the same idempotency key. Never
- * ship them.
+ * plain-text passwords: they exist so that the demo can show two callers with the same idempotency key; the operator
+ * {@code admin} / {@code admin-secret} may use {@code /actuator/idempotency} (and the API). Never ship them.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -38,6 +39,9 @@ class SecurityConfiguration {
 			.requestMatchers(HttpMethod.GET, "/", "/checkout.html", "/checkout.js", "/checkout.css", "/v3/api-docs",
 					"/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 			.permitAll()
+			// the operators' endpoint shows running executions and deletes records: operators only
+			.requestMatchers("/actuator/idempotency", "/actuator/idempotency/**")
+			.hasRole("OPERATOR")
 			.anyRequest()
 			.authenticated());
 		http.httpBasic(Customizer.withDefaults());
@@ -57,7 +61,8 @@ class SecurityConfiguration {
 	UserDetailsService demoUsers() {
 		Map<String, UserDetails> users = Stream
 			.of(User.withUsername("alice").password("{noop}alice-secret").roles("USER").build(),
-					User.withUsername("bob").password("{noop}bob-secret").roles("USER").build())
+					User.withUsername("bob").password("{noop}bob-secret").roles("USER").build(),
+					User.withUsername("admin").password("{noop}admin-secret").roles("OPERATOR").build())
 			.collect(Collectors.toUnmodifiableMap(UserDetails::getUsername, Function.identity()));
 		return (username) -> {
 			UserDetails user = users.get(username);
