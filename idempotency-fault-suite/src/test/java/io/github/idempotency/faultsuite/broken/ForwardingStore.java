@@ -60,6 +60,11 @@ abstract class ForwardingStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+		return this.delegate.deleteIfUnchanged(key, seen, now);
+	}
+
+	@Override
 	public String name() {
 		return this.delegate.name();
 	}
