@@ -98,6 +98,14 @@ public final class IdempotentExecutor implements AutoCloseable {
 	}
 
 	/**
+	 * The application namespace this executor puts every key in before it reaches the store.
+	 * @return the namespace; empty for none
+	 */
+	public String namespace() {
+		return this.namespace;
+	}
+
+	/**
 	 * Claims a key for a request, in one store round trip (more only while waiting with
 	 * {@link ConflictStrategy#WAIT}).
 	 * @param key the key

@@ -314,7 +314,10 @@ public final class IdempotencyEndpoint {
 				return Located.problem("Endpoint '" + endpoint + "' has a custom scope that only the application "
 						+ "resolves: delete by the hashed id, as logged");
 			}
-			return new Located(key.get().storageKey(), null);
+			// the executor stores every key in the application's namespace: look it up where it was written
+			IdempotentExecutor executor = this.executor.get();
+			String namespace = (executor != null) ? executor.namespace() : "";
+			return new Located(key.get().inNamespace(namespace).storageKey(), null);
 		}
 		catch (InvalidIdempotencyKeyException ex) {
 			return Located.problem(String.valueOf(ex.getMessage()));
