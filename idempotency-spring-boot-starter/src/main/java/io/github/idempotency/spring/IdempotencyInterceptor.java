@@ -191,10 +191,24 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		Object target = invocation.getThis();
 		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
 		Callable<Object> inTransaction = joined.inTransaction(method.method(), targetClass, proceed,
-				(value) -> StoredResponse.of(200, Map.of(), method.codec().encode(value)), method.policy());
+				(value) -> joinedResult(method, value), method.policy());
 		// the executor runs the action without binding its claim when the store failed open: no record to join then
 		return () -> IdempotencyContext.current().filter((context) -> context.key().equals(key)).isPresent()
 				? inTransaction.call() : proceed.call();
+	}
+
+	/**
+	 * The response a joined transaction commits with a returned value. A value that cannot be encoded must not roll
+	 * the method's work back (it returned: its effects happened), so the transaction commits a provisional failure;
+	 * the executor then fails to encode it the same way and attaches the failure that says why.
+	 */
+	private static StoredResponse joinedResult(IdempotentMethod method, Object value) {
+		try {
+			return StoredResponse.of(200, Map.of(), method.codec().encode(value));
+		}
+		catch (RuntimeException ex) {
+			return StoredResponse.notRetained(500, Map.of(), StoredResponse.NotRetained.POLICY);
+		}
 	}
 
 	private static Object proceedRetainingFinalFailures(MethodInvocation invocation, IdempotentMethod method)

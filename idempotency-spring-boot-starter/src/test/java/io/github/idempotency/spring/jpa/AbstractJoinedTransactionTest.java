@@ -21,6 +21,7 @@ import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.execution.IdempotencyContext;
+import io.github.idempotency.core.execution.RetainedFailureException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.AttachFailingStore;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.AttachGate;
@@ -44,6 +45,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -364,6 +366,21 @@ abstract class AbstractJoinedTransactionTest {
 		assertThat(retried).isNotNull();
 		assertThat(entries(paymentId)).isOne();
 		assertThat(this.ledger.bookings() - bookingsBefore).as("the retry ran").isEqualTo(2);
+	}
+
+	@Test
+	void beanMethodWhoseResultCannotBeEncodedKeepsItsRowAndNeverRunsAgain() {
+		String paymentId = newPaymentId();
+		int bookingsBefore = this.ledger.bookings();
+
+		assertThatException().isThrownBy(() -> this.bookings.bookWithUnencodableReceipt(paymentId, 1250));
+		assertThat(entries(paymentId)).as("the method returned: its insert commits").isOne();
+		assertThatExceptionOfType(RetainedFailureException.class)
+			.isThrownBy(() -> this.bookings.bookWithUnencodableReceipt(paymentId, 1250))
+			.withMessageContaining("could not be encoded");
+
+		assertThat(entries(paymentId)).isOne();
+		assertThat(this.ledger.bookings() - bookingsBefore).as("the retry did not run").isOne();
 	}
 
 	@Test

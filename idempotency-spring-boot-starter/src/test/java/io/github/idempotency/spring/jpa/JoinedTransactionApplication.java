@@ -207,6 +207,27 @@ class JoinedTransactionApplication {
 			return entryId;
 		}
 
+		@Idempotent(key = "#paymentId", scope = Idempotent.Scope.GLOBAL)
+		@Transactional
+		public UnencodableReceipt bookWithUnencodableReceipt(String paymentId, long amount) {
+			return new UnencodableReceipt(this.ledger.book(paymentId, amount));
+		}
+
+	}
+
+	/** A booking's receipt whose getter throws while Jackson encodes it for replay. */
+	public static final class UnencodableReceipt {
+
+		private final String entryId;
+
+		UnencodableReceipt(String entryId) {
+			this.entryId = entryId;
+		}
+
+		public String getEntryId() {
+			throw new IllegalStateException("the receipt of " + this.entryId + " cannot be rendered");
+		}
+
 	}
 
 	@RestController
