@@ -24,6 +24,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.expression.EvaluationException;
 
 /**
  * Runs {@code @Idempotent} methods at most once per key. Controller handlers reached through the idempotency filter
@@ -105,7 +106,15 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			throws Throwable {
 		String endpoint = method.endpoint();
 		Object[] arguments = invocation.getArguments();
-		String clientKey = method.hasKeyExpression() ? method.evaluateKey(arguments) : messageKey(method);
+		String clientKey;
+		try {
+			clientKey = method.hasKeyExpression() ? method.evaluateKey(arguments) : messageKey(method);
+		}
+		catch (EvaluationException ex) {
+			// the arguments made the expression fail (a null property, a bad conversion): the caller's input
+			this.listener.get().onOutcome(endpoint, RequestOutcome.INVALID_KEY);
+			throw rejected(Refusal.INVALID_KEY, method, "The key expression failed: " + ex.getMessage(), null, ex);
+		}
 		if (clientKey == null || clientKey.isEmpty()) {
 			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
 			throw rejected(Refusal.MISSING_KEY, method, "", null, null);

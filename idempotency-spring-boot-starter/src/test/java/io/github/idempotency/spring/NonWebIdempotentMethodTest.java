@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.expression.EvaluationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -110,6 +111,21 @@ class NonWebIdempotentMethodTest {
 			assertThatExceptionOfType(IdempotencyRejectedException.class)
 				.isThrownBy(() -> service.charge(new ChargeRequest(null, 100)))
 				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Refusal.MISSING_KEY));
+			assertThat(service.runs()).isZero();
+		});
+	}
+
+	@Test
+	void keyExpressionThatFailsIsAnInvalidKeyRefusal() {
+		this.runner.run((context) -> {
+			ChargeService service = context.getBean(ChargeService.class);
+
+			assertThatExceptionOfType(IdempotencyRejectedException.class)
+				.isThrownBy(() -> service.chargeByUpperCaseId(new ChargeRequest(null, 100)))
+				.satisfies((ex) -> {
+					assertThat(ex.reason()).isEqualTo(Refusal.INVALID_KEY);
+					assertThat(ex).hasMessageContaining("key expression").hasCauseInstanceOf(EvaluationException.class);
+				});
 			assertThat(service.runs()).isZero();
 		});
 	}
@@ -232,6 +248,12 @@ class NonWebIdempotentMethodTest {
 			if (request.amount() < 0) {
 				throw new IllegalStateException("negative");
 			}
+			return new Receipt(request.messageId(), request.amount(), run);
+		}
+
+		@Idempotent(key = "#request.messageId.toUpperCase()")
+		public Receipt chargeByUpperCaseId(ChargeRequest request) {
+			int run = this.runs.incrementAndGet();
 			return new Receipt(request.messageId(), request.amount(), run);
 		}
 
