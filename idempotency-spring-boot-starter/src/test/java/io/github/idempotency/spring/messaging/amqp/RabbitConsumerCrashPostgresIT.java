@@ -17,6 +17,8 @@ class RabbitConsumerCrashPostgresIT extends AbstractRabbitConsumerCrashIT {
 
 	private HikariDataSource dataSource;
 
+	private JpaIdempotencyStore store;
+
 	@Override
 	protected List<String> storeProperties() {
 		return List.of(PostgresTestServer.get()
@@ -27,10 +29,12 @@ class RabbitConsumerCrashPostgresIT extends AbstractRabbitConsumerCrashIT {
 
 	@Override
 	protected IdempotencyStore store() {
-		if (this.dataSource == null) {
-			this.dataSource = PostgresTestServer.get().newDataSource(1);
+		if (this.store == null) {
+			// created once the consumer created the table; a read holds one connection while it reads the dialect
+			this.dataSource = PostgresTestServer.get().newDataSource(2);
+			this.store = new JpaIdempotencyStore(this.dataSource, this.table);
 		}
-		return new JpaIdempotencyStore(this.dataSource, this.table);
+		return this.store;
 	}
 
 	@Override

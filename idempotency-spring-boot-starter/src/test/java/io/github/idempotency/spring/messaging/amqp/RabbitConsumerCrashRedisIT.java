@@ -20,6 +20,8 @@ class RabbitConsumerCrashRedisIT extends AbstractRabbitConsumerCrashIT {
 
 	private LettuceConnectionFactory connectionFactory;
 
+	private RedisIdempotencyStore store;
+
 	@Override
 	protected List<String> storeProperties() {
 		return List.of("idempotency.store=redis", "spring.data.redis.url=" + RedisTestServer.url(),
@@ -30,10 +32,11 @@ class RabbitConsumerCrashRedisIT extends AbstractRabbitConsumerCrashIT {
 
 	@Override
 	protected IdempotencyStore store() {
-		if (this.connectionFactory == null) {
+		if (this.store == null) {
 			this.connectionFactory = RedisTestServer.connectionFactory();
+			this.store = new RedisIdempotencyStore(this.connectionFactory, this.prefix);
 		}
-		return new RedisIdempotencyStore(this.connectionFactory, this.prefix);
+		return this.store;
 	}
 
 	@Override
