@@ -46,8 +46,10 @@ abstract class AbstractRabbitConsumerCrashIT {
 	// a child JVM starts a Spring Boot application: generous on a busy machine, and only ever waited for
 	private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-	// short, so that the takeover after a crash between charge and completion comes soon
-	private static final String SHORT_LEASE = "4s";
+	// shorter than the default, so that the takeover after a crash between charge and completion comes soon; long
+	// enough that the first consumer's renewals (every third of it) keep its claim alive on a busy machine until the
+	// test looked at it: an ONGOING Redis record expires with its lease
+	private static final String SHORT_LEASE = "10s";
 
 	private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
