@@ -17,7 +17,7 @@ import io.github.idempotency.spring.messaging.ChargeLedger.Charge;
 import io.github.idempotency.spring.messaging.ChildJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -75,9 +75,13 @@ abstract class AbstractRabbitConsumerCrashIT {
 	protected void cleanUpStore() {
 	}
 
-	@BeforeAll
+	// before each test, not once for the class: a test skipped there is reported as skipped, with the reason
+	@BeforeEach
 	void connect() {
 		RabbitTestBroker.assumeAvailable();
+		if (this.admin != null) {
+			return;
+		}
 		this.connectionFactory = new CachingConnectionFactory(RabbitTestBroker.host());
 		this.admin = new RabbitAdmin(this.connectionFactory);
 		this.ledgerPool = PostgresTestServer.get().newDataSource(2);
