@@ -65,6 +65,22 @@ public final class PostgresTestServer {
 	}
 
 	/**
+	 * The user to connect as, when the JDBC URL does not name it.
+	 * @return the user, or {@code null} when the URL names it
+	 */
+	public String username() {
+		return this.username;
+	}
+
+	/**
+	 * The password of {@link #username()}.
+	 * @return the password, or {@code null} when the URL names the user
+	 */
+	public String password() {
+		return this.password;
+	}
+
+	/**
 	 * Where the server came from: {@code environment}, {@code testcontainers} or {@code embedded}.
 	 * @return the origin
 	 */
