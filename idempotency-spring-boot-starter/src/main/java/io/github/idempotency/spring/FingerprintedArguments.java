@@ -20,9 +20,9 @@ import org.springframework.util.ClassUtils;
  * The default fingerprint of a non-web method: its arguments without framework delivery types, resolved once per
  * method at start-up. Types are matched by class name, so none of these libraries needs to be on the classpath.
  * <ul>
- * <li>left out: Kafka's {@code Acknowledgment}, {@code Consumer} and {@code Headers}, AMQP's {@code Channel} and
- * {@code MessageProperties}, Spring's {@code MessageHeaders}, and parameters annotated {@code @Header} or
- * {@code @Headers};</li>
+ * <li>left out: Kafka's {@code Acknowledgment}, {@code Consumer}, {@code Headers} and
+ * {@code ConsumerRecordMetadata}, AMQP's {@code Channel} and {@code MessageProperties}, Spring's
+ * {@code MessageHeaders}, and parameters annotated {@code @Header} or {@code @Headers};</li>
  * <li>reduced to their content: a Kafka {@code ConsumerRecord} to its key and value, an AMQP {@code Message} to its
  * body, a Spring {@code Message} to its payload.</li>
  * </ul>
@@ -31,6 +31,7 @@ final class FingerprintedArguments {
 
 	private static final Set<String> DELIVERY_TYPES = Set.of("org.springframework.kafka.support.Acknowledgment",
 			"org.apache.kafka.clients.consumer.Consumer", "org.apache.kafka.common.header.Headers",
+			"org.springframework.kafka.listener.adapter.ConsumerRecordMetadata",
 			"com.rabbitmq.client.Channel", "org.springframework.amqp.core.MessageProperties",
 			"org.springframework.messaging.MessageHeaders");
 

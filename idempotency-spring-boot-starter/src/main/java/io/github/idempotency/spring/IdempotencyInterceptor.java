@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.github.idempotency.core.IdempotencyKey;
@@ -139,12 +140,20 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 				throw ex;
 			}
 			// the first delivery failed for good and went its way (dead letter); a redelivery is acknowledged
+			tellMessage(method, InboundMessage::skipped);
 			return method.shortCircuitValue();
+		}
+		catch (Exception ex) {
+			if (method.isNotRetryable(ex)) {
+				tellMessage(method, InboundMessage::failedForGood);
+			}
+			throw ex;
 		}
 		if (result instanceof ExecutionResult.Executed<Object> executed) {
 			return executed.value();
 		}
 		if (result instanceof ExecutionResult.Replayed<Object> replayed) {
+			tellMessage(method, InboundMessage::skipped);
 			return replayed.value();
 		}
 		ExecutionResult.Refused<Object> refused = (ExecutionResult.Refused<Object>) result;
@@ -171,8 +180,18 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			.orElseThrow(() -> new IllegalStateException(method + " takes its key from the delivered message, but "
 					+ "no listener container bound one: call it from its @RabbitListener or @KafkaListener container, "
 					+ "or use a key expression"));
-		return (method.keySource() == Idempotent.KeySource.MESSAGE_ID) ? message.messageId()
-				: message.header(method.header());
+		return switch (method.keySource()) {
+			case MESSAGE_ID -> message.messageId();
+			case RECORD_KEY -> message.recordKey();
+			default -> message.header(method.header());
+		};
+	}
+
+	// the listener container's binding acknowledges a skipped message or dead-letters a final failure
+	private static void tellMessage(IdempotentMethod method, Consumer<InboundMessage> news) {
+		if (method.isListener()) {
+			InboundMessages.current().ifPresent(news);
+		}
 	}
 
 	private static IdempotencyRejectedException rejected(Refusal refusal, IdempotentMethod method, String reason,

@@ -77,14 +77,23 @@ public @interface Idempotent {
 	 */
 	enum KeySource {
 
-		/** The idempotency key header ({@code idempotency.header-name}). */
+		/**
+		 * The idempotency key header ({@code idempotency.header-name}); on a message listener, the AMQP or Kafka
+		 * header named by {@link Idempotent#header()}.
+		 */
 		HEADER,
 
 		/** A SHA-256 of the request body: identical bodies are the same request. */
 		BODY_HASH,
 
 		/** A message listener's broker message id: the AMQP {@code message_id} property. */
-		MESSAGE_ID
+		MESSAGE_ID,
+
+		/**
+		 * A Kafka listener's record key on its topic, as {@code topic/key}: records published with the same key to
+		 * the same topic are the same message.
+		 */
+		RECORD_KEY
 
 	}
 

@@ -315,18 +315,19 @@ public final class IdempotentMethodRegistry {
 		void verifyKeySource(Idempotent.KeySource source, String description) {
 			if (this == NONE) {
 				throw new IllegalStateException("@Idempotent on " + description + " needs a key expression "
-						+ "(key = \"#...\"): only controller methods and Rabbit listeners can read the key from "
+						+ "(key = \"#...\"): only controller methods and message listeners can read the key from "
 						+ "a header, the body or the message");
 			}
-			if (this == KAFKA) {
-				// no Kafka container binding yet: a record's key is read through an expression over the arguments
+			if (this == KAFKA && (source == Idempotent.KeySource.BODY_HASH
+					|| source == Idempotent.KeySource.MESSAGE_ID)) {
 				throw new IllegalStateException("@Idempotent on " + description + " is a Kafka listener, which "
-						+ "needs a key expression over its arguments, e.g. key = \"#record.topic() + '/' + "
-						+ "#record.key()\" or key = \"#event.id\"");
+						+ "cannot take its key from " + source + " (Kafka records have no message id): use HEADER "
+						+ "with header = \"<name>\", RECORD_KEY (topic and record key) or a key expression");
 			}
-			if (source == Idempotent.KeySource.BODY_HASH) {
+			if (this == AMQP && (source == Idempotent.KeySource.BODY_HASH
+					|| source == Idempotent.KeySource.RECORD_KEY)) {
 				throw new IllegalStateException("@Idempotent on " + description + " is a Rabbit listener, which "
-						+ "cannot take its key from BODY_HASH: use MESSAGE_ID, HEADER or a key expression");
+						+ "cannot take its key from " + source + ": use MESSAGE_ID, HEADER or a key expression");
 			}
 		}
 

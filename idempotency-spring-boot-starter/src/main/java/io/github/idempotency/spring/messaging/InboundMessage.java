@@ -16,7 +16,7 @@ public interface InboundMessage {
 	String broker();
 
 	/**
-	 * The broker's message id: the AMQP {@code message_id} property.
+	 * The broker's message id: the AMQP {@code message_id} property (Kafka records have none).
 	 * @return the id, or {@code null} when the message has none or the broker has no such property
 	 */
 	@Nullable String messageId();
@@ -27,5 +27,29 @@ public interface InboundMessage {
 	 * @return the value, or {@code null} when absent
 	 */
 	@Nullable String header(String name);
+
+	/**
+	 * The record's key on its topic, for brokers whose messages carry a key: the Kafka topic and record key as
+	 * {@code topic/key}.
+	 * @return the key, or {@code null} when the record has none or the broker has no record keys
+	 */
+	default @Nullable String recordKey() {
+		return null;
+	}
+
+	/**
+	 * Told by {@code @Idempotent} when the listener method did not run because the message's key already finished
+	 * (the stored result was returned instead), so that a container that acknowledges by hand can acknowledge it.
+	 */
+	default void skipped() {
+	}
+
+	/**
+	 * Told by {@code @Idempotent} when the listener's failure became the message's outcome (an exception listed in
+	 * {@code noRetryFor}): a later delivery is skipped, so the container should not redeliver it but pass it to its
+	 * recoverer (a dead-letter destination) now.
+	 */
+	default void failedForGood() {
+	}
 
 }

@@ -1,15 +1,9 @@
 package io.github.idempotency.sample.events;
 
-import java.time.Duration;
-
-import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.sample.psp.Charge;
-import io.github.idempotency.sample.psp.ChargeRequest;
 import io.github.idempotency.sample.psp.FakePaymentProcessor;
 import io.github.idempotency.sample.psp.PaymentDeclinedException;
 import io.github.idempotency.spring.Idempotent;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 
@@ -21,12 +15,10 @@ import org.springframework.amqp.rabbit.annotation.RabbitListener;
  */
 public class PaymentRequestedListener {
 
-	private static final Log logger = LogFactory.getLog(PaymentRequestedListener.class);
-
-	private final FakePaymentProcessor processor;
+	private final PaymentRequestedCharges charges;
 
 	PaymentRequestedListener(FakePaymentProcessor processor) {
-		this.processor = processor;
+		this.charges = new PaymentRequestedCharges(processor);
 	}
 
 	/**
@@ -38,12 +30,7 @@ public class PaymentRequestedListener {
 	@Idempotent(keySource = Idempotent.KeySource.MESSAGE_ID, scope = Idempotent.Scope.GLOBAL,
 			noRetryFor = PaymentDeclinedException.class)
 	public Charge onPaymentRequested(PaymentRequested event) {
-		String downstreamKey = IdempotencyContext.current().map(IdempotencyContext::downstreamKey).orElse(null);
-		Charge charge = this.processor
-			.charge(new ChargeRequest(event.amount(), event.currency(), downstreamKey, null, Duration.ZERO));
-		logger.info("Charged " + event.amount() + " " + event.currency() + " for '" + event.description() + "': "
-				+ charge.reference());
-		return charge;
+		return this.charges.charge(event);
 	}
 
 }
