@@ -10,7 +10,7 @@ import io.github.idempotency.spring.messaging.amqp.PaymentsListenerApplication.F
 import io.github.idempotency.spring.messaging.amqp.PaymentsListenerApplication.LostAcknowledgement;
 import io.github.idempotency.spring.messaging.amqp.PaymentsListenerApplication.PaymentsListener;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -51,9 +51,13 @@ abstract class AbstractRabbitIdempotentListenerIT {
 	protected void cleanUpStore() {
 	}
 
-	@BeforeAll
+	// before each test, not once for the class: a test skipped there is reported as skipped, with the reason
+	@BeforeEach
 	void startConsumer() {
 		RabbitTestBroker.assumeAvailable();
+		if (this.context != null) {
+			return;
+		}
 		List<String> properties = new ArrayList<>(storeProperties());
 		properties.add("test.queue=" + this.queue);
 		properties.add("spring.rabbitmq.host=" + RabbitTestBroker.host());
