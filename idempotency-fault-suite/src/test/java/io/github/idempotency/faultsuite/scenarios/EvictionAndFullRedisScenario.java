@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -33,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * <li>An app pointed at a Redis whose {@code maxmemory-policy} evicts keys ({@code allkeys-lru}) refuses to start,
  * with a message that names the policy and the fix.</li>
  * <li>With {@code noeviction}, Redis is filled up to its {@code maxmemory} with other data (the app's records were
- * written first). Fresh keys then answer 503 with {@code Retry-After} and nothing executes; every stored record is
+ * written first), and kept full: its limit is then set 1 MiB below the memory in use, since at the limit every
+ * closed connection frees room for claims again. Fresh keys then answer 503 with {@code Retry-After} and nothing executes; every stored record is
  * still there and replayed byte for byte, while Redis is full and after memory was freed; the fresh keys, retried
  * after that, execute once each.</li>
  * </ul>
@@ -112,6 +114,12 @@ class EvictionAndFullRedisScenario {
 				}
 				long recordsBefore = records(port);
 				int fillers = fill(port);
+				// a full Redis stays full: at its limit, a closed connection (about 20 KiB of client buffers) would
+				// make room for a hundred claims again, so the limit goes 1 MiB below the memory in use
+				long used = Long.parseLong(RedisCommands.info(port, "memory", "used_memory"));
+				RedisCommands.call(port, "CONFIG", "SET", "maxmemory", Long.toString(used - 1024 * 1024));
+				assertThatThrownBy(() -> RedisCommands.call(port, "SET", "probe", "x"))
+					.hasMessageStartingWith("OOM");
 				long ledgerBefore = alice.pspAttempts();
 
 				List<String> fresh = keys("fresh", FRESH_KEYS);
@@ -144,7 +152,7 @@ class EvictionAndFullRedisScenario {
 						&& recordsBefore == STORED_KEYS && replayedAfter == STORED_KEYS && ranAfter == FRESH_KEYS
 						&& check.passed() && check.executions() == STORED_KEYS + FRESH_KEYS;
 				String figure = "filled with " + fillers + " x 64 KiB of other data up to maxmemory " + MAXMEMORY
-						+ ": " + unavailable + "/" + FRESH_KEYS + " fresh keys answered 503 with Retry-After, "
+						+ ", then maxmemory 1 MiB below the memory in use: " + unavailable + "/" + FRESH_KEYS + " fresh keys answered 503 with Retry-After, "
 						+ ranWhileFull + " executions; records " + recordsBefore + " before, " + recordsWhileFull
 						+ " while full; " + replayedWhileFull + "/" + STORED_KEYS + " replayed while full, "
 						+ replayedAfter + "/" + STORED_KEYS + " after memory was freed; then " + ranAfter

@@ -173,7 +173,7 @@ class RedisFailoverScenario {
 			calls.add(clients.submit(() -> call.accept(key)));
 		}
 		for (Future<?> each : calls) {
-			each.get(120, TimeUnit.SECONDS);
+			each.get(90, TimeUnit.SECONDS);
 		}
 	}
 

@@ -206,7 +206,7 @@ class StoreFailsBeforeCompletionScenario {
 			calls.add(clients.submit(() -> call.accept(key)));
 		}
 		for (Future<?> each : calls) {
-			each.get(120, TimeUnit.SECONDS);
+			each.get(90, TimeUnit.SECONDS);
 		}
 	}
 
