@@ -207,13 +207,27 @@ class RedisFailoverScenario {
 		static Deployment start(int minReplicas) {
 			RedisStore primary = RedisStore.start();
 			TcpProxy link = TcpProxy.start(primary.server().port());
-			RedisStore replica = RedisStore.start("--replicaof", "127.0.0.1", Integer.toString(link.port()));
+			RedisStore replica;
+			try {
+				replica = RedisStore.start("--replicaof", "127.0.0.1", Integer.toString(link.port()));
+			}
+			catch (RuntimeException ex) {
+				link.close();
+				primary.close();
+				throw ex;
+			}
 			Deployment deployment = new Deployment(minReplicas, primary, link, replica,
 					TcpProxy.start(primary.server().port()));
-			await().atMost(Duration.ofSeconds(30))
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> "up".equals(RedisCommands.info(replica.server().port(), "replication",
-						"master_link_status")));
+			try {
+				await().atMost(Duration.ofSeconds(30))
+					.pollInterval(Duration.ofMillis(50))
+					.until(() -> "up".equals(RedisCommands.info(replica.server().port(), "replication",
+							"master_link_status")));
+			}
+			catch (RuntimeException ex) {
+				deployment.close();
+				throw ex;
+			}
 			return deployment;
 		}
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -200,7 +201,7 @@ class StoreFailsBeforeCompletionScenario {
 	}
 
 	private static void inParallel(ExecutorService clients, List<String> keys,
-			java.util.function.Consumer<String> call) throws Exception {
+			Consumer<String> call) throws Exception {
 		List<Future<?>> calls = new ArrayList<>();
 		for (String key : keys) {
 			calls.add(clients.submit(() -> call.accept(key)));
