@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes how an execution ended (completed or released) and reports it: the request's outcome, a write refused
@@ -40,9 +42,14 @@ final class CompletionWriter {
 
 	WriteOutcome complete(Execution execution, RecordState state, StoredResponse response) {
 		String endpoint = execution.policy().endpoint();
-		Boolean written = withRetries(execution, StoreOperation.COMPLETE,
+		Answer answer = withRetries(execution, StoreOperation.COMPLETE,
 				() -> this.store.complete(execution.key().storageKey(), execution.owner(), state, response,
 						this.clock.instant(), execution.policy().retention()));
+		Boolean written = answer.value();
+		if (Boolean.FALSE.equals(written) && answer.retries() > 0
+				&& storedByAnEarlierAttempt(execution, state, response)) {
+			written = true;
+		}
 		if (written == null) {
 			this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
 			logger.log(Level.ERROR, "Failed to store the result of " + execution.key() + " while its lease lasted; "
@@ -51,6 +58,30 @@ final class CompletionWriter {
 			return WriteOutcome.FAILED;
 		}
 		return completed(execution, response, written);
+	}
+
+	/**
+	 * Whether the record holds exactly this completion although the last attempt was refused: an attempt that
+	 * failed on the way back (a timeout, a reset connection) can still have been applied by the store, for example
+	 * by a Redis that was frozen and ran the commands it had queued once thawed. The retry then finds the record
+	 * finished; reporting that as a refused write would claim that the result was lost when it was stored.
+	 */
+	private boolean storedByAnEarlierAttempt(Execution execution, RecordState state, StoredResponse response) {
+		try {
+			IdempotencyRecord found = this.store.find(execution.key().storageKey(), this.clock.instant())
+				.orElse(null);
+			boolean stored = found != null && found.state() == state && found.awaitingResponseUntil() == null
+					&& response.equals(found.response());
+			if (stored) {
+				logger.log(Level.INFO, "The completion of " + execution.key() + " had been stored by an earlier "
+						+ "attempt that seemed to fail");
+			}
+			return stored;
+		}
+		catch (IdempotencyStoreException ex) {
+			// cannot tell: report the refusal, the safer reading for whoever watches for lost results
+			return false;
+		}
 	}
 
 	private WriteOutcome completed(Execution execution, StoredResponse response, boolean written) {
@@ -70,7 +101,7 @@ final class CompletionWriter {
 		String endpoint = execution.policy().endpoint();
 		this.listener.onOutcome(endpoint, RequestOutcome.RELEASED);
 		Boolean released = withRetries(execution, StoreOperation.RELEASE, () -> this.store
-			.release(execution.key().storageKey(), execution.owner(), this.clock.instant()));
+			.release(execution.key().storageKey(), execution.owner(), this.clock.instant())).value();
 		if (released == null) {
 			logger.log(Level.WARNING, "Failed to release " + execution.key()
 					+ " while its lease lasted; retries are refused until its lease runs out");
@@ -88,9 +119,10 @@ final class CompletionWriter {
 	 * Calls {@code write} until it answers, pausing between attempts (10 ms, doubling, at most a tenth of the lease)
 	 * while the lease lasts: by the executor's clock (the deadline its renewals keep moving), and at most one lease
 	 * of real time, so that a clock that stands still cannot keep a request waiting for ever.
-	 * @return the write's answer, or {@code null} when every attempt failed (reported and logged once here)
+	 * @return the write's answer, {@code null} when every attempt failed (reported and logged once here), with the
+	 * number of retries it took
 	 */
-	private Boolean withRetries(Execution execution, StoreOperation operation, BooleanSupplier write) {
+	private Answer withRetries(Execution execution, StoreOperation operation, BooleanSupplier write) {
 		String endpoint = execution.policy().endpoint();
 		Duration lease = execution.policy().lease();
 		long giveUpAt = System.nanoTime() + lease.toNanos();
@@ -100,11 +132,12 @@ final class CompletionWriter {
 		while (true) {
 			try {
 				boolean answer = write.getAsBoolean();
-				if (retries > 0) {
+				if (retries > 0 && answer) {
+					// a refused answer is reported by the caller, never as stored
 					logger.log(Level.INFO, "Stored the " + operation.tagValue() + " of " + execution.key() + " after "
 							+ retries + " " + ((retries == 1) ? "retry" : "retries"));
 				}
-				return answer;
+				return new Answer(answer, retries);
 			}
 			catch (IdempotencyStoreException ex) {
 				Instant wakeUp = this.clock.instant().plusNanos(backoff);
@@ -114,7 +147,7 @@ final class CompletionWriter {
 					this.listener.onWriteFailed(endpoint, operation);
 					logger.log(Level.ERROR, "The " + operation.tagValue() + " of " + execution.key() + " failed "
 							+ (retries + 1) + " times, the last time with:", ex);
-					return null;
+					return new Answer(null, retries);
 				}
 				retries++;
 				this.listener.onWriteRetried(endpoint, operation);
@@ -124,6 +157,15 @@ final class CompletionWriter {
 				backoff = Math.min(maxBackoff, backoff * 2);
 			}
 		}
+	}
+
+	/**
+	 * What a write with retries ended with.
+	 *
+	 * @param value the store's answer, {@code null} when every attempt failed
+	 * @param retries the attempts after the first
+	 */
+	private record Answer(@Nullable Boolean value, int retries) {
 	}
 
 	private static boolean pause(long nanos) {

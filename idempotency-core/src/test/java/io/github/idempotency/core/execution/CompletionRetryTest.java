@@ -3,6 +3,8 @@ package io.github.idempotency.core.execution;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -124,6 +126,71 @@ class CompletionRetryTest {
 		assertThat(this.listener.failedWrites).containsExactly(StoreOperation.COMPLETE);
 		assertThat(this.listener.retriedWrites).isNotEmpty().containsOnly(StoreOperation.COMPLETE);
 		assertThat(this.executor.activeExecutions()).isZero();
+	}
+
+	@Test
+	void completionWhoseFailedAttemptWasAppliedAnywayIsReportedStoredNotFenced() throws Exception {
+		LostReplyStore lostReply = new LostReplyStore();
+		try (IdempotentExecutor executor = IdempotentExecutor.builder(lostReply)
+			.clock(this.clock)
+			.listener(this.listener)
+			.build()) {
+			Execution execution = ((ClaimOutcome.Acquired) executor.claim(this.key, FINGERPRINT, POLICY)).execution();
+
+			WriteOutcome outcome = execution.complete(RecordState.FINISHED_OK,
+					StoredResponse.of(201, Map.of(), "receipt-1".getBytes(StandardCharsets.UTF_8)));
+
+			// the first attempt was applied but answered with an error; the retry found the record finished
+			assertThat(lostReply.completions).hasValue(2);
+			assertThat(outcome).isEqualTo(WriteOutcome.APPLIED);
+			assertThat(this.listener.fencedWrites).isEmpty();
+			assertThat(this.listener.retriedWrites).containsExactly(StoreOperation.COMPLETE);
+		}
+	}
+
+	@Test
+	void completionRefusedAfterARetryBecauseAnotherOwnerFinishedIsStillReportedFenced() throws Exception {
+		LostReplyStore lostReply = new LostReplyStore();
+		try (IdempotentExecutor executor = IdempotentExecutor.builder(lostReply)
+			.clock(this.clock)
+			.listener(this.listener)
+			.build()) {
+			lostReply.storedInstead = StoredResponse.of(201, Map.of(), "receipt-2".getBytes(StandardCharsets.UTF_8));
+			Execution execution = ((ClaimOutcome.Acquired) executor.claim(this.key, FINGERPRINT, POLICY)).execution();
+
+			WriteOutcome outcome = execution.complete(RecordState.FINISHED_OK,
+					StoredResponse.of(201, Map.of(), "receipt-1".getBytes(StandardCharsets.UTF_8)));
+
+			assertThat(outcome).isEqualTo(WriteOutcome.FENCED);
+			assertThat(this.listener.fencedWrites).containsExactly(StoreOperation.COMPLETE);
+		}
+	}
+
+	/**
+	 * Applies the first attempt of each completion and then fails it, as a store does whose reply is lost (a
+	 * timeout, a reset connection); with {@code storedInstead}, that first attempt stores another response, as if
+	 * another owner had finished the record meanwhile.
+	 */
+	private static final class LostReplyStore extends FaultyStore {
+
+		final AtomicInteger completions = new AtomicInteger();
+
+		private final Set<StorageKey> attempted = ConcurrentHashMap.newKeySet();
+
+		volatile StoredResponse storedInstead;
+
+		@Override
+		public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
+				java.time.Instant now, Duration retention) {
+			this.completions.incrementAndGet();
+			if (this.attempted.add(key)) {
+				super.complete(key, owner, state, (this.storedInstead != null) ? this.storedInstead : response, now,
+						retention);
+				throw new io.github.idempotency.core.store.IdempotencyStoreException("reply lost");
+			}
+			return super.complete(key, owner, state, response, now, retention);
+		}
+
 	}
 
 	/** Fails completions while {@code failing}, and says when it failed the first time. */

@@ -15,6 +15,9 @@ public enum BrokenSetting {
 	/** Renewals report success and extend nothing: a slow live execution is taken over after one lease. */
 	NO_RENEWAL("no-renewal"),
 
+	/** A completion that failed once is never written: the record stays ongoing until its lease runs out. */
+	NO_COMPLETION_RETRY("no-completion-retry"),
+
 	/** Every authenticated caller is seen as one principal: keys lose their user scope. */
 	UNSCOPED_KEY("unscoped-key");
 

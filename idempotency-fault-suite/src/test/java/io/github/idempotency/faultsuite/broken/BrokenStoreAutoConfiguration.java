@@ -30,7 +30,7 @@ public final class BrokenStoreAutoConfiguration {
 
 	@Bean(BROKEN_STORE)
 	@Primary
-	@ConditionalOnExpression("'${fault-suite.broken:}' matches 'read-then-write-claim|unfenced-completion|no-renewal'")
+	@ConditionalOnExpression("'${fault-suite.broken:}' matches 'read-then-write-claim|unfenced-completion|no-renewal|no-completion-retry'")
 	IdempotencyStore faultSuiteBrokenStore(ListableBeanFactory beans, Environment environment) {
 		String setting = environment.getRequiredProperty(BrokenSetting.PROPERTY);
 		String delegateName = Arrays.stream(beans.getBeanNamesForType(IdempotencyStore.class, false, false))
@@ -42,6 +42,7 @@ public final class BrokenStoreAutoConfiguration {
 			case "read-then-write-claim" -> new ReadThenWriteClaimStore(delegate);
 			case "unfenced-completion" -> new UnfencedCompletionStore(delegate);
 			case "no-renewal" -> new NoRenewalStore(delegate);
+			case "no-completion-retry" -> new NoCompletionRetryStore(delegate);
 			default -> throw new IllegalStateException("unknown " + BrokenSetting.PROPERTY + ": " + setting);
 		};
 	}
