@@ -7,9 +7,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.ReturnType;
+
 /**
  * One of the store's Lua scripts: its source, loaded from the classpath, and the SHA-1 that {@code EVALSHA} names
- * it by.
+ * it by. Every script takes one key, so that it runs on that key's cluster node.
  */
 final class RedisScript {
 
@@ -76,12 +79,58 @@ final class RedisScript {
 		return this.name;
 	}
 
-	byte[] source() {
-		return this.source.clone();
-	}
-
 	String sha1() {
 		return this.sha1;
+	}
+
+	/**
+	 * Runs the script on the key: {@code EVALSHA}, or {@code EVAL} when the server does not have it cached yet (first
+	 * use on this server, or after a restart, a failover or a script flush), which also caches it.
+	 * @param connection the connection
+	 * @param returnType the type of the script's reply
+	 * @param key the one key the script touches
+	 * @param args the script's arguments
+	 * @return the reply
+	 */
+	@SuppressWarnings("unchecked")
+	<T> T eval(RedisConnection connection, ReturnType returnType, byte[] key, byte[]... args) {
+		byte[][] keysAndArgs = keysAndArgs(key, args);
+		try {
+			return (T) connection.scriptingCommands().evalSha(this.sha1, returnType, 1, keysAndArgs);
+		}
+		catch (RuntimeException ex) {
+			if (!RedisReplies.hasMessage(ex, "NOSCRIPT")) {
+				throw ex;
+			}
+			return (T) connection.scriptingCommands().eval(this.source, returnType, 1, keysAndArgs);
+		}
+	}
+
+	/**
+	 * {@link #eval} on the connection's dedicated native connection (see {@link PipelinedCommand}), on which a
+	 * later {@code WAIT} can count the write.
+	 */
+	@SuppressWarnings("unchecked")
+	<T> T evalPipelined(RedisConnection connection, ReturnType returnType, byte[] key, byte[]... args) {
+		byte[][] keysAndArgs = keysAndArgs(key, args);
+		try {
+			return (T) PipelinedCommand.run(connection,
+					(pipelined) -> pipelined.scriptingCommands().evalSha(this.sha1, returnType, 1, keysAndArgs));
+		}
+		catch (RuntimeException ex) {
+			if (!RedisReplies.hasMessage(ex, "NOSCRIPT")) {
+				throw ex;
+			}
+			return (T) PipelinedCommand.run(connection,
+					(pipelined) -> pipelined.scriptingCommands().eval(this.source, returnType, 1, keysAndArgs));
+		}
+	}
+
+	private static byte[][] keysAndArgs(byte[] key, byte[]... args) {
+		byte[][] keysAndArgs = new byte[args.length + 1][];
+		keysAndArgs[0] = key;
+		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+		return keysAndArgs;
 	}
 
 }
