@@ -254,7 +254,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		return this.dataSource;
 	}
 
-	/** Runs statements on a connection of their own from the store's database (see {@link OwnConnectionTransactions}). */
+	/** Runs statements on a connection of their own from the store's database ({@link OwnConnectionTransactions}). */
 	private <T> T inOwnTransaction(Function<JdbcTemplate, T> work) {
 		return this.transactions.run(this.dataSource, work);
 	}

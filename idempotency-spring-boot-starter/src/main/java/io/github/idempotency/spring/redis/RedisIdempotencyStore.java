@@ -41,10 +41,11 @@ import static io.github.idempotency.spring.redis.RedisReplies.hasMessage;
  * scripts by their effects, so a replica stores the same deadline.) An ongoing record is kept for twice its lease, so
  * that a claim after the lease ran out can tell a takeover from a fresh claim; it counts as absent from its deadline.
  * <p>
- * Keys are {@code prefix + "{" + storage key + "}"}: a hash tag around the fixed-length SHA-256 of the scoped key,
- * so that each record maps to one cluster slot and no client key or principal name is ever stored. Values follow a
- * compact, versioned encoding; a value that cannot be decoded raises {@link CorruptRecordException} and is never
- * overwritten or treated as absent.
+ * Keys are {@code prefix + "{" + hash + "}"}: a hash tag around the SHA-256 of the scoped key (in 40 base64url
+ * characters), so that each record maps to one cluster slot and no client key or principal name is ever stored.
+ * Values follow a compact, versioned encoding; a value that cannot be decoded raises {@link CorruptRecordException}
+ * and is never overwritten or treated as absent. Records that earlier versions wrote (64 hex characters in the key,
+ * version 1 of the value) are still found, except on Redis Cluster.
  * <p>
  * With {@link #setMinReplicas(int) min replicas}, a successful claim is followed by {@code WAIT} on the same
  * connection (one more round trip); a claim acknowledged by fewer replicas in time, or whose {@code WAIT} fails, is
@@ -116,18 +117,20 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		long leaseMillis = positiveMillis(lease, "lease");
 		OwnerToken owner = OwnerToken.random();
 		byte[] redisKey = redisKey(key);
+		byte[] storedFingerprint = RedisRecordCodec.encodeFingerprint(fingerprint);
 		return execute("claim", (connection) -> {
 			if (this.minReplicas > 0 && connection instanceof RedisClusterConnection) {
 				throw new IdempotencyStoreException(
 						"idempotency.redis.min-replicas is not supported on Redis Cluster");
 			}
-			byte[][] args = { bytes(fingerprint.value()), bytes(owner.value()), bytes(leaseMillis),
+			byte[][] keys = lookupKeys(connection, key, redisKey);
+			byte[][] args = { storedFingerprint, bytes(owner.value()), bytes(leaseMillis),
 					bytes(keptMillis(leaseMillis)) };
 			// WAIT holds every later command of its connection: with min-replicas, claim and WAIT go on a connection
 			// of their own (a pipeline's), never on the connection that the factory shares with everyone else
 			List<?> reply = (this.minReplicas > 0)
-					? RedisScript.CLAIM.evalPipelined(connection, ReturnType.MULTI, redisKey, args)
-					: RedisScript.CLAIM.eval(connection, ReturnType.MULTI, redisKey, args);
+					? RedisScript.CLAIM.evalPipelined(connection, ReturnType.MULTI, keys, args)
+					: RedisScript.CLAIM.evalOnKeys(connection, ReturnType.MULTI, keys, args);
 			if (reply == null || reply.size() < 2) {
 				throw new IdempotencyStoreException("Unexpected reply to the Redis claim script: " + reply);
 			}
@@ -152,8 +155,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		long retentionMillis = positiveMillis(retention, "retention");
 		byte[] encoded = RedisRecordCodec.encodeResponse(Objects.requireNonNull(response, "response"));
 		byte[] redisKey = redisKey(key);
-		return execute("complete", (connection) -> fenced(RedisScript.COMPLETE.eval(connection,
-				ReturnType.INTEGER, redisKey, bytes(owner.value()), bytes(stateCode), bytes(retentionMillis), encoded)));
+		byte[][] args = { bytes(owner.value()), bytes(stateCode), bytes(retentionMillis), encoded };
+		return execute("complete",
+				(connection) -> fenced(RedisScript.COMPLETE.eval(connection, ReturnType.INTEGER, redisKey, args)));
 	}
 
 	@Override
@@ -177,28 +181,38 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
 		byte[] redisKey = redisKey(key);
 		return execute("find", (connection) -> {
-			byte[] value = RedisScript.FIND.eval(connection, ReturnType.VALUE, redisKey);
+			byte[] value = RedisScript.FIND.evalOnKeys(connection, ReturnType.VALUE,
+					lookupKeys(connection, key, redisKey));
 			return Optional.ofNullable(value).map(RedisRecordCodec::decode);
 		});
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * An ongoing record is deleted by the script that releases it (fenced by its owner token and a live lease); a
+	 * finished one by its state and its end of retention as read, which no later completion repeats.
+	 */
 	@Override
 	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
 		Objects.requireNonNull(seen, "seen");
-		boolean ongoing = seen.state() == RecordState.ONGOING;
-		byte[] stateCode = bytes(ongoing ? "O" : RedisRecordCodec.stateCode(seen.state()));
-		byte[] owner = bytes(ongoing ? seen.owner().value() : "");
-		byte[] expiry = bytes(ongoing ? 0 : seen.expiresAt().toEpochMilli());
 		byte[] redisKey = redisKey(key);
-		return execute("delete", (connection) -> fenced(RedisScript.DELETE_IF_UNCHANGED.eval(connection,
-				ReturnType.INTEGER, redisKey, stateCode, owner, expiry)));
+		if (seen.state() == RecordState.ONGOING) {
+			byte[] owner = bytes(seen.owner().value());
+			return execute("delete", (connection) -> fenced(RedisScript.RELEASE.evalOnKeys(connection,
+					ReturnType.INTEGER, lookupKeys(connection, key, redisKey), owner)));
+		}
+		byte[] stateCode = bytes(RedisRecordCodec.stateCode(seen.state()));
+		byte[] expiry = bytes(seen.expiresAt().toEpochMilli());
+		return execute("delete", (connection) -> fenced(RedisScript.DELETE_FINISHED_IF_UNCHANGED.evalOnKeys(connection,
+				ReturnType.INTEGER, lookupKeys(connection, key, redisKey), stateCode, expiry)));
 	}
 
 	@Override
 	public boolean delete(StorageKey key) {
 		byte[] redisKey = redisKey(key);
 		return execute("delete", (connection) -> {
-			Long deleted = connection.keyCommands().del(redisKey);
+			Long deleted = connection.keyCommands().del(lookupKeys(connection, key, redisKey));
 			return deleted != null && deleted > 0;
 		});
 	}
@@ -215,6 +229,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	 */
 	byte[] redisKey(StorageKey key) {
 		return this.keys.of(key);
+	}
+
+	/**
+	 * The keys a record is looked up under: its key and, except on Redis Cluster (where the two keys live in
+	 * different slots, so no script may touch both), the key that earlier versions of the store wrote it under, so
+	 * that records written before an upgrade are still found. Writes by an owner go to the record's key only: an
+	 * owner's claim always wrote there.
+	 */
+	private byte[][] lookupKeys(RedisConnection connection, StorageKey key, byte[] redisKey) {
+		return (connection instanceof RedisClusterConnection) ? new byte[][] { redisKey }
+				: new byte[][] { redisKey, this.keys.legacy(key) };
 	}
 
 	private <T> T execute(String operation, Function<RedisConnection, T> action) {

@@ -1,17 +1,27 @@
 package io.github.idempotency.spring.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Objects;
 
 import io.github.idempotency.core.StorageKey;
 
 /**
- * The Redis keys of the store: {@code prefix + "{" + storage key + "}"}, the storage key (a SHA-256 of the scoped
- * key) as a hash tag, so that each record maps to one cluster slot and no client key or principal name is stored.
+ * The Redis keys of the store: {@code prefix + "{" + hash + "}"}, where the hash tag is the storage key (a SHA-256
+ * of the scoped key) in 40 base64url characters (its first 240 bits), so that each record maps to one cluster slot,
+ * no client key or principal name is stored, and the key takes 64 bytes of Redis memory with a prefix of up to 18
+ * characters. Earlier versions of the store wrote the storage key as 64 hex characters; those legacy keys are still
+ * read ({@link #legacy}).
  */
 final class RedisKeys {
 
 	private static final byte HASH_TAG_END = '}';
+
+	// 30 of the 32 bytes: 240 bits, 40 base64 characters without padding
+	private static final int HASHED_BYTES = 30;
+
+	private static final Base64.Encoder BASE64_URL = Base64.getUrlEncoder().withoutPadding();
 
 	private final byte[] prefix;
 
@@ -30,15 +40,29 @@ final class RedisKeys {
 	}
 
 	/**
-	 * The Redis key of a storage key: the prefix, then the storage key as a hash tag.
+	 * The Redis key of a storage key: the prefix, then the storage key in base64url as a hash tag.
 	 * @param key the storage key
 	 * @return the Redis key's bytes
 	 */
 	byte[] of(StorageKey key) {
-		byte[] hash = Objects.requireNonNull(key, "key").value().getBytes(StandardCharsets.US_ASCII);
-		byte[] result = new byte[this.prefix.length + hash.length + 1];
+		byte[] hash = HexFormat.of().parseHex(Objects.requireNonNull(key, "key").value(), 0, 2 * HASHED_BYTES);
+		return withPrefix(BASE64_URL.encode(hash));
+	}
+
+	/**
+	 * The key that earlier versions of the store wrote a storage key under: the prefix, then the storage key's 64 hex
+	 * characters as a hash tag.
+	 * @param key the storage key
+	 * @return the Redis key's bytes
+	 */
+	byte[] legacy(StorageKey key) {
+		return withPrefix(Objects.requireNonNull(key, "key").value().getBytes(StandardCharsets.US_ASCII));
+	}
+
+	private byte[] withPrefix(byte[] hashTag) {
+		byte[] result = new byte[this.prefix.length + hashTag.length + 1];
 		System.arraycopy(this.prefix, 0, result, 0, this.prefix.length);
-		System.arraycopy(hash, 0, result, this.prefix.length, hash.length);
+		System.arraycopy(hashTag, 0, result, this.prefix.length, hashTag.length);
 		result[result.length - 1] = HASH_TAG_END;
 		return result;
 	}
