@@ -3,16 +3,12 @@ package io.github.idempotency.spring.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.IdempotencyRecord;
-import io.github.idempotency.core.InvalidIdempotencyKeyException;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.IdempotentExecutor;
@@ -23,8 +19,7 @@ import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.spring.Idempotent;
 import io.github.idempotency.spring.IdempotentMethod;
 import io.github.idempotency.spring.IdempotentMethodRegistry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import io.github.idempotency.spring.actuate.ClientKeyLookup.Located;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -55,8 +50,6 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 @WebEndpoint(id = "idempotency")
 public final class IdempotencyEndpoint {
 
-	private static final Log logger = LogFactory.getLog(IdempotencyEndpoint.class);
-
 	private static final String UNKNOWN_ENDPOINT = "unknown";
 
 	private final IdempotencyStore store;
@@ -67,7 +60,9 @@ public final class IdempotencyEndpoint {
 
 	private final EndpointOperations operations;
 
-	private final RecordDeletionListener listener;
+	private final ClientKeyLookup keys;
+
+	private final OperatorDeletion deletion;
 
 	private final Clock clock;
 
@@ -86,7 +81,8 @@ public final class IdempotencyEndpoint {
 		this.executor = executor;
 		this.methods = methods;
 		this.operations = operations;
-		this.listener = listener;
+		this.keys = new ClientKeyLookup(methods, operations, executor);
+		this.deletion = new OperatorDeletion(store, listener, clock);
 		this.clock = clock;
 	}
 
@@ -107,8 +103,8 @@ public final class IdempotencyEndpoint {
 		if (endpoint == null || key == null) {
 			return OperatorProblem.badRequest("Look a key up with both 'endpoint' and 'key'");
 		}
-		Located located = locate(endpoint, key, principal, operation);
-		return (located.problem != null) ? located.problem : record(located.key.value());
+		Located located = this.keys.locate(endpoint, key, principal, operation);
+		return (located.problem() != null) ? located.problem() : record(located.key().value());
 	}
 
 	/**
@@ -149,7 +145,7 @@ public final class IdempotencyEndpoint {
 		if (key == null) {
 			return OperatorProblem.badRequest(invalidId());
 		}
-		return delete(key, UNKNOWN_ENDPOINT, version, force);
+		return this.deletion.delete(key, UNKNOWN_ENDPOINT, version, force);
 	}
 
 	/**
@@ -165,11 +161,11 @@ public final class IdempotencyEndpoint {
 	@DeleteOperation
 	public WebEndpointResponse<Object> deleteByKey(String endpoint, String key, @Nullable String principal,
 			@Nullable String operation, @Nullable String version, @Nullable Boolean force) {
-		Located located = locate(endpoint, key, principal, operation);
-		if (located.problem != null) {
-			return located.problem;
+		Located located = this.keys.locate(endpoint, key, principal, operation);
+		if (located.problem() != null) {
+			return located.problem();
 		}
-		return delete(located.key, endpoint, version, force);
+		return this.deletion.delete(located.key(), endpoint, version, force);
 	}
 
 	private IdempotencyReport report() {
@@ -203,127 +199,6 @@ public final class IdempotencyEndpoint {
 				RecordVersion.of(record));
 	}
 
-	private WebEndpointResponse<Object> delete(StorageKey key, String endpoint, @Nullable String version,
-			@Nullable Boolean force) {
-		boolean forced = Boolean.TRUE.equals(force);
-		if (forced == (version != null)) {
-			return OperatorProblem.badRequest("Give either the 'version' of the record as read from "
-					+ "/actuator/idempotency/" + key.value() + " (deleted only if unchanged), or force=true");
-		}
-		try {
-			return forced ? forceDelete(key, endpoint) : fencedDelete(key, endpoint, version);
-		}
-		catch (IdempotencyStoreException ex) {
-			logger.warn("Operator delete of idempotency record " + key + " (" + endpoint + ") failed: the store "
-					+ "could not be reached", ex);
-			return unavailable(ex);
-		}
-	}
-
-	private WebEndpointResponse<Object> forceDelete(StorageKey key, String endpoint) {
-		if (!this.store.delete(key)) {
-			return ended(key, endpoint, RecordDeletionOutcome.ABSENT, OperatorProblem.absent(key.value()));
-		}
-		logger.warn("Operator force-deleted idempotency record " + key + " (" + endpoint + ") whatever its state: "
-				+ "a retry of its key runs again");
-		return ended(key, endpoint, RecordDeletionOutcome.FORCED, deleted(key, RecordDeletionOutcome.FORCED));
-	}
-
-	private WebEndpointResponse<Object> fencedDelete(StorageKey key, String endpoint, String version) {
-		Optional<IdempotencyRecord> current;
-		try {
-			current = this.store.find(key, this.clock.instant());
-		}
-		catch (CorruptRecordException ex) {
-			return ended(key, endpoint, RecordDeletionOutcome.UNREADABLE, OperatorProblem.unreadable(key.value()));
-		}
-		if (current.isEmpty()) {
-			return ended(key, endpoint, RecordDeletionOutcome.ABSENT, OperatorProblem.absent(key.value()));
-		}
-		IdempotencyRecord record = current.get();
-		// the store compares the record itself, atomically: the version check only ties it to what the operator saw
-		if (!RecordVersion.of(record).equals(version)
-				|| !this.store.deleteIfUnchanged(key, record, this.clock.instant())) {
-			return ended(key, endpoint, RecordDeletionOutcome.CHANGED, changed(key));
-		}
-		logger.warn("Operator deleted idempotency record " + key + " (" + endpoint + ", " + record.state()
-				+ ", version " + version + "): a retry of its key runs again");
-		return ended(key, endpoint, RecordDeletionOutcome.DELETED, deleted(key, RecordDeletionOutcome.DELETED));
-	}
-
-	private WebEndpointResponse<Object> changed(StorageKey key) {
-		Map<String, Object> current = new LinkedHashMap<>();
-		try {
-			this.store.find(key, this.clock.instant()).ifPresent((record) -> {
-				current.put("state", record.state().name());
-				current.put("version", RecordVersion.of(record));
-			});
-		}
-		catch (CorruptRecordException ex) {
-			// the refusal stands; what replaced the record cannot be shown
-		}
-		return OperatorProblem.changed(key.value(), current);
-	}
-
-	private WebEndpointResponse<Object> ended(StorageKey key, String endpoint, RecordDeletionOutcome outcome,
-			WebEndpointResponse<Object> response) {
-		if (outcome != RecordDeletionOutcome.DELETED && outcome != RecordDeletionOutcome.FORCED) {
-			logger.info("Operator delete of idempotency record " + key + " (" + endpoint + ") refused: "
-					+ outcome.tagValue());
-		}
-		this.listener.onDeletion(endpoint, outcome);
-		return response;
-	}
-
-	private static WebEndpointResponse<Object> deleted(StorageKey key, RecordDeletionOutcome outcome) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("id", key.value());
-		body.put("outcome", outcome.tagValue());
-		return new WebEndpointResponse<>(body);
-	}
-
-	private Located locate(String endpoint, String clientKey, @Nullable String principal,
-			@Nullable String operation) {
-		List<IdempotentMethod> matching = this.methods.methods()
-			.stream()
-			.filter((method) -> method.endpoint().equals(endpoint))
-			.toList();
-		if (matching.isEmpty()) {
-			return Located.problem("No @Idempotent endpoint is named '" + endpoint + "'; GET /actuator/idempotency "
-					+ "lists them");
-		}
-		Map<String, IdempotentMethod> byOperation = new LinkedHashMap<>();
-		matching.forEach((method) -> this.operations.of(method).forEach((op) -> byOperation.putIfAbsent(op, method)));
-		String chosen = operation;
-		if (chosen == null) {
-			if (byOperation.size() != 1) {
-				return Located.problem("Endpoint '" + endpoint + "' has " + ((byOperation.isEmpty()) ? "no known"
-						: "several") + " operations " + byOperation.keySet() + ": name one with 'operation', or "
-						+ "delete by the hashed id");
-			}
-			chosen = byOperation.keySet().iterator().next();
-		}
-		IdempotentMethod method = byOperation.get(chosen);
-		if (method == null) {
-			return Located.problem("Endpoint '" + endpoint + "' has no operation '" + chosen + "'; it has "
-					+ byOperation.keySet());
-		}
-		try {
-			Optional<IdempotencyKey> key = method.keyFor(chosen, principal, clientKey);
-			if (key.isEmpty()) {
-				return Located.problem("Endpoint '" + endpoint + "' has a custom scope that only the application "
-						+ "resolves: delete by the hashed id, as logged");
-			}
-			// the executor stores every key in the application's namespace: look it up where it was written
-			IdempotentExecutor executor = this.executor.get();
-			String namespace = (executor != null) ? executor.namespace() : "";
-			return new Located(key.get().inNamespace(namespace).storageKey(), null);
-		}
-		catch (InvalidIdempotencyKeyException ex) {
-			return Located.problem(String.valueOf(ex.getMessage()));
-		}
-	}
-
 	private static @Nullable StorageKey parseId(String id) {
 		try {
 			return new StorageKey(id);
@@ -343,15 +218,6 @@ public final class IdempotencyEndpoint {
 
 	private static String lowerCase(String name) {
 		return name.toLowerCase(Locale.ROOT).replace('_', '-');
-	}
-
-	/** A key resolved from an operator's request, or why it could not be. */
-	private record Located(@Nullable StorageKey key, @Nullable WebEndpointResponse<Object> problem) {
-
-		static Located problem(String detail) {
-			return new Located(null, OperatorProblem.badRequest(detail));
-		}
-
 	}
 
 }

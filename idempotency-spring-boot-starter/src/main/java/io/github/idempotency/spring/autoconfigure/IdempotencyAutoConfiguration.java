@@ -1,19 +1,16 @@
 package io.github.idempotency.spring.autoconfigure;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 import io.github.idempotency.core.execution.CompositeIdempotencyListener;
-import io.github.idempotency.spring.HttpEndpoint;
 import io.github.idempotency.spring.IdempotencyAdvisor;
 import io.github.idempotency.spring.IdempotencyInterceptor;
 import io.github.idempotency.spring.IdempotencyScopeResolver;
@@ -24,11 +21,7 @@ import io.github.idempotency.spring.IdempotentMethodRegistry;
 import io.github.idempotency.spring.JoinedCompletion;
 import io.github.idempotency.spring.JsonResultCodecFactory;
 import io.github.idempotency.spring.ResultCodecFactory;
-import io.github.idempotency.spring.web.BodyFingerprint;
-import io.github.idempotency.spring.web.IdempotencyFilter;
 import io.github.idempotency.spring.web.RequestMappingEndpointResolver;
-import io.github.idempotency.spring.web.ServletIdempotentHttpHandler;
-import jakarta.servlet.Filter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -36,17 +29,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -57,14 +47,12 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
-import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Auto-configuration of {@code @Idempotent}: the store (the application's own {@link IdempotencyStore} bean, else
  * the one the Redis or JPA auto-configuration defined, else memory), the {@link IdempotentExecutor}, the advisor
  * that intercepts annotated methods and, in a servlet web application, the filter that captures and replays
- * responses. {@code idempotency.enabled=false} turns it all off.
+ * responses ({@link IdempotencyWebConfiguration}). {@code idempotency.enabled=false} turns it all off.
  * <p>
  * Runs after the store auto-configurations, referenced by name so that neither needs the other's classes.
  */
@@ -73,7 +61,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 				"io.github.idempotency.spring.jpa.autoconfigure.JpaIdempotencyStoreAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "idempotency.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(IdempotencyProperties.class)
-@Import(IdempotencyAutoConfiguration.AutoProxyRegistrar.class)
+@Import({ IdempotencyAutoConfiguration.AutoProxyRegistrar.class, IdempotencyWebConfiguration.class })
 public final class IdempotencyAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(IdempotencyAutoConfiguration.class);
@@ -137,7 +125,7 @@ public final class IdempotencyAutoConfiguration {
 	static IdempotentMethodRegistry idempotentMethodRegistry(Environment environment,
 			ObjectProvider<ResultCodecFactory> codecs) {
 		IdempotencyProperties properties = bindEarly(environment);
-		validate(properties);
+		IdempotencyPropertiesValidator.validate(properties);
 		return new IdempotentMethodRegistry(methodDefaults(properties),
 				WEB_PRESENT ? new RequestMappingEndpointResolver() : null, environment, codecs::getIfAvailable);
 	}
@@ -160,7 +148,7 @@ public final class IdempotencyAutoConfiguration {
 	 * The application's listeners as one, looked up on first use: the interceptor is created while beans are
 	 * proxied, before a metrics listener (and its registry) should exist.
 	 */
-	private static Supplier<IdempotencyListener> compositeOnFirstUse(ObjectProvider<IdempotencyListener> listeners) {
+	static Supplier<IdempotencyListener> compositeOnFirstUse(ObjectProvider<IdempotencyListener> listeners) {
 		return SingletonSupplier.of(() -> new CompositeIdempotencyListener(listeners.orderedStream().toList()));
 	}
 
@@ -168,7 +156,7 @@ public final class IdempotencyAutoConfiguration {
 	 * An optional bean, looked up once on first use; its absence is remembered too, so that requests do not search
 	 * the bean factory.
 	 */
-	private static <T> Supplier<@Nullable T> onFirstUse(ObjectProvider<T> provider) {
+	static <T> Supplier<@Nullable T> onFirstUse(ObjectProvider<T> provider) {
 		SingletonSupplier<Optional<T>> bean = SingletonSupplier.of(() -> Optional.ofNullable(provider.getIfAvailable()));
 		return () -> bean.obtain().orElse(null);
 	}
@@ -189,64 +177,8 @@ public final class IdempotencyAutoConfiguration {
 	 * are created while bean post-processors are, and depending on the bean would create it too early for the
 	 * post-processors (Spring warns that it is "not eligible for getting processed by all BeanPostProcessors").
 	 */
-	private static IdempotencyProperties bindEarly(Environment environment) {
+	static IdempotencyProperties bindEarly(Environment environment) {
 		return Binder.get(environment).bindOrCreate("idempotency", IdempotencyProperties.class);
-	}
-
-	private static void validate(IdempotencyProperties properties) {
-		int keyMaxLength = properties.getKeyMaxLength();
-		if (keyMaxLength < 1 || keyMaxLength > IdempotencyKey.MAX_LENGTH) {
-			throw new InvalidIdempotencyConfigurationException("idempotency.key-max-length", keyMaxLength,
-					"idempotency.key-max-length is " + keyMaxLength + " but must be between 1 and "
-							+ IdempotencyKey.MAX_LENGTH,
-					"Set idempotency.key-max-length to a value from 1 to " + IdempotencyKey.MAX_LENGTH + ".");
-		}
-		requirePositive("idempotency.ttl", properties.getTtl());
-		requirePositive("idempotency.lease", properties.getLease());
-		requireNotNegative("idempotency.wait-timeout", properties.getWaitTimeout());
-		if (properties.getMaxExecutionTime() != null) {
-			requirePositive("idempotency.max-execution-time", properties.getMaxExecutionTime());
-		}
-		properties.getEndpoints().forEach((name, endpoint) -> {
-			String prefix = "idempotency.endpoints." + name + ".";
-			if (endpoint.getTtl() != null) {
-				requirePositive(prefix + "ttl", endpoint.getTtl());
-			}
-			if (endpoint.getLease() != null) {
-				requirePositive(prefix + "lease", endpoint.getLease());
-			}
-			if (endpoint.getWaitTimeout() != null) {
-				requireNotNegative(prefix + "wait-timeout", endpoint.getWaitTimeout());
-			}
-			if (endpoint.getMaxExecutionTime() != null) {
-				requirePositive(prefix + "max-execution-time", endpoint.getMaxExecutionTime());
-			}
-		});
-		if (properties.getMaxResponseSize() == null || properties.getMaxResponseSize().isNegative()) {
-			throw new InvalidIdempotencyConfigurationException("idempotency.max-response-size",
-					properties.getMaxResponseSize(), "idempotency.max-response-size must not be negative", "Set a size such as 1MB.");
-		}
-		for (Integer status : properties.getRetryableClientErrors()) {
-			if (status == null || status < 400 || status > 499) {
-				throw new InvalidIdempotencyConfigurationException("idempotency.retryable-client-errors", status,
-						"idempotency.retryable-client-errors may hold 4xx statuses only, found " + status,
-						"Remove the statuses outside 400..499; 5xx always release the key.");
-			}
-		}
-	}
-
-	private static void requirePositive(String property, @Nullable Duration value) {
-		if (value == null || value.isZero() || value.isNegative()) {
-			throw new InvalidIdempotencyConfigurationException(property, value,
-					property + " must be a positive duration, was " + value, "Set " + property + " to e.g. 30s.");
-		}
-	}
-
-	private static void requireNotNegative(String property, @Nullable Duration value) {
-		if (value == null || value.isNegative()) {
-			throw new InvalidIdempotencyConfigurationException(property, value,
-					property + " must not be negative, was " + value, "Set " + property + " to e.g. 10s.");
-		}
 	}
 
 	/**
@@ -261,71 +193,6 @@ public final class IdempotencyAutoConfiguration {
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static ResultCodecFactory idempotencyResultCodecFactory(ObjectProvider<JsonMapper> jsonMapper) {
 			return new JsonResultCodecFactory(jsonMapper.getIfUnique(() -> JsonMapper.builder().build()));
-		}
-
-	}
-
-	/**
-	 * Captures and replays HTTP responses of {@code @Idempotent} controller handlers.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-	@ConditionalOnClass({ DispatcherServlet.class, Filter.class })
-	static class ServletWebConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-		static IdempotentHttpHandler idempotentHttpHandler(Environment environment,
-				ObjectProvider<IdempotentExecutor> executor, ObjectProvider<IdempotencyListener> listeners,
-				ObjectProvider<JoinedCompletion> joinedCompletion) {
-			// created with the advisor, while post-processors are: binds early, resolves its collaborators later
-			IdempotencyProperties properties = bindEarly(environment);
-			ServletIdempotentHttpHandler handler = new ServletIdempotentHttpHandler(executor::getObject,
-					compositeOnFirstUse(listeners), properties.getHeaderName(), properties.getKeyMaxLength(),
-					onFirstUse(joinedCompletion));
-			handler.setBodyFingerprint(properties.getFingerprint(), endpointBodyFingerprints(properties));
-			handler.setAnonymousBodyHash(properties.getAnonymousBodyHash());
-			return handler;
-		}
-
-		private static Map<String, BodyFingerprint> endpointBodyFingerprints(IdempotencyProperties properties) {
-			Map<String, BodyFingerprint> fingerprints = new LinkedHashMap<>();
-			properties.getEndpoints().forEach((name, endpoint) -> {
-				if (endpoint.getFingerprint() != null) {
-					fingerprints.put(name, endpoint.getFingerprint());
-				}
-			});
-			return fingerprints;
-		}
-
-		/**
-		 * Resolves every {@code @Idempotent} handler once the context is refreshed, so the filter knows its HTTP
-		 * methods even when controllers are created lazily, on their first request.
-		 */
-		@Bean
-		@ConditionalOnMissingBean(name = "idempotentHandlerDetector")
-		static SmartInitializingSingleton idempotentHandlerDetector(
-				ObjectProvider<RequestMappingHandlerMapping> mappings, IdempotentMethodRegistry methods) {
-			return () -> mappings.orderedStream()
-				.forEach((mapping) -> mapping.getHandlerMethods()
-					.values()
-					.forEach((handler) -> methods.find(handler.getMethod(), handler.getBeanType())));
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(name = "idempotencyFilterRegistration")
-		FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotentMethodRegistry methods,
-				IdempotencyProperties properties) {
-			IdempotencyFilter filter = new IdempotencyFilter(methods, properties.getReplayHeaders(),
-					properties.getRetryableClientErrors(), properties.getMaxResponseSize().toBytes());
-			// no JSON parse when no endpoint compares JSON bodies canonically
-			filter.setCanonicalJson(properties.getFingerprint() == BodyFingerprint.CANONICAL
-					|| endpointBodyFingerprints(properties).containsValue(BodyFingerprint.CANONICAL));
-			FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
-			registration.setName("idempotencyFilter");
-			registration.setOrder(IdempotencyFilter.DEFAULT_ORDER);
-			return registration;
 		}
 
 	}

@@ -1,12 +1,7 @@
 package io.github.idempotency.spring.jpa;
 
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -22,20 +17,12 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
-import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Idempotency records in a relational database table (PostgreSQL, H2, MySQL, MariaDB), reached through the JDBC
@@ -82,7 +69,9 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 
 	private final JdbcTemplate jdbc;
 
-	private final SingletonSupplier<SqlDialect> dialect;
+	private final RecordTable table;
+
+	private final OwnConnectionTransactions transactions;
 
 	private volatile DataSource renewalDataSource;
 
@@ -104,7 +93,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
 		this.tableName = validateTableName(tableName);
 		this.jdbc = new JdbcTemplate(dataSource);
-		this.dialect = SingletonSupplier.of(this::detectDialect);
+		this.table = new RecordTable(dataSource, this.tableName);
+		this.transactions = new OwnConnectionTransactions(this.jdbc);
 		this.renewalDataSource = dataSource;
 	}
 
@@ -139,12 +129,11 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		requirePositive(lease, "lease");
 		OwnerToken token = OwnerToken.random();
 		return access("claim", key, () -> {
-			SqlDialect sql = dialect();
+			// the database is recognized before the first attempt takes a connection of its own
+			this.table.dialect();
 			for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
 				// each attempt in a transaction of its own, so that the next one sees what the winner committed
-				ClaimResult result = inOwnTransaction((jdbc) -> sql.claimsInOneStatement()
-						? claimInOneStatement(jdbc, sql, key, fingerprint, token, lease)
-						: claimStepwise(jdbc, sql, key, fingerprint, token, lease));
+				ClaimResult result = inOwnTransaction((jdbc) -> this.table.claim(jdbc, key, fingerprint, token, lease));
 				if (result != null) {
 					return result;
 				}
@@ -159,7 +148,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 			Duration retention) {
 		checkCompletion(owner, state, response, retention);
 		return access("complete", key, () -> inOwnTransaction(
-				(jdbc) -> writeCompletion(jdbc, key, owner, state, response, retention, false, null)));
+				(jdbc) -> this.table.complete(jdbc, key, owner, state, response, retention, false, null)));
 	}
 
 	/**
@@ -185,32 +174,26 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		}
 		Duration awaiting = response.bodyRetained() ? null : lease;
 		return access("complete", key,
-				() -> writeCompletion(this.jdbc, key, owner, state, response, retention, true, awaiting));
+				() -> this.table.complete(this.jdbc, key, owner, state, response, retention, true, awaiting));
 	}
 
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
 		Objects.requireNonNull(owner, "owner");
-		return access("release", key,
-				() -> inOwnTransaction((jdbc) -> jdbc.update(dialect().release(), key.value(), owner.value()) == 1));
+		return access("release", key, () -> inOwnTransaction((jdbc) -> this.table.release(jdbc, key, owner)));
 	}
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
 		Objects.requireNonNull(owner, "owner");
 		requirePositive(lease, "lease");
-		return access("renew", key, () -> inOwnTransaction(this.renewalDataSource,
-				(jdbc) -> jdbc.update(dialect().renew(), lease.toMillis(), key.value(), owner.value()) == 1));
+		return access("renew", key, () -> this.transactions.run(this.renewalDataSource,
+				(jdbc) -> this.table.renew(jdbc, key, owner, lease)));
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
-		return access("find", key, () -> inOwnTransaction((jdbc) -> {
-			SqlDialect sql = dialect();
-			List<IdempotencyRecord> records = jdbc.query(sql.find(), (rs, row) -> readRecord(sql, rs, key),
-					key.value());
-			return records.stream().findFirst();
-		}));
+		return access("find", key, () -> inOwnTransaction((jdbc) -> this.table.find(jdbc, key)));
 	}
 
 	/**
@@ -222,23 +205,12 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	@Override
 	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
 		Objects.requireNonNull(seen, "seen");
-		return access("delete", key, () -> inOwnTransaction((jdbc) -> {
-			SqlDialect sql = dialect();
-			if (seen.state() == RecordState.ONGOING) {
-				return jdbc.update(sql.release(), key.value(), seen.owner().value()) > 0;
-			}
-			return jdbc.update(sql.deleteFinishedIfUnchanged(), (ps) -> {
-				ps.setString(1, key.value());
-				ps.setString(2, seen.state().name());
-				sql.bindInstant(ps, 3, seen.expiresAt());
-			}) > 0;
-		}));
+		return access("delete", key, () -> inOwnTransaction((jdbc) -> this.table.deleteIfUnchanged(jdbc, key, seen)));
 	}
 
 	@Override
 	public boolean delete(StorageKey key) {
-		return access("delete", key,
-				() -> inOwnTransaction((jdbc) -> jdbc.update(dialect().delete(), key.value()) > 0));
+		return access("delete", key, () -> inOwnTransaction((jdbc) -> this.table.delete(jdbc, key)));
 	}
 
 	@Override
@@ -262,7 +234,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 			long total = 0;
 			int deleted;
 			do {
-				deleted = inOwnTransaction((jdbc) -> jdbc.update(dialect().purge(), batchSize));
+				deleted = inOwnTransaction((jdbc) -> this.table.purgeBatch(jdbc, batchSize));
 				total += deleted;
 			}
 			while (deleted >= batchSize);
@@ -282,179 +254,9 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		return this.dataSource;
 	}
 
-	private ClaimResult claimInOneStatement(JdbcTemplate jdbc, SqlDialect sql, StorageKey key,
-			RequestFingerprint fingerprint, OwnerToken token, Duration lease) {
-		List<ClaimResult> results = jdbc.query(sql.claimInOneStatement(), (ps) -> {
-			ps.setString(1, key.value());
-			ps.setString(2, key.value());
-			ps.setString(3, token.value());
-			ps.setString(4, fingerprint.value());
-			ps.setLong(5, lease.toMillis());
-			ps.setString(6, key.value());
-		}, (rs, row) -> {
-			Instant expiresAt = sql.readInstant(rs, "expires_at");
-			if (rs.getBoolean("claimed")) {
-				return new ClaimResult.Claimed(token, expiresAt,
-						RecordState.ONGOING.name().equals(rs.getString("previous_state")));
-			}
-			// read as live by the statement's snapshot; a deadline passing since then makes no difference
-			return new ClaimResult.Existing(readRecord(sql, rs, key));
-		});
-		return results.isEmpty() ? null : results.get(0);
-	}
-
-	private ClaimResult claimStepwise(JdbcTemplate jdbc, SqlDialect sql, StorageKey key, RequestFingerprint fingerprint,
-			OwnerToken token, Duration lease) {
-		Row current = jdbc.queryForObject(sql.readWithTime(), (rs, row) -> {
-			Instant dbNow = sql.readInstant(rs, "db_now");
-			String state = rs.getString("state");
-			Instant expiresAt = sql.readInstant(rs, "expires_at");
-			IdempotencyRecord record = (state != null && expiresAt.isAfter(dbNow)) ? readRecord(sql, rs, key) : null;
-			return new Row(dbNow, state, expiresAt, record);
-		}, key.value());
-		if (current.record() != null) {
-			return new ClaimResult.Existing(current.record());
-		}
-		Instant deadline = current.dbNow().plus(lease);
-		if (current.state() == null) {
-			try {
-				jdbc.update(sql.insert(), (ps) -> {
-					ps.setString(1, key.value());
-					ps.setString(2, token.value());
-					ps.setString(3, fingerprint.value());
-					sql.bindInstant(ps, 4, deadline);
-					sql.bindInstant(ps, 5, current.dbNow());
-				});
-				return new ClaimResult.Claimed(token, deadline, false);
-			}
-			catch (DuplicateKeyException ex) {
-				return null;
-			}
-		}
-		int updated = jdbc.update(sql.takeOver(), (ps) -> {
-			ps.setString(1, token.value());
-			ps.setString(2, fingerprint.value());
-			sql.bindInstant(ps, 3, deadline);
-			sql.bindInstant(ps, 4, current.dbNow());
-			ps.setString(5, key.value());
-			sql.bindInstant(ps, 6, current.expiresAt());
-		});
-		return (updated == 1)
-				? new ClaimResult.Claimed(token, deadline, RecordState.ONGOING.name().equals(current.state())) : null;
-	}
-
-	private boolean writeCompletion(JdbcTemplate jdbc, StorageKey key, OwnerToken owner, RecordState state,
-			StoredResponse response, Duration retention, boolean keepOwner, Duration awaitingLease) {
-		return jdbc.update(dialect().complete(keepOwner, awaitingLease != null), (ps) -> {
-			int index = 0;
-			ps.setString(++index, state.name());
-			ps.setInt(++index, response.status());
-			ps.setString(++index, HeaderColumn.encode(response.headers()));
-			ps.setBytes(++index, response.body());
-			ps.setBoolean(++index, response.bodyRetained());
-			ps.setLong(++index, retention.toMillis());
-			if (awaitingLease != null) {
-				ps.setLong(++index, awaitingLease.toMillis());
-			}
-			ps.setString(++index, key.value());
-			ps.setString(++index, owner.value());
-		}) == 1;
-	}
-
-	private IdempotencyRecord readRecord(SqlDialect sql, ResultSet rs, StorageKey key) throws SQLException {
-		String stateName = rs.getString("state");
-		try {
-			RecordState state = RecordState.valueOf(stateName);
-			RequestFingerprint fingerprint = new RequestFingerprint(rs.getString("fingerprint"));
-			Instant expiresAt = sql.readInstant(rs, "expires_at");
-			if (state == RecordState.ONGOING) {
-				return IdempotencyRecord.ongoing(new OwnerToken(rs.getString("owner_token")), fingerprint, expiresAt);
-			}
-			int status = rs.getInt("status");
-			if (rs.wasNull()) {
-				throw new IllegalArgumentException("A finished record has no status");
-			}
-			boolean bodyRetained = rs.getBoolean("body_retained");
-			if (rs.wasNull()) {
-				throw new IllegalArgumentException("A finished record has no body_retained");
-			}
-			byte[] body = rs.getBytes("body");
-			StoredResponse response = new StoredResponse(status, HeaderColumn.decode(rs.getString("headers")),
-					(body != null) ? body : new byte[0], bodyRetained);
-			Instant awaitingResponseUntil = sql.readInstant(rs, "awaiting_response_until");
-			return (awaitingResponseUntil != null)
-					? IdempotencyRecord.awaitingResponse(state, fingerprint, response, expiresAt, awaitingResponseUntil)
-					: IdempotencyRecord.finished(state, fingerprint, response, expiresAt);
-		}
-		catch (IllegalArgumentException | NullPointerException ex) {
-			throw new CorruptRecordException("The idempotency record " + key + " in table " + this.tableName
-					+ " cannot be decoded (state " + stateName + "); delete it once inspected", ex);
-		}
-	}
-
-	/**
-	 * Runs statements on a connection of their own, never on the calling thread's transactional one (a
-	 * {@code REQUIRES_NEW} in effect, without touching the thread's transaction): on an auto-commit connection each
-	 * statement is its own transaction, at no extra round trip; otherwise they commit together at the end.
-	 */
+	/** Runs statements on a connection of their own from the store's database ({@link OwnConnectionTransactions}). */
 	private <T> T inOwnTransaction(Function<JdbcTemplate, T> work) {
-		return inOwnTransaction(this.dataSource, work);
-	}
-
-	private <T> T inOwnTransaction(DataSource source, Function<JdbcTemplate, T> work) {
-		Connection connection;
-		try {
-			connection = source.getConnection();
-		}
-		catch (SQLException ex) {
-			throw new CannotGetJdbcConnectionException("Failed to obtain a JDBC connection", ex);
-		}
-		try {
-			JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
-			jdbc.setExceptionTranslator(this.jdbc.getExceptionTranslator());
-			if (connection.getAutoCommit()) {
-				return work.apply(jdbc);
-			}
-			try {
-				T result = work.apply(jdbc);
-				connection.commit();
-				return result;
-			}
-			catch (RuntimeException | Error ex) {
-				rollback(connection);
-				throw ex;
-			}
-		}
-		catch (SQLException ex) {
-			throw this.jdbc.getExceptionTranslator().translate("commit", null, ex);
-		}
-		finally {
-			DataSourceUtils.releaseConnection(connection, null);
-		}
-	}
-
-	private static void rollback(Connection connection) {
-		try {
-			connection.rollback();
-		}
-		catch (SQLException ex) {
-			// the original failure matters more; the pool resets the connection
-		}
-	}
-
-	private SqlDialect dialect() {
-		return this.dialect.obtain();
-	}
-
-	private SqlDialect detectDialect() {
-		try {
-			String product = JdbcUtils.extractDatabaseMetaData(this.dataSource,
-					DatabaseMetaData::getDatabaseProductName);
-			return SqlDialect.forProductName(product, this.tableName);
-		}
-		catch (MetaDataAccessException ex) {
-			throw new IdempotencyStoreException("Could not recognize the database of the idempotency store", ex);
-		}
+		return this.transactions.run(this.dataSource, work);
 	}
 
 	private <T> T access(String operation, StorageKey key, Supplier<T> call) {
@@ -481,9 +283,6 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		if (duration == null || duration.isZero() || duration.isNegative()) {
 			throw new IllegalArgumentException(name + " must be positive, was " + duration);
 		}
-	}
-
-	private record Row(Instant dbNow, String state, Instant expiresAt, IdempotencyRecord record) {
 	}
 
 }

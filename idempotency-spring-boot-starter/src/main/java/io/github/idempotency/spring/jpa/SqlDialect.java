@@ -4,7 +4,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
@@ -26,7 +25,7 @@ abstract class SqlDialect {
 
 	final String table;
 
-	private SqlDialect(String table) {
+	SqlDialect(String table) {
 		this.table = table;
 	}
 
@@ -40,16 +39,16 @@ abstract class SqlDialect {
 	static SqlDialect forProductName(String productName, String table) {
 		String name = (productName != null) ? productName.toLowerCase(Locale.ROOT) : "";
 		if (name.contains("postgresql")) {
-			return new Postgres(table);
+			return new PostgresDialect(table);
 		}
 		if (name.equals("h2")) {
-			return new H2(table);
+			return new H2Dialect(table);
 		}
 		if (name.contains("mariadb")) {
-			return new MySql(table, "mariadb");
+			return new MySqlDialect(table, "mariadb");
 		}
 		if (name.contains("mysql")) {
-			return new MySql(table, "mysql");
+			return new MySqlDialect(table, "mysql");
 		}
 		throw new IllegalStateException("The JPA idempotency store supports PostgreSQL, H2, MySQL and MariaDB, not "
 				+ productName);
@@ -177,163 +176,6 @@ abstract class SqlDialect {
 	 */
 	void bindInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
 		ps.setObject(index, instant.atOffset(ZoneOffset.UTC));
-	}
-
-	/**
-	 * PostgreSQL: {@code clock_timestamp()} (not {@code now()}, which stands still for a whole transaction, and
-	 * would make a completion written at the end of a long business transaction judge its lease by the time the
-	 * transaction began).
-	 */
-	static final class Postgres extends SqlDialect {
-
-		Postgres(String table) {
-			super(table);
-		}
-
-		@Override
-		String platform() {
-			return "postgresql";
-		}
-
-		@Override
-		String now() {
-			return "clock_timestamp()";
-		}
-
-		@Override
-		String nowPlusMillis() {
-			return "(clock_timestamp() + CAST(? AS double precision) * INTERVAL '1 millisecond')";
-		}
-
-		@Override
-		boolean claimsInOneStatement() {
-			return true;
-		}
-
-		// A record in force that the statement's snapshot shows is returned without attempting the insert, so a
-		// replay or a conflict reads and writes nothing (not even a row lock). Otherwise the insert claims the key,
-		// or takes over an expired row; the previous row of the snapshot tells whether a lease was taken over. When
-		// the insert meets a row committed after the snapshot that is still in force, the statement returns no row
-		// and the store runs it again, with a fresh snapshot that shows that row.
-		@Override
-		String claimInOneStatement() {
-			return "WITH live AS (SELECT " + COLUMNS + " FROM " + this.table
-					+ " WHERE id = ? AND expires_at > clock_timestamp()), "
-					+ "claimed AS (INSERT INTO " + this.table + " AS r "
-					+ "(id, state, owner_token, fingerprint, expires_at, created_at) "
-					+ "SELECT ?, 'ONGOING', ?, ?, " + nowPlusMillis() + ", clock_timestamp() "
-					+ "WHERE NOT EXISTS (SELECT 1 FROM live) "
-					+ "ON CONFLICT (id) DO UPDATE SET state = 'ONGOING', owner_token = EXCLUDED.owner_token, "
-					+ "fingerprint = EXCLUDED.fingerprint, expires_at = EXCLUDED.expires_at, "
-					+ "created_at = EXCLUDED.created_at, status = NULL, headers = NULL, body = NULL, "
-					+ "body_retained = NULL, awaiting_response_until = NULL "
-					+ "WHERE r.expires_at <= clock_timestamp() RETURNING r.expires_at) "
-					+ "SELECT TRUE AS claimed, c.expires_at, p.state AS previous_state, "
-					+ "NULL AS state, CAST(NULL AS VARCHAR) AS owner_token, CAST(NULL AS VARCHAR) AS fingerprint, "
-					+ "CAST(NULL AS INTEGER) AS status, CAST(NULL AS TEXT) AS headers, CAST(NULL AS BYTEA) AS body, "
-					+ "CAST(NULL AS BOOLEAN) AS body_retained, CAST(NULL AS TIMESTAMPTZ) AS awaiting_response_until "
-					+ "FROM claimed c LEFT JOIN " + this.table
-					+ " p ON p.id = ? "
-					+ "UNION ALL SELECT FALSE, l.expires_at, NULL, l.state, l.owner_token, "
-					+ "l.fingerprint, l.status, l.headers, l.body, l.body_retained, l.awaiting_response_until FROM live l";
-		}
-
-		// SKIP LOCKED: rows that a takeover or another instance's purge holds are left for the next run, so the
-		// purge never waits and every instance may run it at once.
-		@Override
-		String purge() {
-			return "DELETE FROM " + this.table + " WHERE id IN (SELECT id FROM " + this.table
-					+ " WHERE expires_at <= clock_timestamp() LIMIT ? FOR UPDATE SKIP LOCKED)";
-		}
-
-	}
-
-	/**
-	 * H2, which runs in the application's JVM. {@code CURRENT_TIMESTAMP} stands still for a transaction, so a
-	 * completion written in the application's transaction judges its lease by the time that transaction began.
-	 */
-	static final class H2 extends SqlDialect {
-
-		H2(String table) {
-			super(table);
-		}
-
-		@Override
-		String platform() {
-			return "h2";
-		}
-
-		@Override
-		String now() {
-			return "CURRENT_TIMESTAMP(6)";
-		}
-
-		@Override
-		String nowPlusMillis() {
-			return "DATEADD(MILLISECOND, ?, CURRENT_TIMESTAMP(6))";
-		}
-
-		@Override
-		boolean claimsInOneStatement() {
-			return false;
-		}
-
-		@Override
-		String purge() {
-			return "DELETE FROM " + this.table + " WHERE expires_at <= CURRENT_TIMESTAMP(6) FETCH FIRST ? ROWS ONLY";
-		}
-
-	}
-
-	/**
-	 * MySQL 8 and MariaDB: times are UTC {@code DATETIME(6)} values from {@code UTC_TIMESTAMP(6)}, which is read
-	 * when each statement runs.
-	 */
-	static final class MySql extends SqlDialect {
-
-		private final String platform;
-
-		MySql(String table, String platform) {
-			super(table);
-			this.platform = platform;
-		}
-
-		@Override
-		String platform() {
-			return this.platform;
-		}
-
-		@Override
-		String now() {
-			return "UTC_TIMESTAMP(6)";
-		}
-
-		@Override
-		String nowPlusMillis() {
-			return "TIMESTAMPADD(MICROSECOND, ? * 1000, UTC_TIMESTAMP(6))";
-		}
-
-		@Override
-		boolean claimsInOneStatement() {
-			return false;
-		}
-
-		@Override
-		String purge() {
-			return "DELETE FROM " + this.table + " WHERE expires_at <= UTC_TIMESTAMP(6) ORDER BY expires_at LIMIT ?";
-		}
-
-		@Override
-		Instant readInstant(ResultSet rs, String column) throws SQLException {
-			LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-			return (value != null) ? value.toInstant(ZoneOffset.UTC) : null;
-		}
-
-		@Override
-		void bindInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
-			ps.setObject(index, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
-		}
-
 	}
 
 }

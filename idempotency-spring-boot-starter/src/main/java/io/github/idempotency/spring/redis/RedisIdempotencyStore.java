@@ -18,14 +18,16 @@ import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
+
+import static io.github.idempotency.spring.redis.RedisReplies.asLong;
+import static io.github.idempotency.spring.redis.RedisReplies.fenced;
+import static io.github.idempotency.spring.redis.RedisReplies.hasMessage;
 
 /**
  * Records in Redis (standalone, Sentinel or Cluster), through a Spring Data {@link RedisConnectionFactory}.
@@ -39,10 +41,11 @@ import org.springframework.data.redis.connection.ReturnType;
  * scripts by their effects, so a replica stores the same deadline.) An ongoing record is kept for twice its lease, so
  * that a claim after the lease ran out can tell a takeover from a fresh claim; it counts as absent from its deadline.
  * <p>
- * Keys are {@code prefix + "{" + storage key + "}"}: a hash tag around the fixed-length SHA-256 of the scoped key,
- * so that each record maps to one cluster slot and no client key or principal name is ever stored. Values follow a
- * compact, versioned encoding; a value that cannot be decoded raises {@link CorruptRecordException} and is never
- * overwritten or treated as absent.
+ * Keys are {@code prefix + "{" + hash + "}"}: a hash tag around the SHA-256 of the scoped key (in 40 base64url
+ * characters), so that each record maps to one cluster slot and no client key or principal name is ever stored.
+ * Values follow a compact, versioned encoding; a value that cannot be decoded raises {@link CorruptRecordException}
+ * and is never overwritten or treated as absent. Records that earlier versions wrote (64 hex characters in the key,
+ * version 1 of the value) are still found, except on Redis Cluster.
  * <p>
  * With {@link #setMinReplicas(int) min replicas}, a successful claim is followed by {@code WAIT} on the same
  * connection (one more round trip); a claim acknowledged by fewer replicas in time, or whose {@code WAIT} fails, is
@@ -60,13 +63,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	/** Default key prefix. */
 	public static final String DEFAULT_KEY_PREFIX = "idempotency:";
 
-	private static final Log logger = LogFactory.getLog(RedisIdempotencyStore.class);
-
-	private static final byte[] HASH_TAG_END = { '}' };
-
 	private final RedisConnectionFactory connectionFactory;
 
-	private final byte[] keyPrefix;
+	private final RedisKeys keys;
 
 	private int minReplicas;
 
@@ -87,12 +86,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	 */
 	public RedisIdempotencyStore(RedisConnectionFactory connectionFactory, String keyPrefix) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
-		Objects.requireNonNull(keyPrefix, "keyPrefix");
-		if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
-			throw new IllegalArgumentException("The Redis key prefix must not contain '{' or '}', which would put "
-					+ "every record in one cluster slot; was '" + keyPrefix + "'");
-		}
-		this.keyPrefix = (keyPrefix + "{").getBytes(StandardCharsets.UTF_8);
+		this.keys = new RedisKeys(keyPrefix);
 	}
 
 	/**
@@ -123,18 +117,20 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		long leaseMillis = positiveMillis(lease, "lease");
 		OwnerToken owner = OwnerToken.random();
 		byte[] redisKey = redisKey(key);
+		byte[] storedFingerprint = RedisRecordCodec.encodeFingerprint(fingerprint);
 		return execute("claim", (connection) -> {
 			if (this.minReplicas > 0 && connection instanceof RedisClusterConnection) {
 				throw new IdempotencyStoreException(
 						"idempotency.redis.min-replicas is not supported on Redis Cluster");
 			}
-			byte[][] args = { bytes(fingerprint.value()), bytes(owner.value()), bytes(leaseMillis),
+			byte[][] keys = lookupKeys(connection, key, redisKey);
+			byte[][] args = { storedFingerprint, bytes(owner.value()), bytes(leaseMillis),
 					bytes(keptMillis(leaseMillis)) };
 			// WAIT holds every later command of its connection: with min-replicas, claim and WAIT go on a connection
 			// of their own (a pipeline's), never on the connection that the factory shares with everyone else
 			List<?> reply = (this.minReplicas > 0)
-					? evalPipelined(connection, RedisScript.CLAIM, ReturnType.MULTI, redisKey, args)
-					: eval(connection, RedisScript.CLAIM, ReturnType.MULTI, redisKey, args);
+					? RedisScript.CLAIM.evalPipelined(connection, ReturnType.MULTI, keys, args)
+					: RedisScript.CLAIM.evalOnKeys(connection, ReturnType.MULTI, keys, args);
 			if (reply == null || reply.size() < 2) {
 				throw new IdempotencyStoreException("Unexpected reply to the Redis claim script: " + reply);
 			}
@@ -144,7 +140,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			ClaimResult.Claimed claimed = new ClaimResult.Claimed(owner,
 					Instant.ofEpochMilli(asLong(reply.get(2))), asLong(reply.get(1)) == 1);
 			if (this.minReplicas > 0) {
-				awaitReplicas(connection, redisKey, owner);
+				ReplicaAcknowledgement.requireForClaim(connection, this.minReplicas, this.replicaTimeout, redisKey,
+						bytes(owner.value()));
 			}
 			return claimed;
 		});
@@ -158,8 +155,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		long retentionMillis = positiveMillis(retention, "retention");
 		byte[] encoded = RedisRecordCodec.encodeResponse(Objects.requireNonNull(response, "response"));
 		byte[] redisKey = redisKey(key);
-		return execute("complete", (connection) -> fenced(eval(connection, RedisScript.COMPLETE, ReturnType.INTEGER,
-				redisKey, bytes(owner.value()), bytes(stateCode), bytes(retentionMillis), encoded)));
+		byte[][] args = { bytes(owner.value()), bytes(stateCode), bytes(retentionMillis), encoded };
+		return execute("complete",
+				(connection) -> fenced(RedisScript.COMPLETE.eval(connection, ReturnType.INTEGER, redisKey, args)));
 	}
 
 	@Override
@@ -167,7 +165,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		Objects.requireNonNull(owner, "owner");
 		byte[] redisKey = redisKey(key);
 		return execute("release", (connection) -> fenced(
-				eval(connection, RedisScript.RELEASE, ReturnType.INTEGER, redisKey, bytes(owner.value()))));
+				RedisScript.RELEASE.eval(connection, ReturnType.INTEGER, redisKey, bytes(owner.value()))));
 	}
 
 	@Override
@@ -175,7 +173,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		Objects.requireNonNull(owner, "owner");
 		long leaseMillis = positiveMillis(lease, "lease");
 		byte[] redisKey = redisKey(key);
-		return execute("renew", (connection) -> fenced(eval(connection, RedisScript.RENEW, ReturnType.INTEGER,
+		return execute("renew", (connection) -> fenced(RedisScript.RENEW.eval(connection, ReturnType.INTEGER,
 				redisKey, bytes(owner.value()), bytes(leaseMillis), bytes(keptMillis(leaseMillis)))));
 	}
 
@@ -183,28 +181,38 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
 		byte[] redisKey = redisKey(key);
 		return execute("find", (connection) -> {
-			byte[] value = eval(connection, RedisScript.FIND, ReturnType.VALUE, redisKey);
+			byte[] value = RedisScript.FIND.evalOnKeys(connection, ReturnType.VALUE,
+					lookupKeys(connection, key, redisKey));
 			return Optional.ofNullable(value).map(RedisRecordCodec::decode);
 		});
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * An ongoing record is deleted by the script that releases it (fenced by its owner token and a live lease); a
+	 * finished one by its state and its end of retention as read, which no later completion repeats.
+	 */
 	@Override
 	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
 		Objects.requireNonNull(seen, "seen");
-		boolean ongoing = seen.state() == RecordState.ONGOING;
-		byte[] stateCode = bytes(ongoing ? "O" : RedisRecordCodec.stateCode(seen.state()));
-		byte[] owner = bytes(ongoing ? seen.owner().value() : "");
-		byte[] expiry = bytes(ongoing ? 0 : seen.expiresAt().toEpochMilli());
 		byte[] redisKey = redisKey(key);
-		return execute("delete", (connection) -> fenced(eval(connection, RedisScript.DELETE_IF_UNCHANGED,
-				ReturnType.INTEGER, redisKey, stateCode, owner, expiry)));
+		if (seen.state() == RecordState.ONGOING) {
+			byte[] owner = bytes(seen.owner().value());
+			return execute("delete", (connection) -> fenced(RedisScript.RELEASE.evalOnKeys(connection,
+					ReturnType.INTEGER, lookupKeys(connection, key, redisKey), owner)));
+		}
+		byte[] stateCode = bytes(RedisRecordCodec.stateCode(seen.state()));
+		byte[] expiry = bytes(seen.expiresAt().toEpochMilli());
+		return execute("delete", (connection) -> fenced(RedisScript.DELETE_FINISHED_IF_UNCHANGED.evalOnKeys(connection,
+				ReturnType.INTEGER, lookupKeys(connection, key, redisKey), stateCode, expiry)));
 	}
 
 	@Override
 	public boolean delete(StorageKey key) {
 		byte[] redisKey = redisKey(key);
 		return execute("delete", (connection) -> {
-			Long deleted = connection.keyCommands().del(redisKey);
+			Long deleted = connection.keyCommands().del(lookupKeys(connection, key, redisKey));
 			return deleted != null && deleted > 0;
 		});
 	}
@@ -220,42 +228,18 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	 * @return the Redis key's bytes
 	 */
 	byte[] redisKey(StorageKey key) {
-		byte[] hash = Objects.requireNonNull(key, "key").value().getBytes(StandardCharsets.US_ASCII);
-		byte[] result = new byte[this.keyPrefix.length + hash.length + 1];
-		System.arraycopy(this.keyPrefix, 0, result, 0, this.keyPrefix.length);
-		System.arraycopy(hash, 0, result, this.keyPrefix.length, hash.length);
-		System.arraycopy(HASH_TAG_END, 0, result, result.length - 1, 1);
-		return result;
+		return this.keys.of(key);
 	}
 
-	private void awaitReplicas(RedisConnection connection, byte[] redisKey, OwnerToken owner) {
-		long replicas;
-		try {
-			replicas = ReplicaAcknowledgement.await(connection, this.minReplicas, this.replicaTimeout);
-		}
-		catch (RuntimeException ex) {
-			// nothing ran under this claim: give the key back rather than hold it for a whole lease
-			release(connection, redisKey, owner);
-			throw new IdempotencyStoreException("Redis failed to report the replicas' acknowledgement of the claim "
-					+ "(idempotency.redis.min-replicas): " + ex.getMessage(), ex);
-		}
-		if (replicas < this.minReplicas) {
-			// a claim that a failover may lose must not run: give the key back so a retry can claim it again
-			release(connection, redisKey, owner);
-			throw new IdempotencyStoreException("The claim was acknowledged by " + replicas + " of the "
-					+ this.minReplicas + " replicas required (idempotency.redis.min-replicas) within "
-					+ this.replicaTimeout.toMillis() + " ms");
-		}
-	}
-
-	private void release(RedisConnection connection, byte[] redisKey, OwnerToken owner) {
-		try {
-			eval(connection, RedisScript.RELEASE, ReturnType.INTEGER, redisKey, bytes(owner.value()));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Failed to release a claim that its replicas did not acknowledge; it expires with its lease",
-					ex);
-		}
+	/**
+	 * The keys a record is looked up under: its key and, except on Redis Cluster (where the two keys live in
+	 * different slots, so no script may touch both), the key that earlier versions of the store wrote it under, so
+	 * that records written before an upgrade are still found. Writes by an owner go to the record's key only: an
+	 * owner's claim always wrote there.
+	 */
+	private byte[][] lookupKeys(RedisConnection connection, StorageKey key, byte[] redisKey) {
+		return (connection instanceof RedisClusterConnection) ? new byte[][] { redisKey }
+				: new byte[][] { redisKey, this.keys.legacy(key) };
 	}
 
 	private <T> T execute(String operation, Function<RedisConnection, T> action) {
@@ -275,77 +259,6 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			throw new IdempotencyStoreException("Redis failed the idempotency " + operation + ": " + ex.getMessage(),
 					ex);
 		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T> T eval(RedisConnection connection, RedisScript script, ReturnType returnType, byte[] key,
-			byte[]... args) {
-		byte[][] keysAndArgs = keysAndArgs(key, args);
-		try {
-			return (T) connection.scriptingCommands().evalSha(script.sha1(), returnType, 1, keysAndArgs);
-		}
-		catch (RuntimeException ex) {
-			if (!hasMessage(ex, "NOSCRIPT")) {
-				throw ex;
-			}
-			// first use on this server (or after a restart or failover): EVAL also caches the script
-			return (T) connection.scriptingCommands().eval(script.source(), returnType, 1, keysAndArgs);
-		}
-	}
-
-	/**
-	 * {@link #eval} on the connection's dedicated native connection (see {@link PipelinedCommand}), on which a
-	 * later {@code WAIT} can count the write.
-	 */
-	@SuppressWarnings("unchecked")
-	private static <T> T evalPipelined(RedisConnection connection, RedisScript script, ReturnType returnType,
-			byte[] key, byte[]... args) {
-		byte[][] keysAndArgs = keysAndArgs(key, args);
-		try {
-			return (T) PipelinedCommand.run(connection,
-					(pipelined) -> pipelined.scriptingCommands().evalSha(script.sha1(), returnType, 1, keysAndArgs));
-		}
-		catch (RuntimeException ex) {
-			if (!hasMessage(ex, "NOSCRIPT")) {
-				throw ex;
-			}
-			return (T) PipelinedCommand.run(connection,
-					(pipelined) -> pipelined.scriptingCommands().eval(script.source(), returnType, 1, keysAndArgs));
-		}
-	}
-
-	private static byte[][] keysAndArgs(byte[] key, byte[]... args) {
-		byte[][] keysAndArgs = new byte[args.length + 1][];
-		keysAndArgs[0] = key;
-		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
-		return keysAndArgs;
-	}
-
-	private static boolean fenced(Object reply) {
-		long result = asLong(reply);
-		if (result < 0) {
-			throw new CorruptRecordException("An idempotency record in Redis cannot be decoded by the scripts");
-		}
-		return result == 1;
-	}
-
-	private static boolean hasMessage(Throwable ex, String marker) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause.getMessage() != null && cause.getMessage().contains(marker)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static long asLong(Object reply) {
-		if (reply instanceof Number number) {
-			return number.longValue();
-		}
-		if (reply instanceof byte[] bytes) {
-			return Long.parseLong(new String(bytes, StandardCharsets.US_ASCII));
-		}
-		throw new IdempotencyStoreException("Unexpected reply from Redis: " + reply);
 	}
 
 	private static long positiveMillis(Duration duration, String name) {

@@ -1,12 +1,8 @@
 package io.github.idempotency.spring.redis;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.HexFormat;
 
 import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.OwnerToken;
@@ -15,32 +11,33 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.CorruptRecordException;
 
+import static io.github.idempotency.spring.redis.RecordBytes.corrupt;
+
 /**
- * The stored form of a record, version 1. One Redis string per record, so that every write is a single
- * {@code SET ... PX} and no record exists without an expiry:
+ * The stored form of a record, version 2. One Redis string per record, so that every write is a single
+ * {@code SET ... PX} and no record exists without an expiry; compact, so that a finished record with a 128-byte body
+ * and its key fit in 300 bytes of Redis memory:
  *
  * <pre>
- * '1'                   format version
+ * '2'                   format version
  * 'O' | 'K' | 'E'       ongoing, finished ok, finished error
- * 15 decimal digits     lease deadline or end of retention, epoch milliseconds by Redis's clock
- * '|' fingerprint '|' owner token (empty once finished) '|'
- * response              empty while ongoing; see below
+ * 6 bytes               lease deadline or end of retention, epoch milliseconds by Redis's clock, big-endian
+ * fingerprint           its version number (1 byte, 1 to 255) and its 32-byte SHA-256; or 0, a length byte and
+ *                       the text, for a fingerprint that the first form would not give back exactly
+ * owner                 a length byte and the token, empty once finished
+ * response              only once finished, see {@link CompactResponseFormat}
  * </pre>
  *
- * The scripts read the fixed header and the two separated fields; only Java reads the response, which is: status
- * (4 bytes, big-endian), flags (1 byte, bit 0: body retained), the number of header names, then per name its bytes,
- * its number of values and each value's bytes (every count and length an unsigned LEB128 varint, strings UTF-8), and
- * the body bytes up to the end.
+ * The scripts read the state, the deadline and the owner, and copy the fingerprint (record-prelude.lua); only Java
+ * reads the response. Records of version 1 ({@link LegacyRecordFormat}), written before an upgrade, are read too.
  */
 final class RedisRecordCodec {
 
-	static final byte VERSION = '1';
+	static final byte VERSION = '2';
 
-	static final int HEADER_LENGTH = 17;
+	private static final int SHA_256_LENGTH = 32;
 
-	private static final byte SEPARATOR = '|';
-
-	private static final int FLAG_BODY_RETAINED = 1;
+	private static final int MAX_LENGTH = 255;
 
 	private RedisRecordCodec() {
 	}
@@ -58,37 +55,61 @@ final class RedisRecordCodec {
 		};
 	}
 
-	static byte[] encodeResponse(StoredResponse response) {
-		ByteArrayOutputStream head = new ByteArrayOutputStream(64);
-		int status = response.status();
-		head.write(status >>> 24);
-		head.write(status >>> 16);
-		head.write(status >>> 8);
-		head.write(status);
-		head.write(response.bodyRetained() ? FLAG_BODY_RETAINED : 0);
-		writeVarint(head, response.headers().size());
-		response.headers().forEach((name, values) -> {
-			writeString(head, name);
-			writeVarint(head, values.size());
-			values.forEach((value) -> writeString(head, value));
-		});
-		// the body may be large: copy it once, into an array of the final size
-		byte[] headBytes = head.toByteArray();
-		byte[] body = response.body();
-		byte[] encoded = new byte[headBytes.length + body.length];
-		System.arraycopy(headBytes, 0, encoded, 0, headBytes.length);
-		System.arraycopy(body, 0, encoded, headBytes.length, body.length);
+	static RecordState state(byte code) {
+		return switch (code) {
+			case 'O' -> RecordState.ONGOING;
+			case 'K' -> RecordState.FINISHED_OK;
+			case 'E' -> RecordState.FINISHED_ERROR;
+			default -> throw corrupt("its state is unknown");
+		};
+	}
+
+	/**
+	 * The fingerprint as the claim script stores it.
+	 * @param fingerprint the fingerprint
+	 * @return its stored bytes
+	 */
+	static byte[] encodeFingerprint(RequestFingerprint fingerprint) {
+		String value = fingerprint.value();
+		int colon = value.indexOf(':');
+		int version = compactVersion(value.substring(1, colon));
+		if (version > 0) {
+			byte[] hash = HexFormat.of().parseHex(value, colon + 1, value.length());
+			byte[] encoded = new byte[1 + hash.length];
+			encoded[0] = (byte) version;
+			System.arraycopy(hash, 0, encoded, 1, hash.length);
+			return encoded;
+		}
+		byte[] text = value.getBytes(StandardCharsets.UTF_8);
+		if (text.length > MAX_LENGTH) {
+			throw new IllegalArgumentException("A fingerprint to store is at most " + MAX_LENGTH + " bytes");
+		}
+		byte[] encoded = new byte[2 + text.length];
+		encoded[1] = (byte) text.length;
+		System.arraycopy(text, 0, encoded, 2, text.length);
 		return encoded;
 	}
 
 	/**
-	 * Decodes a stored record.
+	 * The response as the completion script stores it.
+	 * @param response the response
+	 * @return its stored bytes
+	 */
+	static byte[] encodeResponse(StoredResponse response) {
+		return CompactResponseFormat.encode(response);
+	}
+
+	/**
+	 * Decodes a stored record of either version.
 	 * @param value the stored bytes
 	 * @return the record
 	 * @throws CorruptRecordException when the bytes are not a record of a known version
 	 */
 	static IdempotencyRecord decode(byte[] value) {
 		try {
+			if (value.length > 0 && value[0] == LegacyRecordFormat.VERSION) {
+				return LegacyRecordFormat.decode(value);
+			}
 			return doDecode(value);
 		}
 		catch (CorruptRecordException ex) {
@@ -100,142 +121,41 @@ final class RedisRecordCodec {
 	}
 
 	private static IdempotencyRecord doDecode(byte[] value) {
-		if (value.length < HEADER_LENGTH + 3 || value[0] != VERSION || value[HEADER_LENGTH] != SEPARATOR) {
-			throw corrupt("it is not a version 1 record");
+		if (value.length < 2 || value[0] != VERSION) {
+			throw corrupt("it is not a record of a known version");
 		}
-		RecordState state = switch (value[1]) {
-			case 'O' -> RecordState.ONGOING;
-			case 'K' -> RecordState.FINISHED_OK;
-			case 'E' -> RecordState.FINISHED_ERROR;
-			default -> throw corrupt("its state is unknown");
-		};
-		long expiresAt = 0;
-		for (int i = 2; i < HEADER_LENGTH; i++) {
-			if (value[i] < '0' || value[i] > '9') {
-				throw corrupt("its expiry is not a number");
-			}
-			expiresAt = expiresAt * 10 + (value[i] - '0');
-		}
-		int fingerprintEnd = indexOf(value, SEPARATOR, HEADER_LENGTH + 1);
-		int ownerEnd = indexOf(value, SEPARATOR, fingerprintEnd + 1);
-		RequestFingerprint fingerprint = new RequestFingerprint(
-				new String(value, HEADER_LENGTH + 1, fingerprintEnd - HEADER_LENGTH - 1, StandardCharsets.UTF_8));
-		String owner = new String(value, fingerprintEnd + 1, ownerEnd - fingerprintEnd - 1, StandardCharsets.UTF_8);
-		int responseStart = ownerEnd + 1;
+		RecordState state = state(value[1]);
+		RecordBytes reader = new RecordBytes(value, 2);
+		Instant expiresAt = Instant.ofEpochMilli(reader.unsigned(6));
+		RequestFingerprint fingerprint = decodeFingerprint(reader);
+		String owner = reader.string(reader.next());
 		if (state == RecordState.ONGOING) {
-			if (responseStart != value.length) {
+			if (reader.remaining() != 0) {
 				throw corrupt("an ongoing record holds a response");
 			}
-			return IdempotencyRecord.ongoing(new OwnerToken(owner), fingerprint, Instant.ofEpochMilli(expiresAt));
+			return IdempotencyRecord.ongoing(new OwnerToken(owner), fingerprint, expiresAt);
 		}
 		if (!owner.isEmpty()) {
 			throw corrupt("a finished record holds an owner");
 		}
-		return IdempotencyRecord.finished(state, fingerprint, decodeResponse(value, responseStart),
-				Instant.ofEpochMilli(expiresAt));
+		return IdempotencyRecord.finished(state, fingerprint, CompactResponseFormat.decode(reader), expiresAt);
 	}
 
-	private static StoredResponse decodeResponse(byte[] value, int start) {
-		Reader reader = new Reader(value, start);
-		int status = (reader.next() << 24) | (reader.next() << 16) | (reader.next() << 8) | reader.next();
-		int flags = reader.next();
-		if ((flags & ~FLAG_BODY_RETAINED) != 0) {
-			throw corrupt("its response has unknown flags");
+	private static RequestFingerprint decodeFingerprint(RecordBytes reader) {
+		int version = reader.next();
+		if (version == 0) {
+			return new RequestFingerprint(reader.string(reader.next()));
 		}
-		int headerCount = reader.varint();
-		Map<String, List<String>> headers = new LinkedHashMap<>();
-		for (int i = 0; i < headerCount; i++) {
-			String name = reader.string();
-			int valueCount = reader.varint();
-			List<String> values = new ArrayList<>(Math.min(valueCount, 16));
-			for (int j = 0; j < valueCount; j++) {
-				values.add(reader.string());
-			}
-			headers.put(name, values);
-		}
-		byte[] body = reader.rest();
-		return new StoredResponse(status, headers, body, (flags & FLAG_BODY_RETAINED) != 0);
+		return new RequestFingerprint("v" + version + ":" + HexFormat.of().formatHex(reader.bytes(SHA_256_LENGTH)));
 	}
 
-	private static int indexOf(byte[] value, byte wanted, int from) {
-		for (int i = from; i < value.length; i++) {
-			if (value[i] == wanted) {
-				return i;
-			}
+	// the version as a byte, when writing it back as decimal gives the same text; else 0
+	private static int compactVersion(String digits) {
+		if (digits.isEmpty() || digits.length() > 3 || digits.charAt(0) == '0') {
+			return 0;
 		}
-		throw corrupt("a separator is missing");
-	}
-
-	private static void writeString(ByteArrayOutputStream out, String value) {
-		byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-		writeVarint(out, bytes.length);
-		out.writeBytes(bytes);
-	}
-
-	private static void writeVarint(ByteArrayOutputStream out, int value) {
-		int remaining = value;
-		while ((remaining & ~0x7F) != 0) {
-			out.write((remaining & 0x7F) | 0x80);
-			remaining >>>= 7;
-		}
-		out.write(remaining);
-	}
-
-	private static CorruptRecordException corrupt(String reason) {
-		return new CorruptRecordException("An idempotency record in Redis cannot be decoded: " + reason);
-	}
-
-	/** Reads the response part, failing on truncation instead of reading past the end. */
-	private static final class Reader {
-
-		private final byte[] bytes;
-
-		private int position;
-
-		Reader(byte[] bytes, int position) {
-			this.bytes = bytes;
-			this.position = position;
-		}
-
-		int next() {
-			if (this.position >= this.bytes.length) {
-				throw corrupt("its response is truncated");
-			}
-			return this.bytes[this.position++] & 0xFF;
-		}
-
-		int varint() {
-			int result = 0;
-			for (int shift = 0; shift < 32; shift += 7) {
-				int b = next();
-				result |= (b & 0x7F) << shift;
-				if ((b & 0x80) == 0) {
-					if (result < 0) {
-						break;
-					}
-					return result;
-				}
-			}
-			throw corrupt("a length in its response is out of range");
-		}
-
-		String string() {
-			int length = varint();
-			if (length > this.bytes.length - this.position) {
-				throw corrupt("its response is truncated");
-			}
-			String value = new String(this.bytes, this.position, length, StandardCharsets.UTF_8);
-			this.position += length;
-			return value;
-		}
-
-		byte[] rest() {
-			byte[] rest = new byte[this.bytes.length - this.position];
-			System.arraycopy(this.bytes, this.position, rest, 0, rest.length);
-			this.position = this.bytes.length;
-			return rest;
-		}
-
+		int version = Integer.parseInt(digits);
+		return (version <= MAX_LENGTH) ? version : 0;
 	}
 
 }

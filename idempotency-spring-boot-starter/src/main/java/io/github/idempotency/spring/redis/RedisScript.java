@@ -7,9 +7,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.ReturnType;
+
 /**
  * One of the store's Lua scripts: its source, loaded from the classpath, and the SHA-1 that {@code EVALSHA} names
- * it by.
+ * it by. A script takes the record's key, and may take the key an earlier version of the store wrote the record
+ * under (never on Redis Cluster, where the two keys live in different slots).
  */
 final class RedisScript {
 
@@ -23,7 +27,7 @@ final class RedisScript {
 
 	static final RedisScript FIND = load("find");
 
-	static final RedisScript DELETE_IF_UNCHANGED = load("delete-if-unchanged");
+	static final RedisScript DELETE_FINISHED_IF_UNCHANGED = load("delete-finished-if-unchanged");
 
 	private final String name;
 
@@ -43,21 +47,35 @@ final class RedisScript {
 		}
 	}
 
+	/**
+	 * A script that reads a record: the shared reader of the stored format ({@code record-prelude.lua}) followed by
+	 * the script itself.
+	 */
 	private static RedisScript load(String name) {
-		return new RedisScript(name, read(name + ".lua"));
+		return new RedisScript(name, concat(read("record-prelude.lua"), read(name + ".lua")));
 	}
 
 	/**
-	 * A fenced write: the shared owner check ({@code fenced-prelude.lua}) followed by the script's own write, sent
-	 * as one script so that check and write stay one atomic step.
+	 * A fenced write: the shared reader, the shared owner check ({@code fenced-prelude.lua}) and the script's own
+	 * write, sent as one script so that check and write stay one atomic step.
 	 */
 	private static RedisScript loadFenced(String name) {
-		byte[] prelude = read("fenced-prelude.lua");
-		byte[] write = read(name + ".lua");
-		byte[] source = new byte[prelude.length + write.length];
-		System.arraycopy(prelude, 0, source, 0, prelude.length);
-		System.arraycopy(write, 0, source, prelude.length, write.length);
-		return new RedisScript(name, source);
+		return new RedisScript(name,
+				concat(read("record-prelude.lua"), read("fenced-prelude.lua"), read(name + ".lua")));
+	}
+
+	private static byte[] concat(byte[]... parts) {
+		int length = 0;
+		for (byte[] part : parts) {
+			length += part.length;
+		}
+		byte[] source = new byte[length];
+		int position = 0;
+		for (byte[] part : parts) {
+			System.arraycopy(part, 0, source, position, part.length);
+			position += part.length;
+		}
+		return source;
 	}
 
 	private static byte[] read(String resource) {
@@ -76,12 +94,67 @@ final class RedisScript {
 		return this.name;
 	}
 
-	byte[] source() {
-		return this.source.clone();
-	}
-
 	String sha1() {
 		return this.sha1;
+	}
+
+	/**
+	 * Runs the script on the key: {@code EVALSHA}, or {@code EVAL} when the server does not have it cached yet (first
+	 * use on this server, or after a restart, a failover or a script flush), which also caches it.
+	 * @param connection the connection
+	 * @param returnType the type of the script's reply
+	 * @param key the one key the script touches
+	 * @param args the script's arguments
+	 * @return the reply
+	 */
+	<T> T eval(RedisConnection connection, ReturnType returnType, byte[] key, byte[]... args) {
+		return evalOnKeys(connection, returnType, new byte[][] { key }, args);
+	}
+
+	/**
+	 * {@link #eval} with the record's key and, when given, its key of an earlier version.
+	 * @param keys the record's key, then optionally its legacy key
+	 */
+	@SuppressWarnings("unchecked")
+	<T> T evalOnKeys(RedisConnection connection, ReturnType returnType, byte[][] keys, byte[]... args) {
+		byte[][] keysAndArgs = keysAndArgs(keys, args);
+		try {
+			return (T) connection.scriptingCommands().evalSha(this.sha1, returnType, keys.length, keysAndArgs);
+		}
+		catch (RuntimeException ex) {
+			if (!RedisReplies.hasMessage(ex, "NOSCRIPT")) {
+				throw ex;
+			}
+			return (T) connection.scriptingCommands().eval(this.source, returnType, keys.length, keysAndArgs);
+		}
+	}
+
+	/**
+	 * {@link #eval} on the connection's dedicated native connection (see {@link PipelinedCommand}), on which a
+	 * later {@code WAIT} can count the write.
+	 */
+	@SuppressWarnings("unchecked")
+	<T> T evalPipelined(RedisConnection connection, ReturnType returnType, byte[][] keys, byte[]... args) {
+		byte[][] keysAndArgs = keysAndArgs(keys, args);
+		int numKeys = keys.length;
+		try {
+			return (T) PipelinedCommand.run(connection, (pipelined) -> pipelined.scriptingCommands()
+				.evalSha(this.sha1, returnType, numKeys, keysAndArgs));
+		}
+		catch (RuntimeException ex) {
+			if (!RedisReplies.hasMessage(ex, "NOSCRIPT")) {
+				throw ex;
+			}
+			return (T) PipelinedCommand.run(connection,
+					(pipelined) -> pipelined.scriptingCommands().eval(this.source, returnType, numKeys, keysAndArgs));
+		}
+	}
+
+	private static byte[][] keysAndArgs(byte[][] keys, byte[]... args) {
+		byte[][] keysAndArgs = new byte[keys.length + args.length][];
+		System.arraycopy(keys, 0, keysAndArgs, 0, keys.length);
+		System.arraycopy(args, 0, keysAndArgs, keys.length, args.length);
+		return keysAndArgs;
 	}
 
 }

@@ -56,7 +56,8 @@ class RedisIdempotencyStoreAutoConfigurationTest {
 			IdempotencyKey key = IdempotencyKey.of("", "op", "k");
 			assertThat(new String(context.getBean(RedisIdempotencyStore.class).redisKey(key.storageKey()),
 					StandardCharsets.UTF_8))
-				.isEqualTo("payments:{" + key.storageKey().value() + "}");
+				.startsWith("payments:{")
+				.hasSize("payments:{".length() + 40 + 1);
 		});
 	}
 

@@ -72,7 +72,7 @@ class RedisIdempotencyStoreIT {
 		store.claim(key.storageKey(), FINGERPRINT, Instant.now(), LEASE);
 
 		String redisKey = new String(store.redisKey(key.storageKey()), StandardCharsets.UTF_8);
-		assertThat(redisKey).isEqualTo(PREFIX + "{" + key.storageKey().value() + "}");
+		assertThat(redisKey).startsWith(PREFIX + "{").endsWith("}").hasSize(PREFIX.length() + 42);
 		try (RedisConnection connection = connectionFactory.getConnection()) {
 			byte[] value = connection.stringCommands().get(redisKey.getBytes(StandardCharsets.UTF_8));
 			assertThat(new String(value, StandardCharsets.UTF_8)).doesNotContain("alice", "order-4711");

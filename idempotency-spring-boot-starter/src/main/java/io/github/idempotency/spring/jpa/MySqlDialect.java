@@ -1,0 +1,59 @@
+package io.github.idempotency.spring.jpa;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * MySQL 8 and MariaDB: times are UTC {@code DATETIME(6)} values from {@code UTC_TIMESTAMP(6)}, which is read
+ * when each statement runs.
+ */
+final class MySqlDialect extends SqlDialect {
+
+	private final String platform;
+
+	MySqlDialect(String table, String platform) {
+		super(table);
+		this.platform = platform;
+	}
+
+	@Override
+	String platform() {
+		return this.platform;
+	}
+
+	@Override
+	String now() {
+		return "UTC_TIMESTAMP(6)";
+	}
+
+	@Override
+	String nowPlusMillis() {
+		return "TIMESTAMPADD(MICROSECOND, ? * 1000, UTC_TIMESTAMP(6))";
+	}
+
+	@Override
+	boolean claimsInOneStatement() {
+		return false;
+	}
+
+	@Override
+	String purge() {
+		return "DELETE FROM " + this.table + " WHERE expires_at <= UTC_TIMESTAMP(6) ORDER BY expires_at LIMIT ?";
+	}
+
+	@Override
+	Instant readInstant(ResultSet rs, String column) throws SQLException {
+		LocalDateTime value = rs.getObject(column, LocalDateTime.class);
+		return (value != null) ? value.toInstant(ZoneOffset.UTC) : null;
+	}
+
+	@Override
+	void bindInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
+		ps.setObject(index, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+	}
+
+}
