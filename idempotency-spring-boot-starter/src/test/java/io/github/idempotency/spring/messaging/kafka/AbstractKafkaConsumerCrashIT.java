@@ -288,18 +288,19 @@ abstract class AbstractKafkaConsumerCrashIT {
 
 	// a static member stays in its group until its session times out or it is removed; an empty group can go
 	private void deleteGroup(String group) {
-		List<MemberToRemove> members = get(this.admin.describeConsumerGroups(List.of(group)).describedGroups().get(group))
-			.members()
-			.stream()
-			.map(MemberDescription::groupInstanceId)
-			.flatMap(Optional::stream)
-			.map(MemberToRemove::new)
-			.toList();
-		if (!members.isEmpty()) {
-			get(this.admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(members))
-				.all());
-		}
 		try {
+			List<MemberToRemove> members = get(
+					this.admin.describeConsumerGroups(List.of(group)).describedGroups().get(group))
+				.members()
+				.stream()
+				.map(MemberDescription::groupInstanceId)
+				.flatMap(Optional::stream)
+				.map(MemberToRemove::new)
+				.toList();
+			if (!members.isEmpty()) {
+				get(this.admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(members))
+					.all());
+			}
 			get(this.admin.deleteConsumerGroups(List.of(group)).all());
 		}
 		catch (IllegalStateException ex) {

@@ -187,7 +187,11 @@ public class CrashingKafkaConsumerApplication {
 
 		@Override
 		public Object invoke(MethodInvocation invocation) throws Throwable {
-			ConsumerRecord<?, ?> record = (ConsumerRecord<?, ?>) invocation.getArguments()[0];
+			Object[] arguments = invocation.getArguments();
+			// the advice wraps every method of the listener, such as isAsyncReplies(); a delivery is onMessage
+			if (arguments.length == 0 || !(arguments[0] instanceof ConsumerRecord<?, ?> record)) {
+				return invocation.proceed();
+			}
 			String id = idOf(record);
 			ChildJvm.report("delivered", id + " partition=" + record.partition() + " offset=" + record.offset());
 			Object result;
