@@ -58,11 +58,12 @@ import static org.awaitility.Awaitility.await;
  * offset to look at: at the kill it must point at the record (the warm-up's commit went through, the record's did
  * not), and after the redelivery one past it.
  * <p>
- * A killed consumer never leaves its group: the coordinator counts it a member until its session times out, and a
- * new member would wait for that rebalance. Both children of a test join with the same {@code group.instance.id}
- * (static membership), as a restarted instance of a deployment would: the coordinator hands the restarted one the
- * dead one's partition at once. The session timeout is set to 10 s all the same, so that a dead member that nobody
- * replaced leaves the group soon.
+ * A killed consumer never leaves its group: the coordinator counts it a member, and gives its partition to nobody
+ * else, until its session times out. The consumers here set {@code session.timeout.ms} to 10 s (the client's default
+ * is 45 s, the broker's minimum 6 s), so the dead member is gone 10 s after the kill at the latest, and both children
+ * of a test join with the same {@code group.instance.id} (static membership), as a restarted instance of a deployment
+ * would: a restarted member that comes back sooner takes the dead one's place without waiting for its session to
+ * expire. Either way the restarted consumer gets the partition within the session timeout.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractKafkaConsumerCrashIT {
