@@ -129,16 +129,23 @@ abstract class AbstractKafkaConsumerCrashIT {
 	@AfterAll
 	void cleanUp() {
 		killChildren();
-		if (this.admin != null) {
-			this.groups.forEach(this::deleteGroup);
-			get(this.admin.deleteTopics(this.topics).all());
-			this.admin.close();
-			this.producer.close();
+		try {
+			if (this.admin != null) {
+				this.groups.forEach(this::deleteGroup);
+				get(this.admin.deleteTopics(this.topics).all());
+			}
 		}
-		if (this.ledger != null) {
-			this.ledger.drop();
-			this.ledgerPool.close();
-			cleanUpStore();
+		finally {
+			// the broker dies with this JVM; the tables and keys outlive it
+			if (this.admin != null) {
+				this.admin.close();
+				this.producer.close();
+			}
+			if (this.ledger != null) {
+				this.ledger.drop();
+				this.ledgerPool.close();
+				cleanUpStore();
+			}
 		}
 	}
 
