@@ -1,0 +1,336 @@
+package io.github.idempotency.spring.messaging.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.idempotency.core.IdempotencyRecord;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.spring.jpa.PostgresTestServer;
+import io.github.idempotency.spring.messaging.ChargeLedger;
+import io.github.idempotency.spring.messaging.ChargeLedger.Charge;
+import io.github.idempotency.spring.messaging.ChildJvm;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An {@code @Idempotent} {@code @KafkaListener} in a child JVM ({@link CrashingKafkaConsumerApplication}) on this
+ * JVM's embedded broker, killed with {@code SIGKILL} in the middle of a record, then started again in the same group
+ * on the same store, with the charges booked in a PostgreSQL ledger that survives it. Killed after the listener's
+ * completion was stored but before the record's offset was committed, the restarted consumer receives the record
+ * again and commits it without a second charge; killed between the charge and its completion, the redelivery runs
+ * the listener again once the dead execution's lease ran out, with the same downstream key (the window each store
+ * documents). The store must outlive the process: Redis or PostgreSQL, not memory.
+ * <p>
+ * Each test publishes a warm-up message ahead of the one the consumer dies on, so that the group has a committed
+ * offset to look at: at the kill it must point at the record (the warm-up's commit went through, the record's did
+ * not), and after the redelivery one past it.
+ * <p>
+ * A killed consumer never leaves its group: the coordinator counts it a member, and gives its partition to nobody
+ * else, until its session times out. The consumers here set {@code session.timeout.ms} to 10 s (the client's default
+ * is 45 s, the broker's minimum 6 s), so the dead member is gone 10 s after the kill at the latest, and both children
+ * of a test join with the same {@code group.instance.id} (static membership), as a restarted instance of a deployment
+ * would: a restarted member that comes back sooner takes the dead one's place without waiting for its session to
+ * expire. Either way the restarted consumer gets the partition within the session timeout.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractKafkaConsumerCrashIT {
+
+	// a child JVM starts a Spring Boot application: generous on a busy machine, and only ever waited for
+	private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+	// shorter than the default, so that the takeover after a crash between charge and completion comes soon; long
+	// enough that the first consumer's renewals (every third of it) keep its claim alive on a busy machine until the
+	// test looked at it: an ONGOING Redis record expires with its lease
+	private static final String SHORT_LEASE = "10s";
+
+	// the broker's default group.min.session.timeout.ms is 6 s; the client's default 45 s
+	private static final String SESSION_TIMEOUT_MS = "10000";
+
+	private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+	private final String ledgerTable = "kafka_crash_ledger_" + this.run;
+
+	private final List<String> topics = new ArrayList<>();
+
+	private final List<String> groups = new ArrayList<>();
+
+	private final List<ChildJvm> children = new ArrayList<>();
+
+	private String bootstrapServers;
+
+	private Admin admin;
+
+	private KafkaProducer<String, String> producer;
+
+	private HikariDataSource ledgerPool;
+
+	private ChargeLedger ledger;
+
+	/** {@return the consumer's store properties, the same for every child} */
+	protected abstract List<String> storeProperties();
+
+	/** {@return the store the consumers write, as this JVM reads it} */
+	protected abstract IdempotencyStore store();
+
+	/** Removes what the store kept of this class's run. */
+	protected void cleanUpStore() {
+	}
+
+	@BeforeAll
+	void connect() {
+		this.bootstrapServers = KafkaTestBroker.bootstrapServers();
+		this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers));
+		this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers),
+				new StringSerializer(), new StringSerializer());
+		this.ledgerPool = PostgresTestServer.get().newDataSource(2);
+		this.ledger = new ChargeLedger(this.ledgerPool, this.ledgerTable);
+		this.ledger.create();
+	}
+
+	@AfterEach
+	void killChildren() {
+		this.children.forEach(ChildJvm::close);
+		this.children.clear();
+	}
+
+	@AfterAll
+	void cleanUp() {
+		killChildren();
+		try {
+			if (this.admin != null) {
+				this.groups.forEach(this::deleteGroup);
+				get(this.admin.deleteTopics(this.topics).all());
+			}
+		}
+		finally {
+			// the broker dies with this JVM; the tables and keys outlive it
+			if (this.admin != null) {
+				this.admin.close();
+				this.producer.close();
+			}
+			if (this.ledger != null) {
+				this.ledger.drop();
+				this.ledgerPool.close();
+				cleanUpStore();
+			}
+		}
+	}
+
+	@Test
+	void killedAfterTheCompletionButBeforeTheCommitTheRedeliveryDoesNotChargeAgain() {
+		String topic = newTopic();
+		String group = newGroup();
+		String id = "msg-" + UUID.randomUUID();
+		publish(topic, "warm-up-" + UUID.randomUUID());
+		RecordMetadata record = publish(topic, id);
+		TopicPartition partition = new TopicPartition(topic, record.partition());
+
+		ChildJvm first = startConsumer("first", topic, group, CrashingKafkaConsumerApplication.AFTER_COMPLETION, id);
+		first.awaitEvent("kill-point", CrashingKafkaConsumerApplication.AFTER_COMPLETION + " " + id, PATIENCE);
+		List<Charge> charged = this.ledger.charges(id);
+		assertThat(charged).as("charges before the kill").hasSize(1);
+		Charge charge = charged.get(0);
+		assertThat(charge.storageKey()).as("the charge ran under an idempotency record").isNotNull();
+		assertThat(recordState(charge)).as("the completion is stored before the kill")
+			.isEqualTo(RecordState.FINISHED_OK);
+		assertThat(committedOffset(group, partition)).as("the warm-up's offset is committed, the record's is not")
+			.isEqualTo(record.offset());
+		first.kill();
+
+		ChildJvm second = startConsumer("second", topic, group, CrashingKafkaConsumerApplication.NEVER, id);
+		second.awaitEvent("listener-returned", id, PATIENCE);
+		awaitCommittedOffset(group, partition, record.offset() + 1);
+		second.stop(PATIENCE);
+
+		assertThat(second.events("delivered")).as("the restarted consumer starts at the uncommitted record")
+			.containsExactly(delivered(id, record));
+		assertThat(second.events("listener-failed")).isEmpty();
+		assertThat(this.ledger.charges(id)).as("charges after the redelivery").containsExactly(charge);
+		assertThat(recordState(charge)).isEqualTo(RecordState.FINISHED_OK);
+	}
+
+	@Test
+	void killedBetweenTheChargeAndItsCompletionTheRedeliveryChargesAgainAfterTheLeaseWithTheSameDownstreamKey() {
+		String topic = newTopic();
+		String group = newGroup();
+		String id = "msg-" + UUID.randomUUID();
+		publish(topic, "warm-up-" + UUID.randomUUID());
+		RecordMetadata record = publish(topic, id);
+		TopicPartition partition = new TopicPartition(topic, record.partition());
+
+		ChildJvm first = startConsumer("first", topic, group, CrashingKafkaConsumerApplication.AFTER_CHARGE, id,
+				"--idempotency.lease=" + SHORT_LEASE);
+		first.awaitEvent("kill-point", CrashingKafkaConsumerApplication.AFTER_CHARGE + " " + id, PATIENCE);
+		Charge charge = this.ledger.charges(id).get(0);
+		assertThat(recordState(charge)).as("no completion before the kill").isEqualTo(RecordState.ONGOING);
+		assertThat(committedOffset(group, partition)).isEqualTo(record.offset());
+		first.kill();
+
+		// the redelivery waits (or fails as IN_PROGRESS and the error handler delivers it again) until the dead
+		// execution's lease ran out, then takes the key over
+		ChildJvm second = startConsumer("second", topic, group, CrashingKafkaConsumerApplication.NEVER, id,
+				"--idempotency.lease=" + SHORT_LEASE);
+		second.awaitEvent("listener-returned", id, PATIENCE);
+		awaitCommittedOffset(group, partition, record.offset() + 1);
+		second.stop(PATIENCE);
+
+		assertThat(second.events("delivered")).as("the restarted consumer starts at the uncommitted record")
+			.first()
+			.isEqualTo(delivered(id, record));
+		List<Charge> charges = this.ledger.charges(id);
+		assertThat(charges).as("the charge is repeated: the first one's completion was never stored").hasSize(2);
+		assertThat(charges.get(1).pid()).isEqualTo(second.pid());
+		assertThat(charges).extracting(Charge::downstreamKey)
+			.as("both charges carry the same downstream key, by which the PSP can tell them apart")
+			.containsOnly(charge.downstreamKey())
+			.doesNotContainNull();
+		assertThat(recordState(charge)).isEqualTo(RecordState.FINISHED_OK);
+	}
+
+	private ChildJvm startConsumer(String name, String topic, String group, String killAt, String killMessage,
+			String... more) {
+		PostgresTestServer postgres = PostgresTestServer.get();
+		List<String> arguments = new ArrayList<>(List.of("--spring.main.banner-mode=off",
+				"--logging.level.root=WARN", "--logging.level.io.github.idempotency=INFO",
+				"--spring.application.name=kafka-crash-it", "--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
+				"--spring.kafka.consumer.auto-offset-reset=earliest", "--spring.kafka.listener.ack-mode=record",
+				"--spring.kafka.consumer.properties[group.instance.id]=crash-consumer",
+				"--spring.kafka.consumer.properties[session.timeout.ms]=" + SESSION_TIMEOUT_MS, "--test.topic=" + topic,
+				"--test.group=" + group, "--test.kill-at=" + killAt, "--test.kill-message=" + killMessage,
+				"--test.ledger.url=" + postgres.jdbcUrl(), "--test.ledger.table=" + this.ledgerTable));
+		if (postgres.username() != null) {
+			arguments.add("--test.ledger.username=" + postgres.username());
+			arguments.add("--test.ledger.password=" + postgres.password());
+		}
+		storeProperties().forEach((property) -> arguments.add("--" + property));
+		arguments.addAll(List.of(more));
+		ChildJvm child = ChildJvm.start(getClass().getSimpleName() + "-" + name,
+				CrashingKafkaConsumerApplication.class, arguments);
+		this.children.add(child);
+		return child;
+	}
+
+	private static String delivered(String id, RecordMetadata record) {
+		return id + " partition=" + record.partition() + " offset=" + record.offset();
+	}
+
+	private RecordState recordState(Charge charge) {
+		return store().find(new StorageKey(charge.storageKey()), Instant.now())
+			.map(IdempotencyRecord::state)
+			.orElseThrow(() -> new AssertionError("no record for " + charge));
+	}
+
+	private String newTopic() {
+		String topic = "idempotency-it.crash." + getClass().getSimpleName() + "." + UUID.randomUUID();
+		get(this.admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+		this.topics.add(topic);
+		return topic;
+	}
+
+	private String newGroup() {
+		String group = "idempotency-it.crash." + getClass().getSimpleName() + "." + UUID.randomUUID();
+		this.groups.add(group);
+		return group;
+	}
+
+	private RecordMetadata publish(String topic, String messageId) {
+		ProducerRecord<String, String> record = new ProducerRecord<>(topic, null, "charge");
+		record.headers()
+			.add(CrashingKafkaConsumerApplication.MESSAGE_ID, messageId.getBytes(StandardCharsets.UTF_8));
+		try {
+			return this.producer.send(record).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("could not publish " + messageId, ex);
+		}
+	}
+
+	/** {@return the group's committed offset on the partition (the next record it will read), or -1 without one} */
+	private long committedOffset(String group, TopicPartition partition) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = get(
+				this.admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+		OffsetAndMetadata committed = offsets.get(partition);
+		return (committed != null) ? committed.offset() : -1;
+	}
+
+	private void awaitCommittedOffset(String group, TopicPartition partition, long offset) {
+		await().atMost(PATIENCE).until(() -> committedOffset(group, partition) == offset);
+	}
+
+	// a static member stays in its group until its session times out or it is removed; an empty group can go
+	private void deleteGroup(String group) {
+		try {
+			List<MemberToRemove> members = get(
+					this.admin.describeConsumerGroups(List.of(group)).describedGroups().get(group))
+				.members()
+				.stream()
+				.map(MemberDescription::groupInstanceId)
+				.flatMap(Optional::stream)
+				.map(MemberToRemove::new)
+				.toList();
+			if (!members.isEmpty()) {
+				get(this.admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(members))
+					.all());
+			}
+			get(this.admin.deleteConsumerGroups(List.of(group)).all());
+		}
+		catch (IllegalStateException ex) {
+			// a test that failed before a consumer joined leaves no group
+			if (!(ex.getCause() instanceof ExecutionException failure
+					&& failure.getCause() instanceof GroupIdNotFoundException)) {
+				throw ex;
+			}
+		}
+	}
+
+	private static <T> T get(KafkaFuture<T> future) {
+		try {
+			return future.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
