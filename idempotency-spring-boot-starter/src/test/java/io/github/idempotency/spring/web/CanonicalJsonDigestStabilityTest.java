@@ -26,6 +26,24 @@ class CanonicalJsonDigestStabilityTest {
 	}
 
 	@Test
+	void largeObjectsAndLongArraysKeepTheirDigests() {
+		// more members than a small sort handles, each with nested objects out of order
+		StringBuilder object = new StringBuilder("{");
+		for (int i = 0; i < 40; i++) {
+			object.append((i > 0) ? "," : "").append("\"m").append((i * 7919) % 40).append("\":{\"z\":").append(i)
+				.append(",\"y\":[").append(i).append(",{\"b\":1,\"a\":2}]}");
+		}
+		assertDigest(object.append('}').toString(), "2733413fb6775eba6052e79442cee1e2c4bf08fc0e06f8c64b62190a69a6958f");
+		// an array longer than what is held before hashing
+		StringBuilder array = new StringBuilder("[");
+		for (int i = 0; i < 300; i++) {
+			array.append((i > 0) ? "," : "").append("{\"name\":\"item ").append(i).append("\",\"id\":").append(i)
+				.append(",\"price\":").append(i).append(".50}");
+		}
+		assertDigest(array.append(']').toString(), "1df6964c6f638e8b8286899e7bcab6b1115c2fea95d99c1cc9b1275d54982c87");
+	}
+
+	@Test
 	void bodiesThatAreNotOneDocumentKeepTheirByteDigests() {
 		assertDigest("", "df7e70e5021544f4834bbee64a9e3789febc4be81470df629cad6ddb03320a5c");
 		assertDigest("{\"a\":1,\"a\":2}", "dea2004ed4904bf93091b4596d7a187adf21210c594210f3ff321e88565ecfab");
