@@ -11,6 +11,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes how an execution ended (completed or released) and reports it: the request's outcome, a write refused
@@ -40,9 +41,16 @@ final class CompletionWriter {
 
 	WriteOutcome complete(Execution execution, RecordState state, StoredResponse response) {
 		String endpoint = execution.policy().endpoint();
-		Boolean written = withRetries(execution, StoreOperation.COMPLETE,
-				() -> this.store.complete(execution.key().storageKey(), execution.owner(), state, response,
-						this.clock.instant(), execution.policy().retention()));
+		long startedAt = System.nanoTime();
+		Boolean written;
+		// tried once without a lambda: the write that succeeds at once, by far the most common, allocates nothing
+		try {
+			written = completeOnce(execution, state, response);
+		}
+		catch (IdempotencyStoreException ex) {
+			written = withRetries(execution, StoreOperation.COMPLETE, () -> completeOnce(execution, state, response),
+					startedAt, ex);
+		}
 		if (written == null) {
 			this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
 			logger.log(Level.ERROR, "Failed to store the result of " + execution.key() + " while its lease lasted; "
@@ -69,8 +77,15 @@ final class CompletionWriter {
 	WriteOutcome release(Execution execution) {
 		String endpoint = execution.policy().endpoint();
 		this.listener.onOutcome(endpoint, RequestOutcome.RELEASED);
-		Boolean released = withRetries(execution, StoreOperation.RELEASE, () -> this.store
-			.release(execution.key().storageKey(), execution.owner(), this.clock.instant()));
+		long startedAt = System.nanoTime();
+		Boolean released;
+		try {
+			released = releaseOnce(execution);
+		}
+		catch (IdempotencyStoreException ex) {
+			released = withRetries(execution, StoreOperation.RELEASE,
+					() -> releaseOnce(execution), startedAt, ex);
+		}
 		if (released == null) {
 			logger.log(Level.WARNING, "Failed to release " + execution.key()
 					+ " while its lease lasted; retries are refused until its lease runs out");
@@ -90,38 +105,54 @@ final class CompletionWriter {
 	 * of real time, so that a clock that stands still cannot keep a request waiting for ever.
 	 * @return the write's answer, or {@code null} when every attempt failed (reported and logged once here)
 	 */
-	private Boolean withRetries(Execution execution, StoreOperation operation, BooleanSupplier write) {
+	private boolean completeOnce(Execution execution, RecordState state, StoredResponse response) {
+		return this.store.complete(execution.key().storageKey(), execution.owner(), state, response,
+				this.clock.instant(), execution.policy().retention());
+	}
+
+	private boolean releaseOnce(Execution execution) {
+		return this.store.release(execution.key().storageKey(), execution.owner(), this.clock.instant());
+	}
+
+	/**
+	 * Tries a write that failed once again, for as long as the lease lasts.
+	 * @param startedAt when the first attempt started ({@link System#nanoTime()})
+	 * @param firstFailure how it failed
+	 * @return the store's answer, or {@code null} when every attempt failed
+	 */
+	private @Nullable Boolean withRetries(Execution execution, StoreOperation operation, BooleanSupplier write,
+			long startedAt, IdempotencyStoreException firstFailure) {
 		String endpoint = execution.policy().endpoint();
 		Duration lease = execution.policy().lease();
-		long giveUpAt = System.nanoTime() + lease.toNanos();
+		long giveUpAt = startedAt + lease.toNanos();
 		long maxBackoff = Math.max(FIRST_BACKOFF.toNanos(), lease.toNanos() / 10);
 		long backoff = FIRST_BACKOFF.toNanos();
 		int retries = 0;
+		IdempotencyStoreException failure = firstFailure;
 		while (true) {
+			Instant wakeUp = this.clock.instant().plusNanos(backoff);
+			boolean leaseLasts = !execution.isLeaseLost() && wakeUp.isBefore(execution.lease().deadline())
+					&& System.nanoTime() + backoff - giveUpAt < 0;
+			if (!leaseLasts || !pause(backoff)) {
+				this.listener.onWriteFailed(endpoint, operation);
+				logger.log(Level.ERROR, "The " + operation.tagValue() + " of " + execution.key() + " failed "
+						+ (retries + 1) + " times, the last time with:", failure);
+				return null;
+			}
+			retries++;
+			this.listener.onWriteRetried(endpoint, operation);
+			logger.log(Level.WARNING, "The " + operation.tagValue() + " of " + execution.key() + " failed ("
+					+ failure.getMessage() + "); retry " + retries + " after " + Duration.ofNanos(backoff).toMillis()
+					+ " ms, the lease being renewed meanwhile");
+			backoff = Math.min(maxBackoff, backoff * 2);
 			try {
 				boolean answer = write.getAsBoolean();
-				if (retries > 0) {
-					logger.log(Level.INFO, "Stored the " + operation.tagValue() + " of " + execution.key() + " after "
-							+ retries + " " + ((retries == 1) ? "retry" : "retries"));
-				}
+				logger.log(Level.INFO, "Stored the " + operation.tagValue() + " of " + execution.key() + " after "
+						+ retries + " " + ((retries == 1) ? "retry" : "retries"));
 				return answer;
 			}
 			catch (IdempotencyStoreException ex) {
-				Instant wakeUp = this.clock.instant().plusNanos(backoff);
-				boolean leaseLasts = !execution.isLeaseLost() && wakeUp.isBefore(execution.lease().deadline())
-						&& System.nanoTime() + backoff - giveUpAt < 0;
-				if (!leaseLasts || !pause(backoff)) {
-					this.listener.onWriteFailed(endpoint, operation);
-					logger.log(Level.ERROR, "The " + operation.tagValue() + " of " + execution.key() + " failed "
-							+ (retries + 1) + " times, the last time with:", ex);
-					return null;
-				}
-				retries++;
-				this.listener.onWriteRetried(endpoint, operation);
-				logger.log(Level.WARNING, "The " + operation.tagValue() + " of " + execution.key() + " failed ("
-						+ ex.getMessage() + "); retry " + retries + " after " + Duration.ofNanos(backoff).toMillis()
-						+ " ms, the lease being renewed meanwhile");
-				backoff = Math.min(maxBackoff, backoff * 2);
+				failure = ex;
 			}
 		}
 	}
