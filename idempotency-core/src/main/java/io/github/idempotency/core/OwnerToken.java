@@ -1,5 +1,6 @@
 package io.github.idempotency.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -24,8 +25,19 @@ public record OwnerToken(String value) {
 	 */
 	public static OwnerToken random() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		return new OwnerToken(Long.toHexString(random.nextLong() | Long.MIN_VALUE)
-				+ Long.toHexString(random.nextLong() | Long.MIN_VALUE));
+		// 32 lowercase hex digits, the top bit of each half set so that each has 16: one string, not three
+		byte[] hex = new byte[32];
+		writeHex(random.nextLong() | Long.MIN_VALUE, hex, 0);
+		writeHex(random.nextLong() | Long.MIN_VALUE, hex, 16);
+		return new OwnerToken(new String(hex, StandardCharsets.ISO_8859_1));
+	}
+
+	private static void writeHex(long bits, byte[] into, int offset) {
+		for (int i = 15; i >= 0; i--) {
+			int digit = (int) (bits & 0xF);
+			into[offset + i] = (byte) ((digit < 10) ? '0' + digit : 'a' + digit - 10);
+			bits >>>= 4;
+		}
 	}
 
 	@Override

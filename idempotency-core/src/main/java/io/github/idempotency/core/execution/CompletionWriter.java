@@ -42,13 +42,18 @@ final class CompletionWriter {
 
 	WriteOutcome complete(Execution execution, RecordState state, StoredResponse response) {
 		String endpoint = execution.policy().endpoint();
-		Answer answer = withRetries(execution, StoreOperation.COMPLETE,
-				() -> this.store.complete(execution.key().storageKey(), execution.owner(), state, response,
-						this.clock.instant(), execution.policy().retention()));
-		Boolean written = answer.value();
-		if (Boolean.FALSE.equals(written) && answer.retries() > 0
-				&& storedByAnEarlierAttempt(execution, state, response)) {
-			written = true;
+		long startedAt = System.nanoTime();
+		Boolean written;
+		// tried once without a lambda: the write that succeeds at once, by far the most common, allocates nothing
+		try {
+			written = completeOnce(execution, state, response);
+		}
+		catch (IdempotencyStoreException ex) {
+			written = withRetries(execution, StoreOperation.COMPLETE, () -> completeOnce(execution, state, response),
+					startedAt, ex);
+			if (Boolean.FALSE.equals(written) && storedByAnEarlierAttempt(execution, state, response)) {
+				written = true;
+			}
 		}
 		if (written == null) {
 			this.listener.onOutcome(endpoint, RequestOutcome.EXECUTED);
@@ -100,8 +105,15 @@ final class CompletionWriter {
 	WriteOutcome release(Execution execution) {
 		String endpoint = execution.policy().endpoint();
 		this.listener.onOutcome(endpoint, RequestOutcome.RELEASED);
-		Boolean released = withRetries(execution, StoreOperation.RELEASE, () -> this.store
-			.release(execution.key().storageKey(), execution.owner(), this.clock.instant())).value();
+		long startedAt = System.nanoTime();
+		Boolean released;
+		try {
+			released = releaseOnce(execution);
+		}
+		catch (IdempotencyStoreException ex) {
+			released = withRetries(execution, StoreOperation.RELEASE,
+					() -> releaseOnce(execution), startedAt, ex);
+		}
 		if (released == null) {
 			logger.log(Level.WARNING, "Failed to release " + execution.key()
 					+ " while its lease lasted; retries are refused until its lease runs out");
@@ -119,53 +131,61 @@ final class CompletionWriter {
 	 * Calls {@code write} until it answers, pausing between attempts (10 ms, doubling, at most a tenth of the lease)
 	 * while the lease lasts: by the executor's clock (the deadline its renewals keep moving), and at most one lease
 	 * of real time, so that a clock that stands still cannot keep a request waiting for ever.
-	 * @return the write's answer, {@code null} when every attempt failed (reported and logged once here), with the
-	 * number of retries it took
+	 * @return the write's answer, or {@code null} when every attempt failed (reported and logged once here)
 	 */
-	private Answer withRetries(Execution execution, StoreOperation operation, BooleanSupplier write) {
+	private boolean completeOnce(Execution execution, RecordState state, StoredResponse response) {
+		return this.store.complete(execution.key().storageKey(), execution.owner(), state, response,
+				this.clock.instant(), execution.policy().retention());
+	}
+
+	private boolean releaseOnce(Execution execution) {
+		return this.store.release(execution.key().storageKey(), execution.owner(), this.clock.instant());
+	}
+
+	/**
+	 * Tries a write that failed once again, for as long as the lease lasts.
+	 * @param startedAt when the first attempt started ({@link System#nanoTime()})
+	 * @param firstFailure how it failed
+	 * @return the store's answer, or {@code null} when every attempt failed
+	 */
+	private @Nullable Boolean withRetries(Execution execution, StoreOperation operation, BooleanSupplier write,
+			long startedAt, IdempotencyStoreException firstFailure) {
 		String endpoint = execution.policy().endpoint();
 		Duration lease = execution.policy().lease();
-		long giveUpAt = System.nanoTime() + lease.toNanos();
+		long giveUpAt = startedAt + lease.toNanos();
 		long maxBackoff = Math.max(FIRST_BACKOFF.toNanos(), lease.toNanos() / 10);
 		long backoff = FIRST_BACKOFF.toNanos();
 		int retries = 0;
+		IdempotencyStoreException failure = firstFailure;
 		while (true) {
+			Instant wakeUp = this.clock.instant().plusNanos(backoff);
+			boolean leaseLasts = !execution.isLeaseLost() && wakeUp.isBefore(execution.lease().deadline())
+					&& System.nanoTime() + backoff - giveUpAt < 0;
+			if (!leaseLasts || !pause(backoff)) {
+				this.listener.onWriteFailed(endpoint, operation);
+				logger.log(Level.ERROR, "The " + operation.tagValue() + " of " + execution.key() + " failed "
+						+ (retries + 1) + " times, the last time with:", failure);
+				return null;
+			}
+			retries++;
+			this.listener.onWriteRetried(endpoint, operation);
+			logger.log(Level.WARNING, "The " + operation.tagValue() + " of " + execution.key() + " failed ("
+					+ failure.getMessage() + "); retry " + retries + " after " + Duration.ofNanos(backoff).toMillis()
+					+ " ms, the lease being renewed meanwhile");
+			backoff = Math.min(maxBackoff, backoff * 2);
 			try {
 				boolean answer = write.getAsBoolean();
-				if (retries > 0 && answer) {
+				if (answer) {
 					// a refused answer is reported by the caller, never as stored
 					logger.log(Level.INFO, "Stored the " + operation.tagValue() + " of " + execution.key() + " after "
 							+ retries + " " + ((retries == 1) ? "retry" : "retries"));
 				}
-				return new Answer(answer, retries);
+				return answer;
 			}
 			catch (IdempotencyStoreException ex) {
-				Instant wakeUp = this.clock.instant().plusNanos(backoff);
-				boolean leaseLasts = !execution.isLeaseLost() && wakeUp.isBefore(execution.lease().deadline())
-						&& System.nanoTime() + backoff - giveUpAt < 0;
-				if (!leaseLasts || !pause(backoff)) {
-					this.listener.onWriteFailed(endpoint, operation);
-					logger.log(Level.ERROR, "The " + operation.tagValue() + " of " + execution.key() + " failed "
-							+ (retries + 1) + " times, the last time with:", ex);
-					return new Answer(null, retries);
-				}
-				retries++;
-				this.listener.onWriteRetried(endpoint, operation);
-				logger.log(Level.WARNING, "The " + operation.tagValue() + " of " + execution.key() + " failed ("
-						+ ex.getMessage() + "); retry " + retries + " after " + Duration.ofNanos(backoff).toMillis()
-						+ " ms, the lease being renewed meanwhile");
-				backoff = Math.min(maxBackoff, backoff * 2);
+				failure = ex;
 			}
 		}
-	}
-
-	/**
-	 * What a write with retries ended with.
-	 *
-	 * @param value the store's answer, {@code null} when every attempt failed
-	 * @param retries the attempts after the first
-	 */
-	private record Answer(@Nullable Boolean value, int retries) {
 	}
 
 	private static boolean pause(long nanos) {

@@ -4,9 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.OwnerToken;
@@ -23,6 +21,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Execution implements AutoCloseable {
 
+	// plain volatile fields and one updater rather than an atomic object each: one execution starts per request
+	private static final AtomicIntegerFieldUpdater<Execution> ENDED = AtomicIntegerFieldUpdater
+		.newUpdater(Execution.class, "ended");
+
+	private static final AtomicIntegerFieldUpdater<Execution> RENEWALS = AtomicIntegerFieldUpdater
+		.newUpdater(Execution.class, "renewals");
+
 	private final IdempotentExecutor executor;
 
 	private final IdempotencyKey key;
@@ -35,11 +40,12 @@ public final class Execution implements AutoCloseable {
 
 	private final IdempotencyContext context;
 
-	private final AtomicBoolean ended = new AtomicBoolean();
+	/** 1 once ended. */
+	private volatile int ended;
 
 	private final Lease lease;
 
-	private final AtomicReference<@Nullable Future<?>> renewalInFlight = new AtomicReference<>();
+	private volatile @Nullable Future<?> renewalInFlight;
 
 	private volatile @Nullable ScheduledFuture<?> renewal;
 
@@ -47,7 +53,7 @@ public final class Execution implements AutoCloseable {
 
 	private volatile boolean leaseLost;
 
-	private final AtomicInteger renewals = new AtomicInteger();
+	private volatile int renewals;
 
 	Execution(IdempotentExecutor executor, IdempotencyKey key, OwnerToken owner, ExecutionPolicy policy,
 			Instant startedAt) {
@@ -140,14 +146,14 @@ public final class Execution implements AutoCloseable {
 	 * @return {@code true} once ended
 	 */
 	public boolean isEnded() {
-		return this.ended.get();
+		return this.ended != 0;
 	}
 
 	/** Releases the claim unless the execution already ended; calling it again does nothing. */
 	@Override
 	public void close() {
 		// one atomic step, so that a close racing a complete (or another close) neither throws nor writes twice
-		if (this.ended.compareAndSet(false, true)) {
+		if (ENDED.compareAndSet(this, 0, 1)) {
 			releaseClaim();
 		}
 	}
@@ -186,7 +192,7 @@ public final class Execution implements AutoCloseable {
 
 	/** {@return whether the renewal call last handed to the renewal threads still runs} */
 	boolean isRenewalCallRunning() {
-		Future<?> previous = this.renewalInFlight.get();
+		Future<?> previous = this.renewalInFlight;
 		return previous != null && !previous.isDone();
 	}
 
@@ -196,18 +202,18 @@ public final class Execution implements AutoCloseable {
 	 * @param renewal the running renewal
 	 */
 	void renewalCallStarted(Future<?> renewal) {
-		this.renewalInFlight.set(renewal);
+		this.renewalInFlight = renewal;
 	}
 
 	/** A renewal at {@code now} extended the lease. */
 	void renewed(Instant now) {
 		this.lease.renewed(now);
-		this.renewals.incrementAndGet();
+		RENEWALS.incrementAndGet(this);
 	}
 
 	RunningExecution snapshot() {
 		return new RunningExecution(this.key.storageKey(), this.policy.endpoint(), this.startedAt, this.lease.deadline(),
-				this.renewals.get());
+				this.renewals);
 	}
 
 	void markLeaseLost() {
@@ -217,7 +223,7 @@ public final class Execution implements AutoCloseable {
 	}
 
 	private void markEnded() {
-		if (!this.ended.compareAndSet(false, true)) {
+		if (!ENDED.compareAndSet(this, 0, 1)) {
 			throw new IllegalStateException("The execution of " + this.key + " already ended");
 		}
 	}

@@ -1,12 +1,10 @@
 package io.github.idempotency.core.execution;
 
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -16,10 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.IdempotencyRecord;
-import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
-import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
@@ -42,7 +38,8 @@ import io.github.idempotency.core.store.IdempotencyStoreFullException;
  * <p>
  * The jobs around the claim live in their own classes: {@link ObservedStore} times the store calls, reports them and
  * translates their failures; {@link LeaseKeepAlive} renews leases; {@link CompletionWriter} writes and reports how
- * an execution ended; {@link ActiveExecutions} counts what runs.
+ * an execution ended; {@link ActiveExecutions} counts what runs; {@link CodecExecutor} runs and replays the actions of
+ * {@link #execute}.
  */
 public final class IdempotentExecutor implements AutoCloseable {
 
@@ -67,6 +64,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 	private final CompletionWriter writer;
 
 	private final ActiveExecutions active = new ActiveExecutions();
+
+	private final CodecExecutor codecs = new CodecExecutor(this);
 
 	IdempotentExecutor(IdempotencyStore store, Clock clock, IdempotencyListener listener,
 			ScheduledExecutorService scheduler, boolean ownsScheduler, ExecutorService renewals,
@@ -179,30 +178,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 */
 	public <T> ExecutionResult<T> execute(IdempotencyKey key, RequestFingerprint fingerprint, ExecutionPolicy policy,
 			ResultCodec<T> codec, Callable<T> action) throws Exception {
-		ClaimOutcome outcome = claim(key, fingerprint, policy);
-		if (outcome instanceof ClaimOutcome.Acquired acquired) {
-			return run(acquired.execution(), codec, action);
-		}
-		if (outcome instanceof ClaimOutcome.Replay replay) {
-			if (replay.state() == RecordState.FINISHED_ERROR) {
-				StoredResponse failure = replay.response();
-				String reason = (failure.bodyLength() > 0) ? new String(failure.body(), StandardCharsets.UTF_8)
-						: "it failed after its effect happened and kept that failure";
-				throw new RetainedFailureException("The first execution of " + key + " ran, but " + reason
-						+ "; it does not run again");
-			}
-			return new ExecutionResult.Replayed<>(codec.decode(replay.response().body()));
-		}
-		if (outcome instanceof ClaimOutcome.InProgress inProgress) {
-			return new ExecutionResult.InProgress<>(inProgress.retryAfter());
-		}
-		if (outcome instanceof ClaimOutcome.Mismatch) {
-			return new ExecutionResult.Mismatch<>();
-		}
-		if (outcome instanceof ClaimOutcome.StoreUnavailable unavailable) {
-			return new ExecutionResult.StoreUnavailable<>(unavailable.cause(), unavailable.retryAfter());
-		}
-		return new ExecutionResult.Executed<>(action.call(), true);
+		return this.codecs.execute(key, fingerprint, policy, codec, action);
 	}
 
 	/** {@return the number of executions holding a key in this JVM right now} */
@@ -243,38 +219,6 @@ public final class IdempotentExecutor implements AutoCloseable {
 	@Override
 	public void close() {
 		this.onClose.run();
-	}
-
-	private <T> ExecutionResult<T> run(Execution execution, ResultCodec<T> codec, Callable<T> action)
-			throws Exception {
-		T value;
-		try (IdempotencyContext.Scope scope = execution.context().bind()) {
-			value = action.call();
-		}
-		catch (Throwable ex) {
-			if (execution.context().isResultRetained()) {
-				// the effect happened: keep the failure so that a retry does not run it again
-				execution.complete(RecordState.FINISHED_ERROR,
-						StoredResponse.notRetained(500, Map.of(), StoredResponse.NotRetained.POLICY));
-			}
-			else {
-				execution.release();
-			}
-			throw ex;
-		}
-		// the action returned: its effects happened, so from here on nothing releases the key
-		byte[] encoded;
-		try {
-			encoded = codec.encode(value);
-		}
-		catch (RuntimeException | Error ex) {
-			String reason = "its result could not be encoded for replay (" + ex + ")";
-			execution.complete(RecordState.FINISHED_ERROR,
-					StoredResponse.of(500, Map.of(), reason.getBytes(StandardCharsets.UTF_8)));
-			throw ex;
-		}
-		execution.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), encoded));
-		return new ExecutionResult.Executed<>(value, false);
 	}
 
 	private Execution start(IdempotencyKey key, ClaimResult.Claimed claimed, ExecutionPolicy policy, Instant now) {

@@ -3,7 +3,6 @@ package io.github.idempotency.core.execution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyRecord;
@@ -38,31 +37,67 @@ final class ObservedStore implements IdempotencyStore {
 		return this.delegate;
 	}
 
+	// each call written out rather than passed as a lambda: this runs twice per request and must not allocate
+
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
-		return timed(StoreOperation.CLAIM, () -> this.delegate.claim(key, fingerprint, now, lease));
+		long start = System.nanoTime();
+		try {
+			ClaimResult result = this.delegate.claim(key, fingerprint, now, lease);
+			report(StoreOperation.CLAIM, StoreOperationResult.SUCCESS, start);
+			return result;
+		}
+		catch (RuntimeException | Error ex) {
+			throw failed(StoreOperation.CLAIM, ex, start);
+		}
 	}
 
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
 			Instant now, Duration retention) {
-		return timed(StoreOperation.COMPLETE,
-				() -> this.delegate.complete(key, owner, state, response, now, retention));
+		long start = System.nanoTime();
+		try {
+			return written(StoreOperation.COMPLETE,
+					this.delegate.complete(key, owner, state, response, now, retention), start);
+		}
+		catch (RuntimeException | Error ex) {
+			throw failed(StoreOperation.COMPLETE, ex, start);
+		}
 	}
 
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
-		return timed(StoreOperation.RELEASE, () -> this.delegate.release(key, owner, now));
+		long start = System.nanoTime();
+		try {
+			return written(StoreOperation.RELEASE, this.delegate.release(key, owner, now), start);
+		}
+		catch (RuntimeException | Error ex) {
+			throw failed(StoreOperation.RELEASE, ex, start);
+		}
 	}
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
-		return timed(StoreOperation.RENEW, () -> this.delegate.renew(key, owner, now, lease));
+		long start = System.nanoTime();
+		try {
+			return written(StoreOperation.RENEW, this.delegate.renew(key, owner, now, lease), start);
+		}
+		catch (RuntimeException | Error ex) {
+			throw failed(StoreOperation.RENEW, ex, start);
+		}
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
-		return timed(StoreOperation.FIND, () -> this.delegate.find(key, now));
+		long start = System.nanoTime();
+		try {
+			Optional<IdempotencyRecord> record = this.delegate.find(key, now);
+			report(StoreOperation.FIND, StoreOperationResult.SUCCESS, start);
+			return record;
+		}
+		catch (RuntimeException | Error ex) {
+			throw failed(StoreOperation.FIND, ex, start);
+		}
 	}
 
 	/** Administrative, like {@link #delete}: passed through, neither timed nor reported. */
@@ -82,25 +117,31 @@ final class ObservedStore implements IdempotencyStore {
 		return this.name;
 	}
 
-	private <R> R timed(StoreOperation operation, Supplier<R> call) {
-		long start = System.nanoTime();
-		StoreOperationResult result = StoreOperationResult.ERROR;
-		try {
-			R value = call.get();
-			result = Boolean.FALSE.equals(value) ? StoreOperationResult.FENCED : StoreOperationResult.SUCCESS;
-			return value;
+	/** Reports a write: refused (fenced) when the store answered {@code false}. */
+	private boolean written(StoreOperation operation, boolean written, long start) {
+		report(operation, written ? StoreOperationResult.SUCCESS : StoreOperationResult.FENCED, start);
+		return written;
+	}
+
+	/**
+	 * Reports a failed call; an {@link Error} is thrown as it is.
+	 * @return the exception to throw: any store failure as an {@link IdempotencyStoreException}
+	 */
+	private IdempotencyStoreException failed(StoreOperation operation, Throwable ex, long start) {
+		report(operation, StoreOperationResult.ERROR, start);
+		if (ex instanceof Error error) {
+			throw error;
 		}
-		catch (IdempotencyStoreException ex) {
-			throw ex;
+		if (ex instanceof IdempotencyStoreException storeException) {
+			return storeException;
 		}
-		catch (RuntimeException ex) {
-			// a store that leaks its client's exceptions is still a failing store
-			throw new IdempotencyStoreException("Idempotency store " + this.name + " failed to "
-					+ operation.tagValue(), ex);
-		}
-		finally {
-			this.listener.onStoreOperation(this.name, operation, result, Duration.ofNanos(System.nanoTime() - start));
-		}
+		// a store that leaks its client's exceptions is still a failing store
+		return new IdempotencyStoreException("Idempotency store " + this.name + " failed to " + operation.tagValue(),
+				ex);
+	}
+
+	private void report(StoreOperation operation, StoreOperationResult result, long start) {
+		this.listener.onStoreOperation(this.name, operation, result, Duration.ofNanos(System.nanoTime() - start));
 	}
 
 }

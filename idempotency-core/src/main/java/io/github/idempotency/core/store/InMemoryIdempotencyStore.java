@@ -6,9 +6,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyRecord;
@@ -18,7 +15,6 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.state.IdempotencyStateMachine;
-import io.github.idempotency.core.state.IdempotencyStateMachine.Transition;
 
 /**
  * Records in this JVM's heap. Each operation is atomic per key ({@link ConcurrentHashMap#compute}); expiry follows
@@ -46,6 +42,9 @@ import io.github.idempotency.core.state.IdempotencyStateMachine.Transition;
  * operation scans the store: a full store of records in force refuses after one look at the head of the queue. Each
  * write costs O(log n) to keep the queue ordered. An expired lease that is still held is taken over
  * ({@link ClaimResult.Claimed#tookOver()}); one already removed is claimed as a new key.
+ * <p>
+ * The records and their expiry queue are a {@link SlotTable}; the bounds and what is held against them, a
+ * {@link StoreCapacity}. Each operation is one {@link SlotUpdate} of the table: the state machine's transition.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
@@ -64,26 +63,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	/** How many expired records a claim that finds the store full removes at most, to make room. */
 	static final int EXPIRED_REMOVED_WHEN_FULL = 16;
 
-	private static final Duration REFUSAL_REPORT_INTERVAL = Duration.ofMinutes(1);
+	private final StoreCapacity capacity;
 
-	private final ConcurrentHashMap<StorageKey, StoredSlot> records = new ConcurrentHashMap<>();
-
-	private final ExpiryQueue expiry = new ExpiryQueue();
-
-	private final AtomicInteger size = new AtomicInteger();
-
-	private final AtomicLong bytes = new AtomicLong();
-
-	private final int maxRecords;
-
-	private final long maxBytes;
-
-	private final RefusalReport refusals;
-
-	// built once: a refusal is answered on the request path of a store under load, and must cost no more than a replay
-	private final String recordsFullMessage;
-
-	private final String bytesFullMessage;
+	private final SlotTable slots;
 
 	/** A store with the default bounds: {@value #DEFAULT_MAX_RECORDS} records, 128 MiB. */
 	public InMemoryIdempotencyStore() {
@@ -99,13 +81,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	private InMemoryIdempotencyStore(Builder builder) {
-		this.maxRecords = builder.maxRecords;
-		this.maxBytes = builder.maxBytes;
-		this.refusals = new RefusalReport(builder.logger, REFUSAL_REPORT_INTERVAL);
-		this.recordsFullMessage = "The in-memory idempotency store holds " + this.maxRecords
-				+ " records in force, its maximum, and accepts no new key until some expire";
-		this.bytesFullMessage = "The in-memory idempotency store holds records in force of an estimated "
-				+ this.maxBytes + " bytes, its maximum, and accepts no new key until some expire";
+		this.capacity = new StoreCapacity(builder.maxRecords, builder.maxBytes, builder.logger);
+		this.slots = new SlotTable(this.capacity);
 	}
 
 	/**
@@ -119,58 +96,48 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
 		OwnerToken candidate = OwnerToken.random();
-		Function<IdempotencyRecord, Transition<ClaimResult>> transition = (current) -> IdempotencyStateMachine
-			.claim(current, fingerprint, candidate, now, lease);
-		Outcome<ClaimResult> outcome = apply(key, transition);
-		if (outcome.refusal != null && removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) > 0) {
-			outcome = apply(key, transition);
+		SlotUpdate<ClaimResult> claim = SlotUpdate.claim(fingerprint, candidate, now, lease);
+		String refusal = this.slots.update(key, claim).refusal();
+		if (refusal != null && this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) > 0) {
+			refusal = this.slots.update(key, claim).refusal();
 		}
-		if (outcome.refusal != null) {
-			String refusal = outcome.refusal;
-			this.refusals.refused(now, (count) -> refusalReport(refusal, count));
+		if (refusal != null) {
+			this.capacity.refused(now, refusal);
 			throw new IdempotencyStoreFullException(refusal);
 		}
-		removeExpired(now, EXPIRED_REMOVED_PER_CLAIM);
-		return outcome.result;
+		this.slots.removeExpired(now, EXPIRED_REMOVED_PER_CLAIM);
+		return claim.result();
 	}
 
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
 			Duration retention) {
-		return apply(key,
-				(current) -> IdempotencyStateMachine.complete(current, owner, state, response, now, retention)).result;
+		return this.slots.update(key, SlotUpdate.complete(owner, state, response, now, retention)).result();
 	}
 
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
-		return apply(key, (current) -> IdempotencyStateMachine.release(current, owner, now)).result;
+		return this.slots.update(key, SlotUpdate.release(owner, now)).result();
 	}
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
-		return apply(key, (current) -> IdempotencyStateMachine.renew(current, owner, now, lease)).result;
+		return this.slots.update(key, SlotUpdate.renew(owner, now, lease)).result();
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
-		StoredSlot slot = this.records.get(key);
-		return Optional.ofNullable((slot != null) ? IdempotencyStateMachine.inForce(slot.record, now) : null);
+		return Optional.ofNullable(IdempotencyStateMachine.inForce(this.slots.get(key), now));
 	}
 
 	@Override
 	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
-		return apply(key, (current) -> IdempotencyStateMachine.deleteIfUnchanged(current, seen, now)).result;
+		return this.slots.update(key, SlotUpdate.deleteIfUnchanged(seen, now)).result();
 	}
 
 	@Override
 	public boolean delete(StorageKey key) {
-		boolean[] deleted = new boolean[1];
-		this.records.computeIfPresent(key, (k, slot) -> {
-			forget(slot);
-			deleted[0] = true;
-			return null;
-		});
-		return deleted[0];
+		return this.slots.delete(key);
 	}
 
 	@Override
@@ -185,7 +152,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	 * @return how many records were removed
 	 */
 	public int purgeExpired(Instant now) {
-		return removeExpired(now, Integer.MAX_VALUE);
+		return this.slots.removeExpired(now, Integer.MAX_VALUE);
 	}
 
 	/**
@@ -193,7 +160,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	 * @return the number of records
 	 */
 	public int size() {
-		return this.size.get();
+		return this.capacity.size();
 	}
 
 	/**
@@ -202,7 +169,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	 * @return the estimated bytes
 	 */
 	public long bytesHeld() {
-		return this.bytes.get();
+		return this.capacity.bytes();
 	}
 
 	/**
@@ -210,7 +177,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	 * @return the most records held at once
 	 */
 	public int maxRecords() {
-		return this.maxRecords;
+		return this.capacity.maxRecords();
 	}
 
 	/**
@@ -218,7 +185,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	 * @return the most bytes a claim may bring the store to
 	 */
 	public long maxBytes() {
-		return this.maxBytes;
+		return this.capacity.maxBytes();
 	}
 
 	/**
@@ -226,7 +193,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	 * @return the number of refusals
 	 */
 	public long refusedClaims() {
-		return this.refusals.total();
+		return this.capacity.refusedClaims();
 	}
 
 	/**
@@ -234,110 +201,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	 * @return the number of looks since the store was created
 	 */
 	long expiryLooks() {
-		return this.expiry.examined();
-	}
-
-	private int removeExpired(Instant now, int most) {
-		int removed = 0;
-		while (removed < most) {
-			StoredSlot expired = this.expiry.pollExpired(now);
-			if (expired == null) {
-				break;
-			}
-			boolean[] gone = new boolean[1];
-			// a write may have replaced the slot since it was polled: then the replacement stays
-			this.records.computeIfPresent(expired.key, (k, current) -> {
-				if (current != expired) {
-					return current;
-				}
-				account(-1, -current.footprint);
-				gone[0] = true;
-				return null;
-			});
-			if (gone[0]) {
-				removed++;
-			}
-		}
-		return removed;
-	}
-
-	private <R> Outcome<R> apply(StorageKey key, Function<IdempotencyRecord, Transition<R>> transition) {
-		Outcome<R> outcome = new Outcome<>();
-		this.records.compute(key, (k, slot) -> {
-			IdempotencyRecord current = (slot != null) ? slot.record : null;
-			Transition<R> step = transition.apply(current);
-			IdempotencyRecord next = step.next();
-			if (next == current) {
-				outcome.result = step.result();
-				return slot;
-			}
-			if (next == null) {
-				forget(slot);
-				outcome.result = step.result();
-				return null;
-			}
-			long footprint = RecordFootprint.of(next);
-			if (slot == null) {
-				// only a claim turns no record into one
-				String refusal = admit(footprint);
-				if (refusal != null) {
-					outcome.refusal = refusal;
-					return null;
-				}
-			}
-			else {
-				this.expiry.remove(slot);
-				account(0, footprint - slot.footprint);
-			}
-			StoredSlot replacement = new StoredSlot(key, next, footprint, this.expiry.nextSequence());
-			this.expiry.add(replacement);
-			outcome.result = step.result();
-			return replacement;
-		});
-		return outcome;
-	}
-
-	/** Reserves room for a new record: the reason it does not fit, or {@code null} once reserved. */
-	private String admit(long footprint) {
-		if (this.size.incrementAndGet() > this.maxRecords) {
-			this.size.decrementAndGet();
-			return this.recordsFullMessage;
-		}
-		if (this.bytes.addAndGet(footprint) > this.maxBytes) {
-			account(-1, -footprint);
-			return this.bytesFullMessage;
-		}
-		return null;
-	}
-
-	private void forget(StoredSlot slot) {
-		this.expiry.remove(slot);
-		account(-1, -slot.footprint);
-	}
-
-	private void account(int records, long footprint) {
-		if (records != 0) {
-			this.size.addAndGet(records);
-		}
-		if (footprint != 0) {
-			this.bytes.addAndGet(footprint);
-		}
-	}
-
-	private String refusalReport(String refusal, long count) {
-		return refusal + ": refused " + count + ((count == 1) ? " new key" : " new keys")
-				+ " since the last report (" + this.size.get() + " of " + this.maxRecords + " records, an estimated "
-				+ this.bytes.get() + " of " + this.maxBytes + " bytes). Raise its bounds, shorten the retention, "
-				+ "or use a shared store (Redis, JPA).";
-	}
-
-	/** What {@link #apply} did: the transition's result, or why a new record did not fit. */
-	private static final class Outcome<R> {
-
-		R result;
-
-		String refusal;
-
+		return this.slots.expiryLooks();
 	}
 
 	/**

@@ -39,6 +39,10 @@ final class RecordFootprint {
 
 	static long of(StoredResponse response) {
 		long bytes = RESPONSE_OVERHEAD + response.bodyLength();
+		if (response.headers().isEmpty()) {
+			// no iterator to allocate
+			return bytes;
+		}
 		for (Map.Entry<String, List<String>> header : response.headers().entrySet()) {
 			bytes += HEADER_OVERHEAD + header.getKey().length();
 			for (String value : header.getValue()) {
