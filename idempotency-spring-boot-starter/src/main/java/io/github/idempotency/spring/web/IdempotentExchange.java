@@ -90,9 +90,7 @@ final class IdempotentExchange {
 		Map<String, List<String>> headers = new LinkedHashMap<>(this.settings.replayableHeaders(this.response));
 		// a response that was not retained is replayed as a problem, in its own content type
 		headers.remove("Content-Type");
-		int status;
 		if (value instanceof ResponseEntity<?> entity) {
-			status = entity.getStatusCode().value();
 			for (String name : this.settings.replayHeaders()) {
 				List<String> values = entity.getHeaders().get(name);
 				if (values != null && !values.isEmpty()) {
@@ -100,14 +98,8 @@ final class IdempotentExchange {
 				}
 			}
 		}
-		else {
-			ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(handler, ResponseStatus.class);
-			if (annotated == null) {
-				annotated = AnnotatedElementUtils.findMergedAnnotation(handler.getDeclaringClass(),
-						ResponseStatus.class);
-			}
-			status = (annotated != null) ? annotated.code().value() : this.response.getStatus();
-		}
+		int declared = declaredStatus(value, handler);
+		int status = (declared >= 0) ? declared : this.response.getStatus();
 		this.provisional = StoredResponse.notRetained(status, headers, StoredResponse.NotRetained.CRASH_WINDOW);
 		return this.provisional;
 	}
@@ -130,21 +122,20 @@ final class IdempotentExchange {
 	 */
 	void returned(@Nullable Object value, Method handler) {
 		this.returned = true;
-		int status = -1;
-		if (value instanceof ResponseEntity<?> entity) {
-			status = entity.getStatusCode().value();
-		}
-		else {
-			ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(handler, ResponseStatus.class);
-			if (annotated == null) {
-				annotated = AnnotatedElementUtils.findMergedAnnotation(handler.getDeclaringClass(),
-						ResponseStatus.class);
-			}
-			if (annotated != null) {
-				status = annotated.code().value();
-			}
-		}
+		int status = declaredStatus(value, handler);
 		this.returnedStatusReleases = status >= 0 && this.settings.releases(status);
+	}
+
+	// the status the handler chose itself: its ResponseEntity's, else its @ResponseStatus; -1 when it chose none
+	private static int declaredStatus(@Nullable Object value, Method handler) {
+		if (value instanceof ResponseEntity<?> entity) {
+			return entity.getStatusCode().value();
+		}
+		ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(handler, ResponseStatus.class);
+		if (annotated == null) {
+			annotated = AnnotatedElementUtils.findMergedAnnotation(handler.getDeclaringClass(), ResponseStatus.class);
+		}
+		return (annotated != null) ? annotated.code().value() : -1;
 	}
 
 	/**
@@ -181,7 +172,7 @@ final class IdempotentExchange {
 		}
 		else if (this.replay != null) {
 			this.response.discardCapture();
-			sendReplay();
+			ReplayWriter.replay(client(), this.replay);
 		}
 		else if (this.problem != null) {
 			answerProblem(this.problem);
@@ -251,35 +242,6 @@ final class IdempotentExchange {
 		return (status >= 400) ? RecordState.FINISHED_ERROR : RecordState.FINISHED_OK;
 	}
 
-	private void sendReplay() throws IOException {
-		HttpServletResponse target = (HttpServletResponse) this.response.getResponse();
-		StoredResponse stored = this.replay;
-		target.setStatus(stored.status());
-		target.setHeader(REPLAYED_HEADER, "true");
-		if (stored.status() == 204 || stored.status() == 304) {
-			// a status that never has a body (RFC 9110): neither a stored one nor a problem in its place
-			WebResponseSettings.write(target, stored);
-			this.response.sendBody(new byte[0]);
-			return;
-		}
-		if (!stored.bodyRetained()) {
-			stored.headers().forEach((name, values) -> {
-				if (!"Content-Type".equals(name) && !StoredResponse.NOT_RETAINED_REASON_HEADER.equals(name)) {
-					values.forEach((value) -> target.addHeader(name, value));
-				}
-			});
-			sendProblem(IdempotencyProblem.responseNotRetained(stored.status(), stored.notRetainedReason()));
-			return;
-		}
-		WebResponseSettings.write(target, stored);
-		if (stored.bodyLength() == 0 && stored.status() >= 400 && !stored.headers().containsKey("Content-Type")) {
-			// first sent through sendError: let the container render its error page again
-			this.response.sendContainerError(stored.status());
-			return;
-		}
-		this.response.sendBody(stored.body());
-	}
-
 	private void answerProblem(IdempotencyProblem problem) throws IOException {
 		this.response.flushWriter();
 		if (!this.problemUnresolved && !this.response.hasError()
@@ -290,18 +252,11 @@ final class IdempotentExchange {
 		}
 		// resolved by Spring MVC's default resolver, which only sends an error, or not at all: the library's body
 		this.response.discardCapture();
-		sendProblem(problem);
+		ReplayWriter.problem(client(), problem);
 	}
 
-	private void sendProblem(IdempotencyProblem problem) throws IOException {
-		HttpServletResponse target = (HttpServletResponse) this.response.getResponse();
-		target.setStatus(problem.status());
-		target.setContentType(IdempotencyProblem.MEDIA_TYPE);
-		String retryAfter = problem.retryAfterHeader();
-		if (retryAfter != null) {
-			target.setHeader("Retry-After", retryAfter);
-		}
-		this.response.sendBody(problem.toJson());
+	private HttpServletResponse client() {
+		return (HttpServletResponse) this.response.getResponse();
 	}
 
 }
