@@ -197,11 +197,14 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 
 	private final class DigestingInputStream extends ServletInputStream {
 
+		private static final byte[] NONE = new byte[0];
+
 		private final ServletInputStream delegate;
 
-		private final byte[] single = new byte[1];
+		// for the rare application that reads byte by byte
+		private byte @Nullable [] single;
 
-		private byte[] remainder;
+		private byte @Nullable [] remainder;
 
 		private int position;
 
@@ -215,10 +218,17 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 			if (this.remainder != null) {
 				return;
 			}
-			ByteArrayOutputStream rest = new ByteArrayOutputStream();
+			// usually @RequestBody has read the whole body by now: find out without allocating a buffer
+			int first = this.delegate.read();
+			if (first == -1) {
+				this.remainder = NONE;
+				return;
+			}
 			byte[] buffer = new byte[8192];
-			int read;
-			while ((read = this.delegate.read(buffer)) != -1) {
+			buffer[0] = (byte) first;
+			ByteArrayOutputStream rest = new ByteArrayOutputStream();
+			int read = 1;
+			do {
 				update(buffer, 0, read);
 				if (!this.discarded) {
 					rest.write(buffer, 0, read);
@@ -227,7 +237,9 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 						rest.reset();
 					}
 				}
+				read = this.delegate.read(buffer);
 			}
+			while (read != -1);
 			this.remainder = rest.toByteArray();
 		}
 
@@ -247,6 +259,9 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 			}
 			int b = this.delegate.read();
 			if (b != -1) {
+				if (this.single == null) {
+					this.single = new byte[1];
+				}
 				this.single[0] = (byte) b;
 				update(this.single, 0, 1);
 			}

@@ -40,6 +40,10 @@ record WebResponseSettings(List<String> replayHeaders, Set<Integer> retryableCli
 			headers.put("Content-Type", List.of(contentType));
 		}
 		for (String name : this.replayHeaders) {
+			if (!response.containsHeader(name)) {
+				// a container builds a new collection for every getHeaders, even of a header that is not there
+				continue;
+			}
 			Collection<String> values = response.getHeaders(name);
 			if (values != null && !values.isEmpty()) {
 				headers.put(name, List.copyOf(values));
