@@ -1,7 +1,6 @@
 package io.github.idempotency.spring.web;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import io.github.idempotency.core.execution.Execution;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ResponseStatus;
 
@@ -83,10 +81,10 @@ final class IdempotentExchange {
 	 * handler's {@link ResponseStatus}, else the response's status so far; the replayable headers are those the
 	 * handler set (on its {@code ResponseEntity} or on the response); the body is not retained.
 	 * @param value the handler's return value
-	 * @param handler the handler method
+	 * @param declaredStatus the status the handler declared, or {@link DeclaredResponseStatus#NONE}
 	 * @return the provisional response
 	 */
-	StoredResponse provisional(Object value, Method handler) {
+	StoredResponse provisional(@Nullable Object value, int declaredStatus) {
 		Map<String, List<String>> headers = new LinkedHashMap<>(this.settings.replayableHeaders(this.response));
 		// a response that was not retained is replayed as a problem, in its own content type
 		headers.remove("Content-Type");
@@ -98,8 +96,7 @@ final class IdempotentExchange {
 				}
 			}
 		}
-		int declared = declaredStatus(value, handler);
-		int status = (declared >= 0) ? declared : this.response.getStatus();
+		int status = (declaredStatus != DeclaredResponseStatus.NONE) ? declaredStatus : this.response.getStatus();
 		this.provisional = StoredResponse.notRetained(status, headers, StoredResponse.NotRetained.CRASH_WINDOW);
 		return this.provisional;
 	}
@@ -117,25 +114,12 @@ final class IdempotentExchange {
 	 * The handler returned normally: its effects happened, so from now on the key is never released, whatever fails
 	 * later (rendering, a {@code ResponseBodyAdvice}, a {@code HandlerInterceptor.postHandle}), unless the handler
 	 * itself produced a status that releases (a {@link ResponseEntity} or {@link ResponseStatus} 5xx).
-	 * @param value the handler's return value
-	 * @param handler the handler method
+	 * @param declaredStatus the status the handler declared, or {@link DeclaredResponseStatus#NONE}
 	 */
-	void returned(@Nullable Object value, Method handler) {
+	void returned(int declaredStatus) {
 		this.returned = true;
-		int status = declaredStatus(value, handler);
-		this.returnedStatusReleases = status >= 0 && this.settings.releases(status);
-	}
-
-	// the status the handler chose itself: its ResponseEntity's, else its @ResponseStatus; -1 when it chose none
-	private static int declaredStatus(@Nullable Object value, Method handler) {
-		if (value instanceof ResponseEntity<?> entity) {
-			return entity.getStatusCode().value();
-		}
-		ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(handler, ResponseStatus.class);
-		if (annotated == null) {
-			annotated = AnnotatedElementUtils.findMergedAnnotation(handler.getDeclaringClass(), ResponseStatus.class);
-		}
-		return (annotated != null) ? annotated.code().value() : -1;
+		this.returnedStatusReleases = declaredStatus != DeclaredResponseStatus.NONE
+				&& this.settings.releases(declaredStatus);
 	}
 
 	/**
