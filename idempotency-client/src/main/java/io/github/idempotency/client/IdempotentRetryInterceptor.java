@@ -1,14 +1,11 @@
 package io.github.idempotency.client;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -56,32 +53,18 @@ public final class IdempotentRetryInterceptor implements ClientHttpRequestInterc
 
 	private final Set<HttpMethod> methods;
 
-	private final int maxAttempts;
-
-	private final Duration maxElapsedTime;
-
-	private final ExponentialBackoff backoff;
-
 	private final IdempotencyKeyGenerator keyGenerator;
 
-	private final IdempotentRetryListener listener;
-
-	private final Clock clock;
-
-	private final Sleeper sleeper;
+	private final RetryLoop retries;
 
 	private IdempotentRetryInterceptor(Builder builder) {
 		this.headerName = builder.headerName;
 		this.methods = Set.copyOf(builder.methods);
-		this.maxAttempts = builder.maxAttempts;
-		this.maxElapsedTime = builder.maxElapsedTime;
-		this.backoff = new ExponentialBackoff(builder.initialDelay, builder.multiplier, builder.maxDelay,
-				builder.random);
 		this.keyGenerator = (builder.keyGenerator != null) ? builder.keyGenerator
 				: IdempotencyKeyGenerator.uuidV7(builder.clock);
-		this.listener = compose(builder.listeners);
-		this.clock = builder.clock;
-		this.sleeper = builder.sleeper;
+		this.retries = new RetryLoop(builder.maxAttempts, builder.maxElapsedTime,
+				new ExponentialBackoff(builder.initialDelay, builder.multiplier, builder.maxDelay, builder.random),
+				CompositeRetryListener.of(builder.listeners), builder.clock, builder.sleeper);
 	}
 
 	/**
@@ -103,131 +86,11 @@ public final class IdempotentRetryInterceptor implements ClientHttpRequestInterc
 		if (!hasText(headers.getFirst(this.headerName))) {
 			headers.set(this.headerName, this.keyGenerator.generate());
 		}
-		Instant deadline = this.clock.instant().plus(this.maxElapsedTime);
-		for (int attempt = 1;; attempt++) {
-			ClientHttpResponse response;
-			try {
-				response = execution.execute(request, body);
-			}
-			catch (IOException ex) {
-				this.listener.onAttempt(request, attempt, AttemptOutcome.IO_ERROR);
-				if (!waitBeforeRetry(request, attempt, AttemptOutcome.IO_ERROR, null, deadline)) {
-					throw ex;
-				}
-				continue;
-			}
-			AttemptOutcome outcome = classify(response);
-			if (outcome.isRetryable()) {
-				this.listener.onAttempt(request, attempt, outcome);
-				Duration retryAfter = retryAfter(response);
-				if (!waitBeforeRetry(request, attempt, outcome, retryAfter, deadline)) {
-					return readFinal(request, response);
-				}
-				response.close();
-				continue;
-			}
-			try {
-				response = BufferedClientHttpResponse.read(response);
-			}
-			catch (IOException ex) {
-				this.listener.onAttempt(request, attempt, AttemptOutcome.IO_ERROR);
-				if (!waitBeforeRetry(request, attempt, AttemptOutcome.IO_ERROR, null, deadline)) {
-					throw ex;
-				}
-				continue;
-			}
-			this.listener.onAttempt(request, attempt, outcome);
-			if ("true".equalsIgnoreCase(response.getHeaders().getFirst(REPLAYED_HEADER))) {
-				this.listener.onReplay(request);
-			}
-			return response;
-		}
-	}
-
-	private static AttemptOutcome classify(ClientHttpResponse response) throws IOException {
-		try {
-			return AttemptOutcome.of(response.getStatusCode().value(), response.getHeaders());
-		}
-		catch (IOException | RuntimeException ex) {
-			response.close();
-			throw ex;
-		}
-	}
-
-	/**
-	 * The last response of a call that gave up: read like any final one, but a failure to read it ends the call.
-	 */
-	private ClientHttpResponse readFinal(HttpRequest request, ClientHttpResponse response) throws IOException {
-		ClientHttpResponse buffered = BufferedClientHttpResponse.read(response);
-		if ("true".equalsIgnoreCase(buffered.getHeaders().getFirst(REPLAYED_HEADER))) {
-			this.listener.onReplay(request);
-		}
-		return buffered;
-	}
-
-	private @Nullable Duration retryAfter(ClientHttpResponse response) {
-		String value = response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
-		if (value == null) {
-			return null;
-		}
-		Optional<Duration> wait = RetryAfter.parse(value, this.clock.instant());
-		return wait.orElse(null);
-	}
-
-	/**
-	 * Waits before the next attempt, unless the limits say stop.
-	 * @return {@code true} to retry, {@code false} to give up
-	 */
-	private boolean waitBeforeRetry(HttpRequest request, int attempt, AttemptOutcome outcome,
-			@Nullable Duration retryAfter, Instant deadline) throws InterruptedIOException {
-		Duration wait = (retryAfter != null) ? retryAfter : this.backoff.delay(attempt);
-		if (attempt >= this.maxAttempts || this.clock.instant().plus(wait).isAfter(deadline)) {
-			this.listener.onRetriesExhausted(request, attempt, outcome);
-			return false;
-		}
-		try {
-			this.sleeper.sleep(wait);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			InterruptedIOException interrupted = new InterruptedIOException(
-					"Interrupted while waiting to retry " + request.getMethod() + " " + request.getURI());
-			interrupted.initCause(ex);
-			throw interrupted;
-		}
-		return true;
+		return this.retries.execute(request, body, execution);
 	}
 
 	private static boolean hasText(@Nullable String value) {
 		return value != null && !value.isBlank();
-	}
-
-	private static IdempotentRetryListener compose(List<IdempotentRetryListener> listeners) {
-		if (listeners.isEmpty()) {
-			return IdempotentRetryListener.NONE;
-		}
-		if (listeners.size() == 1) {
-			return listeners.get(0);
-		}
-		List<IdempotentRetryListener> all = List.copyOf(listeners);
-		return new IdempotentRetryListener() {
-
-			@Override
-			public void onAttempt(HttpRequest request, int attempt, AttemptOutcome outcome) {
-				all.forEach((listener) -> listener.onAttempt(request, attempt, outcome));
-			}
-
-			@Override
-			public void onReplay(HttpRequest request) {
-				all.forEach((listener) -> listener.onReplay(request));
-			}
-
-			@Override
-			public void onRetriesExhausted(HttpRequest request, int attempts, AttemptOutcome lastOutcome) {
-				all.forEach((listener) -> listener.onRetriesExhausted(request, attempts, lastOutcome));
-			}
-
-		};
 	}
 
 	/**
@@ -400,7 +263,8 @@ public final class IdempotentRetryInterceptor implements ClientHttpRequestInterc
 	public String toString() {
 		return "IdempotentRetryInterceptor[header=" + this.headerName + ", methods="
 				+ this.methods.stream().map(HttpMethod::name).sorted().toList().toString().toUpperCase(Locale.ROOT)
-				+ ", maxAttempts=" + this.maxAttempts + ", maxElapsedTime=" + this.maxElapsedTime + "]";
+				+ ", maxAttempts=" + this.retries.maxAttempts() + ", maxElapsedTime=" + this.retries.maxElapsedTime()
+				+ "]";
 	}
 
 }

@@ -12,10 +12,6 @@ import io.github.idempotency.core.execution.ResultCodec;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.expression.EvaluationContext;
-import org.springframework.expression.Expression;
-import org.springframework.expression.spel.support.SimpleEvaluationContext;
-
 /**
  * Everything about one {@code @Idempotent} method that does not change between invocations, resolved once at
  * start-up: its endpoint name, policy, parsed key expression, scope and, for non-web methods, its result codec.
@@ -30,9 +26,7 @@ public final class IdempotentMethod {
 
 	private final ExecutionPolicy policy;
 
-	private final @Nullable Expression keyExpression;
-
-	private final @Nullable String[] parameterNames;
+	private final @Nullable ArgumentsExpression keyExpression;
 
 	private final Idempotent.KeySource keySource;
 
@@ -46,17 +40,17 @@ public final class IdempotentMethod {
 
 	private final @Nullable Object shortCircuitValue;
 
-	private final @Nullable Expression fingerprintExpression;
+	private final @Nullable ArgumentsExpression fingerprintExpression;
 
 	private final @Nullable FingerprintedArguments fingerprintedArguments;
 
 	private final NonWebOptions options;
 
 	IdempotentMethod(Method method, String endpoint, String operation, ExecutionPolicy policy,
-			@Nullable Expression keyExpression, @Nullable String[] parameterNames, Idempotent.KeySource keySource,
-			boolean required, Idempotent.Scope scope, Set<String> httpMethods, @Nullable ResultCodec<Object> codec,
-			@Nullable Expression fingerprintExpression, @Nullable FingerprintedArguments fingerprintedArguments,
-			NonWebOptions options) {
+			@Nullable ArgumentsExpression keyExpression, Idempotent.KeySource keySource, boolean required,
+			Idempotent.Scope scope, Set<String> httpMethods, @Nullable ResultCodec<Object> codec,
+			@Nullable ArgumentsExpression fingerprintExpression,
+			@Nullable FingerprintedArguments fingerprintedArguments, NonWebOptions options) {
 		this.fingerprintExpression = fingerprintExpression;
 		this.fingerprintedArguments = fingerprintedArguments;
 		this.options = options;
@@ -65,7 +59,6 @@ public final class IdempotentMethod {
 		this.operation = operation;
 		this.policy = policy;
 		this.keyExpression = keyExpression;
-		this.parameterNames = parameterNames;
 		this.keySource = keySource;
 		this.required = required;
 		this.scope = scope;
@@ -141,7 +134,7 @@ public final class IdempotentMethod {
 	 * @return the key, or {@code null}
 	 */
 	public @Nullable String evaluateKey(@Nullable Object[] arguments) {
-		Object value = Objects.requireNonNull(this.keyExpression, "no key expression").getValue(context(arguments));
+		Object value = Objects.requireNonNull(this.keyExpression, "no key expression").evaluate(arguments);
 		return (value != null) ? value.toString() : null;
 	}
 
@@ -153,7 +146,7 @@ public final class IdempotentMethod {
 	 */
 	public @Nullable Object[] fingerprintValues(@Nullable Object[] arguments) {
 		if (this.fingerprintExpression != null) {
-			return new @Nullable Object[] { this.fingerprintExpression.getValue(context(arguments)) };
+			return new @Nullable Object[] { this.fingerprintExpression.evaluate(arguments) };
 		}
 		return (this.fingerprintedArguments != null) ? this.fingerprintedArguments.select(arguments) : arguments;
 	}
@@ -187,19 +180,6 @@ public final class IdempotentMethod {
 			}
 		}
 		return false;
-	}
-
-	private EvaluationContext context(@Nullable Object[] arguments) {
-		SimpleEvaluationContext.Builder builder = SimpleEvaluationContext.forReadOnlyDataBinding().withInstanceMethods();
-		EvaluationContext context = builder.build();
-		for (int i = 0; i < arguments.length; i++) {
-			context.setVariable("p" + i, arguments[i]);
-			context.setVariable("a" + i, arguments[i]);
-			if (this.parameterNames[i] != null) {
-				context.setVariable(this.parameterNames[i], arguments[i]);
-			}
-		}
-		return context;
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package io.github.idempotency.spring.web;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,7 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -127,7 +125,7 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 	@Override
 	public ServletInputStream getInputStream() throws IOException {
 		if (this.stream == null) {
-			this.stream = new DigestingInputStream(super.getInputStream());
+			this.stream = new DigestingInputStream(super.getInputStream(), this);
 		}
 		return this.stream;
 	}
@@ -186,108 +184,14 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 		}
 	}
 
-	private void update(byte[] bytes, int offset, int length) {
+	/** Called by the stream with every byte read, by the application or by {@link #bodyDigest()}. */
+	void update(byte[] bytes, int offset, int length) {
 		if (this.canonical != null) {
 			this.canonical.update(bytes, offset, length);
 		}
 		else {
 			this.digest.update(bytes, offset, length);
 		}
-	}
-
-	private final class DigestingInputStream extends ServletInputStream {
-
-		private final ServletInputStream delegate;
-
-		private final byte[] single = new byte[1];
-
-		private byte[] remainder;
-
-		private int position;
-
-		private boolean discarded;
-
-		DigestingInputStream(ServletInputStream delegate) {
-			this.delegate = delegate;
-		}
-
-		void drain() throws IOException {
-			if (this.remainder != null) {
-				return;
-			}
-			ByteArrayOutputStream rest = new ByteArrayOutputStream();
-			byte[] buffer = new byte[8192];
-			int read;
-			while ((read = this.delegate.read(buffer)) != -1) {
-				update(buffer, 0, read);
-				if (!this.discarded) {
-					rest.write(buffer, 0, read);
-					if (rest.size() > MAX_KEPT_REMAINDER) {
-						this.discarded = true;
-						rest.reset();
-					}
-				}
-			}
-			this.remainder = rest.toByteArray();
-		}
-
-		private void checkKept() throws IOException {
-			if (this.discarded) {
-				throw new IOException("The request body was read to fingerprint it before the @Idempotent handler ran, "
-						+ "and its unread part was larger than " + MAX_KEPT_REMAINDER + " bytes; read it through "
-						+ "@RequestBody instead");
-			}
-		}
-
-		@Override
-		public int read() throws IOException {
-			checkKept();
-			if (this.remainder != null) {
-				return (this.position < this.remainder.length) ? (this.remainder[this.position++] & 0xFF) : -1;
-			}
-			int b = this.delegate.read();
-			if (b != -1) {
-				this.single[0] = (byte) b;
-				update(this.single, 0, 1);
-			}
-			return b;
-		}
-
-		@Override
-		public int read(byte[] bytes, int offset, int length) throws IOException {
-			checkKept();
-			if (this.remainder != null) {
-				int available = this.remainder.length - this.position;
-				if (available <= 0) {
-					return (length == 0) ? 0 : -1;
-				}
-				int count = Math.min(available, length);
-				System.arraycopy(this.remainder, this.position, bytes, offset, count);
-				this.position += count;
-				return count;
-			}
-			int read = this.delegate.read(bytes, offset, length);
-			if (read > 0) {
-				update(bytes, offset, read);
-			}
-			return read;
-		}
-
-		@Override
-		public boolean isFinished() {
-			return (this.remainder != null) ? this.position >= this.remainder.length : this.delegate.isFinished();
-		}
-
-		@Override
-		public boolean isReady() {
-			return (this.remainder != null) || this.delegate.isReady();
-		}
-
-		@Override
-		public void setReadListener(ReadListener listener) {
-			this.delegate.setReadListener(listener);
-		}
-
 	}
 
 }

@@ -1,22 +1,20 @@
 package io.github.idempotency.spring.web;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Passes everything through until {@link #startCapture()}; from then on keeps the body (up to a limit) instead of
- * sending it, so that the filter can store the final response before the client sees it, or discard it and send a
- * replay instead. Status and headers still go to the wrapped response (uncommitted until the filter sends the body);
- * {@code sendError} is recorded rather than committing; {@code Content-Length} is set by the filter from the bytes
- * actually sent.
+ * Passes everything through until {@link #startCapture()}; from then on keeps the body (up to a limit, in a
+ * {@link CapturedBody}) instead of sending it, so that the filter can store the final response before the client
+ * sees it, or discard it and send a replay instead. Status and headers still go to the wrapped response (uncommitted
+ * until the filter sends the body); {@code sendError} is recorded rather than committing; {@code Content-Length} is
+ * set by the filter from the bytes actually sent.
  * <p>
  * Past the limit the buffered bytes are sent and the rest streams through: the client still gets the whole
  * response, which is then {@linkplain #isOverflowed() not retained} for replay.
@@ -27,12 +25,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	private boolean capturing;
 
-	// allocated on the first byte captured: a replay or a rejected request never writes one
-	private @Nullable ByteArrayOutputStream buffer;
-
-	private boolean overflowed;
-
-	private @Nullable ServletOutputStream captureStream;
+	// created when the application first asks for the stream: a replay or a rejected request never does
+	private @Nullable CapturedBody body;
 
 	private @Nullable PrintWriter writer;
 
@@ -55,7 +49,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	}
 
 	boolean isOverflowed() {
-		return this.overflowed;
+		return this.body != null && this.body.isOverflowed();
 	}
 
 	/**
@@ -63,7 +57,11 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	 * @return the bytes
 	 */
 	byte[] capturedBody() {
-		return (this.buffer != null) ? this.buffer.toByteArray() : new byte[0];
+		return (this.body != null) ? this.body.toByteArray() : new byte[0];
+	}
+
+	int capturedSize() {
+		return (this.body != null) ? this.body.size() : 0;
 	}
 
 	/**
@@ -111,40 +109,16 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 			}
 			return;
 		}
-		if (this.overflowed) {
+		if (isOverflowed()) {
 			response.flushBuffer();
 			return;
 		}
 		// straight from the buffer: the stored record has its own copy (capturedBody), the client needs none
-		response.setContentLength((this.buffer != null) ? this.buffer.size() : 0);
-		if (this.buffer != null && this.buffer.size() > 0) {
-			this.buffer.writeTo(response.getOutputStream());
+		response.setContentLength(capturedSize());
+		if (this.body != null) {
+			this.body.writeTo(response.getOutputStream());
 		}
 		response.flushBuffer();
-	}
-
-	/**
-	 * Sends a body that replaces anything the application wrote.
-	 * @param body the bytes
-	 * @throws IOException when the client cannot be written to
-	 */
-	void sendBody(byte[] body) throws IOException {
-		HttpServletResponse response = (HttpServletResponse) getResponse();
-		response.setContentLength(body.length);
-		if (body.length > 0) {
-			response.getOutputStream().write(body);
-		}
-		response.flushBuffer();
-	}
-
-	/**
-	 * Sends an error through the container (its error page renders the body), for a replay of a response that was
-	 * first sent that way.
-	 * @param status the status
-	 * @throws IOException when the client cannot be written to
-	 */
-	void sendContainerError(int status) throws IOException {
-		((HttpServletResponse) getResponse()).sendError(status);
 	}
 
 	@Override
@@ -152,10 +126,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 		if (!this.capturing) {
 			return super.getOutputStream();
 		}
-		if (this.captureStream == null) {
-			this.captureStream = new CaptureStream();
+		if (this.body == null) {
+			this.body = new CapturedBody(getResponse(), this.limit);
 		}
-		return this.captureStream;
+		return this.body;
 	}
 
 	@Override
@@ -176,7 +150,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	@Override
 	public void sendError(int status, String message) throws IOException {
-		if (!this.capturing || this.overflowed) {
+		if (!this.capturing || isOverflowed()) {
 			if (message != null) {
 				super.sendError(status, message);
 			}
@@ -192,7 +166,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	@Override
 	public void sendRedirect(String location) throws IOException {
-		if (!this.capturing || this.overflowed) {
+		if (!this.capturing || isOverflowed()) {
 			super.sendRedirect(location);
 			return;
 		}
@@ -245,7 +219,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	@Override
 	public void flushBuffer() throws IOException {
-		if (!this.capturing || this.overflowed) {
+		if (!this.capturing || isOverflowed()) {
 			super.flushBuffer();
 		}
 		else {
@@ -255,7 +229,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	@Override
 	public boolean isCommitted() {
-		if (this.capturing && !this.overflowed) {
+		if (this.capturing && !isOverflowed()) {
 			return this.errorStatus != -1;
 		}
 		return super.isCommitted();
@@ -263,7 +237,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	@Override
 	public void resetBuffer() {
-		if (this.capturing && !this.overflowed) {
+		if (this.capturing && !isOverflowed()) {
 			resetCapturedBody();
 		}
 		else {
@@ -280,78 +254,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	}
 
 	private void resetCapturedBody() {
-		if (this.buffer != null) {
-			this.buffer.reset();
+		if (this.body != null) {
+			this.body.discard();
 		}
-	}
-
-	int capturedSize() {
-		return (this.buffer != null) ? this.buffer.size() : 0;
-	}
-
-	private ByteArrayOutputStream buffer() {
-		if (this.buffer == null) {
-			// small responses (most idempotent APIs answer a few hundred bytes) fit; larger ones grow by doubling
-			this.buffer = new ByteArrayOutputStream(256);
-		}
-		return this.buffer;
-	}
-
-	private void overflow() throws IOException {
-		this.overflowed = true;
-		ServletOutputStream out = getResponse().getOutputStream();
-		if (this.buffer != null) {
-			this.buffer.writeTo(out);
-			this.buffer.reset();
-		}
-	}
-
-	private final class CaptureStream extends ServletOutputStream {
-
-		@Override
-		public void write(int b) throws IOException {
-			if (!CapturingResponse.this.overflowed && capturedSize() + 1 > CapturingResponse.this.limit) {
-				overflow();
-			}
-			if (CapturingResponse.this.overflowed) {
-				getResponse().getOutputStream().write(b);
-			}
-			else {
-				buffer().write(b);
-			}
-		}
-
-		@Override
-		public void write(byte[] bytes, int offset, int length) throws IOException {
-			if (!CapturingResponse.this.overflowed
-					&& capturedSize() + (long) length > CapturingResponse.this.limit) {
-				overflow();
-			}
-			if (CapturingResponse.this.overflowed) {
-				getResponse().getOutputStream().write(bytes, offset, length);
-			}
-			else {
-				buffer().write(bytes, offset, length);
-			}
-		}
-
-		@Override
-		public void flush() throws IOException {
-			if (CapturingResponse.this.overflowed) {
-				getResponse().getOutputStream().flush();
-			}
-		}
-
-		@Override
-		public boolean isReady() {
-			return true;
-		}
-
-		@Override
-		public void setWriteListener(WriteListener listener) {
-			throw new IllegalStateException("Idempotent responses are written synchronously");
-		}
-
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.github.idempotency.spring.web;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import io.github.idempotency.core.execution.Execution;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ResponseStatus;
 
@@ -83,16 +81,14 @@ final class IdempotentExchange {
 	 * handler's {@link ResponseStatus}, else the response's status so far; the replayable headers are those the
 	 * handler set (on its {@code ResponseEntity} or on the response); the body is not retained.
 	 * @param value the handler's return value
-	 * @param handler the handler method
+	 * @param declaredStatus the status the handler declared, or {@link DeclaredResponseStatus#NONE}
 	 * @return the provisional response
 	 */
-	StoredResponse provisional(Object value, Method handler) {
+	StoredResponse provisional(@Nullable Object value, int declaredStatus) {
 		Map<String, List<String>> headers = new LinkedHashMap<>(this.settings.replayableHeaders(this.response));
 		// a response that was not retained is replayed as a problem, in its own content type
 		headers.remove("Content-Type");
-		int status;
 		if (value instanceof ResponseEntity<?> entity) {
-			status = entity.getStatusCode().value();
 			for (String name : this.settings.replayHeaders()) {
 				List<String> values = entity.getHeaders().get(name);
 				if (values != null && !values.isEmpty()) {
@@ -100,14 +96,7 @@ final class IdempotentExchange {
 				}
 			}
 		}
-		else {
-			ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(handler, ResponseStatus.class);
-			if (annotated == null) {
-				annotated = AnnotatedElementUtils.findMergedAnnotation(handler.getDeclaringClass(),
-						ResponseStatus.class);
-			}
-			status = (annotated != null) ? annotated.code().value() : this.response.getStatus();
-		}
+		int status = (declaredStatus != DeclaredResponseStatus.NONE) ? declaredStatus : this.response.getStatus();
 		this.provisional = StoredResponse.notRetained(status, headers, StoredResponse.NotRetained.CRASH_WINDOW);
 		return this.provisional;
 	}
@@ -125,26 +114,12 @@ final class IdempotentExchange {
 	 * The handler returned normally: its effects happened, so from now on the key is never released, whatever fails
 	 * later (rendering, a {@code ResponseBodyAdvice}, a {@code HandlerInterceptor.postHandle}), unless the handler
 	 * itself produced a status that releases (a {@link ResponseEntity} or {@link ResponseStatus} 5xx).
-	 * @param value the handler's return value
-	 * @param handler the handler method
+	 * @param declaredStatus the status the handler declared, or {@link DeclaredResponseStatus#NONE}
 	 */
-	void returned(@Nullable Object value, Method handler) {
+	void returned(int declaredStatus) {
 		this.returned = true;
-		int status = -1;
-		if (value instanceof ResponseEntity<?> entity) {
-			status = entity.getStatusCode().value();
-		}
-		else {
-			ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(handler, ResponseStatus.class);
-			if (annotated == null) {
-				annotated = AnnotatedElementUtils.findMergedAnnotation(handler.getDeclaringClass(),
-						ResponseStatus.class);
-			}
-			if (annotated != null) {
-				status = annotated.code().value();
-			}
-		}
-		this.returnedStatusReleases = status >= 0 && this.settings.releases(status);
+		this.returnedStatusReleases = declaredStatus != DeclaredResponseStatus.NONE
+				&& this.settings.releases(declaredStatus);
 	}
 
 	/**
@@ -181,7 +156,7 @@ final class IdempotentExchange {
 		}
 		else if (this.replay != null) {
 			this.response.discardCapture();
-			sendReplay();
+			ReplayWriter.replay(client(), this.replay);
 		}
 		else if (this.problem != null) {
 			answerProblem(this.problem);
@@ -251,35 +226,6 @@ final class IdempotentExchange {
 		return (status >= 400) ? RecordState.FINISHED_ERROR : RecordState.FINISHED_OK;
 	}
 
-	private void sendReplay() throws IOException {
-		HttpServletResponse target = (HttpServletResponse) this.response.getResponse();
-		StoredResponse stored = this.replay;
-		target.setStatus(stored.status());
-		target.setHeader(REPLAYED_HEADER, "true");
-		if (stored.status() == 204 || stored.status() == 304) {
-			// a status that never has a body (RFC 9110): neither a stored one nor a problem in its place
-			WebResponseSettings.write(target, stored);
-			this.response.sendBody(new byte[0]);
-			return;
-		}
-		if (!stored.bodyRetained()) {
-			stored.headers().forEach((name, values) -> {
-				if (!"Content-Type".equals(name) && !StoredResponse.NOT_RETAINED_REASON_HEADER.equals(name)) {
-					values.forEach((value) -> target.addHeader(name, value));
-				}
-			});
-			sendProblem(IdempotencyProblem.responseNotRetained(stored.status(), stored.notRetainedReason()));
-			return;
-		}
-		WebResponseSettings.write(target, stored);
-		if (stored.bodyLength() == 0 && stored.status() >= 400 && !stored.headers().containsKey("Content-Type")) {
-			// first sent through sendError: let the container render its error page again
-			this.response.sendContainerError(stored.status());
-			return;
-		}
-		this.response.sendBody(stored.body());
-	}
-
 	private void answerProblem(IdempotencyProblem problem) throws IOException {
 		this.response.flushWriter();
 		if (!this.problemUnresolved && !this.response.hasError()
@@ -290,18 +236,11 @@ final class IdempotentExchange {
 		}
 		// resolved by Spring MVC's default resolver, which only sends an error, or not at all: the library's body
 		this.response.discardCapture();
-		sendProblem(problem);
+		ReplayWriter.problem(client(), problem);
 	}
 
-	private void sendProblem(IdempotencyProblem problem) throws IOException {
-		HttpServletResponse target = (HttpServletResponse) this.response.getResponse();
-		target.setStatus(problem.status());
-		target.setContentType(IdempotencyProblem.MEDIA_TYPE);
-		String retryAfter = problem.retryAfterHeader();
-		if (retryAfter != null) {
-			target.setHeader("Retry-After", retryAfter);
-		}
-		this.response.sendBody(problem.toJson());
+	private HttpServletResponse client() {
+		return (HttpServletResponse) this.response.getResponse();
 	}
 
 }

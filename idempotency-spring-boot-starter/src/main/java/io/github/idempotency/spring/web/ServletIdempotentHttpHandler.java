@@ -1,11 +1,8 @@
 package io.github.idempotency.spring.web;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import io.github.idempotency.core.IdempotencyKey;
@@ -23,11 +20,9 @@ import io.github.idempotency.spring.IdempotencyScopeResolver;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.IdempotentMethod;
 import io.github.idempotency.spring.JoinedCompletion;
-import jakarta.servlet.ServletException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.Part;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
@@ -67,6 +62,8 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 	private Map<String, BodyFingerprint> endpointBodyFingerprints = Map.of();
 
 	private AnonymousBodyHash anonymousBodyHash = AnonymousBodyHash.REJECT;
+
+	private final DeclaredResponseStatus declaredStatus = new DeclaredResponseStatus();
 
 	/**
 	 * @param executor the executor, resolved on first use
@@ -135,7 +132,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		// a body-hash key is the fingerprint itself: compute it once; it always covers the body
 		RequestFingerprint bodyHash = (method.keySource() == Idempotent.KeySource.BODY_HASH
 				&& !method.hasKeyExpression())
-						? fingerprint(request, route, (bodyMode == BodyFingerprint.NONE) ? BodyFingerprint.CANONICAL
+						? ServletRequestFingerprint.of(request, route, (bodyMode == BodyFingerprint.NONE) ? BodyFingerprint.CANONICAL
 								: bodyMode)
 						: null;
 		RequestFingerprint fingerprint = (bodyMode == BodyFingerprint.NONE) ? null : bodyHash;
@@ -156,7 +153,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		}
 		IdempotencyKey key = IdempotencyKey.of(scope.get(), request.getMethod() + " " + route, clientKey);
 		ClaimOutcome outcome = this.executor.get()
-			.claim(key, (fingerprint != null) ? fingerprint : fingerprint(request, route, bodyMode), method.policy());
+			.claim(key, (fingerprint != null) ? fingerprint : ServletRequestFingerprint.of(request, route, bodyMode), method.policy());
 		if (outcome instanceof ClaimOutcome.Acquired acquired) {
 			Execution execution = acquired.execution();
 			exchange.acquired(execution);
@@ -164,14 +161,15 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 				JoinedCompletion joined = this.joinedCompletion.get();
 				if (joined == null) {
 					Object value = invocation.proceed();
-					exchange.returned(value, method.method());
+					exchange.returned(this.declaredStatus.of(value, method.method()));
 					return value;
 				}
 				Object target = invocation.getThis();
 				Object value = joined.inTransaction(method.method(),
 						(target != null) ? AopUtils.getTargetClass(target) : null,
 						() -> IdempotentHttpHandler.proceed(invocation),
-						(result) -> exchange.provisional(result, method.method()), execution.policy())
+						(result) -> exchange.provisional(result, this.declaredStatus.of(result, method.method())),
+						execution.policy())
 					.call();
 				exchange.effectsCommitted();
 				return value;
@@ -219,48 +217,6 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			return bodyHash.value().substring(bodyHash.value().indexOf(':') + 1);
 		}
 		return this.header.read(request);
-	}
-
-	private static RequestFingerprint fingerprint(BodyDigestingRequest request, String route, BodyFingerprint bodyMode)
-			throws IOException, ServletException {
-		// the route template scopes the key; the concrete path and query say which resource the request is for, so
-		// the same key sent for another id or another query string is a mismatch, not a replay
-		String query = request.getQueryString();
-		RequestFingerprint.Builder builder = RequestFingerprint.builder()
-			.add(request.getMethod())
-			.add(route)
-			.add(request.getRequestURI())
-			.add((query != null) ? query : "")
-			.add(request.bodyDigest(bodyMode));
-		if (bodyMode == BodyFingerprint.NONE) {
-			return builder.build();
-		}
-		String contentType = request.getContentType();
-		if (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10)) {
-			// the container parses multipart bodies from its own stream, which the body digest never sees
-			for (Part part : request.getParts()) {
-				builder.add(part.getName());
-				builder.add(Objects.toString(part.getSubmittedFileName(), ""));
-				builder.add(Objects.toString(part.getContentType(), ""));
-				builder.add(digest(part));
-			}
-		}
-		if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-			// the container may have parsed a form body before anyone read the stream
-			for (Map.Entry<String, String[]> parameter : new TreeMap<>(request.getParameterMap()).entrySet()) {
-				builder.add(parameter.getKey());
-				for (String value : parameter.getValue()) {
-					builder.add(value);
-				}
-			}
-		}
-		return builder.build();
-	}
-
-	private static byte[] digest(Part part) throws IOException {
-		try (InputStream content = part.getInputStream()) {
-			return BodyDigestingRequest.sha256(content);
-		}
 	}
 
 	private static String route(HttpServletRequest request) {

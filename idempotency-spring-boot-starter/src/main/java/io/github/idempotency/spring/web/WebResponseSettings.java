@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.idempotency.core.StoredResponse;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -41,6 +40,10 @@ record WebResponseSettings(List<String> replayHeaders, Set<Integer> retryableCli
 			headers.put("Content-Type", List.of(contentType));
 		}
 		for (String name : this.replayHeaders) {
+			if (!response.containsHeader(name)) {
+				// a container builds a new collection for every getHeaders, even of a header that is not there
+				continue;
+			}
 			Collection<String> values = response.getHeaders(name);
 			if (values != null && !values.isEmpty()) {
 				headers.put(name, List.copyOf(values));
@@ -56,25 +59,6 @@ record WebResponseSettings(List<String> replayHeaders, Set<Integer> retryableCli
 	 */
 	boolean releases(int status) {
 		return status >= 500 || this.retryableClientErrors.contains(status);
-	}
-
-	static void write(HttpServletResponse response, StoredResponse stored) {
-		stored.headers().forEach((name, values) -> {
-			if (StoredResponse.NOT_RETAINED_REASON_HEADER.equals(name)) {
-				// the store's note of why a body is missing, not a header of the response
-				return;
-			}
-			boolean first = true;
-			for (String value : values) {
-				if (first) {
-					response.setHeader(name, value);
-					first = false;
-				}
-				else {
-					response.addHeader(name, value);
-				}
-			}
-		});
 	}
 
 }

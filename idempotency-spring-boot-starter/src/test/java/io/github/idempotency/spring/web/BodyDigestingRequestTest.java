@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
+import jakarta.servlet.ServletInputStream;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -22,6 +23,18 @@ class BodyDigestingRequestTest {
 
 		assertThat(new String(read, StandardCharsets.UTF_8)).isEqualTo("{\"amount\":1250}");
 		assertThat(request.bodyDigest()).isEqualTo(sha256("{\"amount\":1250}".getBytes(StandardCharsets.UTF_8)));
+	}
+
+	@Test
+	void bodyReadToItsEndLeavesNothingToReadAfterTheDigest() throws Exception {
+		BodyDigestingRequest request = request("{\"amount\":1250}".getBytes(StandardCharsets.UTF_8));
+		ServletInputStream stream = request.getInputStream();
+		stream.readAllBytes();
+
+		assertThat(request.bodyDigest()).isEqualTo(sha256("{\"amount\":1250}".getBytes(StandardCharsets.UTF_8)));
+		assertThat(stream.read()).isEqualTo(-1);
+		assertThat(stream.read(new byte[4], 0, 4)).isEqualTo(-1);
+		assertThat(stream.isFinished()).isTrue();
 	}
 
 	@Test
