@@ -138,7 +138,7 @@ class PayloadScenario {
 			require(first.get(60, TimeUnit.SECONDS), 201);
 			return other;
 		}));
-		cases.put("after it ran, the one sent while it ran", repeat(() -> {
+		cases.put("after the slow one ran", repeat(() -> {
 			String key = "payload-" + UUID.randomUUID();
 			require(alice.pay(key, SLOW), 201);
 			return alice.pay(key, SLOW_OTHERWISE);
