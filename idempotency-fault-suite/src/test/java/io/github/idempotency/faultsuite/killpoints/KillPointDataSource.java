@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -23,6 +24,8 @@ final class KillPointDataSource extends DelegatingDataSource {
 
 	private static final Set<String> EXECUTIONS = Set.of("execute", "executeUpdate", "executeLargeUpdate",
 			"executeBatch", "executeLargeBatch");
+
+	private static final Pattern PAYMENT_TABLE = Pattern.compile("\\bpayment\\b");
 
 	KillPointDataSource(DataSource target) {
 		super(target);
@@ -75,7 +78,7 @@ final class KillPointDataSource extends DelegatingDataSource {
 			}
 			if (method.getName().equals("prepareStatement") && arguments != null && arguments[0] instanceof String sql) {
 				String statement = sql.toLowerCase(Locale.ROOT);
-				boolean payments = statement.matches("(?s).*\\bpayment\\b.*");
+				boolean payments = PAYMENT_TABLE.matcher(statement).find();
 				if (payments && !this.touchedPayments) {
 					this.touchedPayments = true;
 					request.stopIfAt(KillPoint.IN_METHOD);

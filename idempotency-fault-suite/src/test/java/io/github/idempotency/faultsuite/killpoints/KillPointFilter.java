@@ -22,7 +22,8 @@ final class KillPointFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		KillPointRequest.bind(new KillPointRequest(KillPoint.of(point), String.valueOf(request.getHeader("Idempotency-Key"))));
+		String key = String.valueOf(request.getHeader("Idempotency-Key"));
+		KillPointRequest.bind(new KillPointRequest(KillPoint.of(point), key));
 		try {
 			chain.doFilter(request, response);
 		}
