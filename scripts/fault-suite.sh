@@ -5,6 +5,9 @@
 #   scripts/fault-suite.sh         the full configuration: the published figures (about 20 minutes on 2 cores)
 #   scripts/fault-suite.sh short   the configuration CI runs on every build (a few minutes)
 #
+# Further arguments go to Maven, e.g. one scenario: scripts/fault-suite.sh short -Dit.test=GrowthScenario, or the
+# growth scenario's 10-minute run: -Dfault-suite.growth=long (docs/reliability.md).
+#
 # The upstream modules are built without their tests (-DskipTests); the suite's own failsafe run ignores that flag.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,14 +16,14 @@ configuration="${1:-full}"
 case "$configuration" in
 	short | full) ;;
 	*)
-		echo "usage: $0 [short|full]" >&2
+		echo "usage: $0 [short|full] [maven arguments...]" >&2
 		exit 2
 		;;
 esac
 
 status=0
 ./mvnw -B -Pfault-suite -pl idempotency-fault-suite -am verify -DskipTests \
-	-Dfault-suite.configuration="$configuration" || status=$?
+	-Dfault-suite.configuration="$configuration" "${@:2}" || status=$?
 
 report=idempotency-fault-suite/target/fault-suite-report.md
 if [ -f "$report" ]; then

@@ -1,0 +1,279 @@
+package io.github.idempotency.faultsuite.scenarios;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.github.idempotency.faultsuite.harness.ChildApp;
+import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
+import io.github.idempotency.faultsuite.harness.SuiteConfiguration;
+import io.github.idempotency.faultsuite.killpoints.KillPoint;
+import io.github.idempotency.faultsuite.stores.StoreDatabase;
+import io.github.idempotency.faultsuite.stores.StoreUnderTest;
+import io.github.idempotency.faultsuite.stores.Stores;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Scenario 2, kill -9 with a local effect (JPA store, join-transaction, PostgreSQL and MariaDB). Each kill finds
+ * five payments in flight: four stopped at a kill point around the business insert and the commit (inside the method,
+ * before the insert, after the insert, after the commit; see {@link KillPoint}), in random order, and one without a
+ * kill point, sent with a random PSP delay a random moment before the kill, which lands wherever it is. The app is
+ * killed ({@code SIGKILL}, by PID) and restarted (the next instance, started meanwhile), and every key is retried
+ * until it is no longer refused. Then: exactly one business row per key (the payment table, which has no unique
+ * constraint on the key: the payment's description carries it), every record finished, none left ONGOING, and a
+ * second retry of every key is a replay.
+ * <p>
+ * The control runs one kill with {@code join-transaction} off: the business insert commits on its own, so a kill
+ * after that commit leaves the record ONGOING, and the retry pays a second time.
+ */
+class KillWithLocalEffectScenario {
+
+	private static final Duration LEASE = Duration.ofSeconds(3);
+
+	// the 20 iterations in the full configuration; the short one kills twice (10 keys), each kill needing
+	// an app start
+	private static final int FULL_KILLS = 20;
+
+	private static final int SHORT_KILLS = 2;
+
+	private static final int CONTROL_KILLS = 1;
+
+	private static final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(10))
+		.build();
+
+	private static final String AUTHORIZATION = "Basic "
+			+ Base64.getEncoder().encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8));
+
+	@Timeout(value = 30, unit = TimeUnit.MINUTES)
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "postgresql", "mariadb" })
+	void everyKeyHasOneBusinessRowAndAFinishedRecordAfterAKillAnywhereAroundTheCommit(String storeName)
+			throws Exception {
+		int kills = "full".equals(SuiteConfiguration.current().name()) ? FULL_KILLS : SHORT_KILLS;
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		try (StoreUnderTest store = Stores.start(storeName)) {
+			StoreDatabase database = StoreDatabase.of(store);
+			Run run = killAndRetry(store, true, kills, random, "kill-local-" + storeName);
+			Map<String, Long> rows = run.businessRows(database);
+			Map<String, Long> records = database
+				.counts("SELECT state, COUNT(*) FROM idempotency_record GROUP BY state ORDER BY state");
+			Run control = killAndRetry(store, false, CONTROL_KILLS, random, "kill-local-control-" + storeName);
+			Map<String, Long> controlRows = control.businessRows(database);
+
+			int keys = run.keys().size();
+			long oneRow = run.keys().stream().filter((key) -> rows.getOrDefault(key.key(), 0L) == 1).count();
+			long finished = records.getOrDefault("FINISHED_OK", 0L) + records.getOrDefault("FINISHED_ERROR", 0L);
+			long ongoing = records.getOrDefault("ONGOING", 0L);
+			long replayedAtLast = run.keys().stream().filter((key) -> key.last().replayed()).count();
+			boolean passed = oneRow == keys && finished == keys && ongoing == 0 && replayedAtLast == keys;
+			List<Key> twice = control.keys()
+				.stream()
+				.filter((key) -> controlRows.getOrDefault(key.key(), 0L) != 1)
+				.toList();
+			String figure = kills + " kills, " + keys + " keys (" + run.describePoints() + "); after restart and retry: "
+					+ oneRow + "/" + keys + " keys with exactly one business row; records " + records + " for "
+					+ keys + " keys, ONGOING " + ongoing + "; retries " + run.describeRetries() + "; second retry a "
+					+ "replay " + replayedAtLast + "/" + keys + " (seed " + seed + ")";
+			String verdict = passed ? "PASS" : "FAIL: " + run.describeFailures(rows);
+			String controlVerdict = twice.isEmpty()
+					? "PASSED (the suite fails: the control must fail): every key one row without join-transaction"
+					: "failed as required: join-transaction off, " + twice.size() + "/" + control.keys().size()
+							+ " keys with two business rows ("
+							+ twice.stream().map(Key::point).collect(Collectors.joining(", ")) + ")";
+			FaultSuiteReport.add(new FaultSuiteReport.Row("2 kill -9 with a local effect", store.name(),
+					kills + " kills", figure, verdict, controlVerdict));
+			assertThat(oneRow).as(run.describeFailures(rows)).isEqualTo(keys);
+			assertThat(ongoing).isZero();
+			assertThat(finished).isEqualTo(keys);
+			assertThat(replayedAtLast).isEqualTo(keys);
+			assertThat(twice).as("the control without join-transaction must pay some key twice").isNotEmpty();
+		}
+	}
+
+	/**
+	 * Kills an app {@code kills} times with five payments in flight, each time retrying every key on the next
+	 * instance.
+	 */
+	private static Run killAndRetry(StoreUnderTest store, boolean joinTransaction, int kills, Random random,
+			String name) throws Exception {
+		Map<String, String> properties = new HashMap<>(store.appProperties());
+		properties.put("idempotency.jpa.join-transaction", Boolean.toString(joinTransaction));
+		properties.put("idempotency.lease", LEASE.toSeconds() + "s");
+		properties.put(KillPoint.PROPERTY, "true");
+		List<Key> keys = new ArrayList<>();
+		ChildApp app = ChildApp.start(name + "-0", store.profile(), properties);
+		CompletableFuture<ChildApp> restarting = null;
+		try {
+			for (int kill = 1; kill <= kills; kill++) {
+				String next = name + "-" + kill;
+				restarting = CompletableFuture.supplyAsync(() -> ChildApp.start(next, store.profile(), properties));
+				List<Key> inFlight = new ArrayList<>();
+				List<KillPoint> points = new ArrayList<>(List.of(KillPoint.values()));
+				Collections.shuffle(points, random);
+				for (KillPoint point : points) {
+					inFlight.add(send(app, point.value(), body(null), point));
+				}
+				ChildApp killed = app;
+				await().atMost(Duration.ofSeconds(90))
+					.pollInterval(Duration.ofMillis(50))
+					.until(() -> inFlight.stream()
+						.allMatch((key) -> killed.log().contains(KillPoint.valueOf(key.pointName()).marker(key.key()))));
+				// the fifth payment: no kill point; its PSP delay and the moment of the kill are random
+				inFlight.add(send(app, "random", body(random.nextInt(300)), null));
+				Thread.sleep(random.nextInt(400));
+				app.kill();
+				app = restarting.get(5, TimeUnit.MINUTES);
+				restarting = null;
+				for (Key key : inFlight) {
+					keys.add(key.retried(app));
+				}
+			}
+		}
+		finally {
+			app.close();
+			if (restarting != null) {
+				restarting.thenAccept(ChildApp::close);
+			}
+		}
+		return new Run(keys);
+	}
+
+	private static String body(@Nullable Integer pspDelayMs) {
+		return "{\"amount\": 1000, \"currency\": \"EUR\", \"description\": \"%s\""
+				+ ((pspDelayMs != null) ? ", \"simulate\": \"slow\", \"delayMs\": " + pspDelayMs : "") + "}";
+	}
+
+	private static Key send(ChildApp app, String point, String body, @Nullable KillPoint killPoint) {
+		String key = "kill-" + UUID.randomUUID();
+		CompletableFuture<Answer> first = CompletableFuture
+			.supplyAsync(() -> pay(app, key, body.formatted(key), killPoint));
+		return new Key(key, point, body.formatted(key), first, null, null);
+	}
+
+	private static Answer pay(ChildApp app, String key, String body, @Nullable KillPoint killPoint) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(app.uri("/payments"))
+			.timeout(Duration.ofSeconds(60))
+			.header("Authorization", AUTHORIZATION)
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", key)
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		if (killPoint != null) {
+			request.header(KillPoint.HEADER, killPoint.value());
+		}
+		try {
+			HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			return new Answer(response.statusCode(),
+					response.headers().firstValue("Idempotent-Replayed").filter("true"::equals).isPresent(),
+					response.body().contains("response-not-retained"));
+		}
+		catch (IOException ex) {
+			return new Answer(0, false, false);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * An HTTP answer as this scenario needs it.
+	 *
+	 * @param status the status, 0 when the connection broke (the app was killed)
+	 * @param replayed whether {@code Idempotent-Replayed: true}
+	 * @param notRetained whether the body is a {@code response-not-retained} problem
+	 */
+	private record Answer(int status, boolean replayed, boolean notRetained) {
+	}
+
+	/**
+	 * One key of a run: where the kill found it, and the answers before and after.
+	 *
+	 * @param key the idempotency key, also the payment's description
+	 * @param point the kill point's name, or {@code random}
+	 * @param body the request body
+	 * @param first the answer of the killed app (status 0 when the kill broke it)
+	 * @param retry the first answer of the next instance that was not a 409
+	 * @param last the answer to one more retry after that
+	 */
+	private record Key(String key, String point, String body, CompletableFuture<Answer> first,
+			@Nullable Answer retry, @Nullable Answer last) {
+
+		String pointName() {
+			return this.point.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+		}
+
+		Key retried(ChildApp app) {
+			// a claim left by the kill holds the key for one lease; a committed provisional record as long
+			Answer retry = await().atMost(LEASE.plusSeconds(60))
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> pay(app, this.key, this.body, null), (answer) -> answer.status() != 409
+						&& answer.status() != 0);
+			return new Key(this.key, this.point, this.body, this.first, retry, pay(app, this.key, this.body, null));
+		}
+
+	}
+
+	private record Run(List<Key> keys) {
+
+		Map<String, Long> businessRows(StoreDatabase database) {
+			return database.counts(
+					"SELECT description, COUNT(*) FROM payment WHERE description LIKE 'kill-%' GROUP BY description");
+		}
+
+		String describePoints() {
+			Map<String, Long> points = this.keys.stream()
+				.collect(Collectors.groupingBy(Key::point, LinkedHashMap::new, Collectors.counting()));
+			long completedBeforeKill = this.keys.stream()
+				.filter((key) -> key.point().equals("random") && key.first().join().status() != 0)
+				.count();
+			return points.entrySet()
+				.stream()
+				.map((entry) -> entry.getKey() + " " + entry.getValue())
+				.collect(Collectors.joining(", ")) + ", of which answered before the kill " + completedBeforeKill;
+		}
+
+		String describeRetries() {
+			long executed = this.keys.stream().filter((key) -> !key.retry().replayed()).count();
+			long replayed = this.keys.stream().filter((key) -> key.retry().replayed()).count();
+			long notRetained = this.keys.stream().filter((key) -> key.retry().notRetained()).count();
+			return "executed " + executed + ", replayed " + replayed + " (" + notRetained
+					+ " of them response-not-retained)";
+		}
+
+		String describeFailures(Map<String, Long> rows) {
+			return this.keys.stream()
+				.filter((key) -> rows.getOrDefault(key.key(), 0L) != 1 || !key.last().replayed())
+				.map((key) -> key.point() + ": " + rows.getOrDefault(key.key(), 0L) + " rows, retry "
+						+ key.retry() + ", last " + key.last())
+				.limit(5)
+				.toList()
+				.toString();
+		}
+
+	}
+
+}
