@@ -88,7 +88,7 @@ class TestController {
 	}
 
 	@PostMapping("/slow-short-lease")
-	@Idempotent(name = "slow-short-lease", lease = "300ms")
+	@Idempotent(name = "slow-short-lease", lease = "1500ms")
 	String slowShortLease(@RequestBody String body) throws InterruptedException {
 		this.invocations.increment("slow-short-lease");
 		this.gate.pass();
