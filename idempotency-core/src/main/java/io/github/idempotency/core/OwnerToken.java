@@ -4,19 +4,57 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Fencing token of one execution: every write to a record (complete, release, renew) must present the token
  * of the execution that holds it, so an execution whose lease was taken over can no longer change the record.
- *
- * @param value an opaque, unique string
+ * <p>
+ * Its {@link #value()} is an opaque, unique string; two tokens are equal when their values are. A token made by
+ * {@link #random()} holds its 128 bits as two numbers and writes its 32 hex digits only when a store asks for them:
+ * the memory store compares tokens and never does, while Redis and the database stores write them as before.
  */
-public record OwnerToken(String value) {
+public final class OwnerToken {
 
-	public OwnerToken {
+	// the top bit of each half of a random token is set (so that each half writes as 16 digits): a negative high half
+	// marks a token held as bits, and 0 one held as a string only
+	private final long high;
+
+	private final long low;
+
+	// the string a token was made from: final, so that a token that reaches another thread through a race still
+	// shows it
+	private final @Nullable String given;
+
+	// a random token's digits, written when first asked for; two threads may both write them, the same characters,
+	// like String's own hash
+	private @Nullable String written;
+
+	/**
+	 * A token read back from a store.
+	 * @param value the token's string, as {@link #value()} returned it when the token was written
+	 */
+	public OwnerToken(String value) {
 		Objects.requireNonNull(value, "value");
 		if (value.isEmpty()) {
 			throw new IllegalArgumentException("An owner token is not empty");
 		}
+		this.given = value;
+		// a random token read back compares with the one still held as bits, so it is held as bits too
+		if (isRandomForm(value)) {
+			this.high = parseHex(value, 0);
+			this.low = parseHex(value, 16);
+		}
+		else {
+			this.high = 0;
+			this.low = 0;
+		}
+	}
+
+	private OwnerToken(long high, long low) {
+		this.high = high;
+		this.low = low;
+		this.given = null;
 	}
 
 	/**
@@ -25,11 +63,73 @@ public record OwnerToken(String value) {
 	 */
 	public static OwnerToken random() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		// 32 lowercase hex digits, the top bit of each half set so that each has 16: one string, not three
-		byte[] hex = new byte[32];
-		writeHex(random.nextLong() | Long.MIN_VALUE, hex, 0);
-		writeHex(random.nextLong() | Long.MIN_VALUE, hex, 16);
-		return new OwnerToken(new String(hex, StandardCharsets.ISO_8859_1));
+		return new OwnerToken(random.nextLong() | Long.MIN_VALUE, random.nextLong() | Long.MIN_VALUE);
+	}
+
+	/**
+	 * The token as stores keep it: for a random token 32 lowercase hex digits, the first of each half from 8 to f.
+	 * @return the token's string, never empty
+	 */
+	public String value() {
+		if (this.given != null) {
+			return this.given;
+		}
+		String digits = this.written;
+		if (digits == null) {
+			byte[] hex = new byte[32];
+			writeHex(this.high, hex, 0);
+			writeHex(this.low, hex, 16);
+			digits = new String(hex, StandardCharsets.ISO_8859_1);
+			this.written = digits;
+		}
+		return digits;
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		if (this == other) {
+			return true;
+		}
+		if (!(other instanceof OwnerToken token)) {
+			return false;
+		}
+		if (this.high < 0 || token.high < 0) {
+			// a string that is not of the random form never equals one that is
+			return this.high == token.high && this.low == token.low;
+		}
+		return value().equals(token.value());
+	}
+
+	@Override
+	public int hashCode() {
+		return (this.high < 0) ? Long.hashCode(this.high * 31 + this.low) : value().hashCode();
+	}
+
+	@Override
+	public String toString() {
+		return value();
+	}
+
+	private static boolean isRandomForm(String value) {
+		if (value.length() != 32 || value.charAt(0) < '8' || value.charAt(16) < '8') {
+			return false;
+		}
+		for (int i = 0; i < 32; i++) {
+			char c = value.charAt(i);
+			if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static long parseHex(String value, int offset) {
+		long bits = 0;
+		for (int i = offset; i < offset + 16; i++) {
+			char c = value.charAt(i);
+			bits = (bits << 4) | ((c <= '9') ? c - '0' : c - 'a' + 10);
+		}
+		return bits;
 	}
 
 	private static void writeHex(long bits, byte[] into, int offset) {
@@ -38,11 +138,6 @@ public record OwnerToken(String value) {
 			into[offset + i] = (byte) ((digit < 10) ? '0' + digit : 'a' + digit - 10);
 			bits >>>= 4;
 		}
-	}
-
-	@Override
-	public String toString() {
-		return this.value;
 	}
 
 }

@@ -1,43 +1,128 @@
 package io.github.idempotency.core.execution;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 /**
- * The executions that hold a key in this JVM right now, with their start, for the executor's gauges and for the
- * read-only {@link RunningExecution} snapshots that operators see.
+ * The executions that hold a key in this JVM right now: for the renewal sweep, which visits them to renew the leases
+ * that are due, for the executor's gauges and for the read-only {@link RunningExecution} snapshots that operators see.
+ * <p>
+ * Each execution is linked into one of a few lists by fields of its own, so that starting and ending one allocates
+ * nothing (a map would allocate an entry per execution); an execution picks its list at random, so that request
+ * threads seldom wait for each other's lock.
  */
 final class ActiveExecutions {
 
-	private final Map<Execution, Instant> active = new ConcurrentHashMap<>();
+	private static final int MAX_STRIPES = 64;
+
+	private final Stripe[] stripes;
+
+	ActiveExecutions() {
+		int wanted = 2 * Runtime.getRuntime().availableProcessors();
+		int count = 1;
+		while (count < wanted && count < MAX_STRIPES) {
+			count <<= 1;
+		}
+		this.stripes = new Stripe[count];
+		for (int i = 0; i < count; i++) {
+			this.stripes[i] = new Stripe();
+		}
+	}
 
 	void started(Execution execution) {
-		this.active.put(execution, execution.startedAt());
+		Stripe stripe = this.stripes[ThreadLocalRandom.current().nextInt() & (this.stripes.length - 1)];
+		synchronized (stripe) {
+			execution.active = stripe;
+			Execution head = stripe.head;
+			execution.nextActive = head;
+			if (head != null) {
+				head.previousActive = execution;
+			}
+			stripe.head = execution;
+			stripe.count++;
+		}
 	}
 
 	void ended(Execution execution) {
-		this.active.remove(execution);
+		Stripe stripe = execution.active;
+		if (stripe == null) {
+			return;
+		}
+		synchronized (stripe) {
+			if (execution.active != stripe) {
+				return;
+			}
+			Execution previous = execution.previousActive;
+			Execution next = execution.nextActive;
+			if (previous != null) {
+				previous.nextActive = next;
+			}
+			else {
+				stripe.head = next;
+			}
+			if (next != null) {
+				next.previousActive = previous;
+			}
+			execution.previousActive = null;
+			execution.nextActive = null;
+			execution.active = null;
+			stripe.count--;
+		}
 	}
 
 	int count() {
-		return this.active.size();
+		int count = 0;
+		for (Stripe stripe : this.stripes) {
+			count += stripe.count;
+		}
+		return count;
+	}
+
+	/**
+	 * Shows every active execution to {@code visitor}, one list at a time under its lock: executions that start or
+	 * end meanwhile on that list wait, so the visitor must be quick and must not start or end one itself.
+	 * @param visitor what to do with each
+	 */
+	void visit(Consumer<Execution> visitor) {
+		for (Stripe stripe : this.stripes) {
+			synchronized (stripe) {
+				for (Execution execution = stripe.head; execution != null; execution = execution.nextActive) {
+					visitor.accept(execution);
+				}
+			}
+		}
 	}
 
 	/** {@return the executions running now, oldest first} */
 	List<RunningExecution> snapshot() {
-		return this.active.keySet()
-			.stream()
+		List<Execution> executions = new ArrayList<>();
+		visit(executions::add);
+		return executions.stream()
 			.map(Execution::snapshot)
 			.sorted(Comparator.comparing(RunningExecution::startedAt))
 			.toList();
 	}
 
 	Optional<Instant> oldestStart() {
-		return this.active.values().stream().min(Instant::compareTo);
+		List<Execution> executions = new ArrayList<>();
+		visit(executions::add);
+		return executions.stream().map(Execution::startedAt).min(Instant::compareTo);
+	}
+
+	/** One list of active executions, linked through their own fields; guarded by its own lock. */
+	static final class Stripe {
+
+		private @Nullable Execution head;
+
+		private volatile int count;
+
 	}
 
 }

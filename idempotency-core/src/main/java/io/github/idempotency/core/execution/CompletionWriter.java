@@ -159,7 +159,7 @@ final class CompletionWriter {
 		IdempotencyStoreException failure = firstFailure;
 		while (true) {
 			Instant wakeUp = this.clock.instant().plusNanos(backoff);
-			boolean leaseLasts = !execution.isLeaseLost() && wakeUp.isBefore(execution.lease().deadline())
+			boolean leaseLasts = !execution.isLeaseLost() && wakeUp.isBefore(execution.leaseDeadline())
 					&& System.nanoTime() + backoff - giveUpAt < 0;
 			if (!leaseLasts || !pause(backoff)) {
 				this.listener.onWriteFailed(endpoint, operation);

@@ -1,10 +1,11 @@
 package io.github.idempotency.core.execution;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.OwnerToken;
@@ -21,12 +22,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Execution implements AutoCloseable {
 
-	// plain volatile fields and one updater rather than an atomic object each: one execution starts per request
+	// one object per request holds the execution, its lease and its place among the active executions: plain
+	// volatile fields with field updaters rather than an atomic object, a lease object or a map entry each
+
 	private static final AtomicIntegerFieldUpdater<Execution> ENDED = AtomicIntegerFieldUpdater
 		.newUpdater(Execution.class, "ended");
 
 	private static final AtomicIntegerFieldUpdater<Execution> RENEWALS = AtomicIntegerFieldUpdater
 		.newUpdater(Execution.class, "renewals");
+
+	private static final AtomicReferenceFieldUpdater<Execution, Instant> DEADLINE = AtomicReferenceFieldUpdater
+		.newUpdater(Execution.class, Instant.class, "renewedDeadline");
 
 	private final IdempotentExecutor executor;
 
@@ -38,22 +44,34 @@ public final class Execution implements AutoCloseable {
 
 	private final Instant startedAt;
 
-	private final IdempotencyContext context;
-
 	/** 1 once ended. */
 	private volatile int ended;
 
-	private final Lease lease;
-
-	private volatile @Nullable Future<?> renewalInFlight;
-
-	private volatile @Nullable ScheduledFuture<?> renewal;
-
-	private volatile boolean renewing = true;
+	/** The lease deadline as the last accepted renewal left it; {@code null} until then: the claim's. */
+	private volatile @Nullable Instant renewedDeadline;
 
 	private volatile boolean leaseLost;
 
+	private volatile boolean renewing = true;
+
+	private volatile @Nullable Future<?> renewalInFlight;
+
 	private volatile int renewals;
+
+	private volatile boolean retainResult;
+
+	// made when first asked for: an execution that nothing binds (a plain claim and complete) needs none
+	private @Nullable IdempotencyContext context;
+
+	/** When the next renewal is due, in {@link LeaseKeepAlive}'s time; guarded by {@link #active}'s lock. */
+	long renewalDue;
+
+	/** The active executions' list this one is linked in, or {@code null} once unlinked; and its neighbours. */
+	ActiveExecutions.@Nullable Stripe active;
+
+	@Nullable Execution previousActive;
+
+	@Nullable Execution nextActive;
 
 	Execution(IdempotentExecutor executor, IdempotencyKey key, OwnerToken owner, ExecutionPolicy policy,
 			Instant startedAt) {
@@ -62,8 +80,6 @@ public final class Execution implements AutoCloseable {
 		this.owner = owner;
 		this.policy = policy;
 		this.startedAt = startedAt;
-		this.lease = new Lease(executor.clock(), policy.lease(), startedAt, policy.maxExecutionTime());
-		this.context = new IdempotencyContext(key, owner, this.lease);
 	}
 
 	public IdempotencyKey key() {
@@ -91,7 +107,14 @@ public final class Execution implements AutoCloseable {
 	 * @return the context
 	 */
 	public IdempotencyContext context() {
-		return this.context;
+		IdempotencyContext current = this.context;
+		if (current == null) {
+			// two threads asking at once may each make one: every context reads its state from this execution, so
+			// either serves
+			current = new IdempotencyContext(this);
+			this.context = current;
+		}
+		return current;
 	}
 
 	/**
@@ -168,16 +191,25 @@ public final class Execution implements AutoCloseable {
 		}
 	}
 
-	Lease lease() {
-		return this.lease;
+	/** {@return when the lease runs out unless renewed again, by the executor's clock} */
+	Instant leaseDeadline() {
+		Instant renewed = this.renewedDeadline;
+		return (renewed != null) ? renewed : this.startedAt.plus(this.policy.lease());
 	}
 
-	void startRenewal(ScheduledFuture<?> renewal) {
-		this.renewal = renewal;
-		if (!this.renewing) {
-			// ended while the renewal was being scheduled
-			renewal.cancel(false);
-		}
+	/** {@return whether a renewal was refused or the deadline passed without one} */
+	boolean isLeaseLostByNow() {
+		return this.leaseLost || !this.executor.clock().instant().isBefore(leaseDeadline());
+	}
+
+	/**
+	 * Whether the lease may still be renewed at {@code now}.
+	 * @param now the executor's time
+	 * @return {@code false} once the maximum execution time has passed
+	 */
+	boolean isRenewableAt(Instant now) {
+		Duration maxExecutionTime = this.policy.maxExecutionTime();
+		return maxExecutionTime == null || now.isBefore(this.startedAt.plus(maxExecutionTime));
 	}
 
 	/** {@return whether renewals stopped: the execution ended, lost its lease, or ran past its maximum time} */
@@ -197,29 +229,46 @@ public final class Execution implements AutoCloseable {
 	}
 
 	/**
-	 * Notes a renewal handed to the renewal threads; only the scheduler's one task of this execution calls it, never
-	 * two at once.
+	 * Notes a renewal handed to the renewal threads; only the renewal sweep calls it, never two at once.
 	 * @param renewal the running renewal
 	 */
 	void renewalCallStarted(Future<?> renewal) {
 		this.renewalInFlight = renewal;
 	}
 
-	/** A renewal at {@code now} extended the lease. */
+	/**
+	 * A renewal made at {@code now} was accepted by the store: the lease runs until a lease after it, unless an
+	 * earlier renewal already took it further.
+	 * @param now the instant passed to the store
+	 */
 	void renewed(Instant now) {
-		this.lease.renewed(now);
+		Instant extended = now.plus(this.policy.lease());
+		while (true) {
+			Instant current = this.renewedDeadline;
+			Instant deadline = (current != null) ? current : this.startedAt.plus(this.policy.lease());
+			if (!extended.isAfter(deadline) || DEADLINE.compareAndSet(this, current, extended)) {
+				break;
+			}
+		}
 		RENEWALS.incrementAndGet(this);
 	}
 
 	RunningExecution snapshot() {
-		return new RunningExecution(this.key.storageKey(), this.policy.endpoint(), this.startedAt, this.lease.deadline(),
+		return new RunningExecution(this.key.storageKey(), this.policy.endpoint(), this.startedAt, leaseDeadline(),
 				this.renewals);
 	}
 
 	void markLeaseLost() {
 		this.leaseLost = true;
-		this.lease.markLost();
 		stopRenewal();
+	}
+
+	void retainResult() {
+		this.retainResult = true;
+	}
+
+	boolean isResultRetained() {
+		return this.retainResult;
 	}
 
 	private void markEnded() {
@@ -228,12 +277,9 @@ public final class Execution implements AutoCloseable {
 		}
 	}
 
+	/** Stops renewing; the renewal sweep passes this execution by from now on. */
 	void stopRenewal() {
 		this.renewing = false;
-		ScheduledFuture<?> current = this.renewal;
-		if (current != null) {
-			current.cancel(false);
-		}
 	}
 
 }

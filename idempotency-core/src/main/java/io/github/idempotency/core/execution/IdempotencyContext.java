@@ -23,18 +23,11 @@ public final class IdempotencyContext {
 
 	private static final ThreadLocal<IdempotencyContext> CURRENT = new ThreadLocal<>();
 
-	private final IdempotencyKey key;
+	// a view of the execution, which holds the state: a context made twice for one execution reads the same
+	private final Execution execution;
 
-	private final OwnerToken ownerToken;
-
-	private final Lease lease;
-
-	private volatile boolean retainResult;
-
-	IdempotencyContext(IdempotencyKey key, OwnerToken ownerToken, Lease lease) {
-		this.key = key;
-		this.ownerToken = ownerToken;
-		this.lease = lease;
+	IdempotencyContext(Execution execution) {
+		this.execution = execution;
 	}
 
 	/**
@@ -77,11 +70,11 @@ public final class IdempotencyContext {
 	}
 
 	public IdempotencyKey key() {
-		return this.key;
+		return this.execution.key();
 	}
 
 	public OwnerToken ownerToken() {
-		return this.ownerToken;
+		return this.execution.owner();
 	}
 
 	/**
@@ -90,7 +83,7 @@ public final class IdempotencyContext {
 	 * @see IdempotencyKey#downstreamKey()
 	 */
 	public String downstreamKey() {
-		return this.key.downstreamKey();
+		return this.execution.key().downstreamKey();
 	}
 
 	/**
@@ -99,7 +92,7 @@ public final class IdempotencyContext {
 	 * @return the lease deadline as last renewed
 	 */
 	public Instant leaseDeadline() {
-		return this.lease.deadline();
+		return this.execution.leaseDeadline();
 	}
 
 	/**
@@ -109,7 +102,7 @@ public final class IdempotencyContext {
 	 * @return {@code true} once the claim can no longer be relied upon
 	 */
 	public boolean isLeaseLost() {
-		return this.lease.isLost();
+		return this.execution.isLeaseLostByNow();
 	}
 
 	/**
@@ -117,7 +110,7 @@ public final class IdempotencyContext {
 	 * so a retry must replay the failure rather than run again.
 	 */
 	public void retainResult() {
-		this.retainResult = true;
+		this.execution.retainResult();
 	}
 
 	/**
@@ -125,7 +118,7 @@ public final class IdempotencyContext {
 	 * @return {@code true} when a failure's result must be kept
 	 */
 	public boolean isResultRetained() {
-		return this.retainResult;
+		return this.execution.isResultRetained();
 	}
 
 	/** Ends a {@link #bind()}. */

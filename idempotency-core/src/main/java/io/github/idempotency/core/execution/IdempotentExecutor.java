@@ -76,14 +76,15 @@ public final class IdempotentExecutor implements AutoCloseable {
 		this.listener = (listener instanceof CompositeIdempotencyListener) ? listener
 				: new CompositeIdempotencyListener(List.of(listener));
 		this.observed = new ObservedStore(store, this.listener);
+		this.keepAlive = new LeaseKeepAlive(this.observed, this.clock, this.listener, scheduler, renewals, this.active);
 		this.onClose = () -> {
+			this.keepAlive.close();
 			renewals.shutdownNow();
 			if (ownsScheduler) {
 				scheduler.shutdownNow();
 			}
 		};
 		this.watcher = new CompletionWatcher(scheduler, this::isOngoing);
-		this.keepAlive = new LeaseKeepAlive(this.observed, this.clock, this.listener, scheduler, renewals);
 		this.writer = new CompletionWriter(this.observed, this.clock, this.listener);
 	}
 
@@ -223,7 +224,6 @@ public final class IdempotentExecutor implements AutoCloseable {
 
 	private Execution start(IdempotencyKey key, ClaimResult.Claimed claimed, ExecutionPolicy policy, Instant now) {
 		Execution execution = new Execution(this, key, claimed.owner(), policy, now);
-		this.active.started(execution);
 		try {
 			this.keepAlive.keepAlive(execution);
 		}

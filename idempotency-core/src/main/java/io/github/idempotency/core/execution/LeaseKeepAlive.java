@@ -4,18 +4,29 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.github.idempotency.core.store.IdempotencyStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps the lease of every running execution alive: renews it every third of its length until the execution ends,
  * so that a slow but live execution is never taken over, while a crashed one loses its key within one lease. Shaped
  * like ShedLock's {@code KeepAliveLockProvider}: the claim itself knows nothing of renewals.
+ * <p>
+ * One sweep per executor keeps time for all executions, instead of a task scheduled for each: it runs when the
+ * earliest renewal is due, renews every active execution whose renewal is due (or nearly due, so that executions
+ * that started close together are renewed by one sweep), and schedules itself for the next one. An execution that
+ * starts while a sweep is already scheduled no later than its first renewal schedules nothing, so a request that ends
+ * within a third of its lease, the common case, allocates nothing for its renewal.
  * <p>
  * The scheduler only keeps time; the store calls run on a renewal pool of their own that grows with the number of
  * executions renewing at once, so a slow store call (a JDBC connection that is long in coming) delays one renewal,
@@ -27,6 +38,11 @@ final class LeaseKeepAlive {
 
 	private static final System.Logger logger = System.getLogger(IdempotentExecutor.class.getName());
 
+	/** A sweep renews what is due within this share of the renewal period: up to a twelfth of the lease early. */
+	private static final int EARLY_SHARE = 4;
+
+	private static final long NO_SWEEP = Long.MAX_VALUE;
+
 	private final IdempotencyStore store;
 
 	private final Clock clock;
@@ -37,13 +53,43 @@ final class LeaseKeepAlive {
 
 	private final ExecutorService renewals;
 
+	private final ActiveExecutions active;
+
+	/** {@link System#nanoTime()} when this was made: times here count from it, so that they only grow. */
+	private final long origin = System.nanoTime();
+
+	/**
+	 * When the next sweep runs at the latest ({@link #NO_SWEEP} when none is scheduled, or while one runs): a sweep
+	 * sets it to {@link #NO_SWEEP} before it looks at the active executions, so an execution that reads a time here
+	 * after it joined them is seen by the sweep at that time.
+	 */
+	private volatile long nextSweep = NO_SWEEP;
+
+	/** Guarded by {@code this}. */
+	private @Nullable ScheduledFuture<?> scheduledSweep;
+
+	/** Written under {@code this}; read without it by executions that start. */
+	private volatile boolean closed;
+
+	/** One sweep at a time; only a sweep touches the fields below. */
+	private final Object sweeping = new Object();
+
+	private final List<Execution> due = new ArrayList<>();
+
+	private long sweepNow;
+
+	private long earliestNext;
+
+	private final Consumer<Execution> collectDue = this::collectDue;
+
 	LeaseKeepAlive(IdempotencyStore store, Clock clock, IdempotencyListener listener,
-			ScheduledExecutorService scheduler, ExecutorService renewals) {
+			ScheduledExecutorService scheduler, ExecutorService renewals, ActiveExecutions active) {
 		this.store = store;
 		this.clock = clock;
 		this.listener = listener;
 		this.scheduler = scheduler;
 		this.renewals = renewals;
+		this.active = active;
 	}
 
 	/**
@@ -55,15 +101,119 @@ final class LeaseKeepAlive {
 		return Duration.ofMillis(Math.max(1, lease.toMillis() / 4));
 	}
 
+	private static long period(Execution execution) {
+		return TimeUnit.MILLISECONDS.toNanos(Math.max(1, execution.policy().lease().toMillis() / 3));
+	}
+
+	private long now() {
+		return System.nanoTime() - this.origin;
+	}
+
 	/**
-	 * Starts renewing the lease of a claimed execution; the execution stops the renewals when it ends.
+	 * Makes a claimed execution active and renews its lease from a third of the lease on; the execution stops the
+	 * renewals when it ends.
 	 * @param execution the execution
-	 * @throws RejectedExecutionException when the scheduler was shut down
+	 * @throws RejectedExecutionException when the executor was closed or its scheduler shut down; the execution is
+	 * then not active
 	 */
 	void keepAlive(Execution execution) {
-		long period = Math.max(1, execution.policy().lease().toMillis() / 3);
-		execution.startRenewal(this.scheduler.scheduleAtFixedRate(() -> dispatch(execution), period, period,
-				TimeUnit.MILLISECONDS));
+		if (this.closed || this.scheduler.isShutdown()) {
+			throw new RejectedExecutionException("The idempotent executor is closed");
+		}
+		long firstRenewal = now() + period(execution);
+		execution.renewalDue = firstRenewal;
+		this.active.started(execution);
+		if (firstRenewal >= this.nextSweep) {
+			// a sweep that starts after this execution joined runs by then
+			return;
+		}
+		try {
+			scheduleSweep(firstRenewal);
+		}
+		catch (RejectedExecutionException ex) {
+			this.active.ended(execution);
+			throw ex;
+		}
+	}
+
+	/** Stops sweeping: no lease of this executor's executions is renewed any more. */
+	synchronized void close() {
+		this.closed = true;
+		this.nextSweep = NO_SWEEP;
+		if (this.scheduledSweep != null) {
+			this.scheduledSweep.cancel(false);
+			this.scheduledSweep = null;
+		}
+	}
+
+	private synchronized void scheduleSweep(long at) {
+		if (this.closed) {
+			throw new RejectedExecutionException("The idempotent executor is closed");
+		}
+		if (at >= this.nextSweep) {
+			return;
+		}
+		ScheduledFuture<?> replaced = this.scheduledSweep;
+		this.scheduledSweep = this.scheduler.schedule(this::sweep, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
+		this.nextSweep = at;
+		if (replaced != null) {
+			replaced.cancel(false);
+		}
+	}
+
+	private void sweep() {
+		synchronized (this.sweeping) {
+			synchronized (this) {
+				if (this.closed) {
+					return;
+				}
+				// from here on an execution that joins schedules a sweep of its own, unless this one sees it
+				this.nextSweep = NO_SWEEP;
+				this.scheduledSweep = null;
+			}
+			this.sweepNow = now();
+			this.earliestNext = NO_SWEEP;
+			try {
+				this.active.visit(this.collectDue);
+				for (Execution execution : this.due) {
+					try {
+						dispatch(execution);
+					}
+					catch (RuntimeException ex) {
+						// one execution's failure must not cost the others their renewal, nor stop the sweeps
+						logger.log(Level.WARNING, "Failed to start renewing the lease of " + execution.key(), ex);
+					}
+				}
+			}
+			finally {
+				this.due.clear();
+				if (this.earliestNext != NO_SWEEP) {
+					try {
+						scheduleSweep(this.earliestNext);
+					}
+					catch (RejectedExecutionException ex) {
+						// closed meanwhile
+					}
+				}
+			}
+		}
+	}
+
+	/** Under the lock of the execution's list: notes it when its renewal is due, and when it is due next. */
+	private void collectDue(Execution execution) {
+		if (!execution.isRenewing()) {
+			return;
+		}
+		long period = period(execution);
+		long renewal = execution.renewalDue;
+		if (renewal - this.sweepNow <= period / EARLY_SHARE) {
+			this.due.add(execution);
+			// fixed rate, like the task per execution this replaced, but a sweep that came late does not catch up
+			// with renewals in a burst: one renewal extends the lease from now all the same
+			renewal = Math.max(renewal + period, this.sweepNow + period / EARLY_SHARE + 1);
+			execution.renewalDue = renewal;
+		}
+		this.earliestNext = Math.min(this.earliestNext, renewal);
 	}
 
 	private void dispatch(Execution execution) {
@@ -71,11 +221,11 @@ final class LeaseKeepAlive {
 			return;
 		}
 		Instant now = this.clock.instant();
-		if (!execution.lease().isRenewable(now)) {
+		if (!execution.isRenewableAt(now)) {
 			execution.stopRenewal();
 			logger.log(Level.WARNING, "The execution of " + execution.key() + " runs longer than its maximum "
 					+ "execution time of " + execution.policy().maxExecutionTime() + "; its lease is no longer renewed "
-					+ "and can be taken over after " + execution.lease().deadline());
+					+ "and can be taken over after " + execution.leaseDeadline());
 			return;
 		}
 		if (execution.isRenewalCallRunning()) {
@@ -86,8 +236,8 @@ final class LeaseKeepAlive {
 		try {
 			Future<?> call = this.renewals.submit(() -> renew(execution, due));
 			execution.renewalCallStarted(call);
-			this.scheduler.schedule(() -> timeOut(execution, call), renewalTimeout(execution.policy().lease())
-				.toMillis(), TimeUnit.MILLISECONDS);
+			this.scheduler.schedule(() -> timeOut(execution, call),
+					renewalTimeout(execution.policy().lease()).toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			// the executor is closing
