@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -15,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * that are due, for the executor's gauges and for the read-only {@link RunningExecution} snapshots that operators see.
  * <p>
  * Each execution is linked into one of a few lists by fields of its own, so that starting and ending one allocates
- * nothing (a map would allocate an entry per execution); an execution picks its list at random, so that request
- * threads seldom wait for each other's lock.
+ * nothing (a map would allocate an entry per execution); an execution's list follows from its identity hash, so
+ * request threads seldom wait for each other's lock.
  */
 final class ActiveExecutions {
 
@@ -37,9 +36,8 @@ final class ActiveExecutions {
 	}
 
 	void started(Execution execution) {
-		Stripe stripe = this.stripes[ThreadLocalRandom.current().nextInt() & (this.stripes.length - 1)];
+		Stripe stripe = stripeOf(execution);
 		synchronized (stripe) {
-			execution.active = stripe;
 			Execution head = stripe.head;
 			execution.nextActive = head;
 			if (head != null) {
@@ -51,15 +49,13 @@ final class ActiveExecutions {
 	}
 
 	void ended(Execution execution) {
-		Stripe stripe = execution.active;
-		if (stripe == null) {
-			return;
-		}
+		Stripe stripe = stripeOf(execution);
 		synchronized (stripe) {
-			if (execution.active != stripe) {
+			Execution previous = execution.previousActive;
+			if (previous == null && stripe.head != execution) {
+				// never started, or already ended
 				return;
 			}
-			Execution previous = execution.previousActive;
 			Execution next = execution.nextActive;
 			if (previous != null) {
 				previous.nextActive = next;
@@ -72,9 +68,13 @@ final class ActiveExecutions {
 			}
 			execution.previousActive = null;
 			execution.nextActive = null;
-			execution.active = null;
 			stripe.count--;
 		}
+	}
+
+	private Stripe stripeOf(Execution execution) {
+		// the identity hash rather than a field: it costs the execution no bytes, and spreads like a random number
+		return this.stripes[System.identityHashCode(execution) & (this.stripes.length - 1)];
 	}
 
 	int count() {

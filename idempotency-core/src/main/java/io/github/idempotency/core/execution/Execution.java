@@ -63,12 +63,10 @@ public final class Execution implements AutoCloseable {
 	// made when first asked for: an execution that nothing binds (a plain claim and complete) needs none
 	private @Nullable IdempotencyContext context;
 
-	/** When the next renewal is due, in {@link LeaseKeepAlive}'s time; guarded by {@link #active}'s lock. */
+	/** When the next renewal is due, in {@link LeaseKeepAlive}'s time; guarded by {@link ActiveExecutions}' lock. */
 	long renewalDue;
 
-	/** The active executions' list this one is linked in, or {@code null} once unlinked; and its neighbours. */
-	ActiveExecutions.@Nullable Stripe active;
-
+	/** Its neighbours among the active executions; guarded by {@link ActiveExecutions}' lock. */
 	@Nullable Execution previousActive;
 
 	@Nullable Execution nextActive;
