@@ -112,7 +112,8 @@ public class CoreAllocationBenchmark {
 
 	/**
 	 * {@link IdempotentExecutor#claim} of a new key and {@code complete} of its execution with a prepared response,
-	 * on the memory store, no listener: the store calls, the lease renewal scheduled and cancelled, the bookkeeping.
+	 * on the memory store, no listener: the store calls, the execution joining and leaving the renewal sweep, the
+	 * bookkeeping.
 	 * @return how the completion was written
 	 * @throws InterruptedException never, no duplicate waits
 	 */

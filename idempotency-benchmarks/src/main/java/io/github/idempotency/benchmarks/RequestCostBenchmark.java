@@ -188,7 +188,7 @@ public class RequestCostBenchmark {
 
 	/**
 	 * A first request: key and fingerprint, then {@link IdempotentExecutor#execute} on an
-	 * {@link InMemoryIdempotencyStore} claims the key, schedules and cancels the lease renewal, runs the action and
+	 * {@link InMemoryIdempotencyStore} claims the key, joins the executor's lease renewal sweep, runs the action and
 	 * completes the record with the 200-byte receipt. No listener ({@link IdempotencyListener#NONE}).
 	 * @return the result
 	 * @throws Exception never, the action does not fail
