@@ -216,7 +216,10 @@ public final class IdempotentExecutor implements AutoCloseable {
 		return this.clock;
 	}
 
-	/** Stops the background renewals and polls (when the executor created its own scheduler). */
+	/**
+	 * Stops renewing leases, and the background polls when the executor created its own scheduler (a scheduler passed
+	 * to the builder keeps running); a claim after this fails with an {@link IllegalStateException}.
+	 */
 	@Override
 	public void close() {
 		this.onClose.run();
