@@ -129,8 +129,6 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		requirePositive(lease, "lease");
 		OwnerToken token = OwnerToken.random();
 		return access("claim", key, () -> {
-			// the database is recognized before the first attempt takes a connection of its own
-			this.table.dialect();
 			for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
 				// each attempt in a transaction of its own, so that the next one sees what the winner committed
 				ClaimResult result = inOwnTransaction((jdbc) -> this.table.claim(jdbc, key, fingerprint, token, lease));
@@ -188,7 +186,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		Objects.requireNonNull(owner, "owner");
 		requirePositive(lease, "lease");
 		return access("renew", key, () -> this.transactions.run(this.renewalDataSource,
-				(jdbc) -> this.table.renew(jdbc, key, owner, lease)));
+				this.table.dialect().switchesAutoCommitLocally(), (jdbc) -> this.table.renew(jdbc, key, owner, lease)));
 	}
 
 	@Override
@@ -254,9 +252,12 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		return this.dataSource;
 	}
 
-	/** Runs statements on a connection of their own from the store's database ({@link OwnConnectionTransactions}). */
+	/**
+	 * Runs statements on a connection of their own from the store's database ({@link OwnConnectionTransactions}).
+	 * The database is recognized first, before a connection is taken, so that recognizing it never needs a second one.
+	 */
 	private <T> T inOwnTransaction(Function<JdbcTemplate, T> work) {
-		return this.transactions.run(this.dataSource, work);
+		return this.transactions.run(this.dataSource, this.table.dialect().switchesAutoCommitLocally(), work);
 	}
 
 	private <T> T access(String operation, StorageKey key, Supplier<T> call) {

@@ -26,6 +26,13 @@ final class PostgresDialect extends SqlDialect {
 		return "(clock_timestamp() + CAST(? AS double precision) * INTERVAL '1 millisecond')";
 	}
 
+	// pgjdbc keeps auto-commit on the client: it sends BEGIN with the first statement of a transaction, and a commit
+	// only when one is open
+	@Override
+	boolean switchesAutoCommitLocally() {
+		return true;
+	}
+
 	@Override
 	boolean claimsInOneStatement() {
 		return true;

@@ -63,6 +63,16 @@ abstract class SqlDialect {
 	/** The database's current instant plus a bound number of milliseconds. */
 	abstract String nowPlusMillis();
 
+	/**
+	 * Whether the driver turns a connection's auto-commit on and off without a round trip while no transaction is open,
+	 * so that the store's statements, each of which may commit on its own, run auto-committed on a connection that the
+	 * pool lends in manual-commit mode, and save the commit's round trip. Drivers that send a statement to switch
+	 * ({@code SET autocommit}) would gain nothing.
+	 */
+	boolean switchesAutoCommitLocally() {
+		return false;
+	}
+
 	/** Whether {@link #claimInOneStatement()} exists. */
 	abstract boolean claimsInOneStatement();
 

@@ -50,6 +50,15 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 	 */
 	protected abstract String shiftDeadlinesSql();
 
+	/**
+	 * Where the test itself reads and changes rows (moving deadlines, corrupting a record), each statement committed
+	 * on its own.
+	 * @return a template on the test class's database
+	 */
+	protected JdbcTemplate testJdbc() {
+		return new JdbcTemplate(dataSource());
+	}
+
 	static String uniqueTableName(String prefix) {
 		return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 	}
@@ -71,7 +80,7 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 
 	@Override
 	protected void elapse(Duration duration) {
-		new JdbcTemplate(dataSource()).update(shiftDeadlinesSql(), duration.toMillis(), duration.toMillis());
+		testJdbc().update(shiftDeadlinesSql(), duration.toMillis(), duration.toMillis());
 	}
 
 	@Override
@@ -103,7 +112,7 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 	void undecodableRecordIsReportedNeverTreatedAsAbsent() {
 		StorageKey key = newKey();
 		claim(key);
-		new JdbcTemplate(dataSource()).update("UPDATE " + tableName() + " SET state = 'BOGUS' WHERE id = ?",
+		testJdbc().update("UPDATE " + tableName() + " SET state = 'BOGUS' WHERE id = ?",
 				key.value());
 		assertThatExceptionOfType(CorruptRecordException.class).isThrownBy(() -> store().find(key, now()));
 		assertThatExceptionOfType(CorruptRecordException.class)
@@ -208,7 +217,7 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 	}
 
 	int countRows(StorageKey key) {
-		return new JdbcTemplate(dataSource()).queryForObject(
+		return testJdbc().queryForObject(
 				"SELECT COUNT(*) FROM " + tableName() + " WHERE id = ?", Integer.class, key.value());
 	}
 

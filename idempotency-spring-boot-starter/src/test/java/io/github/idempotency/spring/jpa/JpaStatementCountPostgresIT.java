@@ -63,7 +63,7 @@ class JpaStatementCountPostgresIT {
 
 	@BeforeEach
 	void createStore() {
-		this.store = new JpaIdempotencyStore(countingDataSource(), TABLE);
+		this.store = new JpaIdempotencyStore(countingDataSource(dataSource), TABLE);
 		// the first use recognizes the database from its metadata, once per store: not part of any request
 		this.store.find(newKey(), Instant.now());
 	}
@@ -101,6 +101,44 @@ class JpaStatementCountPostgresIT {
 		assertThat(this.calls).containsExactly("statement", "statement");
 	}
 
+	// Applications that let Hibernate skip its auto-commit check lend connections in manual-commit mode: a commit after
+	// each statement would be one round trip more than the ideal path pays, so the store runs its statements
+	// auto-committed on them (the PostgreSQL driver switches without a round trip), and they still commit.
+	@Test
+	void onAPoolOfManualCommitConnectionsTheStatementsCommitWithoutACommitRoundTrip() {
+		try (HikariDataSource manualCommit = PostgresTestServer.get().newDataSource(2, false)) {
+			JpaIdempotencyStore manualCommitStore = new JpaIdempotencyStore(countingDataSource(manualCommit), TABLE);
+			JpaIdempotencyStore observer = new JpaIdempotencyStore(dataSource, TABLE);
+			manualCommitStore.find(newKey(), Instant.now());
+			StorageKey key = newKey();
+
+			this.calls.clear();
+			ClaimResult claim = manualCommitStore.claim(key, FINGERPRINT, Instant.now(), LEASE);
+			assertThat(claim).isInstanceOf(ClaimResult.Claimed.class);
+			assertThat(observer.find(key, Instant.now())).as("the claim, seen from another pool")
+				.hasValueSatisfying((record) -> assertThat(record.state()).isEqualTo(RecordState.ONGOING));
+			assertThat(manualCommitStore.complete(key, ((ClaimResult.Claimed) claim).owner(), RecordState.FINISHED_OK,
+					StoredResponse.of(201, Map.of(), new byte[16]), Instant.now(), Duration.ofHours(1)))
+				.isTrue();
+			assertThat(observer.find(key, Instant.now())).as("the completion, seen from another pool")
+				.hasValueSatisfying((record) -> assertThat(record.state()).isEqualTo(RecordState.FINISHED_OK));
+			assertThat(this.calls).as("claim and complete on manual-commit connections")
+				.containsExactly("statement", "statement");
+
+			this.calls.clear();
+			assertThat(manualCommitStore.claim(key, FINGERPRINT, Instant.now(), LEASE))
+				.isInstanceOf(ClaimResult.Existing.class);
+			assertThat(this.calls).as("the replay's claim").containsExactly("statement");
+
+			try (Connection connection = manualCommit.getConnection()) {
+				assertThat(connection.getAutoCommit()).as("the pool's connections, given back").isFalse();
+			}
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private static String rowVersion(StorageKey key) {
 		return new JdbcTemplate(dataSource).queryForObject(
 				"SELECT ctid::text || '/' || xmin::text || '/' || xmax::text FROM " + TABLE + " WHERE id = ?",
@@ -111,9 +149,9 @@ class JpaStatementCountPostgresIT {
 		return IdempotencyKey.of("", "POST /payments", UUID.randomUUID().toString()).storageKey();
 	}
 
-	/** The test's pool, recording every statement executed and every commit or rollback sent through it. */
-	private DataSource countingDataSource() {
-		return proxy(DataSource.class, dataSource, (target, method, args) -> {
+	/** A pool, recording every statement executed and every commit or rollback sent through it. */
+	private DataSource countingDataSource(DataSource pool) {
+		return proxy(DataSource.class, pool, (target, method, args) -> {
 			Object result = invoke(target, method, args);
 			return (result instanceof Connection connection) ? countingConnection(connection) : result;
 		});

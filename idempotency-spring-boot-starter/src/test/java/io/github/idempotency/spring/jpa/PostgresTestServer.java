@@ -94,7 +94,19 @@ public final class PostgresTestServer {
 	 * @return the pool
 	 */
 	public HikariDataSource newDataSource(int maximumPoolSize) {
+		return newDataSource(maximumPoolSize, true);
+	}
+
+	/**
+	 * A new connection pool on the server; close it when done.
+	 * @param maximumPoolSize the most connections it opens
+	 * @param autoCommit whether it lends connections in auto-commit mode (when {@code false}, work outside a
+	 * transaction manager must commit itself, or the pool rolls it back)
+	 * @return the pool
+	 */
+	public HikariDataSource newDataSource(int maximumPoolSize, boolean autoCommit) {
 		HikariConfig config = new HikariConfig();
+		config.setAutoCommit(autoCommit);
 		config.setJdbcUrl(this.jdbcUrl);
 		if (this.username != null) {
 			config.setUsername(this.username);
