@@ -25,7 +25,7 @@ import io.github.idempotency.core.state.IdempotencyStateMachine;
  * <h2>Capacity</h2>
  * The store is bounded by a number of records ({@link Builder#maxRecords}) and by an estimate of the heap they hold
  * ({@link Builder#maxBytes}). A record counts {@value #RECORD_OVERHEAD_BYTES} bytes for the objects every record has
- * (key, fingerprint, owner or expiry, map and queue entries), plus, once finished, its stored response: the body
+ * (key, fingerprint, owner or expiry, map entry and expiry links), plus, once finished, its stored response: the body
  * bytes, the characters of the header names and values, and a few dozen bytes per response, header and value for
  * the objects around them. {@link #size()} and {@link #bytesHeld()} report what is held.
  * <p>
@@ -36,14 +36,17 @@ import io.github.idempotency.core.state.IdempotencyStateMachine;
  * past {@code maxBytes} by the responses of the executions in flight when the bound was reached, and no new key is
  * accepted until they fall below it again. Refusals are logged as one warning a minute at most, with their number.
  * <h2>Expiry</h2>
- * Records are kept in a queue ordered by expiry next to the map. Every claim removes up to
- * {@value #EXPIRED_REMOVED_PER_CLAIM} expired records from the head of that queue, and a claim that finds the store
- * full removes up to {@value #EXPIRED_REMOVED_WHEN_FULL} before it gives up, so expired records never pile up and no
- * operation scans the store: a full store of records in force refuses after one look at the head of the queue. Each
- * write costs O(log n) to keep the queue ordered. An expired lease that is still held is taken over
- * ({@link ClaimResult.Claimed#tookOver()}); one already removed is claimed as a new key.
+ * Next to the map, records are grouped by the second they expire in, each second's records in the order they were
+ * written. Every claim removes up to {@value #EXPIRED_REMOVED_PER_CLAIM} expired records from the earliest second on,
+ * and a claim of a new key that finds the store full removes up to {@value #EXPIRED_REMOVED_WHEN_FULL} before it gives
+ * up, so expired records never pile up and no operation scans the store: a full store of records in force refuses a
+ * new key after one look at its earliest second, before it makes anything for the claim. A write costs O(1) whatever
+ * the number of records, and allocates nothing for its expiry but, once per second it expires in, a group for it. A
+ * record may be removed up to a second after it expired (when one written before it in its second expires later),
+ * never before. An expired lease that is still held is taken over ({@link ClaimResult.Claimed#tookOver()}); one
+ * already removed is claimed as a new key.
  * <p>
- * The records and their expiry queue are a {@link SlotTable}; the bounds and what is held against them, a
+ * The records and their expiry are a {@link SlotTable}; the bounds and what is held against them, a
  * {@link StoreCapacity}. Each operation is one {@link SlotUpdate} of the table: the state machine's transition.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
@@ -95,18 +98,27 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
-		OwnerToken candidate = OwnerToken.random();
-		SlotUpdate<ClaimResult> claim = SlotUpdate.claim(fingerprint, candidate, now, lease);
-		String refusal = this.slots.update(key, claim).refusal();
+		String refusal = this.capacity.refusalOfNewRecord();
+		if (refusal != null && !this.slots.holds(key)
+				&& this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) == 0) {
+			// full, and the key is new: refused before any record, token or lock is made for it
+			return refuse(now, refusal);
+		}
+		SlotUpdate<ClaimResult> claim = SlotUpdate.claim(fingerprint, now, lease);
+		refusal = this.slots.update(key, claim).refusal();
 		if (refusal != null && this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) > 0) {
 			refusal = this.slots.update(key, claim).refusal();
 		}
 		if (refusal != null) {
-			this.capacity.refused(now, refusal);
-			throw new IdempotencyStoreFullException(refusal);
+			return refuse(now, refusal);
 		}
 		this.slots.removeExpired(now, EXPIRED_REMOVED_PER_CLAIM);
 		return claim.result();
+	}
+
+	private ClaimResult refuse(Instant now, String refusal) {
+		this.capacity.refused(now, refusal);
+		throw new IdempotencyStoreFullException(refusal);
 	}
 
 	@Override
@@ -146,8 +158,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * Removes every record that expired before {@code now}. Claims already remove expired records a few at a time;
-	 * this is for callers that want the memory back at once, off the request path. It visits only expired records.
+	 * Removes the records that expired before {@code now}, except those that wait in their second behind one still in
+	 * force (see the class description). Claims already remove expired records a few at a time; this is for callers
+	 * that want the memory back at once, off the request path. It visits only expired records.
 	 * @param now the current instant
 	 * @return how many records were removed
 	 */
@@ -197,11 +210,20 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * How many times the expiry queue's head was looked at: the only way this store looks for expired records.
+	 * How many times the earliest second of the expiry was looked at: the only way this store looks for expired
+	 * records.
 	 * @return the number of looks since the store was created
 	 */
 	long expiryLooks() {
 		return this.slots.expiryLooks();
+	}
+
+	/**
+	 * How many groups of records expiring in the same second were made.
+	 * @return the number made since the store was created
+	 */
+	long expiryBucketsMade() {
+		return this.slots.expiryBucketsMade();
 	}
 
 	/**

@@ -9,14 +9,14 @@ import io.github.idempotency.core.state.IdempotencyStateMachine.Transition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The records of the in-memory store: a map of slots, atomic per key, and the queue that orders the same slots by
- * expiry, kept in step with each other and with the {@link StoreCapacity} on every write.
+ * The records of the in-memory store: a map of slots, atomic per key, and the buckets that group the same slots by
+ * the second they expire in, kept in step with each other and with the {@link StoreCapacity} on every write.
  */
 final class SlotTable {
 
 	private final ConcurrentHashMap<StorageKey, StoredSlot> records = new ConcurrentHashMap<>();
 
-	private final ExpiryQueue expiry = new ExpiryQueue();
+	private final ExpiryBuckets expiry = new ExpiryBuckets();
 
 	private final StoreCapacity capacity;
 
@@ -53,7 +53,7 @@ final class SlotTable {
 	}
 
 	/**
-	 * Removes expired records from the head of the expiry queue.
+	 * Removes expired records from the earliest expiry bucket on.
 	 * @param now the current instant
 	 * @param most how many to remove at most
 	 * @return how many were removed
@@ -76,6 +76,15 @@ final class SlotTable {
 
 	long expiryLooks() {
 		return this.expiry.examined();
+	}
+
+	long expiryBucketsMade() {
+		return this.expiry.bucketsMade();
+	}
+
+	/** Whether a record is held for a key, expired or not, read without a lock. */
+	boolean holds(StorageKey key) {
+		return this.records.containsKey(key);
 	}
 
 	/** The body of {@link SlotUpdate#apply}: runs inside {@code compute}, under the key's lock. */
@@ -105,7 +114,7 @@ final class SlotTable {
 			this.expiry.remove(slot);
 			this.capacity.account(0, footprint - slot.footprint);
 		}
-		StoredSlot replacement = new StoredSlot(key, next, footprint, this.expiry.nextSequence());
+		StoredSlot replacement = new StoredSlot(key, next, footprint);
 		this.expiry.add(replacement);
 		update.applied(step.result());
 		return replacement;

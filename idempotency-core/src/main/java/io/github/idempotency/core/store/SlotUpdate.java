@@ -29,13 +29,21 @@ abstract class SlotUpdate<R> implements BiFunction<StorageKey, @Nullable StoredS
 
 	private @Nullable String refusal;
 
-	static SlotUpdate<ClaimResult> claim(RequestFingerprint fingerprint, OwnerToken candidate, Instant now,
-			Duration lease) {
+	static SlotUpdate<ClaimResult> claim(RequestFingerprint fingerprint, Instant now, Duration lease) {
 		return new SlotUpdate<>() {
+
+			private @Nullable OwnerToken candidate;
+
 			@Override
 			Transition<ClaimResult> transition(@Nullable IdempotencyRecord current) {
-				return IdempotencyStateMachine.claim(current, fingerprint, candidate, now, lease);
+				// a token only for a claim that takes the key: a duplicate is answered without one. When none is made,
+				// the state machine is handed null, so that a change that handed it out would fail, not share it.
+				if (this.candidate == null && IdempotencyStateMachine.inForce(current, now) == null) {
+					this.candidate = OwnerToken.random();
+				}
+				return IdempotencyStateMachine.claim(current, fingerprint, this.candidate, now, lease);
 			}
+
 		};
 	}
 
