@@ -15,10 +15,14 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.state.IdempotencyStateMachine;
+import io.github.idempotency.core.state.IdempotencyStateMachine.Transition;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Records in this JVM's heap. Each operation is atomic per key ({@link ConcurrentHashMap#compute}); expiry follows
- * the {@code now} the caller passes.
+ * Records in this JVM's heap. Each operation is atomic per key: it reads the key's record, applies the state
+ * machine's transition, and writes the result only if the record is still the one read
+ * ({@link ConcurrentHashMap#replace(Object, Object, Object)} and its kin), else reads again. Expiry follows the
+ * {@code now} the caller passes.
  * <p>
  * <strong>It protects one JVM only</strong>: two instances of a service each have their own records, and a restart
  * forgets them all. Use the Redis or JPA store when a service runs more than one instance.
@@ -47,7 +51,7 @@ import io.github.idempotency.core.state.IdempotencyStateMachine;
  * already removed is claimed as a new key.
  * <p>
  * The records and their expiry are a {@link SlotTable}; the bounds and what is held against them, a
- * {@link StoreCapacity}. Each operation is one {@link SlotUpdate} of the table: the state machine's transition.
+ * {@link StoreCapacity}.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
@@ -98,43 +102,70 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
-		String refusal = this.capacity.refusalOfNewRecord();
-		if (refusal != null && !this.slots.holds(key)
-				&& this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) == 0) {
-			// full, and the key is new: refused before any record, token or lock is made for it
-			return refuse(now, refusal);
+		OwnerToken candidate = null;
+		boolean roomMade = false;
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			IdempotencyRecord current = (held != null) ? held.record : null;
+			String refusal = (held != null) ? null : this.capacity.refusalOfNewRecord();
+			if (refusal == null) {
+				// a token only for a claim that takes the key: a duplicate is answered without one. When none is
+				// made, the state machine is handed null, so that a change that handed it out would fail, not share it
+				if (candidate == null && IdempotencyStateMachine.inForce(current, now) == null) {
+					candidate = OwnerToken.random();
+				}
+				Transition<ClaimResult> claim = IdempotencyStateMachine.claim(current, fingerprint, candidate, now,
+						lease);
+				refusal = this.slots.write(key, held, claim.next());
+				if (refusal == null) {
+					this.slots.removeExpired(now, EXPIRED_REMOVED_PER_CLAIM);
+					return claim.result();
+				}
+			}
+			if (refusal != SlotTable.RACED) {
+				// full, and the key is new: refused before anything is made for it, unless expired records make room
+				if (roomMade || this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) == 0) {
+					this.capacity.refused(now, refusal);
+					throw new IdempotencyStoreFullException(refusal);
+				}
+				roomMade = true;
+			}
 		}
-		SlotUpdate<ClaimResult> claim = SlotUpdate.claim(fingerprint, now, lease);
-		refusal = this.slots.update(key, claim).refusal();
-		if (refusal != null && this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) > 0) {
-			refusal = this.slots.update(key, claim).refusal();
-		}
-		if (refusal != null) {
-			return refuse(now, refusal);
-		}
-		this.slots.removeExpired(now, EXPIRED_REMOVED_PER_CLAIM);
-		return claim.result();
-	}
-
-	private ClaimResult refuse(Instant now, String refusal) {
-		this.capacity.refused(now, refusal);
-		throw new IdempotencyStoreFullException(refusal);
 	}
 
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
 			Duration retention) {
-		return this.slots.update(key, SlotUpdate.complete(owner, state, response, now, retention)).result();
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			Transition<Boolean> complete = IdempotencyStateMachine.complete(record(held), owner, state, response, now,
+					retention);
+			if (this.slots.write(key, held, complete.next()) == null) {
+				return complete.result();
+			}
+		}
 	}
 
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
-		return this.slots.update(key, SlotUpdate.release(owner, now)).result();
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			Transition<Boolean> release = IdempotencyStateMachine.release(record(held), owner, now);
+			if (this.slots.write(key, held, release.next()) == null) {
+				return release.result();
+			}
+		}
 	}
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
-		return this.slots.update(key, SlotUpdate.renew(owner, now, lease)).result();
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			Transition<Boolean> renew = IdempotencyStateMachine.renew(record(held), owner, now, lease);
+			if (this.slots.write(key, held, renew.next()) == null) {
+				return renew.result();
+			}
+		}
 	}
 
 	@Override
@@ -144,12 +175,24 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
-		return this.slots.update(key, SlotUpdate.deleteIfUnchanged(seen, now)).result();
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			Transition<Boolean> delete = IdempotencyStateMachine.deleteIfUnchanged(record(held), seen, now);
+			if (this.slots.write(key, held, delete.next()) == null) {
+				return delete.result();
+			}
+		}
 	}
 
 	@Override
 	public boolean delete(StorageKey key) {
 		return this.slots.delete(key);
+	}
+
+	// the record a write decides on. Writes other than a claim never make one from none, so they are never refused,
+	// and read again only while another write to the key comes first
+	private static @Nullable IdempotencyRecord record(@Nullable StoredSlot held) {
+		return (held != null) ? held.record : null;
 	}
 
 	@Override
