@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * Each second's slots are an {@link ExpiryBucket}, linked through the slots in the order they were written: adding
  * and removing a slot cost O(1) and allocate nothing, whatever the number of records. The buckets are kept in an
  * ordered set, touched only when a second gets its first slot and when its bucket is found empty; the buckets that
- * writes went to recently are found again through a small table indexed by second, without the set.
+ * writes went to recently are found again through a small table indexed by a hash of the second, without the set.
  * <p>
  * Within a second, slots are in the order they were written, not of their expiry: a record may expire up to one second
  * before the slot ahead of it in the same bucket, and is then removed with it, when that one expires. Records are only
@@ -25,8 +25,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ExpiryBuckets {
 
-	/** How many recently used buckets are remembered: a power of two, far more than the seconds written to at once. */
-	private static final int RECENT = 64;
+	private static final int RECENT_BITS = 8;
+
+	/** How many recently used buckets are remembered: far more than the seconds written to at once. */
+	private static final int RECENT = 1 << RECENT_BITS;
 
 	private static final Comparator<ExpiryBucket> BY_SECOND = Comparator.<ExpiryBucket>comparingLong(
 			(bucket) -> bucket.second)
@@ -164,7 +166,9 @@ final class ExpiryBuckets {
 	}
 
 	private static int index(long second) {
-		return (int) second & (RECENT - 1);
+		// hashed, so that seconds a fixed distance apart (a lease and a retention) do not keep taking each other's
+		// place; two seconds in use that collide do so for one second only
+		return (int) ((second * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - RECENT_BITS));
 	}
 
 }
