@@ -125,6 +125,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 			if (refusal != SlotTable.RACED) {
 				// full, and the key is new: refused before anything is made for it, unless expired records make room
 				if (roomMade || this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) == 0) {
+					if (lease.isNegative() || lease.isZero()) {
+						// as the state machine answers it when the store is not full
+						throw new IllegalArgumentException("lease must be positive, was " + lease);
+					}
 					this.capacity.refused(now, refusal);
 					throw new IdempotencyStoreFullException(refusal);
 				}

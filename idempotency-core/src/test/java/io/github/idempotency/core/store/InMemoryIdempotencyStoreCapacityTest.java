@@ -197,6 +197,16 @@ class InMemoryIdempotencyStoreCapacityTest {
 	}
 
 	@Test
+	void aFullStoreRejectsALeaseThatIsNotPositiveAsAnEmptyOneDoes() {
+		InMemoryIdempotencyStore store = store(1, Long.MAX_VALUE);
+		claim(store, newKey());
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> store.claim(newKey(), FINGERPRINT, this.clock.instant(), Duration.ZERO))
+			.withMessage("lease must be positive, was PT0S");
+		assertThat(store.refusedClaims()).isZero();
+	}
+
+	@Test
 	void refusalCarriesNoStackTrace() {
 		InMemoryIdempotencyStore store = store(1, Long.MAX_VALUE);
 		claim(store, newKey());
