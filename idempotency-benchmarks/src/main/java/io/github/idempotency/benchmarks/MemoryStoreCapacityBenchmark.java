@@ -42,9 +42,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@link #refusal()}: the claim of a new key on the full store, answered with
  * {@link IdempotencyStoreFullException} (a 503 for the caller).</li>
  * <li>{@link #replay()}: the claim of a key the full store holds, answered with its finished record (the store's part
- * of a replay); {@link #find()}: the read of that record.</li>
+ * of a replay), always the same key; {@link #replayInTurn()}: the same for the keys the store holds taken in turn,
+ * so that, like the new keys of a refusal, they are seldom in the processor's cache; {@link #find()}: the read of
+ * a record.</li>
  * </ul>
- * Storage keys are hashed before measuring: what is measured is the store alone.
+ * Storage keys are hashed before measuring: what is measured is the store alone. The filled records are moved to the
+ * old generation by a collection before measuring, as those of a store full for a while are: otherwise the first
+ * collections of the measurement copy them, and that cost grows with the fill level without being the store's.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -111,6 +115,16 @@ public class MemoryStoreCapacityBenchmark {
 	}
 
 	/**
+	 * The claim of keys the full store holds, taken in turn: their finished records.
+	 * @param full the full store
+	 * @return the existing record
+	 */
+	@Benchmark
+	public ClaimResult replayInTurn(FullStore full) {
+		return full.store.claim(full.nextHeldKey(), FINGERPRINT, NOW, LEASE);
+	}
+
+	/**
 	 * The read of a record the full store holds.
 	 * @param full the full store
 	 * @return the record
@@ -150,10 +164,17 @@ public class MemoryStoreCapacityBenchmark {
 
 		final NewKeys newKeys = new NewKeys();
 
+		final StorageKey[] heldKeys = new StorageKey[NEW_KEY_COUNT];
+
+		private int nextHeld;
+
 		InMemoryIdempotencyStore store;
 
 		@Setup(Level.Trial)
 		public void setUp() {
+			for (int i = 0; i < NEW_KEY_COUNT; i++) {
+				this.heldKeys[i] = filledKey(i);
+			}
 			this.store = filled(MAX_RECORDS);
 			try {
 				this.store.claim(this.newKeys.next(), FINGERPRINT, NOW, LEASE);
@@ -166,6 +187,15 @@ public class MemoryStoreCapacityBenchmark {
 					|| existing.record().state() != RecordState.FINISHED_OK) {
 				throw new IllegalStateException("The held key was not replayed");
 			}
+			if (!(this.store.claim(nextHeldKey(), FINGERPRINT, NOW, LEASE) instanceof ClaimResult.Existing)) {
+				throw new IllegalStateException("A held key was not replayed");
+			}
+		}
+
+		StorageKey nextHeldKey() {
+			StorageKey key = this.heldKeys[this.nextHeld];
+			this.nextHeld = (this.nextHeld + 1) & (NEW_KEY_COUNT - 1);
+			return key;
 		}
 
 	}
@@ -197,11 +227,17 @@ public class MemoryStoreCapacityBenchmark {
 			.maxBytes(Long.MAX_VALUE)
 			.build();
 		for (int i = 0; i < records; i++) {
-			StorageKey key = (i == 0) ? HELD_KEY : key("filled", i);
+			StorageKey key = filledKey(i);
 			ClaimResult.Claimed claimed = (ClaimResult.Claimed) filled.claim(key, FINGERPRINT, NOW, LEASE);
 			filled.complete(key, claimed.owner(), RecordState.FINISHED_OK, RESPONSE, NOW, RETENTION);
 		}
+		// records held for a while are in the old generation: the measurement must not copy them
+		System.gc();
 		return filled;
+	}
+
+	private static StorageKey filledKey(int i) {
+		return (i == 0) ? HELD_KEY : key("filled", i);
 	}
 
 	private static StorageKey key(String kind, int i) {

@@ -16,4 +16,13 @@ public class IdempotencyStoreException extends RuntimeException {
 		super(message);
 	}
 
+	/**
+	 * An exception that records no stack trace, for answers expected on the request path.
+	 * @param message what happened
+	 * @param writableStackTrace whether the stack trace is recorded
+	 */
+	protected IdempotencyStoreException(String message, boolean writableStackTrace) {
+		super(message, null, true, writableStackTrace);
+	}
+
 }

@@ -17,12 +17,8 @@ public final class IdempotencyStoreFullException extends IdempotencyStoreExcepti
 	 * @param message what is full: records, bytes, or both, and the bounds
 	 */
 	public IdempotencyStoreFullException(String message) {
-		super(message);
-	}
-
-	@Override
-	public synchronized Throwable fillInStackTrace() {
-		return this;
+		// no stack trace, not even the lock of filling in none: a refusal must cost no more than a replay
+		super(message, false);
 	}
 
 }

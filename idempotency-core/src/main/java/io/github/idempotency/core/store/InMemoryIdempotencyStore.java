@@ -15,17 +15,21 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.state.IdempotencyStateMachine;
+import io.github.idempotency.core.state.IdempotencyStateMachine.Transition;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Records in this JVM's heap. Each operation is atomic per key ({@link ConcurrentHashMap#compute}); expiry follows
- * the {@code now} the caller passes.
+ * Records in this JVM's heap. Each operation is atomic per key: it reads the key's record, applies the state
+ * machine's transition, and writes the result only if the record is still the one read
+ * ({@link ConcurrentHashMap#replace(Object, Object, Object)} and its kin), else reads again. Expiry follows the
+ * {@code now} the caller passes.
  * <p>
  * <strong>It protects one JVM only</strong>: two instances of a service each have their own records, and a restart
  * forgets them all. Use the Redis or JPA store when a service runs more than one instance.
  * <h2>Capacity</h2>
  * The store is bounded by a number of records ({@link Builder#maxRecords}) and by an estimate of the heap they hold
  * ({@link Builder#maxBytes}). A record counts {@value #RECORD_OVERHEAD_BYTES} bytes for the objects every record has
- * (key, fingerprint, owner or expiry, map and queue entries), plus, once finished, its stored response: the body
+ * (key, fingerprint, owner or expiry, map entry and expiry links), plus, once finished, its stored response: the body
  * bytes, the characters of the header names and values, and a few dozen bytes per response, header and value for
  * the objects around them. {@link #size()} and {@link #bytesHeld()} report what is held.
  * <p>
@@ -36,15 +40,18 @@ import io.github.idempotency.core.state.IdempotencyStateMachine;
  * past {@code maxBytes} by the responses of the executions in flight when the bound was reached, and no new key is
  * accepted until they fall below it again. Refusals are logged as one warning a minute at most, with their number.
  * <h2>Expiry</h2>
- * Records are kept in a queue ordered by expiry next to the map. Every claim removes up to
- * {@value #EXPIRED_REMOVED_PER_CLAIM} expired records from the head of that queue, and a claim that finds the store
- * full removes up to {@value #EXPIRED_REMOVED_WHEN_FULL} before it gives up, so expired records never pile up and no
- * operation scans the store: a full store of records in force refuses after one look at the head of the queue. Each
- * write costs O(log n) to keep the queue ordered. An expired lease that is still held is taken over
- * ({@link ClaimResult.Claimed#tookOver()}); one already removed is claimed as a new key.
+ * Next to the map, records are grouped by the second they expire in, each second's records in the order they were
+ * written. Every claim removes up to {@value #EXPIRED_REMOVED_PER_CLAIM} expired records from the earliest second on,
+ * and a claim of a new key that finds the store full removes up to {@value #EXPIRED_REMOVED_WHEN_FULL} before it gives
+ * up, so expired records never pile up and no operation scans the store: a full store of records in force refuses a
+ * new key after one look at its earliest second, before it makes anything for the claim. A write costs O(1) whatever
+ * the number of records, and allocates nothing for its expiry but, once per second it expires in, a group for it. A
+ * record may be removed up to a second after it expired (when one written before it in its second expires later),
+ * never before. An expired lease that is still held is taken over ({@link ClaimResult.Claimed#tookOver()}); one
+ * already removed is claimed as a new key.
  * <p>
- * The records and their expiry queue are a {@link SlotTable}; the bounds and what is held against them, a
- * {@link StoreCapacity}. Each operation is one {@link SlotUpdate} of the table: the state machine's transition.
+ * The records and their expiry are a {@link SlotTable}; the bounds and what is held against them, a
+ * {@link StoreCapacity}.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
@@ -95,34 +102,74 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
-		OwnerToken candidate = OwnerToken.random();
-		SlotUpdate<ClaimResult> claim = SlotUpdate.claim(fingerprint, candidate, now, lease);
-		String refusal = this.slots.update(key, claim).refusal();
-		if (refusal != null && this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) > 0) {
-			refusal = this.slots.update(key, claim).refusal();
+		OwnerToken candidate = null;
+		boolean roomMade = false;
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			IdempotencyRecord current = (held != null) ? held.record : null;
+			String refusal = (held != null) ? null : this.capacity.refusalOfNewRecord();
+			if (refusal == null) {
+				// a token only for a claim that takes the key: a duplicate is answered without one. When none is
+				// made, the state machine is handed null, so that a change that handed it out would fail, not share it
+				if (candidate == null && IdempotencyStateMachine.inForce(current, now) == null) {
+					candidate = OwnerToken.random();
+				}
+				Transition<ClaimResult> claim = IdempotencyStateMachine.claim(current, fingerprint, candidate, now,
+						lease);
+				refusal = this.slots.write(key, held, claim.next());
+				if (refusal == null) {
+					this.slots.removeExpired(now, EXPIRED_REMOVED_PER_CLAIM);
+					return claim.result();
+				}
+			}
+			if (refusal != SlotTable.RACED) {
+				// full, and the key is new: refused before anything is made for it, unless expired records make room
+				if (roomMade || this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) == 0) {
+					if (lease.isNegative() || lease.isZero()) {
+						// as the state machine answers it when the store is not full
+						throw new IllegalArgumentException("lease must be positive, was " + lease);
+					}
+					this.capacity.refused(now, refusal);
+					throw new IdempotencyStoreFullException(refusal);
+				}
+				roomMade = true;
+			}
 		}
-		if (refusal != null) {
-			this.capacity.refused(now, refusal);
-			throw new IdempotencyStoreFullException(refusal);
-		}
-		this.slots.removeExpired(now, EXPIRED_REMOVED_PER_CLAIM);
-		return claim.result();
 	}
 
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
 			Duration retention) {
-		return this.slots.update(key, SlotUpdate.complete(owner, state, response, now, retention)).result();
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			Transition<Boolean> complete = IdempotencyStateMachine.complete(record(held), owner, state, response, now,
+					retention);
+			if (this.slots.write(key, held, complete.next()) == null) {
+				return complete.result();
+			}
+		}
 	}
 
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
-		return this.slots.update(key, SlotUpdate.release(owner, now)).result();
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			Transition<Boolean> release = IdempotencyStateMachine.release(record(held), owner, now);
+			if (this.slots.write(key, held, release.next()) == null) {
+				return release.result();
+			}
+		}
 	}
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
-		return this.slots.update(key, SlotUpdate.renew(owner, now, lease)).result();
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			Transition<Boolean> renew = IdempotencyStateMachine.renew(record(held), owner, now, lease);
+			if (this.slots.write(key, held, renew.next()) == null) {
+				return renew.result();
+			}
+		}
 	}
 
 	@Override
@@ -132,12 +179,24 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
-		return this.slots.update(key, SlotUpdate.deleteIfUnchanged(seen, now)).result();
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			Transition<Boolean> delete = IdempotencyStateMachine.deleteIfUnchanged(record(held), seen, now);
+			if (this.slots.write(key, held, delete.next()) == null) {
+				return delete.result();
+			}
+		}
 	}
 
 	@Override
 	public boolean delete(StorageKey key) {
 		return this.slots.delete(key);
+	}
+
+	// the record a write decides on. Writes other than a claim never make one from none, so they are never refused,
+	// and read again only while another write to the key comes first
+	private static @Nullable IdempotencyRecord record(@Nullable StoredSlot held) {
+		return (held != null) ? held.record : null;
 	}
 
 	@Override
@@ -146,8 +205,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * Removes every record that expired before {@code now}. Claims already remove expired records a few at a time;
-	 * this is for callers that want the memory back at once, off the request path. It visits only expired records.
+	 * Removes the records that expired before {@code now}, except those that wait in their second behind one still in
+	 * force (see the class description). Claims already remove expired records a few at a time; this is for callers
+	 * that want the memory back at once, off the request path. It visits only expired records.
 	 * @param now the current instant
 	 * @return how many records were removed
 	 */
@@ -197,11 +257,20 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * How many times the expiry queue's head was looked at: the only way this store looks for expired records.
+	 * How many times the earliest second of the expiry was looked at: the only way this store looks for expired
+	 * records.
 	 * @return the number of looks since the store was created
 	 */
 	long expiryLooks() {
 		return this.slots.expiryLooks();
+	}
+
+	/**
+	 * How many groups of records expiring in the same second were made.
+	 * @return the number made since the store was created
+	 */
+	long expiryBucketsMade() {
+		return this.slots.expiryBucketsMade();
 	}
 
 	/**

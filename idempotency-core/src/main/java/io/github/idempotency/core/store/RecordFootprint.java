@@ -16,7 +16,7 @@ final class RecordFootprint {
 
 	/**
 	 * Every record: the map node and its share of the table, the storage key (a 64-character string), the record,
-	 * its fingerprint (a 67-character string), the owner token or expiry instant, the slot and its skip-list node.
+	 * its fingerprint (a 67-character string), the owner token or expiry instant, the slot with its expiry links.
 	 */
 	static final long RECORD_OVERHEAD = 512;
 

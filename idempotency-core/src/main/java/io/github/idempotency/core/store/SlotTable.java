@@ -5,18 +5,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.StorageKey;
-import io.github.idempotency.core.state.IdempotencyStateMachine.Transition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The records of the in-memory store: a map of slots, atomic per key, and the queue that orders the same slots by
- * expiry, kept in step with each other and with the {@link StoreCapacity} on every write.
+ * The records of the in-memory store: a map of slots, written per key by compare-and-set, and the buckets that group
+ * the same slots by the second they expire in, kept in step with each other and with the {@link StoreCapacity} on
+ * every write. A write allocates its new slot and, for a new key, the map's node: nothing else of its own.
  */
 final class SlotTable {
 
+	/** What {@link #write} answers when another write to the key came first. */
+	static final String RACED = "another write to the key came first";
+
 	private final ConcurrentHashMap<StorageKey, StoredSlot> records = new ConcurrentHashMap<>();
 
-	private final ExpiryQueue expiry = new ExpiryQueue();
+	private final ExpiryBuckets expiry = new ExpiryBuckets();
 
 	private final StoreCapacity capacity;
 
@@ -25,16 +28,59 @@ final class SlotTable {
 	}
 
 	/**
-	 * Applies an update to a key's record, atomically.
-	 * @param <R> the update's result
+	 * The slot held for a key, expired or not: what a write reads, decides on, and then replaces only if it is still
+	 * there.
 	 * @param key the key
-	 * @param update the update, holding its result or its refusal afterwards
-	 * @return the update
+	 * @return the slot, or {@code null} when none is held
 	 */
-	<R> SlotUpdate<R> update(StorageKey key, SlotUpdate<R> update) {
-		update.startOn(this);
-		this.records.compute(key, update);
-		return update;
+	@Nullable StoredSlot slot(StorageKey key) {
+		return this.records.get(key);
+	}
+
+	/**
+	 * Writes the record that follows a slot read before, if that slot is still the one held: a compare-and-set of the
+	 * key's slot, so that the transition decided on what was read is atomic. Only a claim turns no record into one.
+	 * @param key the key
+	 * @param held the slot read, or {@code null} when none was held
+	 * @param next the record to hold next, or {@code null} for none; {@code held}'s own record when nothing changes
+	 * @return {@code null} once written (or when nothing changes), {@link #RACED} when another write came first (read
+	 * again and decide again), or why a new record does not fit
+	 */
+	@Nullable String write(StorageKey key, @Nullable StoredSlot held, @Nullable IdempotencyRecord next) {
+		IdempotencyRecord current = (held != null) ? held.record : null;
+		if (next == current) {
+			return null;
+		}
+		if (next == null) {
+			if (!this.records.remove(key, held)) {
+				return RACED;
+			}
+			forget(held);
+			return null;
+		}
+		long footprint = RecordFootprint.of(next);
+		StoredSlot replacement = new StoredSlot(key, next, footprint);
+		if (held == null) {
+			String refusal = this.capacity.admit(footprint);
+			if (refusal != null) {
+				return refusal;
+			}
+			if (this.records.putIfAbsent(key, replacement) != null) {
+				this.capacity.account(-1, -footprint);
+				return RACED;
+			}
+		}
+		else {
+			if (!this.records.replace(key, held, replacement)) {
+				return RACED;
+			}
+			this.expiry.remove(held);
+			this.capacity.account(0, footprint - held.footprint);
+		}
+		// linked once published: a slot linked before could be taken as expired while not yet in the map, and then
+		// never be. One replaced before it is linked is linked all the same, and found stale when it expires.
+		this.expiry.add(replacement);
+		return null;
 	}
 
 	/** The record held for a key, expired or not. */
@@ -53,7 +99,7 @@ final class SlotTable {
 	}
 
 	/**
-	 * Removes expired records from the head of the expiry queue.
+	 * Removes expired records from the earliest expiry bucket on.
 	 * @param now the current instant
 	 * @param most how many to remove at most
 	 * @return how many were removed
@@ -78,37 +124,13 @@ final class SlotTable {
 		return this.expiry.examined();
 	}
 
-	/** The body of {@link SlotUpdate#apply}: runs inside {@code compute}, under the key's lock. */
-	<R> @Nullable StoredSlot next(StorageKey key, @Nullable StoredSlot slot, SlotUpdate<R> update) {
-		IdempotencyRecord current = (slot != null) ? slot.record : null;
-		Transition<R> step = update.transition(current);
-		IdempotencyRecord next = step.next();
-		if (next == current) {
-			update.applied(step.result());
-			return slot;
-		}
-		if (next == null) {
-			forget(slot);
-			update.applied(step.result());
-			return null;
-		}
-		long footprint = RecordFootprint.of(next);
-		if (slot == null) {
-			// only a claim turns no record into one
-			String refusal = this.capacity.admit(footprint);
-			if (refusal != null) {
-				update.refused(refusal);
-				return null;
-			}
-		}
-		else {
-			this.expiry.remove(slot);
-			this.capacity.account(0, footprint - slot.footprint);
-		}
-		StoredSlot replacement = new StoredSlot(key, next, footprint, this.expiry.nextSequence());
-		this.expiry.add(replacement);
-		update.applied(step.result());
-		return replacement;
+	long expiryBucketsMade() {
+		return this.expiry.bucketsMade();
+	}
+
+	/** Whether a record is held for a key, expired or not, read without a lock. */
+	boolean holds(StorageKey key) {
+		return this.records.containsKey(key);
 	}
 
 	private void forget(StoredSlot slot) {

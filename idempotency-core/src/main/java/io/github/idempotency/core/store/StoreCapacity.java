@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +33,10 @@ final class StoreCapacity {
 
 	private final String bytesFullMessage;
 
+	private final LongFunction<String> recordsFullReport;
+
+	private final LongFunction<String> bytesFullReport;
+
 	StoreCapacity(int maxRecords, long maxBytes, Logger logger) {
 		this.maxRecords = maxRecords;
 		this.maxBytes = maxBytes;
@@ -40,6 +45,22 @@ final class StoreCapacity {
 				+ " records in force, its maximum, and accepts no new key until some expire";
 		this.bytesFullMessage = "The in-memory idempotency store holds records in force of an estimated " + maxBytes
 				+ " bytes, its maximum, and accepts no new key until some expire";
+		this.recordsFullReport = (count) -> report(this.recordsFullMessage, count);
+		this.bytesFullReport = (count) -> report(this.bytesFullMessage, count);
+	}
+
+	/**
+	 * Tells, without reserving anything, why a new record would not fit now.
+	 * @return why, or {@code null} when it may fit
+	 */
+	@Nullable String refusalOfNewRecord() {
+		if (this.size.get() >= this.maxRecords) {
+			return this.recordsFullMessage;
+		}
+		if (this.bytes.get() > this.maxBytes - RecordFootprint.RECORD_OVERHEAD) {
+			return this.bytesFullMessage;
+		}
+		return null;
 	}
 
 	/**
@@ -79,7 +100,8 @@ final class StoreCapacity {
 	 * @param refusal why the new record did not fit
 	 */
 	void refused(Instant now, String refusal) {
-		this.refusals.refused(now, (count) -> report(refusal, count));
+		// the refusal is one of the two messages built above; their reports are built once too, not per refusal
+		this.refusals.refused(now, (refusal == this.bytesFullMessage) ? this.bytesFullReport : this.recordsFullReport);
 	}
 
 	int size() {

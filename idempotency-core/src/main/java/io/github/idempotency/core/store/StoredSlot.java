@@ -1,21 +1,15 @@
 package io.github.idempotency.core.store;
 
-import java.util.Comparator;
-
 import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.StorageKey;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One record of the in-memory store as held in its map and, at the same time, as the entry of its expiry queue. A
- * write replaces the slot, never changes it, so the map and the queue can tell by identity whether an entry is still
- * current.
+ * One record of the in-memory store as held in its map and, at the same time, as a link of its {@link ExpiryBucket}.
+ * A write replaces the slot, never changes its record, so the map and the buckets can tell by identity whether a slot
+ * is still current.
  */
 final class StoredSlot {
-
-	/** Earliest expiry first; the sequence number orders slots that expire at the same instant. */
-	static final Comparator<StoredSlot> BY_EXPIRY = Comparator.<StoredSlot, java.time.Instant>comparing(
-			(slot) -> slot.record.expiresAt())
-		.thenComparingLong((slot) -> slot.sequence);
 
 	final StorageKey key;
 
@@ -23,13 +17,22 @@ final class StoredSlot {
 
 	final long footprint;
 
-	final long sequence;
+	// the links: written and read under the monitor of the bucket the slot is in, null when in none
+	@Nullable ExpiryBucket bucket;
 
-	StoredSlot(StorageKey key, IdempotencyRecord record, long footprint, long sequence) {
+	@Nullable StoredSlot previous;
+
+	@Nullable StoredSlot next;
+
+	StoredSlot(StorageKey key, IdempotencyRecord record, long footprint) {
 		this.key = key;
 		this.record = record;
 		this.footprint = footprint;
-		this.sequence = sequence;
+	}
+
+	/** {@return the second the record expires in, since the epoch: the bucket it belongs to} */
+	long expirySecond() {
+		return this.record.expiresAt().getEpochSecond();
 	}
 
 }

@@ -133,6 +133,80 @@ class InMemoryIdempotencyStoreCapacityTest {
 	}
 
 	@Test
+	void refusalOfANewKeyMakesNothingButItsException() {
+		InMemoryIdempotencyStore store = store(1_000, Long.MAX_VALUE);
+		for (int i = 0; i < 1_000; i++) {
+			claim(store, newKey());
+		}
+		List<StorageKey> newKeys = new ArrayList<>();
+		for (int i = 0; i < 2_000; i++) {
+			newKeys.add(newKey());
+		}
+		ThreadAllocation allocation = ThreadAllocation.ofCurrentThread();
+		refuseEach(store, newKeys.subList(0, 1_000));
+		long before = allocation.bytes();
+		refuseEach(store, newKeys.subList(1_000, 2_000));
+		long perRefusal = (allocation.bytes() - before) / 1_000;
+		// the exception is about 40 bytes; a claim's token, record and map update would be hundreds more
+		assertThat(perRefusal).as("bytes allocated per refusal").isLessThan(100);
+		assertThat(store.size()).isEqualTo(1_000);
+	}
+
+	@Test
+	void concurrentWritesLeaveNoRecordOutOfTheExpiryNorCountedTwice() throws Exception {
+		InMemoryIdempotencyStore store = store(100_000, Long.MAX_VALUE);
+		List<StorageKey> shared = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			shared.add(newKey());
+		}
+		StoredResponse response = StoredResponse.of(200, Map.of(), body(10));
+		List<Thread> writers = new ArrayList<>();
+		for (int w = 0; w < 4; w++) {
+			int writer = w;
+			writers.add(new Thread(() -> {
+				java.util.Random random = new java.util.Random(writer);
+				for (int i = 0; i < 20_000; i++) {
+					if (writer == 0 && i % 500 == 0) {
+						this.clock.advance(Duration.ofMillis(700));
+					}
+					StorageKey key = shared.get(random.nextInt(shared.size()));
+					java.time.Instant now = this.clock.instant();
+					if (store.claim(key, FINGERPRINT, now, Duration.ofSeconds(1 + random.nextInt(3)))
+							instanceof ClaimResult.Claimed claimed) {
+						switch (random.nextInt(4)) {
+							case 0 -> store.release(key, claimed.owner(), now);
+							case 1 -> store.renew(key, claimed.owner(), now, Duration.ofSeconds(2));
+							case 2 -> store.delete(key);
+							default -> store.complete(key, claimed.owner(), RecordState.FINISHED_OK, response, now,
+									Duration.ofSeconds(1 + random.nextInt(5)));
+						}
+					}
+				}
+			}));
+		}
+		writers.forEach(Thread::start);
+		for (Thread writer : writers) {
+			writer.join();
+		}
+		int held = (int) shared.stream().filter((key) -> store.find(key, this.clock.instant()).isPresent()).count();
+		assertThat(store.size()).as("records held, expired ones included").isGreaterThanOrEqualTo(held);
+		this.clock.advance(Duration.ofMinutes(1));
+		store.purgeExpired(this.clock.instant());
+		assertThat(store.size()).as("every record was in the expiry, once").isZero();
+		assertThat(store.bytesHeld()).isZero();
+	}
+
+	@Test
+	void aFullStoreRejectsALeaseThatIsNotPositiveAsAnEmptyOneDoes() {
+		InMemoryIdempotencyStore store = store(1, Long.MAX_VALUE);
+		claim(store, newKey());
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> store.claim(newKey(), FINGERPRINT, this.clock.instant(), Duration.ZERO))
+			.withMessage("lease must be positive, was PT0S");
+		assertThat(store.refusedClaims()).isZero();
+	}
+
+	@Test
 	void refusalCarriesNoStackTrace() {
 		InMemoryIdempotencyStore store = store(1, Long.MAX_VALUE);
 		claim(store, newKey());
@@ -232,6 +306,18 @@ class InMemoryIdempotencyStoreCapacityTest {
 		for (int i = 0; i < times; i++) {
 			assertThatExceptionOfType(IdempotencyStoreFullException.class)
 				.isThrownBy(() -> store.claim(newKey(), FINGERPRINT, this.clock.instant(), LEASE));
+		}
+	}
+
+	private void refuseEach(InMemoryIdempotencyStore store, List<StorageKey> keys) {
+		for (StorageKey key : keys) {
+			try {
+				store.claim(key, FINGERPRINT, this.clock.instant(), LEASE);
+				throw new AssertionError("The full store accepted " + key);
+			}
+			catch (IdempotencyStoreFullException expected) {
+				// the path measured
+			}
 		}
 	}
 
