@@ -18,6 +18,7 @@ import io.github.idempotency.spring.redis.RedisIdempotencyStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -38,6 +39,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * finished record. Most of each operation's time is the round trip to Redis; what the store adds shows in the bytes
  * allocated per operation ({@code -prof gc}) and in ratios against {@link #ping()}, one round trip on the same
  * connection factory.
+ * <p>
+ * {@code -prof gc} counts the bytes that every thread allocated, the Lettuce event loop's included; with a
+ * round trip per operation there are few operations per iteration, so that figure moves by hundreds of bytes between
+ * runs. Each iteration therefore also prints the bytes allocated by the calling thread alone per operation
+ * ({@code caller-thread allocation: ... B/op}), which does not depend on the load.
  * <p>
  * Keys live under {@value #PREFIX} and expire within seconds, so the benchmark neither grows Redis nor touches
  * anybody else's keys.
@@ -86,6 +92,8 @@ public class RedisStoreBenchmark {
 
 	private int next;
 
+	private final CallerAllocation callerAllocation = new CallerAllocation();
+
 	@Setup
 	public void connect() {
 		String[] hostAndPort = System.getenv().getOrDefault("IDEMPOTENCY_BENCH_REDIS", "127.0.0.1:6379").split(":");
@@ -110,6 +118,16 @@ public class RedisStoreBenchmark {
 		}
 	}
 
+	@Setup(Level.Iteration)
+	public void startCounting() {
+		this.callerAllocation.start();
+	}
+
+	@TearDown(Level.Iteration)
+	public void reportCallerAllocation() {
+		this.callerAllocation.report();
+	}
+
 	@TearDown
 	public void disconnect() {
 		this.store.delete(this.finished);
@@ -119,6 +137,7 @@ public class RedisStoreBenchmark {
 	/** One round trip on the same factory, for scale: what no store operation can cost less than. */
 	@Benchmark
 	public String ping() {
+		this.callerAllocation.count();
 		try (var connection = this.connectionFactory.getConnection()) {
 			return connection.ping();
 		}
@@ -130,6 +149,7 @@ public class RedisStoreBenchmark {
 	 */
 	@Benchmark
 	public boolean connection() {
+		this.callerAllocation.count();
 		try (var connection = this.connectionFactory.getConnection()) {
 			return connection.isClosed();
 		}
@@ -138,6 +158,7 @@ public class RedisStoreBenchmark {
 	/** A first request's store operations: the claim of a new key and the completion with the receipt. */
 	@Benchmark
 	public boolean firstRequest() {
+		this.callerAllocation.count();
 		StorageKey key = this.keys[this.next++ & (KEY_COUNT - 1)];
 		if (!(this.store.claim(key, FINGERPRINT, Instant.EPOCH, LEASE) instanceof ClaimResult.Claimed claimed)) {
 			throw new IllegalStateException("A first request found its key taken: the key cycle is too short");
@@ -148,6 +169,7 @@ public class RedisStoreBenchmark {
 	/** A replay's store operation: a claim that finds the finished record and returns it decoded. */
 	@Benchmark
 	public ClaimResult replay() {
+		this.callerAllocation.count();
 		return this.store.claim(this.finished, FINGERPRINT, Instant.EPOCH, LEASE);
 	}
 

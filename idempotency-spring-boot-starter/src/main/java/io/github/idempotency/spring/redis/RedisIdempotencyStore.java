@@ -135,6 +135,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		OwnerToken owner = OwnerToken.random();
 		byte[] redisKey = redisKey(key);
 		byte[] storedFingerprint = RedisRecordCodec.encodeFingerprint(fingerprint);
+		// a replay finds this very fingerprint in the record: no need to decode it
+		RequestFingerprint known = RedisRecordCodec.readsBackExactly(storedFingerprint) ? fingerprint : null;
 		return execute("claim", (connection) -> {
 			if (this.minReplicas > 0 && connection instanceof RedisClusterConnection) {
 				throw new IdempotencyStoreException(
@@ -151,7 +153,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 				throw new IdempotencyStoreException("Unexpected reply to the Redis claim script: " + reply);
 			}
 			if (asLong(reply.get(0)) == 0) {
-				return new ClaimResult.Existing(RedisRecordCodec.decode((byte[]) reply.get(1)));
+				return new ClaimResult.Existing(
+						RedisRecordCodec.decode((byte[]) reply.get(1), known, storedFingerprint));
 			}
 			ClaimResult.Claimed claimed = new ClaimResult.Claimed(owner,
 					Instant.ofEpochMilli(asLong(reply.get(2))), asLong(reply.get(1)) == 1);
