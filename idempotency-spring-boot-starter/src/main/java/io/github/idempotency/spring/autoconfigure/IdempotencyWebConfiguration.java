@@ -1,6 +1,7 @@
 package io.github.idempotency.spring.autoconfigure;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.idempotency.core.execution.IdempotencyListener;
@@ -10,6 +11,7 @@ import io.github.idempotency.spring.IdempotentMethodRegistry;
 import io.github.idempotency.spring.JoinedCompletion;
 import io.github.idempotency.spring.web.BodyFingerprint;
 import io.github.idempotency.spring.web.IdempotencyFilter;
+import io.github.idempotency.spring.web.IdempotencyProblemResolver;
 import io.github.idempotency.spring.web.ServletIdempotentHttpHandler;
 import jakarta.servlet.Filter;
 
@@ -25,6 +27,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -88,6 +92,23 @@ final class IdempotencyWebConfiguration {
 		registration.setName("idempotencyFilter");
 		registration.setOrder(IdempotencyFilter.DEFAULT_ORDER);
 		return registration;
+	}
+
+	/**
+	 * Resolves the library's refusals that no exception handler of the application rendered before Spring MVC's
+	 * default resolver, which would log a {@code WARN} line per refused request.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "idempotencyProblemResolverConfigurer")
+	static WebMvcConfigurer idempotencyProblemResolverConfigurer() {
+		return new WebMvcConfigurer() {
+
+			@Override
+			public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
+				IdempotencyProblemResolver.insertBeforeDefault(resolvers);
+			}
+
+		};
 	}
 
 }

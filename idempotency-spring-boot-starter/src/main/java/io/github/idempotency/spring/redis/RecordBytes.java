@@ -2,6 +2,7 @@ package io.github.idempotency.spring.redis;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import io.github.idempotency.core.store.CorruptRecordException;
 
@@ -63,6 +64,20 @@ final class RecordBytes {
 		System.arraycopy(this.bytes, this.position, value, 0, length);
 		this.position += length;
 		return value;
+	}
+
+	/**
+	 * Skips the next bytes when they are {@code expected}.
+	 * @param expected the bytes to compare with
+	 * @return whether they matched and were skipped
+	 */
+	boolean skipIfNext(byte[] expected) {
+		int end = this.position + expected.length;
+		if (end > this.bytes.length || !Arrays.equals(this.bytes, this.position, end, expected, 0, expected.length)) {
+			return false;
+		}
+		this.position = end;
+		return true;
 	}
 
 	byte[] rest() {

@@ -18,12 +18,14 @@ import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.util.ClassUtils;
 
 import static io.github.idempotency.spring.redis.RedisReplies.asLong;
 import static io.github.idempotency.spring.redis.RedisReplies.fenced;
@@ -63,9 +65,23 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	/** Default key prefix. */
 	public static final String DEFAULT_KEY_PREFIX = "idempotency:";
 
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent("io.lettuce.core.RedisClient",
+			RedisIdempotencyStore.class.getClassLoader());
+
+	private static final byte[] FINISHED_OK = bytes(RedisRecordCodec.stateCode(RecordState.FINISHED_OK));
+
+	private static final byte[] FINISHED_ERROR = bytes(RedisRecordCodec.stateCode(RecordState.FINISHED_ERROR));
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final RedisKeys keys;
+
+	private final @Nullable LettuceScripts lettuce;
+
+	// the lease and the retention are the same for most requests: encoded once, not per request
+	private volatile EncodedMillis lease = EncodedMillis.NONE;
+
+	private volatile EncodedMillis retention = EncodedMillis.NONE;
 
 	private int minReplicas;
 
@@ -87,6 +103,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	public RedisIdempotencyStore(RedisConnectionFactory connectionFactory, String keyPrefix) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
 		this.keys = new RedisKeys(keyPrefix);
+		this.lettuce = LETTUCE_PRESENT ? LettuceScripts.of(connectionFactory) : null;
 	}
 
 	/**
@@ -114,28 +131,30 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
 		Objects.requireNonNull(fingerprint, "fingerprint");
-		long leaseMillis = positiveMillis(lease, "lease");
+		EncodedMillis encodedLease = encodedLease(lease);
 		OwnerToken owner = OwnerToken.random();
 		byte[] redisKey = redisKey(key);
 		byte[] storedFingerprint = RedisRecordCodec.encodeFingerprint(fingerprint);
+		// a replay finds this very fingerprint in the record: no need to decode it
+		RequestFingerprint known = RedisRecordCodec.readsBackExactly(storedFingerprint) ? fingerprint : null;
 		return execute("claim", (connection) -> {
 			if (this.minReplicas > 0 && connection instanceof RedisClusterConnection) {
 				throw new IdempotencyStoreException(
 						"idempotency.redis.min-replicas is not supported on Redis Cluster");
 			}
 			byte[][] keys = lookupKeys(connection, key, redisKey);
-			byte[][] args = { storedFingerprint, bytes(owner.value()), bytes(leaseMillis),
-					bytes(keptMillis(leaseMillis)) };
+			byte[][] args = { storedFingerprint, bytes(owner.value()), encodedLease.value(), encodedLease.kept() };
 			// WAIT holds every later command of its connection: with min-replicas, claim and WAIT go on a connection
 			// of their own (a pipeline's), never on the connection that the factory shares with everyone else
 			List<?> reply = (this.minReplicas > 0)
 					? RedisScript.CLAIM.evalPipelined(connection, ReturnType.MULTI, keys, args)
-					: RedisScript.CLAIM.evalOnKeys(connection, ReturnType.MULTI, keys, args);
+					: RedisScript.CLAIM.evalOnKeys(this.lettuce, connection, ReturnType.MULTI, keys, args);
 			if (reply == null || reply.size() < 2) {
 				throw new IdempotencyStoreException("Unexpected reply to the Redis claim script: " + reply);
 			}
 			if (asLong(reply.get(0)) == 0) {
-				return new ClaimResult.Existing(RedisRecordCodec.decode((byte[]) reply.get(1)));
+				return new ClaimResult.Existing(
+						RedisRecordCodec.decode((byte[]) reply.get(1), known, storedFingerprint));
 			}
 			ClaimResult.Claimed claimed = new ClaimResult.Claimed(owner,
 					Instant.ofEpochMilli(asLong(reply.get(2))), asLong(reply.get(1)) == 1);
@@ -150,14 +169,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
 			Duration retention) {
-		String stateCode = RedisRecordCodec.stateCode(state);
+		byte[] stateCode = stateArgument(state);
 		Objects.requireNonNull(owner, "owner");
-		long retentionMillis = positiveMillis(retention, "retention");
+		EncodedMillis encodedRetention = encodedRetention(retention);
 		byte[] encoded = RedisRecordCodec.encodeResponse(Objects.requireNonNull(response, "response"));
 		byte[] redisKey = redisKey(key);
-		byte[][] args = { bytes(owner.value()), bytes(stateCode), bytes(retentionMillis), encoded };
-		return execute("complete",
-				(connection) -> fenced(RedisScript.COMPLETE.eval(connection, ReturnType.INTEGER, redisKey, args)));
+		byte[][] args = { bytes(owner.value()), stateCode, encodedRetention.value(), encoded };
+		return execute("complete", (connection) -> fenced(
+				RedisScript.COMPLETE.eval(this.lettuce, connection, ReturnType.INTEGER, redisKey, args)));
 	}
 
 	@Override
@@ -165,23 +184,23 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		Objects.requireNonNull(owner, "owner");
 		byte[] redisKey = redisKey(key);
 		return execute("release", (connection) -> fenced(
-				RedisScript.RELEASE.eval(connection, ReturnType.INTEGER, redisKey, bytes(owner.value()))));
+				RedisScript.RELEASE.eval(this.lettuce, connection, ReturnType.INTEGER, redisKey, bytes(owner.value()))));
 	}
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
 		Objects.requireNonNull(owner, "owner");
-		long leaseMillis = positiveMillis(lease, "lease");
+		EncodedMillis encodedLease = encodedLease(lease);
 		byte[] redisKey = redisKey(key);
-		return execute("renew", (connection) -> fenced(RedisScript.RENEW.eval(connection, ReturnType.INTEGER,
-				redisKey, bytes(owner.value()), bytes(leaseMillis), bytes(keptMillis(leaseMillis)))));
+		return execute("renew", (connection) -> fenced(RedisScript.RENEW.eval(this.lettuce, connection,
+				ReturnType.INTEGER, redisKey, bytes(owner.value()), encodedLease.value(), encodedLease.kept())));
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
 		byte[] redisKey = redisKey(key);
 		return execute("find", (connection) -> {
-			byte[] value = RedisScript.FIND.evalOnKeys(connection, ReturnType.VALUE,
+			byte[] value = RedisScript.FIND.evalOnKeys(this.lettuce, connection, ReturnType.VALUE,
 					lookupKeys(connection, key, redisKey));
 			return Optional.ofNullable(value).map(RedisRecordCodec::decode);
 		});
@@ -199,12 +218,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		byte[] redisKey = redisKey(key);
 		if (seen.state() == RecordState.ONGOING) {
 			byte[] owner = bytes(seen.owner().value());
-			return execute("delete", (connection) -> fenced(RedisScript.RELEASE.evalOnKeys(connection,
+			return execute("delete", (connection) -> fenced(RedisScript.RELEASE.evalOnKeys(this.lettuce, connection,
 					ReturnType.INTEGER, lookupKeys(connection, key, redisKey), owner)));
 		}
-		byte[] stateCode = bytes(RedisRecordCodec.stateCode(seen.state()));
+		byte[] stateCode = stateArgument(seen.state());
 		byte[] expiry = bytes(seen.expiresAt().toEpochMilli());
-		return execute("delete", (connection) -> fenced(RedisScript.DELETE_FINISHED_IF_UNCHANGED.evalOnKeys(connection,
+		return execute("delete", (connection) -> fenced(RedisScript.DELETE_FINISHED_IF_UNCHANGED.evalOnKeys(this.lettuce,
+				connection,
 				ReturnType.INTEGER, lookupKeys(connection, key, redisKey), stateCode, expiry)));
 	}
 
@@ -261,6 +281,35 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		}
 	}
 
+	/** The code of a finished state as the scripts take it; fails for any other state. */
+	private static byte[] stateArgument(RecordState state) {
+		return switch (state) {
+			case FINISHED_OK -> FINISHED_OK;
+			case FINISHED_ERROR -> FINISHED_ERROR;
+			default -> bytes(RedisRecordCodec.stateCode(state));
+		};
+	}
+
+	private EncodedMillis encodedLease(Duration lease) {
+		EncodedMillis encoded = this.lease;
+		if (!encoded.encodes(lease)) {
+			long millis = positiveMillis(lease, "lease");
+			encoded = new EncodedMillis(lease, bytes(millis), bytes(keptMillis(millis)));
+			this.lease = encoded;
+		}
+		return encoded;
+	}
+
+	private EncodedMillis encodedRetention(Duration retention) {
+		EncodedMillis encoded = this.retention;
+		if (!encoded.encodes(retention)) {
+			long millis = positiveMillis(retention, "retention");
+			encoded = new EncodedMillis(retention, bytes(millis), null);
+			this.retention = encoded;
+		}
+		return encoded;
+	}
+
 	private static long positiveMillis(Duration duration, String name) {
 		if (duration == null || duration.isZero() || duration.isNegative()) {
 			throw new IllegalArgumentException(name + " must be positive, was " + duration);
@@ -279,6 +328,20 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
 	private static byte[] bytes(long value) {
 		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * A duration as the scripts take it, in decimal milliseconds, and for a lease also how long its ongoing record
+	 * is kept. Never modified once built: the arrays go to Redis as they are.
+	 */
+	private record EncodedMillis(@Nullable Duration duration, byte[] value, byte @Nullable [] kept) {
+
+		static final EncodedMillis NONE = new EncodedMillis(null, new byte[0], null);
+
+		boolean encodes(Duration other) {
+			return other != null && other.equals(this.duration);
+		}
+
 	}
 
 }

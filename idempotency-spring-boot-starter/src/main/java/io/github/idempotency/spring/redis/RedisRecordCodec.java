@@ -10,6 +10,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.CorruptRecordException;
+import org.jspecify.annotations.Nullable;
 
 import static io.github.idempotency.spring.redis.RecordBytes.corrupt;
 
@@ -91,6 +92,17 @@ final class RedisRecordCodec {
 	}
 
 	/**
+	 * Whether decoding a fingerprint's stored form gives back exactly that fingerprint: always for the compact form,
+	 * since a {@link RequestFingerprint} is a {@code v}, decimal digits, a colon and 64 lower-case hex digits, and the
+	 * compact form is used only when the digits are the version's decimal form.
+	 * @param stored a fingerprint's {@link #encodeFingerprint stored form}
+	 * @return {@code true} when decoding gives back an equal fingerprint
+	 */
+	static boolean readsBackExactly(byte[] stored) {
+		return stored.length == 1 + SHA_256_LENGTH && stored[0] != 0;
+	}
+
+	/**
 	 * The response as the completion script stores it.
 	 * @param response the response
 	 * @return its stored bytes
@@ -106,11 +118,26 @@ final class RedisRecordCodec {
 	 * @throws CorruptRecordException when the bytes are not a record of a known version
 	 */
 	static IdempotencyRecord decode(byte[] value) {
+		return decode(value, null, null);
+	}
+
+	/**
+	 * Decodes a stored record of either version, taking {@code known} as its fingerprint when the record stores
+	 * exactly {@code knownStored}: the record that a claim finds usually holds the fingerprint of the request that
+	 * claims (a replay), so its digest need not be formatted as text again.
+	 * @param value the stored bytes
+	 * @param known a fingerprint whose stored form {@link #readsBackExactly reads back exactly}, or
+	 * {@code null}
+	 * @param knownStored its stored bytes, or {@code null}
+	 * @return the record
+	 * @throws CorruptRecordException when the bytes are not a record of a known version
+	 */
+	static IdempotencyRecord decode(byte[] value, @Nullable RequestFingerprint known, byte @Nullable [] knownStored) {
 		try {
 			if (value.length > 0 && value[0] == LegacyRecordFormat.VERSION) {
 				return LegacyRecordFormat.decode(value);
 			}
-			return doDecode(value);
+			return doDecode(value, known, knownStored);
 		}
 		catch (CorruptRecordException ex) {
 			throw ex;
@@ -120,14 +147,16 @@ final class RedisRecordCodec {
 		}
 	}
 
-	private static IdempotencyRecord doDecode(byte[] value) {
+	private static IdempotencyRecord doDecode(byte[] value, @Nullable RequestFingerprint known,
+			byte @Nullable [] knownStored) {
 		if (value.length < 2 || value[0] != VERSION) {
 			throw corrupt("it is not a record of a known version");
 		}
 		RecordState state = state(value[1]);
 		RecordBytes reader = new RecordBytes(value, 2);
 		Instant expiresAt = Instant.ofEpochMilli(reader.unsigned(6));
-		RequestFingerprint fingerprint = decodeFingerprint(reader);
+		RequestFingerprint fingerprint = (known != null && knownStored != null && reader.skipIfNext(knownStored))
+				? known : decodeFingerprint(reader);
 		String owner = reader.string(reader.next());
 		if (state == RecordState.ONGOING) {
 			if (reader.remaining() != 0) {

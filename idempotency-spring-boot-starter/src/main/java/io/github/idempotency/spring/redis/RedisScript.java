@@ -7,6 +7,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.ReturnType;
 
@@ -98,6 +100,10 @@ final class RedisScript {
 		return this.sha1;
 	}
 
+	byte[] source() {
+		return this.source;
+	}
+
 	/**
 	 * Runs the script on the key: {@code EVALSHA}, or {@code EVAL} when the server does not have it cached yet (first
 	 * use on this server, or after a restart, a failover or a script flush), which also caches it.
@@ -108,15 +114,29 @@ final class RedisScript {
 	 * @return the reply
 	 */
 	<T> T eval(RedisConnection connection, ReturnType returnType, byte[] key, byte[]... args) {
-		return evalOnKeys(connection, returnType, new byte[][] { key }, args);
+		return evalOnKeys(null, connection, returnType, new byte[][] { key }, args);
+	}
+
+	/**
+	 * {@link #eval}, through the native Lettuce connection when {@code lettuce} runs this connection's commands.
+	 * @param lettuce the native runner, {@code null} without Lettuce
+	 */
+	<T> T eval(@Nullable LettuceScripts lettuce, RedisConnection connection, ReturnType returnType, byte[] key,
+			byte[]... args) {
+		return evalOnKeys(lettuce, connection, returnType, new byte[][] { key }, args);
 	}
 
 	/**
 	 * {@link #eval} with the record's key and, when given, its key of an earlier version.
+	 * @param lettuce the native runner, {@code null} without Lettuce
 	 * @param keys the record's key, then optionally its legacy key
 	 */
 	@SuppressWarnings("unchecked")
-	<T> T evalOnKeys(RedisConnection connection, ReturnType returnType, byte[][] keys, byte[]... args) {
+	<T> T evalOnKeys(@Nullable LettuceScripts lettuce, RedisConnection connection, ReturnType returnType,
+			byte[][] keys, byte[]... args) {
+		if (lettuce != null && lettuce.runs(connection)) {
+			return (T) lettuce.eval(this, connection, returnType, keys, args);
+		}
 		byte[][] keysAndArgs = keysAndArgs(keys, args);
 		try {
 			return (T) connection.scriptingCommands().evalSha(this.sha1, returnType, keys.length, keysAndArgs);

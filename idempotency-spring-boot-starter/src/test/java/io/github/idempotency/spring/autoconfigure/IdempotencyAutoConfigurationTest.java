@@ -39,6 +39,10 @@ import org.springframework.core.io.UrlResource;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExceptionResolver;
+import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -238,6 +242,29 @@ class IdempotencyAutoConfigurationTest {
 				.getBean("idempotencyFilterRegistration")
 				.extracting((registration) -> ((FilterRegistrationBean<?>) registration).getFilter())
 				.isNull());
+	}
+
+	@Test
+	void servletWebApplicationResolvesRefusalsBeforeSpringMvcsDefaultResolver() {
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
+			.run((context) -> {
+				List<HandlerExceptionResolver> resolvers = new ArrayList<>(List.of(
+						new ExceptionHandlerExceptionResolver(), new DefaultHandlerExceptionResolver()));
+				context.getBean("idempotencyProblemResolverConfigurer", WebMvcConfigurer.class)
+					.extendHandlerExceptionResolvers(resolvers);
+				assertThat(resolvers).extracting((resolver) -> resolver.getClass().getSimpleName())
+					.containsExactly("ExceptionHandlerExceptionResolver", "IdempotencyProblemResolver",
+							"DefaultHandlerExceptionResolver");
+			});
+	}
+
+	@Test
+	void backsOffWhenTheUserRegistersTheRefusalResolverConfigurer() {
+		WebMvcConfigurer own = new WebMvcConfigurer() {
+		};
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
+			.withBean("idempotencyProblemResolverConfigurer", WebMvcConfigurer.class, () -> own)
+			.run((context) -> assertThat(context.getBean("idempotencyProblemResolverConfigurer")).isSameAs(own));
 	}
 
 	@Test

@@ -98,6 +98,42 @@ class RedisRecordCodecTest {
 	}
 
 	@Test
+	void takesTheClaimingRequestsFingerprintWhenTheRecordHoldsIt() {
+		byte[] storedFingerprint = RedisRecordCodec.encodeFingerprint(FINGERPRINT);
+		StoredResponse response = StoredResponse.of(201, Map.of("Content-Type", List.of("application/json")),
+				"{\"id\":7}".getBytes(StandardCharsets.UTF_8));
+		byte[] stored = version2('K', DEADLINE, storedFingerprint, "", RedisRecordCodec.encodeResponse(response));
+
+		IdempotencyRecord record = RedisRecordCodec.decode(stored, FINGERPRINT, storedFingerprint);
+
+		assertThat(RedisRecordCodec.readsBackExactly(storedFingerprint)).isTrue();
+		assertThat(record.fingerprint()).isSameAs(FINGERPRINT);
+		assertThat(record).isEqualTo(RedisRecordCodec.decode(stored));
+	}
+
+	@Test
+	void decodesTheStoredFingerprintWhenItIsAnotherRequests() {
+		RequestFingerprint other = RequestFingerprint.of("POST", "/payments", "{\"amount\":1}");
+		byte[] stored = version2('O', DEADLINE, RedisRecordCodec.encodeFingerprint(FINGERPRINT), "owner",
+				new byte[0]);
+
+		IdempotencyRecord record = RedisRecordCodec.decode(stored, other, RedisRecordCodec.encodeFingerprint(other));
+
+		assertThat(record.fingerprint()).isEqualTo(FINGERPRINT);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "v01:", "v0:", "v256:", "v1000:" })
+	void doesNotTakeAFingerprintStoredAsText(String version) {
+		RequestFingerprint fingerprint = new RequestFingerprint(version + FINGERPRINT.value().substring(3));
+		byte[] storedFingerprint = RedisRecordCodec.encodeFingerprint(fingerprint);
+		byte[] stored = version2('O', DEADLINE, storedFingerprint, "owner", new byte[0]);
+
+		assertThat(RedisRecordCodec.readsBackExactly(storedFingerprint)).isFalse();
+		assertThat(RedisRecordCodec.decode(stored, null, null).fingerprint()).isEqualTo(fingerprint);
+	}
+
+	@Test
 	void storesTheUsualJsonResponseInSixBytesBesideItsBody() {
 		byte[] encoded = RedisRecordCodec.encodeResponse(
 				StoredResponse.of(201, Map.of("Content-Type", List.of("application/json")), new byte[128]));

@@ -1,0 +1,50 @@
+package io.github.idempotency.spring.web;
+
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
+
+/**
+ * Resolves an {@link IdempotencyProblemException} that no exception handler of the application rendered, just before
+ * Spring MVC's {@link DefaultHandlerExceptionResolver} would: that resolver logs a {@code WARN} line per exception it
+ * resolves, so a storm of refused duplicates would flood the log with lines about requests that were answered as
+ * designed. Resolving renders nothing: {@link IdempotencyFilter} then sends the library's problem body, as it did
+ * after the default resolver's {@code sendError}.
+ * <p>
+ * Installed by {@link #insertBeforeDefault(List)} from the starter's {@code WebMvcConfigurer}, after the resolvers
+ * of {@code @ExceptionHandler} methods and {@code @ResponseStatus}, so an application's own handling still comes
+ * first.
+ */
+public final class IdempotencyProblemResolver implements HandlerExceptionResolver {
+
+	@Override
+	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
+			@Nullable Object handler, Exception ex) {
+		// an empty model and view: resolved, nothing to render
+		boolean refusal = ex instanceof IdempotencyProblemException
+				|| ex.getCause() instanceof IdempotencyProblemException;
+		return refusal ? new ModelAndView() : null;
+	}
+
+	/**
+	 * Adds this resolver to Spring MVC's resolvers, just before the {@link DefaultHandlerExceptionResolver}, or last
+	 * when there is none.
+	 * @param resolvers the resolvers as Spring MVC configured them
+	 */
+	public static void insertBeforeDefault(List<HandlerExceptionResolver> resolvers) {
+		for (int i = 0; i < resolvers.size(); i++) {
+			if (resolvers.get(i) instanceof DefaultHandlerExceptionResolver) {
+				resolvers.add(i, new IdempotencyProblemResolver());
+				return;
+			}
+		}
+		resolvers.add(new IdempotencyProblemResolver());
+	}
+
+}
