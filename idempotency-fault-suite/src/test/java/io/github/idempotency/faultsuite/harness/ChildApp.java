@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -60,16 +62,22 @@ public final class ChildApp implements AutoCloseable {
 			"org.springframework.boot.amqp.autoconfigure.health.RabbitHealthContributorAutoConfiguration",
 			"org.springframework.boot.amqp.autoconfigure.metrics.RabbitMetricsAutoConfiguration");
 
+	// instances that scenarios share, by profile and properties (ChildApp.shared)
+	private static final Map<String, ChildApp> sharedApps = new HashMap<>();
+
 	private final Process process;
 
 	private final int port;
 
 	private final Path log;
 
-	private ChildApp(Process process, int port, Path log) {
+	private final boolean isShared;
+
+	private ChildApp(Process process, int port, Path log, boolean isShared) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
+		this.isShared = isShared;
 	}
 
 	/**
@@ -80,6 +88,37 @@ public final class ChildApp implements AutoCloseable {
 	 * @return the running instance
 	 */
 	public static ChildApp start(String name, String profile, Map<String, String> properties) {
+		return start(name, profile, properties, false);
+	}
+
+	/**
+	 * An instance that scenarios share: the one started earlier with the same profile and properties if it still
+	 * runs and answers, otherwise a new one. Its {@link #close()} leaves it running for the next scenario; it is
+	 * killed when the suite's JVM exits. Only for scenarios that neither kill nor freeze it, and whose checks count
+	 * their own keys and the instance's counters as differences. An instance started with {@code fault-suite.broken}
+	 * is handed out repaired.
+	 * @param name a name for its log file
+	 * @param profile the Spring profile, or {@code null} for the default (memory) run
+	 * @param properties command-line properties
+	 * @return the running instance
+	 */
+	public static synchronized ChildApp shared(String name, String profile, Map<String, String> properties) {
+		String key = profile + " " + new TreeMap<>(properties);
+		ChildApp app = sharedApps.get(key);
+		if (app == null || !app.isAlive() || !app.healthy()) {
+			if (app != null) {
+				app.kill();
+			}
+			app = start(name, profile, properties, true);
+			sharedApps.put(key, app);
+		}
+		else if (properties.containsKey(BrokenSetting.PROPERTY)) {
+			app.breakWith(null);
+		}
+		return app;
+	}
+
+	private static ChildApp start(String name, String profile, Map<String, String> properties, boolean isShared) {
 		int port = FreePorts.next();
 		List<String> command = new ArrayList<>(jvm());
 		command.addAll(ClassDataArchive.jvmOptions());
@@ -98,7 +137,7 @@ public final class ChildApp implements AutoCloseable {
 				.redirectOutput(log.toFile())
 				.start();
 			running.add(process);
-			ChildApp app = new ChildApp(process, port, log);
+			ChildApp app = new ChildApp(process, port, log, isShared);
 			try {
 				app.awaitHealthy();
 			}
@@ -217,9 +256,10 @@ public final class ChildApp implements AutoCloseable {
 		Signals.send(pid(), "CONT");
 	}
 
+	/** Kills the instance (thawed first, if frozen), unless it is {@linkplain #shared shared}. */
 	@Override
 	public void close() {
-		if (this.process.isAlive()) {
+		if (!this.isShared && this.process.isAlive()) {
 			resume();
 			kill();
 		}

@@ -74,10 +74,10 @@ class PayloadScenario {
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
 	void everyMismatchAnswers422AndNoTwinEverMismatches() throws Exception {
 		long seed = System.nanoTime();
-		try (RedisStore store = RedisStore.start()) {
+		try (RedisStore store = RedisStore.shared()) {
 			Map<String, String> cases;
 			Bodies bodies;
-			try (ChildApp app = ChildApp.start("payload", store.profile(), store.appProperties())) {
+			try (ChildApp app = SharedApps.of(store)) {
 				Caller alice = new Caller(app, "alice", new CallHistory());
 				cases = mismatchCases(alice);
 				bodies = randomBodies(alice, BODIES, new Random(seed));

@@ -5,7 +5,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +66,31 @@ public final class StoreDatabase {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException(sql + " failed", ex);
+		}
+	}
+
+	/**
+	 * Empties every table of the store's database (PostgreSQL's schema {@code public}, or MariaDB's database), so
+	 * that a scenario counts only its own rows on a server that an earlier one used. The tables stay, so that an
+	 * app that created them at its start-up can go on using them.
+	 * @param schema the schema, or {@code null} for the connection's catalog
+	 */
+	public void emptyEveryTable(String schema) {
+		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
+				Statement statement = connection.createStatement()) {
+			List<String> tables = new ArrayList<>();
+			try (ResultSet rows = connection.getMetaData()
+				.getTables((schema != null) ? null : connection.getCatalog(), schema, "%", new String[] { "TABLE" })) {
+				while (rows.next()) {
+					tables.add(rows.getString("TABLE_NAME"));
+				}
+			}
+			for (String table : tables) {
+				statement.execute("DELETE FROM " + table);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("could not empty the tables of " + this.url, ex);
 		}
 	}
 
