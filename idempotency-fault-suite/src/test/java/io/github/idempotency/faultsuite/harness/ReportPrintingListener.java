@@ -5,14 +5,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 /**
- * Times every scenario (each test, and each store of a parameterized one) for the report, and prints the suite's
- * table once every scenario ran (registered in {@code META-INF/services}).
+ * Times every scenario (a test class: its stores and faults, its {@code @BeforeAll} start-ups, and the shared apps
+ * and stores it was the first to need) for the report, and prints the suite's table once every scenario ran
+ * (registered in {@code META-INF/services}).
  */
 public final class ReportPrintingListener implements TestExecutionListener {
 
@@ -25,7 +26,7 @@ public final class ReportPrintingListener implements TestExecutionListener {
 
 	@Override
 	public void executionStarted(TestIdentifier test) {
-		if (test.isTest()) {
+		if (isScenario(test)) {
 			this.started.put(test.getUniqueId(), System.nanoTime());
 		}
 	}
@@ -46,15 +47,14 @@ public final class ReportPrintingListener implements TestExecutionListener {
 		}
 	}
 
-	// "DuplicateStormScenario redis": the class without its package, and a parameterized test's display name
+	private static boolean isScenario(TestIdentifier test) {
+		return test.getSource().filter(ClassSource.class::isInstance).isPresent();
+	}
+
+	// the class without its package: "DuplicateStormScenario"
 	private static String name(TestIdentifier test) {
-		String scenario = test.getSource()
-			.filter(MethodSource.class::isInstance)
-			.map((source) -> ((MethodSource) source).getClassName())
-			.map((className) -> className.substring(className.lastIndexOf('.') + 1))
-			.orElse("");
-		// a plain test's display name is its method's ("name()"), a parameterized invocation's its parameter
-		return test.getDisplayName().endsWith(")") ? scenario : (scenario + " " + test.getDisplayName()).trim();
+		String className = ((ClassSource) test.getSource().orElseThrow()).getClassName();
+		return className.substring(className.lastIndexOf('.') + 1);
 	}
 
 }
