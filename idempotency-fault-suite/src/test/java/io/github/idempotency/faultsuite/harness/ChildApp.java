@@ -137,6 +137,7 @@ public final class ChildApp implements AutoCloseable {
 				.redirectOutput(log.toFile())
 				.start();
 			running.add(process);
+			long startedAt = System.nanoTime();
 			ChildApp app = new ChildApp(process, port, log, isShared);
 			try {
 				app.awaitHealthy();
@@ -144,6 +145,10 @@ public final class ChildApp implements AutoCloseable {
 			catch (RuntimeException ex) {
 				app.kill();
 				throw ex;
+			}
+			finally {
+				StartUps.record(name, System.nanoTime() - startedAt,
+						process.info().totalCpuDuration().orElse(Duration.ZERO));
 			}
 			return app;
 		}

@@ -60,10 +60,14 @@ public final class FaultSuiteReport {
 	 * Records how long one scenario (a test, or one store of a parameterized test) took, and rewrites the report.
 	 * @param scenario the test's name
 	 * @param duration from its start to its end, app and store start-ups included
+	 * @param startUps child apps it started
+	 * @param startUpTime their start-ups' wall time, summed
+	 * @param startUpCpu the CPU their start-ups used
 	 * @param outcome how it ended: {@code SUCCESSFUL}, {@code FAILED}, {@code ABORTED}
 	 */
-	static synchronized void scenarioFinished(String scenario, Duration duration, String outcome) {
-		timings.add(new Timing(scenario, duration, outcome));
+	static synchronized void scenarioFinished(String scenario, Duration duration, int startUps, Duration startUpTime,
+			Duration startUpCpu, String outcome) {
+		timings.add(new Timing(scenario, duration, startUps, startUpTime, startUpCpu, outcome));
 		write();
 	}
 
@@ -91,11 +95,15 @@ public final class FaultSuiteReport {
 			return "";
 		}
 		StringBuilder table = new StringBuilder();
-		table.append("| scenario | duration | within ").append(SCENARIO_BOUND.toSeconds()).append(" s | outcome |\n");
-		table.append("| --- | --- | --- | --- |\n");
+		table.append("| scenario | duration | within ")
+			.append(SCENARIO_BOUND.toSeconds())
+			.append(" s | app start-ups | their wall time (summed) | their CPU | outcome |\n");
+		table.append("| --- | --- | --- | --- | --- | --- | --- |\n");
 		for (Timing timing : timings) {
 			line(table, timing.scenario(), seconds(timing.duration()),
-					(timing.duration().compareTo(SCENARIO_BOUND) <= 0) ? "yes" : "no", timing.outcome());
+					(timing.duration().compareTo(SCENARIO_BOUND) <= 0) ? "yes" : "no",
+					Integer.toString(timing.startUps()), seconds(timing.startUpTime()), seconds(timing.startUpCpu()),
+					timing.outcome());
 		}
 		Duration total = Duration.ofNanos(System.nanoTime() - suiteStartNanos);
 		table.append("\nWhole run so far: ")
@@ -204,9 +212,13 @@ public final class FaultSuiteReport {
 	 *
 	 * @param scenario the test's name
 	 * @param duration how long it took
+	 * @param startUps child apps it started
+	 * @param startUpTime their start-ups' wall time, summed
+	 * @param startUpCpu the CPU their start-ups used
 	 * @param outcome how it ended
 	 */
-	private record Timing(String scenario, Duration duration, String outcome) {
+	private record Timing(String scenario, Duration duration, int startUps, Duration startUpTime, Duration startUpCpu,
+			String outcome) {
 	}
 
 }

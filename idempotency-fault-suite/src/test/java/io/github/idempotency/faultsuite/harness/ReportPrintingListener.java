@@ -19,6 +19,8 @@ public final class ReportPrintingListener implements TestExecutionListener {
 
 	private final Map<String, Long> started = new ConcurrentHashMap<>();
 
+	private final Map<String, long[]> startUpsBefore = new ConcurrentHashMap<>();
+
 	@Override
 	public void testPlanExecutionStarted(TestPlan testPlan) {
 		FaultSuiteReport.suiteStarted();
@@ -28,6 +30,7 @@ public final class ReportPrintingListener implements TestExecutionListener {
 	public void executionStarted(TestIdentifier test) {
 		if (isScenario(test)) {
 			this.started.put(test.getUniqueId(), System.nanoTime());
+			this.startUpsBefore.put(test.getUniqueId(), StartUps.totals());
 		}
 	}
 
@@ -35,8 +38,11 @@ public final class ReportPrintingListener implements TestExecutionListener {
 	public void executionFinished(TestIdentifier test, TestExecutionResult result) {
 		Long start = this.started.remove(test.getUniqueId());
 		if (start != null) {
+			long[] before = this.startUpsBefore.remove(test.getUniqueId());
+			long[] after = StartUps.totals();
 			FaultSuiteReport.scenarioFinished(name(test), Duration.ofNanos(System.nanoTime() - start),
-					result.getStatus().name());
+					(int) (after[0] - before[0]), Duration.ofNanos(after[1] - before[1]),
+					Duration.ofNanos(after[2] - before[2]), result.getStatus().name());
 		}
 	}
 

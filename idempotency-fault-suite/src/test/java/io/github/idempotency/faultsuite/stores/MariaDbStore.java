@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * A MariaDB server of the suite's own: {@code mariadbd} from the machine, a child process with a fresh data
  * directory on a free loopback port (the machine's shared server is never touched). The app runs its JPA profile
  * on it, payments and idempotency records in one database. The server starts once per suite (installing a data
- * directory costs seconds of CPU) and every table in the database is emptied each time a scenario asks for it; it
+ * directory costs seconds of CPU) and the app's tables are emptied each time a scenario asks for it; it
  * stops when the suite's JVM exits.
  */
 public final class MariaDbStore implements StoreUnderTest {
@@ -50,7 +50,7 @@ public final class MariaDbStore implements StoreUnderTest {
 			running = startServer();
 			Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "fault-suite-mariadb"));
 		}
-		StoreDatabase.of(running).emptyEveryTable(null);
+		StoreDatabase.of(running).emptyAppTables();
 		return running;
 	}
 

