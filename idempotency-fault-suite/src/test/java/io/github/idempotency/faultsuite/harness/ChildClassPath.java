@@ -76,7 +76,13 @@ final class ChildClassPath {
 				out.closeEntry();
 			}
 		}
-		Files.move(temporary, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		// an unchanged jar keeps its time stamp, so that the class-data archive made from it stays valid
+		if (Files.exists(jar) && Files.mismatch(temporary, jar) == -1) {
+			Files.delete(temporary);
+		}
+		else {
+			Files.move(temporary, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		}
 	}
 
 }
