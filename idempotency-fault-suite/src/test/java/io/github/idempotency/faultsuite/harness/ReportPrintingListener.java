@@ -21,6 +21,9 @@ public final class ReportPrintingListener implements TestExecutionListener {
 
 	private final Map<String, long[]> startUpsBefore = new ConcurrentHashMap<>();
 
+	// a class ends SUCCESSFUL even when one of its tests failed: the worst outcome of its tests, by unique id
+	private final Map<String, TestExecutionResult.Status> outcomes = new ConcurrentHashMap<>();
+
 	@Override
 	public void testPlanExecutionStarted(TestPlan testPlan) {
 		FaultSuiteReport.suiteStarted();
@@ -36,13 +39,16 @@ public final class ReportPrintingListener implements TestExecutionListener {
 
 	@Override
 	public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+		if (test.isTest()) {
+			this.outcomes.put(test.getUniqueId(), result.getStatus());
+		}
 		Long start = this.started.remove(test.getUniqueId());
 		if (start != null) {
 			long[] before = this.startUpsBefore.remove(test.getUniqueId());
 			long[] after = StartUps.totals();
 			FaultSuiteReport.scenarioFinished(name(test), Duration.ofNanos(System.nanoTime() - start),
 					(int) (after[0] - before[0]), Duration.ofNanos(after[1] - before[1]),
-					Duration.ofNanos(after[2] - before[2]), result.getStatus().name());
+					Duration.ofNanos(after[2] - before[2]), worst(test.getUniqueId(), result.getStatus()).name());
 		}
 	}
 
@@ -51,6 +57,16 @@ public final class ReportPrintingListener implements TestExecutionListener {
 		if (!FaultSuiteReport.isEmpty()) {
 			System.out.println("\n" + FaultSuiteReport.report());
 		}
+	}
+
+	private TestExecutionResult.Status worst(String scenario, TestExecutionResult.Status own) {
+		TestExecutionResult.Status worst = own;
+		for (Map.Entry<String, TestExecutionResult.Status> outcome : this.outcomes.entrySet()) {
+			if (outcome.getKey().startsWith(scenario) && outcome.getValue().ordinal() > worst.ordinal()) {
+				worst = outcome.getValue();
+			}
+		}
+		return worst;
 	}
 
 	private static boolean isScenario(TestIdentifier test) {
