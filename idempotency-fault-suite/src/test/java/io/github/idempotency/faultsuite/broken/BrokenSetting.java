@@ -2,7 +2,8 @@ package io.github.idempotency.faultsuite.broken;
 
 /**
  * The deliberately broken stores and settings that negative controls run against, selected in a child app by
- * {@code fault-suite.broken=<name>}. Each removes one safeguard that a scenario relies on.
+ * {@code fault-suite.broken=<name>} at start-up, or switched at run time in an app started with
+ * {@code fault-suite.broken=none} ({@code ChildApp.breakWith}). Each removes one safeguard that a scenario relies on.
  */
 public enum BrokenSetting {
 
@@ -33,6 +34,20 @@ public enum BrokenSetting {
 	/** The property's value. */
 	public String value() {
 		return this.value;
+	}
+
+	/**
+	 * The setting with this value.
+	 * @param value the property's value
+	 * @return the setting
+	 */
+	static BrokenSetting of(String value) {
+		for (BrokenSetting setting : values()) {
+			if (setting.value.equals(value)) {
+				return setting;
+			}
+		}
+		throw new IllegalArgumentException("unknown " + PROPERTY + ": " + value);
 	}
 
 }

@@ -9,7 +9,6 @@ import io.github.idempotency.spring.redis.autoconfigure.RedisIdempotencyStoreAut
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -18,8 +17,10 @@ import org.springframework.core.env.Environment;
 
 /**
  * Test-only: on the class path of the fault suite's child apps, inert unless {@code fault-suite.broken} names a
- * {@link BrokenSetting}. A broken store wraps the store the library configured and becomes the primary one, which
- * the executor uses; the unscoped key is a filter after Spring Security.
+ * {@link BrokenSetting} or {@code none}. The store the library configured is then wrapped in a
+ * {@link SwitchableStore}, the primary one, which the executor uses; the unscoped key is a filter after Spring
+ * Security. Both follow a {@link BrokenSwitch}, which starts at the property's value and can be switched at run time
+ * ({@link BrokenSwitchController}), so that a negative control runs in the same app as the scenario's main run.
  */
 @AutoConfiguration(after = { IdempotencyAutoConfiguration.class, RedisIdempotencyStoreAutoConfiguration.class,
 		JpaIdempotencyStoreAutoConfiguration.class })
@@ -28,29 +29,30 @@ public final class BrokenStoreAutoConfiguration {
 
 	private static final String BROKEN_STORE = "faultSuiteBrokenStore";
 
+	@Bean
+	BrokenSwitch faultSuiteBrokenSwitch(Environment environment) {
+		return new BrokenSwitch(environment.getRequiredProperty(BrokenSetting.PROPERTY));
+	}
+
+	@Bean
+	BrokenSwitchController faultSuiteBrokenSwitchController(BrokenSwitch brokenSwitch) {
+		return new BrokenSwitchController(brokenSwitch);
+	}
+
 	@Bean(BROKEN_STORE)
 	@Primary
-	@ConditionalOnExpression("'${fault-suite.broken:}' matches 'read-then-write-claim|unfenced-completion|no-renewal|no-completion-retry'")
-	IdempotencyStore faultSuiteBrokenStore(ListableBeanFactory beans, Environment environment) {
-		String setting = environment.getRequiredProperty(BrokenSetting.PROPERTY);
+	IdempotencyStore faultSuiteBrokenStore(ListableBeanFactory beans, BrokenSwitch brokenSwitch) {
 		String delegateName = Arrays.stream(beans.getBeanNamesForType(IdempotencyStore.class, false, false))
 			.filter((name) -> !name.equals(BROKEN_STORE))
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("no IdempotencyStore to break"));
-		IdempotencyStore delegate = beans.getBean(delegateName, IdempotencyStore.class);
-		return switch (setting) {
-			case "read-then-write-claim" -> new ReadThenWriteClaimStore(delegate);
-			case "unfenced-completion" -> new UnfencedCompletionStore(delegate);
-			case "no-renewal" -> new NoRenewalStore(delegate);
-			case "no-completion-retry" -> new NoCompletionRetryStore(delegate);
-			default -> throw new IllegalStateException("unknown " + BrokenSetting.PROPERTY + ": " + setting);
-		};
+		return new SwitchableStore(beans.getBean(delegateName, IdempotencyStore.class), brokenSwitch);
 	}
 
 	@Bean
-	@ConditionalOnProperty(name = BrokenSetting.PROPERTY, havingValue = "unscoped-key")
-	FilterRegistrationBean<UnscopedKeyFilter> faultSuiteUnscopedKeyFilter() {
-		FilterRegistrationBean<UnscopedKeyFilter> registration = new FilterRegistrationBean<>(new UnscopedKeyFilter());
+	FilterRegistrationBean<UnscopedKeyFilter> faultSuiteUnscopedKeyFilter(BrokenSwitch brokenSwitch) {
+		FilterRegistrationBean<UnscopedKeyFilter> registration = new FilterRegistrationBean<>(
+				new UnscopedKeyFilter(brokenSwitch));
 		// Spring Security's chain runs at -100: this runs after it has authenticated the real caller
 		registration.setOrder(0);
 		return registration;

@@ -16,17 +16,25 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Runs every authenticated request as one shared principal, after Spring Security has authenticated the real
  * one: the idempotency key then carries no user scope, as in a library that keys records by the client's key alone.
+ * Only while the {@link BrokenSwitch} is at {@code unscoped-key}; otherwise it passes every request on untouched.
  */
 final class UnscopedKeyFilter extends OncePerRequestFilter {
 
 	static final String SHARED_PRINCIPAL = "everyone";
+
+	private final BrokenSwitch brokenSwitch;
+
+	UnscopedKeyFilter(BrokenSwitch brokenSwitch) {
+		this.brokenSwitch = brokenSwitch;
+	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		SecurityContext original = SecurityContextHolder.getContext();
 		Authentication authentication = original.getAuthentication();
-		if (authentication == null || !authentication.isAuthenticated()) {
+		if (!this.brokenSwitch.is(BrokenSetting.UNSCOPED_KEY) || authentication == null
+				|| !authentication.isAuthenticated()) {
 			chain.doFilter(request, response);
 			return;
 		}

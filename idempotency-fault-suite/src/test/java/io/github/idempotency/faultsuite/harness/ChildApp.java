@@ -11,11 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+
+import io.github.idempotency.faultsuite.broken.BrokenSetting;
 
 import static org.awaitility.Awaitility.await;
 
@@ -42,16 +46,38 @@ public final class ChildApp implements AutoCloseable {
 			.addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly), "fault-suite-child-apps"));
 	}
 
+	static final String MAIN_CLASS = "io.github.idempotency.sample.SamplePaymentsApplication";
+
+	// Redis stays off unless the redis profile asks for it, as the app's own application.yml says
+	private static final List<String> REDIS_AUTO_CONFIGURATIONS = List.of(
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration");
+
+	// the messaging the app's kafka and rabbit profiles use, which no scenario does
+	private static final List<String> MESSAGING_AUTO_CONFIGURATIONS = List.of(
+			"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+			"org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration",
+			"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
+			"org.springframework.boot.amqp.autoconfigure.health.RabbitHealthContributorAutoConfiguration",
+			"org.springframework.boot.amqp.autoconfigure.metrics.RabbitMetricsAutoConfiguration");
+
+	// instances that scenarios share, by profile and properties (ChildApp.shared)
+	private static final Map<String, ChildApp> sharedApps = new HashMap<>();
+
 	private final Process process;
 
 	private final int port;
 
 	private final Path log;
 
-	private ChildApp(Process process, int port, Path log) {
+	private final boolean isShared;
+
+	private ChildApp(Process process, int port, Path log, boolean isShared) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
+		this.isShared = isShared;
 	}
 
 	/**
@@ -62,16 +88,47 @@ public final class ChildApp implements AutoCloseable {
 	 * @return the running instance
 	 */
 	public static ChildApp start(String name, String profile, Map<String, String> properties) {
+		return start(name, profile, properties, false);
+	}
+
+	/**
+	 * An instance that scenarios share: the one started earlier with the same profile and properties if it still
+	 * runs and answers, otherwise a new one. Its {@link #close()} leaves it running for the next scenario; it is
+	 * killed when the suite's JVM exits. Only for scenarios that neither kill nor freeze it, and whose checks count
+	 * their own keys and the instance's counters as differences. An instance started with {@code fault-suite.broken}
+	 * is handed out repaired.
+	 * @param name a name for its log file
+	 * @param profile the Spring profile, or {@code null} for the default (memory) run
+	 * @param properties command-line properties
+	 * @return the running instance
+	 */
+	public static synchronized ChildApp shared(String name, String profile, Map<String, String> properties) {
+		String key = profile + " " + new TreeMap<>(properties);
+		ChildApp app = sharedApps.get(key);
+		if (app == null || !app.isAlive() || !app.healthy()) {
+			if (app != null) {
+				app.kill();
+			}
+			app = start(name, profile, properties, true);
+			sharedApps.put(key, app);
+		}
+		else if (properties.containsKey(BrokenSetting.PROPERTY)) {
+			app.breakWith(null);
+		}
+		return app;
+	}
+
+	private static ChildApp start(String name, String profile, Map<String, String> properties, boolean isShared) {
 		int port = FreePorts.next();
-		String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-				"-XX:+UseSerialGC", "-Xss512k", "-cp", System.getProperty("java.class.path"),
-				"io.github.idempotency.sample.SamplePaymentsApplication", "--server.port=" + port,
+		List<String> command = new ArrayList<>(jvm());
+		command.addAll(ClassDataArchive.jvmOptions());
+		command.addAll(List.of("-cp", ChildClassPath.get(), MAIN_CLASS, "--server.port=" + port,
 				"--server.address=127.0.0.1", "--logging.level.root=WARN",
 				"--logging.level.io.github.idempotency=INFO", "--spring.main.banner-mode=off"));
 		if (profile != null) {
 			command.add("--spring.profiles.active=" + profile);
 		}
+		command.addAll(lighterStartUp(profile));
 		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
 		try {
 			Path log = Files.createDirectories(Path.of("target", "fault-suite-logs"))
@@ -80,7 +137,8 @@ public final class ChildApp implements AutoCloseable {
 				.redirectOutput(log.toFile())
 				.start();
 			running.add(process);
-			ChildApp app = new ChildApp(process, port, log);
+			long startedAt = System.nanoTime();
+			ChildApp app = new ChildApp(process, port, log, isShared);
 			try {
 				app.awaitHealthy();
 			}
@@ -88,10 +146,68 @@ public final class ChildApp implements AutoCloseable {
 				app.kill();
 				throw ex;
 			}
+			finally {
+				StartUps.record(name, System.nanoTime() - startedAt,
+						process.info().totalCpuDuration().orElse(Duration.ZERO));
+			}
 			return app;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * The child JVM's options: a small heap as the scenarios assume ({@code -Xmx256m}), and what makes a short-lived
+	 * JVM start fast: the C1 compiler only, the serial collector, small thread stacks.
+	 * @return the options
+	 */
+	static List<String> jvm() {
+		String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+		return List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
+	}
+
+	/**
+	 * Start-up work no scenario needs: the OpenAPI document and Swagger UI, and the Kafka and RabbitMQ
+	 * auto-configurations (the app's events profiles are never active here); spring.autoconfigure.exclude on the
+	 * command line replaces the app's own list, so that list is repeated outside the redis profile.
+	 * @param profile the Spring profile, or {@code null}
+	 * @return command-line properties
+	 */
+	static List<String> lighterStartUp(String profile) {
+		List<String> excluded = new ArrayList<>(MESSAGING_AUTO_CONFIGURATIONS);
+		if (profile == null || !List.of(profile.split(",")).contains("redis")) {
+			excluded.addAll(REDIS_AUTO_CONFIGURATIONS);
+		}
+		return List.of("--spring.autoconfigure.exclude=" + String.join(",", excluded),
+				"--springdoc.api-docs.enabled=false", "--springdoc.swagger-ui.enabled=false");
+	}
+
+	/**
+	 * Switches the app's broken setting (the app must have started with {@code fault-suite.broken} set, to
+	 * {@code none} for an intact start): a scenario's negative control then runs in the app of its main run.
+	 * @param setting the setting, or {@code null} to repair it
+	 */
+	public void breakWith(BrokenSetting setting) {
+		String value = (setting != null) ? setting.value() : "none";
+		try {
+			HttpResponse<String> response = probe.send(HttpRequest.newBuilder(uri("/fault-suite/broken?setting=" + value))
+				.timeout(Duration.ofSeconds(30))
+				.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+					.encodeToString("alice:alice-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200 || !value.equals(response.body())) {
+				throw new IllegalStateException("switching " + this + " to " + value + " answered "
+						+ response.statusCode() + " " + response.body());
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
 		}
 	}
 
@@ -145,9 +261,10 @@ public final class ChildApp implements AutoCloseable {
 		Signals.send(pid(), "CONT");
 	}
 
+	/** Kills the instance (thawed first, if frozen), unless it is {@linkplain #shared shared}. */
 	@Override
 	public void close() {
-		if (this.process.isAlive()) {
+		if (!this.isShared && this.process.isAlive()) {
 			resume();
 			kill();
 		}

@@ -39,16 +39,18 @@ class DuplicateStormScenario {
 	void eachKeyExecutesOnceAndEveryDuplicateReplaysOrConflicts(String storeName) {
 		try (StoreUnderTest store = Stores.start(storeName)) {
 			List<DuplicateStorm.Result> runs = new ArrayList<>();
-			try (ChildApp app = ChildApp.start("storm-" + storeName, store.profile(), store.appProperties())) {
+			DuplicateStorm.Result control;
+			// the control runs in the same app, its claim switched to read-then-write once the main runs are done;
+			// Redis's and PostgreSQL's apps are shared with other scenarios
+			Map<String, String> properties = new HashMap<>(store.appProperties());
+			properties.put(BrokenSetting.PROPERTY, "none");
+			try (ChildApp app = List.of("redis", "postgresql").contains(storeName) ? SharedApps.of(store)
+					: ChildApp.start("storm-" + storeName, store.profile(), properties)) {
 				Caller alice = new Caller(app, "alice", new CallHistory());
 				for (int run = 0; run < configuration.stormRuns(); run++) {
 					runs.add(DuplicateStorm.run(alice, configuration.stormKeys(), configuration.stormConcurrency()));
 				}
-			}
-			DuplicateStorm.Result control;
-			Map<String, String> broken = new HashMap<>(store.appProperties());
-			broken.put(BrokenSetting.PROPERTY, BrokenSetting.READ_THEN_WRITE_CLAIM.value());
-			try (ChildApp app = ChildApp.start("storm-control-" + storeName, store.profile(), broken)) {
+				app.breakWith(BrokenSetting.READ_THEN_WRITE_CLAIM);
 				control = DuplicateStorm.run(new Caller(app, "alice", new CallHistory()), configuration.stormKeys(),
 						configuration.stormConcurrency());
 			}

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
-import io.github.idempotency.faultsuite.blobs.BlobAutoConfiguration;
 import io.github.idempotency.faultsuite.harness.ChildApp;
 import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
 import io.github.idempotency.faultsuite.harness.HeapProbe;
@@ -56,8 +54,8 @@ class GrowthScenario {
 	/** The system property that selects the 10-minute run. */
 	static final String LONG_PROPERTY = "fault-suite.growth";
 
-	private static final Settings SHORT = new Settings("60 s", Duration.ofSeconds(60), Duration.ofSeconds(10),
-			Duration.ofSeconds(10), Duration.ofSeconds(5));
+	private static final Settings SHORT = new Settings("60 s", Duration.ofSeconds(60), SharedApps.BLOB_TTL,
+			Duration.ofSeconds(10), SharedApps.PURGE_INTERVAL);
 
 	private static final Settings LONG = new Settings("10 min", Duration.ofMinutes(10), Duration.ofSeconds(60),
 			Duration.ofSeconds(60), Duration.ofSeconds(30));
@@ -83,7 +81,8 @@ class GrowthScenario {
 	@Timeout(value = 25, unit = TimeUnit.MINUTES)
 	void storedRecordsAndTheHeapStayBoundedAtASteadyRate() throws Exception {
 		Settings settings = "long".equals(System.getProperty(LONG_PROPERTY)) ? LONG : SHORT;
-		try (RedisStore redis = RedisStore.start(); PostgresStore postgres = PostgresStore.start(true)) {
+		// both stores emptied for this scenario, so that every record in them is one of its own
+		try (RedisStore redis = RedisStore.shared(); PostgresStore postgres = PostgresStore.start(true)) {
 			MemoryStore memory = new MemoryStore();
 			StoreDatabase table = StoreDatabase.of(postgres);
 			CompletableFuture<ChildApp> startingMemory = start(memory, settings);
@@ -131,13 +130,18 @@ class GrowthScenario {
 		}
 	}
 
+	/**
+	 * The default run uses the apps that other scenarios share (their blob endpoint has its TTL and purge
+	 * interval), except for the memory store, whose every record would count; the long run starts its own.
+	 */
 	private static CompletableFuture<ChildApp> start(StoreUnderTest store, Settings settings) {
-		Map<String, String> properties = new HashMap<>(store.appProperties());
-		properties.put(BlobAutoConfiguration.PROPERTY, "true");
-		properties.put("idempotency.ttl", settings.ttl().toSeconds() + "s");
+		Map<String, String> properties = SharedApps.properties(store);
+		properties.put("idempotency.endpoints.blobs.ttl", settings.ttl().toSeconds() + "s");
 		properties.put("idempotency.jpa.purge-interval", settings.purgeInterval().toSeconds() + "s");
-		return CompletableFuture
-			.supplyAsync(() -> ChildApp.start("growth-" + store.name().replace(' ', '-'), store.profile(), properties));
+		boolean shared = settings == SHORT && !(store instanceof MemoryStore);
+		String name = "growth-" + store.name().replace(' ', '-');
+		return CompletableFuture.supplyAsync(() -> shared ? SharedApps.of(store)
+				: ChildApp.start(name, store.profile(), properties));
 	}
 
 	private static long memoryRecords(ChildApp app) {

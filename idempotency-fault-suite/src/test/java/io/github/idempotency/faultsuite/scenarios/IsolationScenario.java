@@ -2,7 +2,6 @@ package io.github.idempotency.faultsuite.scenarios;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,17 +44,16 @@ class IsolationScenario {
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
 	void aliceAndBobWithOneKeyBothExecuteAndNeverSeeEachOther() throws Exception {
 		int trials = SuiteConfiguration.current().isolationTrials();
-		try (RedisStore store = RedisStore.start()) {
+		try (RedisStore store = RedisStore.shared()) {
 			Outcome outcome;
 			List<String> leaks;
-			try (ChildApp app = ChildApp.start("isolation", store.profile(), store.appProperties())) {
+			Outcome control;
+			// the control runs in the same (shared) app, its keys switched to unscoped once the main trials are
+			// done; the store was emptied for this scenario, so that its contents are this scenario's records
+			try (ChildApp app = SharedApps.of(store)) {
 				outcome = trials(app, trials);
 				leaks = leaks(store.contents(), outcome.keys());
-			}
-			Outcome control;
-			Map<String, String> broken = new HashMap<>(store.appProperties());
-			broken.put(BrokenSetting.PROPERTY, BrokenSetting.UNSCOPED_KEY.value());
-			try (ChildApp app = ChildApp.start("isolation-control", store.profile(), broken)) {
+				app.breakWith(BrokenSetting.UNSCOPED_KEY);
 				control = trials(app, CONTROL_TRIALS);
 			}
 			boolean passed = outcome.passed(trials) && leaks.isEmpty();

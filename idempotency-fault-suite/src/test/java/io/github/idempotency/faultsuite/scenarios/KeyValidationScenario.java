@@ -53,8 +53,7 @@ class KeyValidationScenario {
 		cases.put("non-ASCII", "Idempotency-Key: cl\u00e9-\u20ac\r\n");
 		cases.put("two headers", "Idempotency-Key: first\r\nIdempotency-Key: second\r\n");
 		cases.put("folded header", "Idempotency-Key: first, second\r\n");
-		try (RedisStore store = RedisStore.start();
-				ChildApp app = ChildApp.start("key-validation", store.profile(), store.appProperties())) {
+		try (RedisStore store = RedisStore.shared(); ChildApp app = SharedApps.of(store)) {
 			Caller alice = new Caller(app, "alice", new CallHistory());
 			int keysBefore = store.keys().size();
 			long ledgerBefore = alice.pspAttempts();

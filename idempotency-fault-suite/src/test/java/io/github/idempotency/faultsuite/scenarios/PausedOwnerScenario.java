@@ -54,110 +54,112 @@ class PausedOwnerScenario {
 		try (RedisStore store = RedisStore.start()) {
 			Map<String, String> properties = new HashMap<>(store.appProperties());
 			properties.put("idempotency.lease", LEASE.toSeconds() + "s");
-			Fencing fencing = pauseAndTakeOver(properties, "paused-owner");
-			Map<String, String> unfenced = new HashMap<>(properties);
-			unfenced.put(BrokenSetting.PROPERTY, BrokenSetting.UNFENCED_COMPLETION.value());
-			Fencing fencingControl = pauseAndTakeOver(unfenced, "paused-owner-control");
-			FaultSuiteReport.add(new FaultSuiteReport.Row("4 paused owner fenced", "redis", "1",
-					"paused completion refused and counted: " + fencing.fencedWrites() + " fenced writes; replays "
-							+ fencing.replaysOfB() + "/" + fencing.replays() + " are the second execution's",
-					fencing.passed() ? "PASS" : "FAIL: " + fencing,
-					fencingControl.passed() ? "PASSED (the suite fails: the control must fail)"
-							: "failed as required: replays of the second execution " + fencingControl.replaysOfB()
-									+ "/" + fencingControl.replays()));
+			// one pair of instances for all four phases: each control switches both to its broken setting, and
+			// the next phase repairs them
+			properties.put(BrokenSetting.PROPERTY, "none");
+			// the two start-ups overlap: each takes tens of seconds on a loaded machine
+			CompletableFuture<ChildApp> startingB = CompletableFuture
+				.supplyAsync(() -> ChildApp.start("paused-owner-b", "redis", properties));
+			try (ChildApp a = ChildApp.start("paused-owner-a", "redis", properties); ChildApp b = startingB.get()) {
+				Fencing fencing = pauseAndTakeOver(a, b);
+				breakBoth(a, b, BrokenSetting.UNFENCED_COMPLETION);
+				Fencing fencingControl = pauseAndTakeOver(a, b);
+				FaultSuiteReport.add(new FaultSuiteReport.Row("4 paused owner fenced", "redis", "1",
+						"paused completion refused and counted: " + fencing.fencedWrites() + " fenced writes; replays "
+								+ fencing.replaysOfB() + "/" + fencing.replays() + " are the second execution's",
+						fencing.passed() ? "PASS" : "FAIL: " + fencing,
+						fencingControl.passed() ? "PASSED (the suite fails: the control must fail)"
+								: "failed as required: replays of the second execution " + fencingControl.replaysOfB()
+										+ "/" + fencingControl.replays()));
 
-			long takeovers = slowOwners(properties, "renewal");
-			Map<String, String> noRenewal = new HashMap<>(properties);
-			noRenewal.put(BrokenSetting.PROPERTY, BrokenSetting.NO_RENEWAL.value());
-			long takeoversWithoutRenewal = slowOwners(noRenewal, "renewal-control");
-			FaultSuiteReport.add(new FaultSuiteReport.Row("4 slow live owner kept", "redis",
-					Integer.toString(RENEWAL_RUNS),
-					"taken over " + takeovers + " in " + RENEWAL_RUNS + " runs of two leases",
-					(takeovers == 0) ? "PASS" : "FAIL",
-					(takeoversWithoutRenewal == 0) ? "PASSED (the suite fails: the control must fail)"
-							: "failed as required: taken over " + takeoversWithoutRenewal + " in " + RENEWAL_RUNS
-									+ " without renewal"));
+				breakBoth(a, b, null);
+				long takeovers = slowOwners(a, b);
+				breakBoth(a, b, BrokenSetting.NO_RENEWAL);
+				long takeoversWithoutRenewal = slowOwners(a, b);
+				FaultSuiteReport.add(new FaultSuiteReport.Row("4 slow live owner kept", "redis",
+						Integer.toString(RENEWAL_RUNS),
+						"taken over " + takeovers + " in " + RENEWAL_RUNS + " runs of two leases",
+						(takeovers == 0) ? "PASS" : "FAIL",
+						(takeoversWithoutRenewal == 0) ? "PASSED (the suite fails: the control must fail)"
+								: "failed as required: taken over " + takeoversWithoutRenewal + " in " + RENEWAL_RUNS
+										+ " without renewal"));
 
-			assertThat(fencing.passed()).as(fencing.toString()).isTrue();
-			assertThat(fencingControl.passed()).as("unfenced control must fail: " + fencingControl).isFalse();
-			assertThat(takeovers).isZero();
-			assertThat(takeoversWithoutRenewal).isPositive();
+				assertThat(fencing.passed()).as(fencing.toString()).isTrue();
+				assertThat(fencingControl.passed()).as("unfenced control must fail: " + fencingControl).isFalse();
+				assertThat(takeovers).isZero();
+				assertThat(takeoversWithoutRenewal).isPositive();
+			}
 		}
 	}
 
-	private static Fencing pauseAndTakeOver(Map<String, String> properties, String name) throws Exception {
-		// the two start-ups overlap: each takes tens of seconds on a loaded machine
-		CompletableFuture<ChildApp> startingB = CompletableFuture
-			.supplyAsync(() -> ChildApp.start(name + "-b", "redis", properties));
-		try (ChildApp a = ChildApp.start(name + "-a", "redis", properties); ChildApp b = startingB.get()) {
-			CallHistory history = new CallHistory();
-			Caller onA = new Caller(a, "alice", history);
-			Caller onB = new Caller(b, "alice", history);
-			String key = "paused-" + UUID.randomUUID();
+	private static void breakBoth(ChildApp a, ChildApp b, BrokenSetting setting) {
+		a.breakWith(setting);
+		b.breakWith(setting);
+	}
+
+	private static Fencing pauseAndTakeOver(ChildApp a, ChildApp b) throws Exception {
+		CallHistory history = new CallHistory();
+		Caller onA = new Caller(a, "alice", history);
+		Caller onB = new Caller(b, "alice", history);
+		String key = "paused-" + UUID.randomUUID();
+		long attemptsOnA = onA.pspAttempts();
+		long fencedBefore = onA.fencedWritesMetric();
+		CompletableFuture<CallRecord> first = CompletableFuture.supplyAsync(() -> onA.pay(key, PAUSED_BODY));
+		// A is inside the PSP call: its claim is held
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> onA.pspAttempts() == attemptsOnA + 1);
+		a.pause();
+		CallRecord second;
+		try {
+			second = await().atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> onB.pay(key, PAUSED_BODY), (call) -> call.status() != 409);
+		}
+		finally {
+			a.resume();
+		}
+		CallRecord late = first.get(90, TimeUnit.SECONDS);
+		long fenced = onA.fencedWritesMetric() - fencedBefore;
+		List<CallRecord> replays = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			replays.add(onA.pay(key, PAUSED_BODY));
+			replays.add(onB.pay(key, PAUSED_BODY));
+		}
+		long replaysOfB = replays.stream()
+			.filter((call) -> call.replayed() && call.bodyHash().equals(second.bodyHash()))
+			.count();
+		return new Fencing(second.status(), late.status(), fenced, replays.size(), replaysOfB);
+	}
+
+	private static long slowOwners(ChildApp a, ChildApp b) throws Exception {
+		CallHistory history = new CallHistory();
+		Caller onA = new Caller(a, "alice", history);
+		Caller onB = new Caller(b, "alice", history);
+		ExecutorService clients = Executors.newFixedThreadPool(2 * RENEWAL_RUNS);
+		try {
 			long attemptsOnA = onA.pspAttempts();
-			long fencedBefore = onA.fencedWritesMetric();
-			CompletableFuture<CallRecord> first = CompletableFuture.supplyAsync(() -> onA.pay(key, PAUSED_BODY));
-			// A is inside the PSP call: its claim is held
+			Map<String, Future<CallRecord>> owners = new HashMap<>();
+			for (int i = 0; i < RENEWAL_RUNS; i++) {
+				String key = "slow-" + UUID.randomUUID();
+				owners.put(key, clients.submit(() -> onA.pay(key, SLOW_BODY)));
+			}
+			// every owner is inside its PSP call, so B's retries can only find held claims
 			await().atMost(Duration.ofSeconds(60))
-				.pollInterval(Duration.ofMillis(20))
-				.until(() -> onA.pspAttempts() == attemptsOnA + 1);
-			a.pause();
-			CallRecord second;
-			try {
-				second = await().atMost(Duration.ofSeconds(60))
-					.pollInterval(Duration.ofMillis(250))
-					.until(() -> onB.pay(key, PAUSED_BODY), (call) -> call.status() != 409);
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> onA.pspAttempts() == attemptsOnA + RENEWAL_RUNS);
+			List<Future<Boolean>> retries = new ArrayList<>();
+			owners.forEach((key, owner) -> retries.add(clients.submit(() -> takenOver(onB, key, owner))));
+			long takeovers = 0;
+			for (Future<Boolean> retry : retries) {
+				if (retry.get(90, TimeUnit.SECONDS)) {
+					takeovers++;
+				}
 			}
-			finally {
-				a.resume();
-			}
-			CallRecord late = first.get(90, TimeUnit.SECONDS);
-			long fenced = onA.fencedWritesMetric() - fencedBefore;
-			List<CallRecord> replays = new ArrayList<>();
-			for (int i = 0; i < 5; i++) {
-				replays.add(onA.pay(key, PAUSED_BODY));
-				replays.add(onB.pay(key, PAUSED_BODY));
-			}
-			long replaysOfB = replays.stream()
-				.filter((call) -> call.replayed() && call.bodyHash().equals(second.bodyHash()))
-				.count();
-			return new Fencing(second.status(), late.status(), fenced, replays.size(), replaysOfB);
+			return takeovers;
 		}
-	}
-
-	private static long slowOwners(Map<String, String> properties, String name) throws Exception {
-		// the two start-ups overlap: each takes tens of seconds on a loaded machine
-		CompletableFuture<ChildApp> startingB = CompletableFuture
-			.supplyAsync(() -> ChildApp.start(name + "-b", "redis", properties));
-		try (ChildApp a = ChildApp.start(name + "-a", "redis", properties); ChildApp b = startingB.get()) {
-			CallHistory history = new CallHistory();
-			Caller onA = new Caller(a, "alice", history);
-			Caller onB = new Caller(b, "alice", history);
-			ExecutorService clients = Executors.newFixedThreadPool(2 * RENEWAL_RUNS);
-			try {
-				long attemptsOnA = onA.pspAttempts();
-				Map<String, Future<CallRecord>> owners = new HashMap<>();
-				for (int i = 0; i < RENEWAL_RUNS; i++) {
-					String key = "slow-" + UUID.randomUUID();
-					owners.put(key, clients.submit(() -> onA.pay(key, SLOW_BODY)));
-				}
-				// every owner is inside its PSP call, so B's retries can only find held claims
-				await().atMost(Duration.ofSeconds(60))
-					.pollInterval(Duration.ofMillis(50))
-					.until(() -> onA.pspAttempts() == attemptsOnA + RENEWAL_RUNS);
-				List<Future<Boolean>> retries = new ArrayList<>();
-				owners.forEach((key, owner) -> retries.add(clients.submit(() -> takenOver(onB, key, owner))));
-				long takeovers = 0;
-				for (Future<Boolean> retry : retries) {
-					if (retry.get(90, TimeUnit.SECONDS)) {
-						takeovers++;
-					}
-				}
-				return takeovers;
-			}
-			finally {
-				clients.shutdownNow();
-			}
+		finally {
+			clients.shutdownNow();
 		}
 	}
 

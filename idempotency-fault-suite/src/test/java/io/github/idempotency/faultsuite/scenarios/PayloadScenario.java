@@ -20,6 +20,7 @@ import io.github.idempotency.faultsuite.harness.CallRecord;
 import io.github.idempotency.faultsuite.harness.Caller;
 import io.github.idempotency.faultsuite.harness.ChildApp;
 import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
+import io.github.idempotency.faultsuite.harness.SuiteConfiguration;
 import io.github.idempotency.faultsuite.stores.RedisStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,8 +41,6 @@ import static org.awaitility.Awaitility.await;
 class PayloadScenario {
 
 	static final String MISMATCH = "https://idempotency.github.io/problems/key-mismatch";
-
-	private static final int BODIES = 1000;
 
 	private static final int CONTROL_BODIES = 100;
 
@@ -74,13 +73,14 @@ class PayloadScenario {
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
 	void everyMismatchAnswers422AndNoTwinEverMismatches() throws Exception {
 		long seed = System.nanoTime();
-		try (RedisStore store = RedisStore.start()) {
+		int bodyCount = SuiteConfiguration.current().payloadBodies();
+		try (RedisStore store = RedisStore.shared()) {
 			Map<String, String> cases;
 			Bodies bodies;
-			try (ChildApp app = ChildApp.start("payload", store.profile(), store.appProperties())) {
+			try (ChildApp app = SharedApps.of(store)) {
 				Caller alice = new Caller(app, "alice", new CallHistory());
 				cases = mismatchCases(alice);
-				bodies = randomBodies(alice, BODIES, new Random(seed));
+				bodies = randomBodies(alice, bodyCount, new Random(seed));
 			}
 			Map<String, String> bytes = new HashMap<>(store.appProperties());
 			bytes.put("idempotency.fingerprint", "bytes");
@@ -91,7 +91,7 @@ class PayloadScenario {
 			long casesPassed = cases.values().stream().filter("422"::equals).count();
 			boolean passed = casesPassed == cases.size() && bodies.passed();
 			FaultSuiteReport.add(new FaultSuiteReport.Row("9 payload", "redis",
-					cases.size() + " cases x " + CASE_REPEATS + ", " + BODIES + " bodies",
+					cases.size() + " cases x " + CASE_REPEATS + ", " + bodyCount + " bodies",
 					"key-mismatch 422 in " + casesPassed + "/" + cases.size() + " cases (" + String.join(", ",
 							cases.keySet()) + "); " + bodies.describe() + " (seed " + seed + ")",
 					passed ? "PASS" : "FAIL: " + failedCases(cases) + " " + bodies.failures(),

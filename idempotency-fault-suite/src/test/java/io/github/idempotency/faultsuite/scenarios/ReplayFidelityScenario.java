@@ -38,8 +38,7 @@ class ReplayFidelityScenario {
 	@Test
 	@Timeout(value = 5, unit = TimeUnit.MINUTES)
 	void everyReplayIsTheFirstResponseByteForByte() throws Exception {
-		try (RedisStore store = RedisStore.start();
-				ChildApp app = ChildApp.start("replay-fidelity", store.profile(), store.appProperties())) {
+		try (RedisStore store = RedisStore.shared(); ChildApp app = SharedApps.of(store)) {
 			String key = "fidelity-" + UUID.randomUUID();
 			HttpResponse<byte[]> first = pay(app, key);
 			List<String> differences = new ArrayList<>();

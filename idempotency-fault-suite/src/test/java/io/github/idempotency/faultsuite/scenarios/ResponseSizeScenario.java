@@ -76,10 +76,11 @@ class ResponseSizeScenario {
 		sizes.put("at limit", LIMIT);
 		sizes.put("limit + 1", LIMIT + 1);
 		sizes.put("10 MiB", LARGE);
-		try (RedisStore store = RedisStore.start()) {
+		try (RedisStore store = RedisStore.shared()) {
 			Map<String, SizeOutcome> outcomes = new LinkedHashMap<>();
 			Concurrent concurrent;
-			try (ChildApp app = ChildApp.start("response-size", store.profile(), properties(store, "1MB"))) {
+			// the shared app has the blob endpoint, and the app's max-response-size: 1 MB
+			try (ChildApp app = SharedApps.of(store)) {
 				for (Map.Entry<String, Long> size : sizes.entrySet()) {
 					outcomes.put(size.getKey(), duplicatesOfEachKey(app, size.getValue()));
 				}

@@ -22,11 +22,15 @@ import org.junit.jupiter.api.Assumptions;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A MariaDB server of the scenario's own: {@code mariadbd} from the machine, a child process with a fresh data
+ * A MariaDB server of the suite's own: {@code mariadbd} from the machine, a child process with a fresh data
  * directory on a free loopback port (the machine's shared server is never touched). The app runs its JPA profile
- * on it, payments and idempotency records in one database.
+ * on it, payments and idempotency records in one database. The server starts once per suite (installing a data
+ * directory costs seconds of CPU) and the app's tables are emptied each time a scenario asks for it; it
+ * stops when the suite's JVM exits.
  */
 public final class MariaDbStore implements StoreUnderTest {
+
+	private static MariaDbStore running;
 
 	private final Process process;
 
@@ -41,7 +45,16 @@ public final class MariaDbStore implements StoreUnderTest {
 	 * Starts a server; skips the calling scenario where MariaDB is not installed.
 	 * @return the store
 	 */
-	public static MariaDbStore start() {
+	public static synchronized MariaDbStore start() {
+		if (running == null || !running.process.isAlive()) {
+			running = startServer();
+			Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "fault-suite-mariadb"));
+		}
+		StoreDatabase.of(running).emptyAppTables();
+		return running;
+	}
+
+	private static MariaDbStore startServer() {
 		String server = onPath("mariadbd");
 		String installer = onPath("mariadb-install-db");
 		Assumptions.assumeTrue(server != null && installer != null, "mariadbd is not installed");
@@ -96,8 +109,12 @@ public final class MariaDbStore implements StoreUnderTest {
 				"spring.datasource.password", "", "spring.datasource.hikari.maximum-pool-size", "20");
 	}
 
+	/** The server outlives the scenario: the next one empties its tables. */
 	@Override
 	public void close() {
+	}
+
+	private void stop() {
 		this.process.destroy();
 		try {
 			if (!this.process.waitFor(30, TimeUnit.SECONDS)) {

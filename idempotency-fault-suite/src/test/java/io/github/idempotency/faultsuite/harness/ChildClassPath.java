@@ -1,0 +1,88 @@
+package io.github.idempotency.faultsuite.harness;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+/**
+ * The child apps' class path: this JVM's, with every directory on it (the suite's own test classes) packed into a
+ * jar under {@code target/fault-suite-child/}, because a class-data sharing archive only holds classes from jars.
+ * Computed once per suite.
+ */
+final class ChildClassPath {
+
+	static final Path DIRECTORY = Path.of("target", "fault-suite-child");
+
+	private static String value;
+
+	private ChildClassPath() {
+	}
+
+	static synchronized String get() {
+		if (value == null) {
+			value = pack(System.getProperty("java.class.path"));
+		}
+		return value;
+	}
+
+	private static String pack(String classPath) {
+		try {
+			Files.createDirectories(DIRECTORY);
+			List<String> entries = new ArrayList<>();
+			int directories = 0;
+			for (String entry : classPath.split(File.pathSeparator)) {
+				Path path = Path.of(entry);
+				if (Files.isDirectory(path)) {
+					Path jar = DIRECTORY.resolve("classes-" + directories++ + ".jar").toAbsolutePath();
+					jar(path, jar);
+					entries.add(jar.toString());
+				}
+				else if (!entry.isEmpty()) {
+					entries.add(entry);
+				}
+			}
+			return String.join(File.pathSeparator, entries);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void jar(Path directory, Path jar) throws IOException {
+		Path temporary = Files.createTempFile(DIRECTORY, "classes", ".tmp");
+		try (OutputStream file = Files.newOutputStream(temporary);
+				JarOutputStream out = new JarOutputStream(file);
+				Stream<Path> files = Files.walk(directory)) {
+			for (Path each : (Iterable<Path>) files.sorted()::iterator) {
+				String name = directory.relativize(each).toString().replace(File.separatorChar, '/');
+				if (name.isEmpty()) {
+					continue;
+				}
+				if (Files.isDirectory(each)) {
+					out.putNextEntry(new JarEntry(name + "/"));
+				}
+				else {
+					out.putNextEntry(new JarEntry(name));
+					Files.copy(each, out);
+				}
+				out.closeEntry();
+			}
+		}
+		// an unchanged jar keeps its time stamp, so that the class-data archive made from it stays valid
+		if (Files.exists(jar) && Files.mismatch(temporary, jar) == -1) {
+			Files.delete(temporary);
+		}
+		else {
+			Files.move(temporary, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		}
+	}
+
+}
