@@ -114,8 +114,12 @@ class GrowthScenario {
 					}
 				}
 				finally {
+					// the requests in flight finish: one cut off here would count as not answered
 					ticks.shutdownNow();
-					clients.shutdownNow();
+					clients.shutdown();
+					if (!clients.awaitTermination(1, TimeUnit.MINUTES)) {
+						clients.shutdownNow();
+					}
 				}
 				for (Load load : loads) {
 					FaultSuiteReport.add(new FaultSuiteReport.Row("14 growth", load.store(),

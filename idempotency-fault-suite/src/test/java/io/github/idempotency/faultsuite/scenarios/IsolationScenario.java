@@ -126,18 +126,35 @@ class IsolationScenario {
 	}
 
 	private static List<String> leaks(Map<String, String> contents, List<String> keys) {
-		List<String> needles = new ArrayList<>(List.of("alice", "bob"));
-		needles.addAll(keys);
 		List<String> leaks = new ArrayList<>();
 		contents.forEach((redisKey, value) -> {
+			// the hash tag is a digest in base64url, where a short name turns up by chance (1 key in about 4,000
+			// holds "bob"), as it does in the value's binary digest: a name stored as text stands alone
+			String keyOutsideDigest = redisKey.replaceAll("\\{[^}]*}", "{}");
 			String text = new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-			for (String needle : needles) {
-				if (redisKey.contains(needle) || text.contains(needle)) {
-					leaks.add(needle + " in " + redisKey);
+			for (String user : List.of("alice", "bob")) {
+				if (keyOutsideDigest.contains(user) || standsAlone(text, user)) {
+					leaks.add(user + " in " + redisKey);
+				}
+			}
+			for (String key : keys) {
+				if (redisKey.contains(key) || text.contains(key)) {
+					leaks.add(key + " in " + redisKey);
 				}
 			}
 		});
 		return leaks;
+	}
+
+	private static boolean standsAlone(String text, String word) {
+		for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+			int end = at + word.length();
+			if ((at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1)))
+					&& (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private record Outcome(List<String> keys, long ledger, int bobGotAlice, int bobRefused,
