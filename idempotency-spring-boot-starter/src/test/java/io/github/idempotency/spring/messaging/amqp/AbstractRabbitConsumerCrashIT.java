@@ -1,20 +1,14 @@
 package io.github.idempotency.spring.messaging.amqp;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.github.idempotency.core.IdempotencyRecord;
-import io.github.idempotency.core.RecordState;
-import io.github.idempotency.core.StorageKey;
-import io.github.idempotency.core.store.IdempotencyStore;
-import io.github.idempotency.spring.jpa.PostgresTestServer;
-import io.github.idempotency.spring.messaging.ChargeLedger;
 import io.github.idempotency.spring.messaging.ChargeLedger.Charge;
 import io.github.idempotency.spring.messaging.ChildJvm;
+import io.github.idempotency.spring.messaging.ConsumerCrashHarness;
+import io.github.idempotency.spring.messaging.DurableConsumerStore;
+import io.github.idempotency.spring.messaging.KillPoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +22,8 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
+import static io.github.idempotency.spring.messaging.ConsumerCrashHarness.PATIENCE;
+import static io.github.idempotency.spring.messaging.ConsumerCrashHarness.SHORT_LEASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,36 +39,19 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractRabbitConsumerCrashIT {
 
-	// a child JVM starts a Spring Boot application: generous on a busy machine, and only ever waited for
-	private static final Duration PATIENCE = Duration.ofSeconds(90);
-
-	// shorter than the default, so that the takeover after a crash between charge and completion comes soon; long
-	// enough that the first consumer's renewals (every third of it) keep its claim alive on a busy machine until the
-	// test looked at it: an ONGOING Redis record expires with its lease
-	private static final String SHORT_LEASE = "10s";
-
-	private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-
 	private final List<String> queues = new ArrayList<>();
 
-	private final List<ChildJvm> children = new ArrayList<>();
+	private final ConsumerCrashHarness harness;
 
 	private CachingConnectionFactory connectionFactory;
 
 	private RabbitAdmin admin;
 
-	private HikariDataSource ledgerPool;
-
-	private ChargeLedger ledger;
-
-	/** {@return the consumer's store properties, the same for every child} */
-	protected abstract List<String> storeProperties();
-
-	/** {@return the store the consumers write, as this JVM reads it} */
-	protected abstract IdempotencyStore store();
-
-	/** Removes what the store kept of this class's run. */
-	protected void cleanUpStore() {
+	/**
+	 * @param store the consumers' store
+	 */
+	protected AbstractRabbitConsumerCrashIT(DurableConsumerStore store) {
+		this.harness = new ConsumerCrashHarness("rabbit_crash_ledger_", store);
 	}
 
 	// before each test, not once for the class: a test skipped there is reported as skipped, with the reason
@@ -84,29 +63,22 @@ abstract class AbstractRabbitConsumerCrashIT {
 		}
 		this.connectionFactory = new CachingConnectionFactory(RabbitTestBroker.host());
 		this.admin = new RabbitAdmin(this.connectionFactory);
-		this.ledgerPool = PostgresTestServer.get().newDataSource(2);
-		this.ledger = new ChargeLedger(this.ledgerPool, "rabbit_crash_ledger_" + this.run);
-		this.ledger.create();
+		this.harness.createLedger();
 	}
 
 	@AfterEach
 	void killChildren() {
-		this.children.forEach(ChildJvm::close);
-		this.children.clear();
+		this.harness.killChildren();
 	}
 
 	@AfterAll
 	void cleanUp() {
-		killChildren();
+		this.harness.killChildren();
 		if (this.admin != null) {
 			this.queues.forEach(this.admin::deleteQueue);
 			this.connectionFactory.destroy();
 		}
-		if (this.ledger != null) {
-			this.ledger.drop();
-			this.ledgerPool.close();
-			cleanUpStore();
-		}
+		this.harness.cleanUp();
 	}
 
 	@Test
@@ -115,27 +87,22 @@ abstract class AbstractRabbitConsumerCrashIT {
 		String id = "msg-" + UUID.randomUUID();
 		publish(queue, id);
 
-		ChildJvm first = startConsumer("first", queue, CrashingRabbitConsumerApplication.AFTER_COMPLETION);
-		first.awaitEvent("kill-point", CrashingRabbitConsumerApplication.AFTER_COMPLETION + " " + id, PATIENCE);
-		List<Charge> charged = this.ledger.charges(id);
-		assertThat(charged).as("charges before the kill").hasSize(1);
-		Charge charge = charged.get(0);
-		assertThat(charge.storageKey()).as("the charge ran under an idempotency record").isNotNull();
-		assertThat(recordState(charge)).as("the completion is stored before the kill")
-			.isEqualTo(RecordState.FINISHED_OK);
+		KillPoint killPoint = KillPoint.afterCompletion(id);
+		ChildJvm first = startConsumer("first", queue, killPoint);
+		this.harness.awaitKillPoint(first, killPoint);
+		Charge charge = this.harness.assertChargedOnceAndCompleted(id);
 		first.kill();
 		// the broker never got the acknowledgement: the message is back in the queue, for no consumer yet
 		awaitQueue(queue, 1);
 
-		ChildJvm second = startConsumer("second", queue, CrashingRabbitConsumerApplication.NEVER);
+		ChildJvm second = startConsumer("second", queue, KillPoint.never());
 		assertThat(second.awaitEvent("delivered", id, PATIENCE)).isEqualTo(id + " redelivered=true");
 		second.awaitEvent("listener-returned", id, PATIENCE);
 		second.stop(PATIENCE);
 
 		assertThat(queueAfterItsConsumerLeft(queue).getMessageCount()).as("the redelivery was acknowledged").isZero();
 		assertThat(second.events("listener-failed")).isEmpty();
-		assertThat(this.ledger.charges(id)).as("charges after the redelivery").containsExactly(charge);
-		assertThat(recordState(charge)).isEqualTo(RecordState.FINISHED_OK);
+		this.harness.assertNotChargedAgain(id, charge);
 	}
 
 	@Test
@@ -144,55 +111,29 @@ abstract class AbstractRabbitConsumerCrashIT {
 		String id = "msg-" + UUID.randomUUID();
 		publish(queue, id);
 
-		ChildJvm first = startConsumer("first", queue, CrashingRabbitConsumerApplication.AFTER_CHARGE,
-				"--idempotency.lease=" + SHORT_LEASE);
-		first.awaitEvent("kill-point", CrashingRabbitConsumerApplication.AFTER_CHARGE + " " + id, PATIENCE);
-		Charge charge = this.ledger.charges(id).get(0);
-		assertThat(recordState(charge)).as("no completion before the kill").isEqualTo(RecordState.ONGOING);
+		KillPoint killPoint = KillPoint.afterCharge(id);
+		ChildJvm first = startConsumer("first", queue, killPoint, SHORT_LEASE);
+		this.harness.awaitKillPoint(first, killPoint);
+		Charge charge = this.harness.assertChargedButNotCompleted(id);
 		first.kill();
 		awaitQueue(queue, 1);
 
 		// the redelivery waits (or is requeued) until the dead execution's lease ran out, then takes the key over
-		ChildJvm second = startConsumer("second", queue, CrashingRabbitConsumerApplication.NEVER,
-				"--idempotency.lease=" + SHORT_LEASE);
+		ChildJvm second = startConsumer("second", queue, KillPoint.never(), SHORT_LEASE);
 		second.awaitEvent("listener-returned", id, PATIENCE);
 		second.stop(PATIENCE);
 
 		assertThat(second.events("delivered")).first().isEqualTo(id + " redelivered=true");
 		assertThat(queueAfterItsConsumerLeft(queue).getMessageCount()).as("the redelivery was acknowledged").isZero();
-		List<Charge> charges = this.ledger.charges(id);
-		assertThat(charges).as("the charge is repeated: the first one's completion was never stored").hasSize(2);
-		assertThat(charges.get(1).pid()).isEqualTo(second.pid());
-		assertThat(charges).extracting(Charge::downstreamKey)
-			.as("both charges carry the same downstream key, by which the PSP can tell them apart")
-			.containsOnly(charge.downstreamKey())
-			.doesNotContainNull();
-		assertThat(recordState(charge)).isEqualTo(RecordState.FINISHED_OK);
+		this.harness.assertChargedAgainWithTheSameDownstreamKey(id, charge, second);
 	}
 
-	private ChildJvm startConsumer(String name, String queue, String killAt, String... more) {
-		PostgresTestServer postgres = PostgresTestServer.get();
-		List<String> arguments = new ArrayList<>(List.of("--spring.main.banner-mode=off",
-				"--logging.level.root=WARN", "--logging.level.io.github.idempotency=INFO",
-				"--spring.application.name=rabbit-crash-it", "--spring.rabbitmq.host=" + RabbitTestBroker.host(),
-				"--test.queue=" + queue, "--test.kill-at=" + killAt, "--test.ledger.url=" + postgres.jdbcUrl(),
-				"--test.ledger.table=" + "rabbit_crash_ledger_" + this.run));
-		if (postgres.username() != null) {
-			arguments.add("--test.ledger.username=" + postgres.username());
-			arguments.add("--test.ledger.password=" + postgres.password());
-		}
-		storeProperties().forEach((property) -> arguments.add("--" + property));
+	private ChildJvm startConsumer(String name, String queue, KillPoint killPoint, String... more) {
+		List<String> arguments = new ArrayList<>(List.of("--spring.application.name=rabbit-crash-it",
+				"--spring.rabbitmq.host=" + RabbitTestBroker.host(), "--test.queue=" + queue));
 		arguments.addAll(List.of(more));
-		ChildJvm child = ChildJvm.start(getClass().getSimpleName() + "-" + name,
-				CrashingRabbitConsumerApplication.class, arguments);
-		this.children.add(child);
-		return child;
-	}
-
-	private RecordState recordState(Charge charge) {
-		return store().find(new StorageKey(charge.storageKey()), Instant.now())
-			.map(IdempotencyRecord::state)
-			.orElseThrow(() -> new AssertionError("no record for " + charge));
+		return this.harness.start(getClass().getSimpleName() + "-" + name, CrashingRabbitConsumerApplication.class,
+				killPoint, arguments);
 	}
 
 	private String newQueue() {

@@ -1,14 +1,10 @@
 package io.github.idempotency.spring.messaging.amqp;
 
-import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.spring.Idempotent;
-import org.aopalliance.aop.Advice;
+import io.github.idempotency.spring.messaging.DeliveryCounts;
+import io.github.idempotency.spring.messaging.FakePsp;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 
@@ -17,8 +13,8 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
-import org.springframework.amqp.rabbit.config.BaseRabbitListenerContainerFactory;
 import org.springframework.amqp.support.AmqpHeaders;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringBootConfiguration;
@@ -66,12 +62,17 @@ public class PaymentsListenerApplication {
 
 	@Bean
 	FakePsp fakePsp() {
-		return new FakePsp();
+		return new FakePsp(DeclinedException::new);
 	}
 
 	@Bean
-	LostAcknowledgement lostAcknowledgement() {
-		return new LostAcknowledgement();
+	DeliveryCounts deliveryCounts() {
+		return new DeliveryCounts();
+	}
+
+	@Bean
+	LostAcknowledgement lostAcknowledgement(DeliveryCounts deliveries) {
+		return new LostAcknowledgement(deliveries);
 	}
 
 	@Bean
@@ -80,22 +81,8 @@ public class PaymentsListenerApplication {
 	}
 
 	@Bean
-	static BeanPostProcessor lostAcknowledgementInstaller(
-			org.springframework.beans.factory.ObjectProvider<LostAcknowledgement> advice) {
-		return new BeanPostProcessor() {
-
-			@Override
-			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				if (bean instanceof BaseRabbitListenerContainerFactory<?> factory) {
-					Advice[] chain = (factory.getAdviceChain() != null) ? factory.getAdviceChain() : new Advice[0];
-					Advice[] extended = Arrays.copyOf(chain, chain.length + 1);
-					extended[chain.length] = advice.getObject();
-					factory.setAdviceChain(extended);
-				}
-				return bean;
-			}
-
-		};
+	static BeanPostProcessor lostAcknowledgementInstaller(ObjectProvider<LostAcknowledgement> advice) {
+		return new InnermostRabbitAdvice(advice);
 	}
 
 	/** The PSP fails for good: the payment is declined, the message is dead-lettered, never retried. */
@@ -143,47 +130,6 @@ public class PaymentsListenerApplication {
 
 	}
 
-	/** Counts every attempt and every charge per message id; a body tells it how to behave. */
-	public static class FakePsp {
-
-		private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
-
-		private final Map<String, AtomicInteger> charges = new ConcurrentHashMap<>();
-
-		private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
-
-		void charge(String messageId, String body) throws InterruptedException {
-			int attempt = count(this.attempts, messageId);
-			if (body.equals("hold") && !hold(messageId).await(30, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("the hold of " + messageId + " was never released");
-			}
-			if (body.equals("unavailable-twice") && attempt <= 2) {
-				throw new IllegalStateException("PSP unavailable (attempt " + attempt + ")");
-			}
-			if (body.equals("decline")) {
-				throw new DeclinedException("declined " + messageId);
-			}
-			count(this.charges, messageId);
-		}
-
-		CountDownLatch hold(String messageId) {
-			return this.holds.computeIfAbsent(messageId, (id) -> new CountDownLatch(1));
-		}
-
-		int attempts(String messageId) {
-			return this.attempts.getOrDefault(messageId, new AtomicInteger()).get();
-		}
-
-		int charges(String messageId) {
-			return this.charges.getOrDefault(messageId, new AtomicInteger()).get();
-		}
-
-		private static int count(Map<String, AtomicInteger> counters, String messageId) {
-			return counters.computeIfAbsent(messageId, (id) -> new AtomicInteger()).incrementAndGet();
-		}
-
-	}
-
 	/**
 	 * Innermost container advice: counts deliveries per message id as they arrive and as they end, and for a message
 	 * with {@link #LOSE_ACK} fails its first (not redelivered) delivery after the listener returned, as if the
@@ -191,20 +137,18 @@ public class PaymentsListenerApplication {
 	 */
 	public static class LostAcknowledgement implements MethodInterceptor {
 
-		private final Map<String, AtomicInteger> arrived = new ConcurrentHashMap<>();
+		private final DeliveryCounts deliveries;
 
-		private final Map<String, AtomicInteger> ended = new ConcurrentHashMap<>();
-
-		private final Map<String, Runnable> onArrival = new ConcurrentHashMap<>();
+		LostAcknowledgement(DeliveryCounts deliveries) {
+			this.deliveries = deliveries;
+		}
 
 		@Override
 		public Object invoke(MethodInvocation invocation) throws Throwable {
 			Message message = (Message) invocation.getArguments()[1];
 			String id = (message.getMessageProperties().getMessageId() != null)
 					? message.getMessageProperties().getMessageId() : NO_ID;
-			this.arrived.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
-			this.onArrival.getOrDefault(id, () -> {
-			}).run();
+			this.deliveries.arrive(id);
 			try {
 				Object result = invocation.proceed();
 				// the broker marks the redelivery, so only the marked copy's first delivery loses its acknowledgement
@@ -215,20 +159,8 @@ public class PaymentsListenerApplication {
 				return result;
 			}
 			finally {
-				this.ended.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
+				this.deliveries.end(id);
 			}
-		}
-
-		void onArrival(String messageId, Runnable action) {
-			this.onArrival.put(messageId, action);
-		}
-
-		int arrived(String messageId) {
-			return this.arrived.getOrDefault(messageId, new AtomicInteger()).get();
-		}
-
-		int ended(String messageId) {
-			return this.ended.getOrDefault(messageId, new AtomicInteger()).get();
 		}
 
 	}

@@ -1,8 +1,6 @@
 package io.github.idempotency.spring.messaging.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,15 +10,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.github.idempotency.core.IdempotencyRecord;
-import io.github.idempotency.core.RecordState;
-import io.github.idempotency.core.StorageKey;
-import io.github.idempotency.core.store.IdempotencyStore;
-import io.github.idempotency.spring.jpa.PostgresTestServer;
-import io.github.idempotency.spring.messaging.ChargeLedger;
 import io.github.idempotency.spring.messaging.ChargeLedger.Charge;
 import io.github.idempotency.spring.messaging.ChildJvm;
+import io.github.idempotency.spring.messaging.ConsumerCrashHarness;
+import io.github.idempotency.spring.messaging.DurableConsumerStore;
+import io.github.idempotency.spring.messaging.KillPoint;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -42,6 +36,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import static io.github.idempotency.spring.messaging.ConsumerCrashHarness.PATIENCE;
+import static io.github.idempotency.spring.messaging.ConsumerCrashHarness.SHORT_LEASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -68,26 +64,14 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractKafkaConsumerCrashIT {
 
-	// a child JVM starts a Spring Boot application: generous on a busy machine, and only ever waited for
-	private static final Duration PATIENCE = Duration.ofSeconds(90);
-
-	// shorter than the default, so that the takeover after a crash between charge and completion comes soon; long
-	// enough that the first consumer's renewals (every third of it) keep its claim alive on a busy machine until the
-	// test looked at it: an ONGOING Redis record expires with its lease
-	private static final String SHORT_LEASE = "10s";
-
 	// the broker's default group.min.session.timeout.ms is 6 s; the client's default 45 s
 	private static final String SESSION_TIMEOUT_MS = "10000";
-
-	private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-
-	private final String ledgerTable = "kafka_crash_ledger_" + this.run;
 
 	private final List<String> topics = new ArrayList<>();
 
 	private final List<String> groups = new ArrayList<>();
 
-	private final List<ChildJvm> children = new ArrayList<>();
+	private final ConsumerCrashHarness harness;
 
 	private String bootstrapServers;
 
@@ -95,18 +79,11 @@ abstract class AbstractKafkaConsumerCrashIT {
 
 	private KafkaProducer<String, String> producer;
 
-	private HikariDataSource ledgerPool;
-
-	private ChargeLedger ledger;
-
-	/** {@return the consumer's store properties, the same for every child} */
-	protected abstract List<String> storeProperties();
-
-	/** {@return the store the consumers write, as this JVM reads it} */
-	protected abstract IdempotencyStore store();
-
-	/** Removes what the store kept of this class's run. */
-	protected void cleanUpStore() {
+	/**
+	 * @param store the consumers' store
+	 */
+	protected AbstractKafkaConsumerCrashIT(DurableConsumerStore store) {
+		this.harness = new ConsumerCrashHarness("kafka_crash_ledger_", store);
 	}
 
 	@BeforeAll
@@ -115,20 +92,17 @@ abstract class AbstractKafkaConsumerCrashIT {
 		this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers));
 		this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers),
 				new StringSerializer(), new StringSerializer());
-		this.ledgerPool = PostgresTestServer.get().newDataSource(2);
-		this.ledger = new ChargeLedger(this.ledgerPool, this.ledgerTable);
-		this.ledger.create();
+		this.harness.createLedger();
 	}
 
 	@AfterEach
 	void killChildren() {
-		this.children.forEach(ChildJvm::close);
-		this.children.clear();
+		this.harness.killChildren();
 	}
 
 	@AfterAll
 	void cleanUp() {
-		killChildren();
+		this.harness.killChildren();
 		try {
 			if (this.admin != null) {
 				this.groups.forEach(this::deleteGroup);
@@ -141,11 +115,7 @@ abstract class AbstractKafkaConsumerCrashIT {
 				this.admin.close();
 				this.producer.close();
 			}
-			if (this.ledger != null) {
-				this.ledger.drop();
-				this.ledgerPool.close();
-				cleanUpStore();
-			}
+			this.harness.cleanUp();
 		}
 	}
 
@@ -158,19 +128,15 @@ abstract class AbstractKafkaConsumerCrashIT {
 		RecordMetadata record = publish(topic, id);
 		TopicPartition partition = new TopicPartition(topic, record.partition());
 
-		ChildJvm first = startConsumer("first", topic, group, CrashingKafkaConsumerApplication.AFTER_COMPLETION, id);
-		first.awaitEvent("kill-point", CrashingKafkaConsumerApplication.AFTER_COMPLETION + " " + id, PATIENCE);
-		List<Charge> charged = this.ledger.charges(id);
-		assertThat(charged).as("charges before the kill").hasSize(1);
-		Charge charge = charged.get(0);
-		assertThat(charge.storageKey()).as("the charge ran under an idempotency record").isNotNull();
-		assertThat(recordState(charge)).as("the completion is stored before the kill")
-			.isEqualTo(RecordState.FINISHED_OK);
+		KillPoint killPoint = KillPoint.afterCompletion(id);
+		ChildJvm first = startConsumer("first", topic, group, killPoint);
+		this.harness.awaitKillPoint(first, killPoint);
+		Charge charge = this.harness.assertChargedOnceAndCompleted(id);
 		assertThat(committedOffset(group, partition)).as("the warm-up's offset is committed, the record's is not")
 			.isEqualTo(record.offset());
 		first.kill();
 
-		ChildJvm second = startConsumer("second", topic, group, CrashingKafkaConsumerApplication.NEVER, id);
+		ChildJvm second = startConsumer("second", topic, group, KillPoint.never());
 		second.awaitEvent("listener-returned", id, PATIENCE);
 		awaitCommittedOffset(group, partition, record.offset() + 1);
 		second.stop(PATIENCE);
@@ -178,8 +144,7 @@ abstract class AbstractKafkaConsumerCrashIT {
 		assertThat(second.events("delivered")).as("the restarted consumer starts at the uncommitted record")
 			.containsExactly(delivered(id, record));
 		assertThat(second.events("listener-failed")).isEmpty();
-		assertThat(this.ledger.charges(id)).as("charges after the redelivery").containsExactly(charge);
-		assertThat(recordState(charge)).isEqualTo(RecordState.FINISHED_OK);
+		this.harness.assertNotChargedAgain(id, charge);
 	}
 
 	@Test
@@ -191,18 +156,16 @@ abstract class AbstractKafkaConsumerCrashIT {
 		RecordMetadata record = publish(topic, id);
 		TopicPartition partition = new TopicPartition(topic, record.partition());
 
-		ChildJvm first = startConsumer("first", topic, group, CrashingKafkaConsumerApplication.AFTER_CHARGE, id,
-				"--idempotency.lease=" + SHORT_LEASE);
-		first.awaitEvent("kill-point", CrashingKafkaConsumerApplication.AFTER_CHARGE + " " + id, PATIENCE);
-		Charge charge = this.ledger.charges(id).get(0);
-		assertThat(recordState(charge)).as("no completion before the kill").isEqualTo(RecordState.ONGOING);
+		KillPoint killPoint = KillPoint.afterCharge(id);
+		ChildJvm first = startConsumer("first", topic, group, killPoint, SHORT_LEASE);
+		this.harness.awaitKillPoint(first, killPoint);
+		Charge charge = this.harness.assertChargedButNotCompleted(id);
 		assertThat(committedOffset(group, partition)).isEqualTo(record.offset());
 		first.kill();
 
 		// the redelivery waits (or fails as IN_PROGRESS and the error handler delivers it again) until the dead
 		// execution's lease ran out, then takes the key over
-		ChildJvm second = startConsumer("second", topic, group, CrashingKafkaConsumerApplication.NEVER, id,
-				"--idempotency.lease=" + SHORT_LEASE);
+		ChildJvm second = startConsumer("second", topic, group, KillPoint.never(), SHORT_LEASE);
 		second.awaitEvent("listener-returned", id, PATIENCE);
 		awaitCommittedOffset(group, partition, record.offset() + 1);
 		second.stop(PATIENCE);
@@ -210,47 +173,23 @@ abstract class AbstractKafkaConsumerCrashIT {
 		assertThat(second.events("delivered")).as("the restarted consumer starts at the uncommitted record")
 			.first()
 			.isEqualTo(delivered(id, record));
-		List<Charge> charges = this.ledger.charges(id);
-		assertThat(charges).as("the charge is repeated: the first one's completion was never stored").hasSize(2);
-		assertThat(charges.get(1).pid()).isEqualTo(second.pid());
-		assertThat(charges).extracting(Charge::downstreamKey)
-			.as("both charges carry the same downstream key, by which the PSP can tell them apart")
-			.containsOnly(charge.downstreamKey())
-			.doesNotContainNull();
-		assertThat(recordState(charge)).isEqualTo(RecordState.FINISHED_OK);
+		this.harness.assertChargedAgainWithTheSameDownstreamKey(id, charge, second);
 	}
 
-	private ChildJvm startConsumer(String name, String topic, String group, String killAt, String killMessage,
-			String... more) {
-		PostgresTestServer postgres = PostgresTestServer.get();
-		List<String> arguments = new ArrayList<>(List.of("--spring.main.banner-mode=off",
-				"--logging.level.root=WARN", "--logging.level.io.github.idempotency=INFO",
-				"--spring.application.name=kafka-crash-it", "--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
+	private ChildJvm startConsumer(String name, String topic, String group, KillPoint killPoint, String... more) {
+		List<String> arguments = new ArrayList<>(List.of("--spring.application.name=kafka-crash-it",
+				"--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
 				"--spring.kafka.consumer.auto-offset-reset=earliest", "--spring.kafka.listener.ack-mode=record",
 				"--spring.kafka.consumer.properties[group.instance.id]=crash-consumer",
 				"--spring.kafka.consumer.properties[session.timeout.ms]=" + SESSION_TIMEOUT_MS, "--test.topic=" + topic,
-				"--test.group=" + group, "--test.kill-at=" + killAt, "--test.kill-message=" + killMessage,
-				"--test.ledger.url=" + postgres.jdbcUrl(), "--test.ledger.table=" + this.ledgerTable));
-		if (postgres.username() != null) {
-			arguments.add("--test.ledger.username=" + postgres.username());
-			arguments.add("--test.ledger.password=" + postgres.password());
-		}
-		storeProperties().forEach((property) -> arguments.add("--" + property));
+				"--test.group=" + group));
 		arguments.addAll(List.of(more));
-		ChildJvm child = ChildJvm.start(getClass().getSimpleName() + "-" + name,
-				CrashingKafkaConsumerApplication.class, arguments);
-		this.children.add(child);
-		return child;
+		return this.harness.start(getClass().getSimpleName() + "-" + name, CrashingKafkaConsumerApplication.class,
+				killPoint, arguments);
 	}
 
 	private static String delivered(String id, RecordMetadata record) {
 		return id + " partition=" + record.partition() + " offset=" + record.offset();
-	}
-
-	private RecordState recordState(Charge charge) {
-		return store().find(new StorageKey(charge.storageKey()), Instant.now())
-			.map(IdempotencyRecord::state)
-			.orElseThrow(() -> new AssertionError("no record for " + charge));
 	}
 
 	private String newTopic() {

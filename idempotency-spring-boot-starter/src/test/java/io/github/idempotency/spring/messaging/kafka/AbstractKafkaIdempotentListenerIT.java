@@ -1,15 +1,14 @@
 package io.github.idempotency.spring.messaging.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.github.idempotency.spring.IdempotentMethodRegistry;
-import io.github.idempotency.spring.messaging.kafka.KafkaPaymentsListenerApplication.DeliveryCounter;
-import io.github.idempotency.spring.messaging.kafka.KafkaPaymentsListenerApplication.FakePsp;
+import io.github.idempotency.spring.messaging.AbstractIdempotentListenerIT;
+import io.github.idempotency.spring.messaging.ConsumerStore;
 import io.github.idempotency.spring.messaging.kafka.KafkaPaymentsListenerApplication.Observed;
 import io.github.idempotency.spring.messaging.kafka.KafkaPaymentsListenerApplication.PaymentsListener;
 import io.github.idempotency.spring.metrics.IdempotencyMetricNames;
@@ -19,10 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -40,103 +36,53 @@ import static org.awaitility.Awaitility.await;
  * duplicates, redeliveries (after a failure, and after a seek) and concurrent deliveries charge once per message id,
  * failures are retried or dead-lettered once.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractKafkaIdempotentListenerIT {
-
-	private static final Duration PATIENCE = Duration.ofSeconds(30);
+abstract class AbstractKafkaIdempotentListenerIT extends AbstractIdempotentListenerIT {
 
 	private final String topic = "idempotency-it." + getClass().getSimpleName() + "." + UUID.randomUUID();
 
-	private ConfigurableApplicationContext context;
-
 	private KafkaTemplate<String, String> kafka;
-
-	private FakePsp psp;
-
-	private DeliveryCounter deliveries;
 
 	private Observed observed;
 
-	/** {@return the store's properties} */
-	protected abstract List<String> storeProperties();
-
-	/** Removes what the store kept of this class's run. */
-	protected void cleanUpStore() {
+	/**
+	 * @param store the consumer's store
+	 */
+	protected AbstractKafkaIdempotentListenerIT(ConsumerStore store) {
+		super(store);
 	}
 
-	@BeforeAll
+	@Override
 	@SuppressWarnings("unchecked")
-	void startConsumer() {
+	protected ConfigurableApplicationContext startApplication(List<String> storeProperties) {
 		KafkaTestBroker.createTopics(this.topic, this.topic + ".dlt", this.topic + ".orders",
 				this.topic + ".quotes", this.topic + ".replies");
-		List<String> properties = new ArrayList<>(storeProperties());
+		List<String> properties = new ArrayList<>(storeProperties);
 		properties.add("test.topic=" + this.topic);
 		properties.add("spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers());
 		properties.add("spring.kafka.consumer.auto-offset-reset=earliest");
 		properties.add("spring.application.name=kafka-listener-it");
-		this.context = new SpringApplicationBuilder(KafkaPaymentsListenerApplication.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(KafkaPaymentsListenerApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties(properties.toArray(String[]::new))
 			.run();
-		this.kafka = this.context.getBean(KafkaTemplate.class);
-		this.psp = this.context.getBean(FakePsp.class);
-		this.deliveries = this.context.getBean(DeliveryCounter.class);
-		this.observed = this.context.getBean(Observed.class);
-		awaitAssignments();
-	}
-
-	@AfterAll
-	void stopConsumer() {
-		if (this.context == null) {
-			return;
-		}
-		this.context.close();
-		cleanUpStore();
-	}
-
-	@Test
-	void sameMessagePublishedThreeTimesAndRedeliveredChargesOnce() {
-		String id = newMessageId();
-		publish(id, "charge", true);
-		publish(id, "charge", false);
-		publish(id, "charge", false);
-
-		// three publications, and the first delivered twice because its offset was not committed
-		awaitEnded(id, 4);
-		assertThat(this.psp.attempts(id)).isEqualTo(1);
-		assertThat(this.psp.charges(id)).isEqualTo(1);
+		this.kafka = context.getBean(KafkaTemplate.class);
+		this.observed = context.getBean(Observed.class);
+		awaitAssignments(context);
+		return context;
 	}
 
 	@Test
 	void seekingBackRedeliversWithoutChargingAgain() {
 		String id = newMessageId();
-		RecordMetadata first = publish(id, "charge", false);
+		RecordMetadata first = publishPayment(id, "charge", false);
 		awaitEnded(id, 1);
 
-		this.context.getBean(PaymentsListener.class)
+		context().getBean(PaymentsListener.class)
 			.seek(new TopicPartition(first.topic(), first.partition()), first.offset());
 
 		awaitEnded(id, 2);
-		assertThat(this.psp.attempts(id)).isEqualTo(1);
-		assertThat(this.psp.charges(id)).isEqualTo(1);
-	}
-
-	@Test
-	void twoConsumersReceivingTheSameMessageAtOnceExecuteOnce() {
-		String id = newMessageId();
-		// one copy on each partition, so each of the two consumers gets one; the first holds its charge open until the
-		// second has arrived at the other consumer
-		this.deliveries.onArrival(id, () -> {
-			if (this.deliveries.arrived(id) >= 2) {
-				this.psp.hold(id).countDown();
-			}
-		});
-		send(new ProducerRecord<>(this.topic, 0, null, "hold"), id);
-		send(new ProducerRecord<>(this.topic, 1, null, "hold"), id);
-
-		awaitEnded(id, 2);
-		assertThat(this.psp.attempts(id)).isEqualTo(1);
-		assertThat(this.psp.charges(id)).isEqualTo(1);
+		assertThat(psp().attempts(id)).isEqualTo(1);
+		assertThat(psp().charges(id)).isEqualTo(1);
 	}
 
 	@Test
@@ -144,9 +90,9 @@ abstract class AbstractKafkaIdempotentListenerIT {
 		String id = newMessageId();
 		publish(id, "unavailable-twice", false);
 
-		await().atMost(PATIENCE).until(() -> this.psp.charges(id) == 1 && this.deliveries.ended(id) == 3);
-		assertThat(this.psp.attempts(id)).isEqualTo(3);
-		assertThat(this.psp.charges(id)).isEqualTo(1);
+		await().atMost(PATIENCE).until(() -> psp().charges(id) == 1 && deliveries().ended(id) == 3);
+		assertThat(psp().attempts(id)).isEqualTo(3);
+		assertThat(psp().charges(id)).isEqualTo(1);
 		assertThat(this.observed.deadLetters(id)).isZero();
 	}
 
@@ -155,7 +101,7 @@ abstract class AbstractKafkaIdempotentListenerIT {
 		String id = newMessageId();
 		send(new ProducerRecord<>(this.topic, 0, null, "decline"), id);
 		await().atMost(PATIENCE).until(() -> this.observed.deadLetters(id) == 1);
-		assertThat(this.deliveries.ended(id)).isEqualTo(1);
+		assertThat(deliveries().ended(id)).isEqualTo(1);
 
 		send(new ProducerRecord<>(this.topic, 0, null, "decline"), id);
 		// a dead letter of the duplicate would come before the marker's: same partition, same dead-letter partition
@@ -163,9 +109,9 @@ abstract class AbstractKafkaIdempotentListenerIT {
 		send(new ProducerRecord<>(this.topic, 0, null, "decline"), marker);
 		await().atMost(PATIENCE).until(() -> this.observed.deadLetters(marker) == 1);
 
-		assertThat(this.deliveries.ended(id)).isEqualTo(2);
-		assertThat(this.psp.attempts(id)).isEqualTo(1);
-		assertThat(this.psp.charges(id)).isZero();
+		assertThat(deliveries().ended(id)).isEqualTo(2);
+		assertThat(psp().attempts(id)).isEqualTo(1);
+		assertThat(psp().charges(id)).isZero();
 		assertThat(this.observed.deadLetters(id)).isEqualTo(1);
 	}
 
@@ -175,8 +121,8 @@ abstract class AbstractKafkaIdempotentListenerIT {
 		send(new ProducerRecord<>(this.topic, 0, null, body), null);
 
 		await().atMost(PATIENCE).until(() -> this.observed.deadLetters(body) == 1);
-		assertThat(this.deliveries.ended(body)).isEqualTo(1);
-		assertThat(this.psp.attempts(body)).isZero();
+		assertThat(deliveries().ended(body)).isEqualTo(1);
+		assertThat(psp().attempts(body)).isZero();
 	}
 
 	@Test
@@ -187,8 +133,8 @@ abstract class AbstractKafkaIdempotentListenerIT {
 		}
 
 		awaitEnded(orderKey, 3);
-		assertThat(this.psp.attempts(orderKey)).isEqualTo(1);
-		assertThat(this.psp.charges(orderKey)).isEqualTo(1);
+		assertThat(psp().attempts(orderKey)).isEqualTo(1);
+		assertThat(psp().charges(orderKey)).isEqualTo(1);
 	}
 
 	@Test
@@ -202,7 +148,7 @@ abstract class AbstractKafkaIdempotentListenerIT {
 		List<String> replies = this.observed.replies(request);
 		assertThat(replies.get(0)).startsWith("quote #").endsWith(" for " + request);
 		assertThat(replies.get(1)).isEqualTo(replies.get(0));
-		assertThat(this.context.getBean(KafkaPaymentsListenerApplication.QuotesListener.class).quotes()).isEqualTo(1);
+		assertThat(context().getBean(KafkaPaymentsListenerApplication.QuotesListener.class).quotes()).isEqualTo(1);
 	}
 
 	@Test
@@ -212,19 +158,19 @@ abstract class AbstractKafkaIdempotentListenerIT {
 		publish(id, "charge", false);
 		awaitEnded(id, 2);
 
-		IdempotentMethodRegistry registry = this.context.getBean(IdempotentMethodRegistry.class);
+		IdempotentMethodRegistry registry = context().getBean(IdempotentMethodRegistry.class);
 		assertThat(registry
 			.find(PaymentsListener.class.getMethod("onPayment", ConsumerRecord.class), PaymentsListener.class)
 			.orElseThrow()
 			.endpoint()).isEqualTo("payments-listener");
-		assertThat(this.context.getBean(MeterRegistry.class)
+		assertThat(context().getBean(MeterRegistry.class)
 			.find(IdempotencyMetricNames.REQUESTS)
 			.tag(IdempotencyMetricNames.TAG_ENDPOINT, "payments-listener")
 			.counters()).isNotEmpty();
 	}
 
-	private void awaitAssignments() {
-		KafkaListenerEndpointRegistry registry = this.context.getBean(KafkaListenerEndpointRegistry.class);
+	private void awaitAssignments(ConfigurableApplicationContext context) {
+		KafkaListenerEndpointRegistry registry = context.getBean(KafkaListenerEndpointRegistry.class);
 		// two partitions, two consumers: one each, so that copies on both partitions are delivered at once
 		ConcurrentMessageListenerContainer<?, ?> payments = (ConcurrentMessageListenerContainer<?, ?>) registry
 			.getListenerContainer("payments-listener");
@@ -240,12 +186,19 @@ abstract class AbstractKafkaIdempotentListenerIT {
 		}
 	}
 
-	private void awaitEnded(String id, int deliveries) {
-		await().atMost(PATIENCE).until(() -> this.deliveries.ended(id) >= deliveries);
-		assertThat(this.deliveries.ended(id)).isEqualTo(deliveries);
+	@Override
+	protected void publish(String messageId, String body, boolean loseFirstAck) {
+		publishPayment(messageId, body, loseFirstAck);
 	}
 
-	private RecordMetadata publish(String messageId, String body, boolean loseFirstAck) {
+	// one copy on each partition, so each of the two consumers gets one
+	@Override
+	protected void publishToBothConsumers(String messageId, String body) {
+		send(new ProducerRecord<>(this.topic, 0, null, body), messageId);
+		send(new ProducerRecord<>(this.topic, 1, null, body), messageId);
+	}
+
+	private RecordMetadata publishPayment(String messageId, String body, boolean loseFirstAck) {
 		ProducerRecord<String, String> record = new ProducerRecord<>(this.topic, body);
 		if (loseFirstAck) {
 			record.headers().add(KafkaPaymentsListenerApplication.LOSE_ACK, new byte[] { 1 });
@@ -264,10 +217,6 @@ abstract class AbstractKafkaIdempotentListenerIT {
 		catch (Exception ex) {
 			throw new IllegalStateException("could not publish to " + record.topic(), ex);
 		}
-	}
-
-	private static String newMessageId() {
-		return "msg-" + UUID.randomUUID();
 	}
 
 }

@@ -1,17 +1,15 @@
 package io.github.idempotency.spring.messaging.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.spring.Idempotent;
-import org.aopalliance.aop.Advice;
+import io.github.idempotency.spring.messaging.DeliveryCounts;
+import io.github.idempotency.spring.messaging.FakePsp;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,10 +21,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.config.AbstractKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractConsumerSeekAware;
-import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -54,12 +50,17 @@ public class KafkaPaymentsListenerApplication {
 
 	@Bean
 	FakePsp fakePsp() {
-		return new FakePsp();
+		return new FakePsp(DeclinedException::new);
 	}
 
 	@Bean
-	DeliveryCounter deliveryCounter() {
-		return new DeliveryCounter();
+	DeliveryCounts deliveryCounts() {
+		return new DeliveryCounts();
+	}
+
+	@Bean
+	DeliveryCounter deliveryCounter(DeliveryCounts deliveries) {
+		return new DeliveryCounter(deliveries);
 	}
 
 	@Bean
@@ -95,21 +96,7 @@ public class KafkaPaymentsListenerApplication {
 
 	@Bean
 	static BeanPostProcessor deliveryCounterInstaller(ObjectProvider<DeliveryCounter> counter) {
-		return new BeanPostProcessor() {
-
-			@Override
-			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				if (bean instanceof AbstractKafkaListenerContainerFactory<?, ?, ?> factory) {
-					ContainerProperties properties = factory.getContainerProperties();
-					Advice[] chain = properties.getAdviceChain();
-					Advice[] extended = Arrays.copyOf(chain, chain.length + 1);
-					extended[chain.length] = counter.getObject();
-					properties.setAdviceChain(extended);
-				}
-				return bean;
-			}
-
-		};
+		return new InnermostKafkaAdvice(counter);
 	}
 
 	/** The PSP declines for good: the record is dead-lettered, never retried. */
@@ -211,47 +198,6 @@ public class KafkaPaymentsListenerApplication {
 
 	}
 
-	/** Counts every attempt and every charge per message id; a body tells it how to behave. */
-	public static class FakePsp {
-
-		private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
-
-		private final Map<String, AtomicInteger> charges = new ConcurrentHashMap<>();
-
-		private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
-
-		void charge(String messageId, String body) throws InterruptedException {
-			int attempt = count(this.attempts, messageId);
-			if (body.equals("hold") && !hold(messageId).await(30, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("the hold of " + messageId + " was never released");
-			}
-			if (body.equals("unavailable-twice") && attempt <= 2) {
-				throw new IllegalStateException("PSP unavailable (attempt " + attempt + ")");
-			}
-			if (body.equals("decline")) {
-				throw new DeclinedException("declined " + messageId);
-			}
-			count(this.charges, messageId);
-		}
-
-		CountDownLatch hold(String messageId) {
-			return this.holds.computeIfAbsent(messageId, (id) -> new CountDownLatch(1));
-		}
-
-		int attempts(String messageId) {
-			return this.attempts.getOrDefault(messageId, new AtomicInteger()).get();
-		}
-
-		int charges(String messageId) {
-			return this.charges.getOrDefault(messageId, new AtomicInteger()).get();
-		}
-
-		private static int count(Map<String, AtomicInteger> counters, String messageId) {
-			return counters.computeIfAbsent(messageId, (id) -> new AtomicInteger()).incrementAndGet();
-		}
-
-	}
-
 	/**
 	 * Innermost container advice: counts deliveries to the listeners under test per message id (the
 	 * {@code message-id} header, else the record key, else the body) as they arrive and as they end, and fails the first delivery of a record marked
@@ -260,13 +206,13 @@ public class KafkaPaymentsListenerApplication {
 	 */
 	public static class DeliveryCounter implements MethodInterceptor {
 
-		private final Map<String, AtomicInteger> arrived = new ConcurrentHashMap<>();
-
-		private final Map<String, AtomicInteger> ended = new ConcurrentHashMap<>();
-
-		private final Map<String, Runnable> onArrival = new ConcurrentHashMap<>();
+		private final DeliveryCounts deliveries;
 
 		private final Map<String, Boolean> lostAcknowledgements = new ConcurrentHashMap<>();
+
+		DeliveryCounter(DeliveryCounts deliveries) {
+			this.deliveries = deliveries;
+		}
 
 		@Override
 		public Object invoke(MethodInvocation invocation) throws Throwable {
@@ -276,9 +222,7 @@ public class KafkaPaymentsListenerApplication {
 				return invocation.proceed();
 			}
 			String id = idOf(record);
-			this.arrived.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
-			this.onArrival.getOrDefault(id, () -> {
-			}).run();
+			this.deliveries.arrive(id);
 			try {
 				Object result = invocation.proceed();
 				String position = record.topic() + "-" + record.partition() + "@" + record.offset();
@@ -289,7 +233,7 @@ public class KafkaPaymentsListenerApplication {
 				return result;
 			}
 			finally {
-				this.ended.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
+				this.deliveries.end(id);
 			}
 		}
 
@@ -304,18 +248,6 @@ public class KafkaPaymentsListenerApplication {
 				return new String(header.value(), StandardCharsets.UTF_8);
 			}
 			return String.valueOf((record.key() != null) ? record.key() : record.value());
-		}
-
-		void onArrival(String messageId, Runnable action) {
-			this.onArrival.put(messageId, action);
-		}
-
-		int arrived(String messageId) {
-			return this.arrived.getOrDefault(messageId, new AtomicInteger()).get();
-		}
-
-		int ended(String messageId) {
-			return this.ended.getOrDefault(messageId, new AtomicInteger()).get();
 		}
 
 	}
