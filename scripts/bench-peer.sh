@@ -16,14 +16,15 @@
 #
 # Environment: PEER_SOURCE (a Git URL or local path; default GitHub), PEER_COMMIT (default the pinned one),
 # PEER_JAVA_HOME (a JDK 21+ for the peer's build; default the first temurin-25/21 found, else JAVA_HOME),
-# PEER_M2 (the private repository; default target/peer/m2), BENCH_SKIP_BUILD=1 to reuse all jars of a previous run.
+# PEER_M2 (the private repository; default target/peer/m2), BENCH_OFFLINE=1 to build everything but the peer's
+# own modules offline (-o), BENCH_SKIP_BUILD=1 to reuse all jars of a previous run.
 # It writes only under its own names: Redis keys 'idempotency-bench:*' (ours, database 0) and the peer's keys in
 # database 11 (--peer-redis-db), all with a 3 s TTL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--help" ]; then
-	sed -n '2,22p' "$0"
+	sed -n '2,23p' "$0"
 	exit 0
 fi
 
@@ -53,10 +54,14 @@ if [ "${BENCH_SKIP_BUILD:-0}" != "1" ]; then
 	JAVA_HOME=${PEER_JAVA_HOME:?set PEER_JAVA_HOME to a JDK 21 or later} ./mvnw -B -q -f "$peer_dir/pom.xml" \
 		-Dmaven.repo.local="$peer_m2" -DskipTests -Dspotless.skip=true \
 		-pl idempotent-core,idempotent-redis -am install
+	offline=()
+	if [ "${BENCH_OFFLINE:-0}" = "1" ]; then
+		offline=(-o)
+	fi
 	peer_version=$(sed -n 's:^    <version>\(.*\)</version>:\1:p' "$peer_dir/pom.xml" | head -n 1)
-	./mvnw -B -q -f idempotency-benchmarks/peer-app/pom.xml -Dmaven.repo.local="$peer_m2" \
+	./mvnw -B -q "${offline[@]}" -f idempotency-benchmarks/peer-app/pom.xml -Dmaven.repo.local="$peer_m2" \
 		-Dpeer.version="$peer_version" package -DskipTests
-	./mvnw -B -q -Pbenchmarks -pl sample-payments-app,idempotency-benchmarks -am package -DskipTests
+	./mvnw -B -q "${offline[@]}" -Pbenchmarks -pl sample-payments-app,idempotency-benchmarks -am package -DskipTests
 fi
 
 ours=$(ls sample-payments-app/target/sample-payments-app-*-exec.jar | head -n 1)
