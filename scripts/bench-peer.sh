@@ -2,7 +2,7 @@
 # Ours against arun0009/idempotent on the same handler and load, side by side (docs/benchmarks.md, "Side by side
 # with a peer"). Needs the network (GitHub and a Maven repository) and is not part of CI.
 #
-#   scripts/bench-peer.sh                    3 runs, memory and Redis (127.0.0.1:6379), about 25 minutes
+#   scripts/bench-peer.sh                    3 runs, memory and Redis (127.0.0.1:6379), 15-40 minutes
 #   scripts/bench-peer.sh --stores memory --runs 1 --rounds 1 --round-seconds 1
 #   other options: --warmup-rounds N --connections N --redis host:port --peer-redis-db N --out DIR --app-jvm "..."
 #

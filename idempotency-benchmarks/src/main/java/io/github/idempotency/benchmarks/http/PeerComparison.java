@@ -119,7 +119,8 @@ public final class PeerComparison {
 			// rotate the order so that no path always runs first or last in a round
 			for (int i = 0; i < order.size(); i++) {
 				Target target = order.get((i + round) % order.size());
-				RoundResult result = checkedRound(store, scenario, connections, target, rounds.get(target.app()));
+				RoundResult result = checkedRound("run " + run + " " + store, scenario, connections, target,
+						rounds.get(target.app()));
 				if (!warmup) {
 					series.computeIfAbsent(target, (t) -> new Series()).add(result);
 				}
@@ -137,7 +138,7 @@ public final class PeerComparison {
 	 * Runs one round and checks it with the app's execution counter, since the peer does not mark its replays: on
 	 * a protected path every request of unique keys must execute once and no replay may execute.
 	 */
-	private RoundResult checkedRound(String store, Scenario scenario, int connections, Target target,
+	private RoundResult checkedRound(String row, Scenario scenario, int connections, Target target,
 			LoadRound rounds) throws Exception {
 		String roundKey = rounds.prepare(target.variant(), scenario);
 		long before = executions(target.port());
@@ -145,7 +146,7 @@ public final class PeerComparison {
 				roundKey);
 		long executed = executions(target.port()) - before;
 		long expected = (target.variant() == Variant.IDEM && scenario == Scenario.REPLAY) ? 0 : result.requests();
-		String where = store + " " + scenario.label() + " x" + connections + " " + target.label();
+		String where = row + " " + scenario.label() + " x" + connections + " " + target.label();
 		if (executed != expected) {
 			this.failures.add(where + ": " + result.requests() + " requests executed the handler " + executed
 					+ " times, expected " + expected);
