@@ -43,6 +43,9 @@ final class LeaseKeepAlive {
 
 	private static final long NO_SWEEP = Long.MAX_VALUE;
 
+	// renewals at least once a day, whatever the lease
+	private static final long MAX_PERIOD_MILLIS = TimeUnit.DAYS.toMillis(1);
+
 	private final IdempotencyStore store;
 
 	private final Clock clock;
@@ -102,7 +105,10 @@ final class LeaseKeepAlive {
 	}
 
 	private static long period(Execution execution) {
-		return TimeUnit.MILLISECONDS.toNanos(Math.max(1, execution.policy().lease().toMillis() / 3));
+		// capped, so that times on the sweep's clock never overflow: a lease of centuries (meant as "never taken
+		// over") would otherwise put the next sweep in the past of a long and stop every execution's renewals
+		return TimeUnit.MILLISECONDS.toNanos(Math.min(MAX_PERIOD_MILLIS,
+				Math.max(1, execution.policy().lease().toMillis() / 3)));
 	}
 
 	private long now() {

@@ -87,6 +87,19 @@ class RenewalSweepTest {
 	}
 
 	@Test
+	void leaseOfCenturiesLeavesTheOtherExecutionsRenewed() throws Exception {
+		// a lease meant as "never taken over": its renewal period, as nanoseconds from now, does not fit in a long
+		Execution forever = acquire(IdempotencyKey.of("", "charge", "forever"),
+				ExecutionPolicy.defaults("charge").withLease(Duration.ofDays(365L * 1_000)));
+		IdempotencyKey shortKey = IdempotencyKey.of("", "charge", "short-lease");
+		Execution quick = acquire(shortKey, ExecutionPolicy.defaults("charge").withLease(Duration.ofMillis(150)));
+		await(() -> this.store.renewalsOf(shortKey.storageKey()) >= 3, "three renewals of the short lease");
+		assertThat(quick.isLeaseLost()).isFalse();
+		quick.close();
+		forever.close();
+	}
+
+	@Test
 	void endedExecutionIsRenewedNoMore() throws Exception {
 		ExecutionPolicy policy = ExecutionPolicy.defaults("charge").withLease(Duration.ofMillis(60));
 		IdempotencyKey endedKey = IdempotencyKey.of("", "charge", "ended");
