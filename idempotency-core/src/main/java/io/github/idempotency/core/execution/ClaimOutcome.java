@@ -1,7 +1,6 @@
 package io.github.idempotency.core.execution;
 
 import java.time.Duration;
-import java.util.Objects;
 
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
@@ -34,15 +33,16 @@ public sealed interface ClaimOutcome {
 	}
 
 	/**
-	 * The key is held: run, then {@link Execution#complete complete} or {@link Execution#release release}.
-	 *
-	 * @param execution the running execution's handle
+	 * The key is held: run, then {@link Execution#complete complete} or {@link Execution#release release}. The
+	 * execution is this outcome itself, so that a claim makes one object for both.
 	 */
-	record Acquired(Execution execution) implements ClaimOutcome {
+	sealed interface Acquired extends ClaimOutcome permits Execution {
 
-		public Acquired {
-			Objects.requireNonNull(execution, "execution");
-		}
+		/**
+		 * The running execution's handle.
+		 * @return the execution, this outcome itself
+		 */
+		Execution execution();
 
 	}
 

@@ -73,7 +73,7 @@ final class CompletionWriter {
 	 */
 	private boolean storedByAnEarlierAttempt(Execution execution, RecordState state, StoredResponse response) {
 		try {
-			IdempotencyRecord found = this.store.find(execution.key().storageKey(), this.clock.instant())
+			IdempotencyRecord found = this.store.find(execution.key().storageKey(), IdempotentExecutor.now(this.clock))
 				.orElse(null);
 			boolean stored = found != null && found.state() == state && found.awaitingResponseUntil() == null
 					&& response.equals(found.response());
@@ -134,12 +134,13 @@ final class CompletionWriter {
 	 * @return the write's answer, or {@code null} when every attempt failed (reported and logged once here)
 	 */
 	private boolean completeOnce(Execution execution, RecordState state, StoredResponse response) {
+		// in milliseconds: a store that decides in them, the memory store, makes no instant for it
 		return this.store.complete(execution.key().storageKey(), execution.owner(), state, response,
-				this.clock.instant(), execution.policy().retention());
+				this.clock.millis(), execution.policy().retention());
 	}
 
 	private boolean releaseOnce(Execution execution) {
-		return this.store.release(execution.key().storageKey(), execution.owner(), this.clock.instant());
+		return this.store.release(execution.key().storageKey(), execution.owner(), IdempotentExecutor.now(this.clock));
 	}
 
 	/**
@@ -158,7 +159,7 @@ final class CompletionWriter {
 		int retries = 0;
 		IdempotencyStoreException failure = firstFailure;
 		while (true) {
-			Instant wakeUp = this.clock.instant().plusNanos(backoff);
+			Instant wakeUp = IdempotentExecutor.now(this.clock).plusNanos(backoff);
 			boolean leaseLasts = !execution.isLeaseLost() && wakeUp.isBefore(execution.leaseDeadline())
 					&& System.nanoTime() + backoff - giveUpAt < 0;
 			if (!leaseLasts || !pause(backoff)) {

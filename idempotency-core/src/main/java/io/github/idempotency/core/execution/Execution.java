@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Not for sharing between requests: one execution, one owner.
  */
-public final class Execution implements AutoCloseable {
+public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 
 	// one object per request holds the execution, its lease and its place among the active executions: plain
 	// volatile fields with field updaters rather than an atomic object, a lease object or a map entry each
@@ -78,6 +78,15 @@ public final class Execution implements AutoCloseable {
 		this.owner = owner;
 		this.policy = policy;
 		this.startedAt = startedAt;
+	}
+
+	/**
+	 * This execution: a claim that acquired its key answers with the execution itself.
+	 * @return this execution
+	 */
+	@Override
+	public Execution execution() {
+		return this;
 	}
 
 	public IdempotencyKey key() {
@@ -197,7 +206,7 @@ public final class Execution implements AutoCloseable {
 
 	/** {@return whether a renewal was refused or the deadline passed without one} */
 	boolean isLeaseLostByNow() {
-		return this.leaseLost || !this.executor.clock().instant().isBefore(leaseDeadline());
+		return this.leaseLost || !IdempotentExecutor.now(this.executor.clock()).isBefore(leaseDeadline());
 	}
 
 	/**

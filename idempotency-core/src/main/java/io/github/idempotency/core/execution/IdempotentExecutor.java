@@ -121,7 +121,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 		long waitUntil = System.nanoTime() + policy.waitTimeout().toNanos();
 		while (true) {
 			ClaimResult result;
-			Instant now = this.clock.instant();
+			Instant now = now(this.clock);
 			try {
 				result = this.observed.claim(key.storageKey(), fingerprint, now, policy.lease());
 			}
@@ -139,7 +139,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 				return failOpen ? new ClaimOutcome.Unprotected(ex) : new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
 			}
 			if (result instanceof ClaimResult.Claimed claimed) {
-				return new ClaimOutcome.Acquired(start(key, claimed, policy, now));
+				return start(key, claimed, policy, now);
 			}
 			IdempotencyRecord record = ((ClaimResult.Existing) result).record();
 			if (!record.fingerprint().equals(fingerprint)) {
@@ -238,6 +238,16 @@ public final class IdempotentExecutor implements AutoCloseable {
 		return execution;
 	}
 
+	/**
+	 * The current instant as the executor passes it to the store: its clock read to the millisecond, so that the
+	 * completion, passed in milliseconds, is decided exactly as the claim and the renewals that set the lease.
+	 * @param clock the executor's clock
+	 * @return the clock's instant, without its part below the millisecond
+	 */
+	static Instant now(Clock clock) {
+		return Instant.ofEpochMilli(clock.millis());
+	}
+
 	CompletionWriter writer() {
 		return this.writer;
 	}
@@ -248,7 +258,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 	}
 
 	private boolean isOngoing(StorageKey key) {
-		Instant now = this.clock.instant();
+		Instant now = now(this.clock);
 		return this.observed.find(key, now).filter((record) -> record.isInProgressAt(now)).isPresent();
 	}
 

@@ -33,7 +33,7 @@ public final class IdempotentExecutorBuilder {
 	}
 
 	/**
-	 * The clock for {@code now} arguments; tests pass a mutable one.
+	 * The clock for {@code now} arguments, read to the millisecond ({@link Clock#millis()}); tests pass a mutable one.
 	 * @param clock the clock
 	 * @return this builder
 	 */

@@ -226,7 +226,7 @@ final class LeaseKeepAlive {
 		if (!execution.isRenewing()) {
 			return;
 		}
-		Instant now = this.clock.instant();
+		Instant now = IdempotentExecutor.now(this.clock);
 		if (!execution.isRenewableAt(now)) {
 			execution.stopRenewal();
 			logger.log(Level.WARNING, "The execution of " + execution.key() + " runs longer than its maximum "
@@ -262,7 +262,7 @@ final class LeaseKeepAlive {
 		if (!execution.isRenewing()) {
 			return;
 		}
-		Instant now = this.clock.instant();
+		Instant now = IdempotentExecutor.now(this.clock);
 		try {
 			boolean renewed = this.store.renew(execution.key().storageKey(), execution.owner(), now,
 					execution.policy().lease());

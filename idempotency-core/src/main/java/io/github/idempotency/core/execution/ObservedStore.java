@@ -66,6 +66,19 @@ final class ObservedStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
+			long nowEpochMillis, Duration retention) {
+		long start = System.nanoTime();
+		try {
+			return written(StoreOperation.COMPLETE,
+					this.delegate.complete(key, owner, state, response, nowEpochMillis, retention), start);
+		}
+		catch (RuntimeException | Error ex) {
+			throw failed(StoreOperation.COMPLETE, ex, start);
+		}
+	}
+
+	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
 		long start = System.nanoTime();
 		try {

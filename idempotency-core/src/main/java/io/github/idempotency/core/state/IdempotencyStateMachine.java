@@ -67,17 +67,40 @@ public final class IdempotencyStateMachine {
 	 */
 	public static Transition<Boolean> complete(@Nullable IdempotencyRecord current, OwnerToken owner,
 			RecordState state, StoredResponse response, Instant now, Duration retention) {
-		if (!state.isFinished()) {
-			throw new IllegalArgumentException("A completion finishes the record, not " + state);
-		}
-		Objects.requireNonNull(response, "response");
-		requirePositive(retention, "retention");
+		requireCompletion(state, response, retention);
 		IdempotencyRecord inForce = inForce(current, now);
 		if (inForce == null || !inForce.isOwnedBy(owner)) {
 			return fenced(current);
 		}
 		return new Transition<>(true,
 				IdempotencyRecord.finished(state, inForce.fingerprint(), response, now.plus(retention)));
+	}
+
+	/**
+	 * {@link #complete(IdempotencyRecord, OwnerToken, RecordState, StoredResponse, Instant, Duration)} at an instant
+	 * given in milliseconds since the epoch, exactly as at {@link Instant#ofEpochMilli(long)} of it, without making
+	 * that instant.
+	 * @param current the stored record, or {@code null}
+	 * @param owner the presented token
+	 * @param state the finished state
+	 * @param response the response to keep
+	 * @param nowEpochMillis the current instant, in milliseconds since the epoch
+	 * @param retention how long to keep it
+	 * @return whether it was applied, and the record to store afterwards
+	 */
+	public static Transition<Boolean> complete(@Nullable IdempotencyRecord current, OwnerToken owner,
+			RecordState state, StoredResponse response, long nowEpochMillis, Duration retention) {
+		requireCompletion(state, response, retention);
+		long second = Math.floorDiv(nowEpochMillis, 1000L);
+		int nano = (int) Math.floorMod(nowEpochMillis, 1000L) * 1_000_000;
+		boolean inForce = current != null && isBefore(second, nano, current.expiresAt());
+		if (!inForce || !current.isOwnedBy(owner)) {
+			return fenced(current);
+		}
+		Instant endOfRetention = Instant.ofEpochSecond(Math.addExact(second, retention.getSeconds()),
+				(long) nano + retention.getNano());
+		return new Transition<>(true,
+				IdempotencyRecord.finished(state, current.fingerprint(), response, endOfRetention));
 	}
 
 	/**
@@ -150,6 +173,20 @@ public final class IdempotencyStateMachine {
 			return inForce.owner().equals(seen.owner());
 		}
 		return inForce.expiresAt().equals(seen.expiresAt());
+	}
+
+	private static void requireCompletion(RecordState state, StoredResponse response, Duration retention) {
+		if (!state.isFinished()) {
+			throw new IllegalArgumentException("A completion finishes the record, not " + state);
+		}
+		Objects.requireNonNull(response, "response");
+		requirePositive(retention, "retention");
+	}
+
+	/** {@code now.isBefore(instant)} for a {@code now} given as its second and nanosecond. */
+	private static boolean isBefore(long second, int nano, Instant instant) {
+		long instantSecond = instant.getEpochSecond();
+		return second < instantSecond || (second == instantSecond && nano < instant.getNano());
 	}
 
 	private static Transition<Boolean> fenced(@Nullable IdempotencyRecord current) {

@@ -59,6 +59,23 @@ public interface IdempotencyStore {
 			Duration retention);
 
 	/**
+	 * {@link #complete(StorageKey, OwnerToken, RecordState, StoredResponse, Instant, Duration)} with the caller's
+	 * current instant in milliseconds since the epoch: what the executor calls, once per execution, so that a store
+	 * that decides in milliseconds makes no {@link Instant} for it. The default passes the instant on.
+	 * @param key the key
+	 * @param owner the token the claim returned
+	 * @param state {@link RecordState#FINISHED_OK} or {@link RecordState#FINISHED_ERROR}
+	 * @param response the response to replay
+	 * @param nowEpochMillis the caller's current instant, in milliseconds since the epoch
+	 * @param retention how long the response is replayed
+	 * @return {@code true} when written; {@code false} when fenced: {@code owner} no longer holds the record
+	 */
+	default boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
+			long nowEpochMillis, Duration retention) {
+		return complete(key, owner, state, response, Instant.ofEpochMilli(nowEpochMillis), retention);
+	}
+
+	/**
 	 * Deletes an ongoing record held by {@code owner}, so that a retry runs again.
 	 * @param key the key
 	 * @param owner the token the claim returned

@@ -150,6 +150,24 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 		}
 	}
 
+	/**
+	 * As {@link #complete(StorageKey, OwnerToken, RecordState, StoredResponse, Instant, Duration)} at
+	 * {@link Instant#ofEpochMilli(long)} of {@code nowEpochMillis}, without making that instant: the executor's
+	 * completion.
+	 */
+	@Override
+	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
+			long nowEpochMillis, Duration retention) {
+		while (true) {
+			StoredSlot held = this.slots.slot(key);
+			Transition<Boolean> complete = IdempotencyStateMachine.complete(record(held), owner, state, response,
+					nowEpochMillis, retention);
+			if (this.slots.write(key, held, complete.next()) == null) {
+				return complete.result();
+			}
+		}
+	}
+
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
 		while (true) {
