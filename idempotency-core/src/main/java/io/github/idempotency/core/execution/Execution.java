@@ -23,16 +23,14 @@ import org.jspecify.annotations.Nullable;
 public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 
 	// one object per request holds the execution, its lease and its place among the active executions: plain
-	// volatile fields with field updaters rather than an atomic object, a lease object or a map entry each
+	// volatile fields with field updaters rather than an atomic object, a lease object or a map entry each. What
+	// only renewals need is in a Renewals made by the first one: most executions end before it
 
 	private static final AtomicIntegerFieldUpdater<Execution> ENDED = AtomicIntegerFieldUpdater
 		.newUpdater(Execution.class, "ended");
 
-	private static final AtomicIntegerFieldUpdater<Execution> RENEWALS = AtomicIntegerFieldUpdater
-		.newUpdater(Execution.class, "renewals");
-
-	private static final AtomicReferenceFieldUpdater<Execution, Instant> DEADLINE = AtomicReferenceFieldUpdater
-		.newUpdater(Execution.class, Instant.class, "renewedDeadline");
+	private static final AtomicReferenceFieldUpdater<Execution, Renewals> RENEWALS = AtomicReferenceFieldUpdater
+		.newUpdater(Execution.class, Renewals.class, "renewals");
 
 	private final IdempotentExecutor executor;
 
@@ -47,16 +45,12 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	/** 1 once ended. */
 	private volatile int ended;
 
-	/** The lease deadline as the last accepted renewal left it; {@code null} until then: the claim's. */
-	private volatile @Nullable Instant renewedDeadline;
+	/** Made by the first renewal call; {@code null} until then. */
+	private volatile @Nullable Renewals renewals;
 
 	private volatile boolean leaseLost;
 
 	private volatile boolean renewing = true;
-
-	private volatile @Nullable Future<?> renewalInFlight;
-
-	private volatile int renewals;
 
 	private volatile boolean retainResult;
 
@@ -200,7 +194,8 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 
 	/** {@return when the lease runs out unless renewed again, by the executor's clock} */
 	Instant leaseDeadline() {
-		Instant renewed = this.renewedDeadline;
+		Renewals renewals = this.renewals;
+		Instant renewed = (renewals != null) ? renewals.deadline : null;
 		return (renewed != null) ? renewed : this.startedAt.plus(this.policy.lease());
 	}
 
@@ -231,7 +226,8 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 
 	/** {@return whether the renewal call last handed to the renewal threads still runs} */
 	boolean isRenewalCallRunning() {
-		Future<?> previous = this.renewalInFlight;
+		Renewals renewals = this.renewals;
+		Future<?> previous = (renewals != null) ? renewals.inFlight : null;
 		return previous != null && !previous.isDone();
 	}
 
@@ -240,7 +236,7 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	 * @param renewal the running renewal
 	 */
 	void renewalCallStarted(Future<?> renewal) {
-		this.renewalInFlight = renewal;
+		renewals().inFlight = renewal;
 	}
 
 	/**
@@ -249,20 +245,32 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	 * @param now the instant passed to the store
 	 */
 	void renewed(Instant now) {
+		Renewals renewals = renewals();
 		Instant extended = now.plus(this.policy.lease());
 		while (true) {
-			Instant current = this.renewedDeadline;
+			Instant current = renewals.deadline;
 			Instant deadline = (current != null) ? current : this.startedAt.plus(this.policy.lease());
-			if (!extended.isAfter(deadline) || DEADLINE.compareAndSet(this, current, extended)) {
+			if (!extended.isAfter(deadline) || Renewals.DEADLINE.compareAndSet(renewals, current, extended)) {
 				break;
 			}
 		}
-		RENEWALS.incrementAndGet(this);
+		Renewals.ACCEPTED.incrementAndGet(renewals);
 	}
 
 	RunningExecution snapshot() {
+		Renewals renewals = this.renewals;
 		return new RunningExecution(this.key.storageKey(), this.policy.endpoint(), this.startedAt, leaseDeadline(),
-				this.renewals);
+				(renewals != null) ? renewals.accepted : 0);
+	}
+
+	/** {@return this execution's renewal state, made when first asked for (by the renewal sweep or call)} */
+	private Renewals renewals() {
+		Renewals renewals = this.renewals;
+		if (renewals == null) {
+			RENEWALS.compareAndSet(this, null, new Renewals());
+			renewals = this.renewals;
+		}
+		return renewals;
 	}
 
 	void markLeaseLost() {
@@ -287,6 +295,26 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	/** Stops renewing; the renewal sweep passes this execution by from now on. */
 	void stopRenewal() {
 		this.renewing = false;
+	}
+
+	/** What the renewals of an execution leave behind: none of it is needed until the first renewal call. */
+	private static final class Renewals {
+
+		static final AtomicReferenceFieldUpdater<Renewals, Instant> DEADLINE = AtomicReferenceFieldUpdater
+			.newUpdater(Renewals.class, Instant.class, "deadline");
+
+		static final AtomicIntegerFieldUpdater<Renewals> ACCEPTED = AtomicIntegerFieldUpdater
+			.newUpdater(Renewals.class, "accepted");
+
+		/** The lease deadline as the last accepted renewal left it; {@code null} until then: the claim's. */
+		volatile @Nullable Instant deadline;
+
+		/** The renewal call last handed to the renewal threads. */
+		volatile @Nullable Future<?> inFlight;
+
+		/** How many renewals the store accepted. */
+		volatile int accepted;
+
 	}
 
 }
