@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A running execution that holds its key. Its lease is renewed in the background until it ends with exactly one of
  * {@link #complete} or {@link #release}; {@link #close()} releases it if neither was called, so a forgotten
- * execution never blocks its key for longer than necessary.
+ * execution never blocks its key for longer than necessary. A claim that acquires its key answers with the execution
+ * itself, as its {@link ClaimOutcome.Acquired}.
  * <p>
  * Not for sharing between requests: one execution, one owner.
  */

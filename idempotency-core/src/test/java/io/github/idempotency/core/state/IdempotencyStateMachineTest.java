@@ -411,4 +411,62 @@ class IdempotencyStateMachineTest {
 
 	}
 
+	@Nested
+	class CompletionInMilliseconds {
+
+		/**
+		 * The completion the executor makes, in milliseconds, decides and writes exactly as the one at the instant
+		 * of those milliseconds: at each millisecond around the lease deadline, for deadlines on and between
+		 * milliseconds, before and after the epoch, for the owner and for another token.
+		 */
+		@Test
+		void agreesWithTheCompletionAtTheInstantOfItsMilliseconds() {
+			for (Instant claimedAt : List.of(Instant.parse("2026-01-01T00:00:00Z"),
+					Instant.parse("2026-01-01T00:00:00.000400Z"), Instant.parse("2026-01-01T00:00:00.999999999Z"),
+					Instant.parse("1969-12-31T23:59:29.000500Z"))) {
+				IdempotencyRecord ongoing = IdempotencyStateMachine.claim(null, FINGERPRINT, OWNER, claimedAt, LEASE)
+					.next();
+				long deadlineMillis = ongoing.expiresAt().toEpochMilli();
+				for (long millis = deadlineMillis - 2; millis <= deadlineMillis + 2; millis++) {
+					for (OwnerToken presented : List.of(OWNER, STALE)) {
+						Transition<Boolean> atInstant = IdempotencyStateMachine.complete(ongoing, presented,
+								RecordState.FINISHED_OK, RESPONSE, Instant.ofEpochMilli(millis), RETENTION);
+						Transition<Boolean> inMillis = IdempotencyStateMachine.complete(ongoing, presented,
+								RecordState.FINISHED_OK, RESPONSE, millis, RETENTION);
+						assertThat(inMillis).as("claimed at %s, completed at %d ms by %s", claimedAt, millis,
+								presented)
+							.isEqualTo(atInstant);
+					}
+				}
+				// the boundary itself: applied the millisecond before the deadline's, fenced from the deadline on
+				assertThat(IdempotencyStateMachine
+					.complete(ongoing, OWNER, RecordState.FINISHED_OK, RESPONSE, deadlineMillis - 1, RETENTION)
+					.result()).isTrue();
+				assertThat(IdempotencyStateMachine
+					.complete(ongoing, OWNER, RecordState.FINISHED_OK, RESPONSE, deadlineMillis + 1, RETENTION)
+					.result()).isFalse();
+			}
+		}
+
+		@Test
+		void keepsTheResponseForTheRetentionCountedFromItsMilliseconds() {
+			IdempotencyRecord ongoing = IdempotencyStateMachine.claim(null, FINGERPRINT, OWNER, now(), LEASE).next();
+			long millis = now().toEpochMilli() + 1_234;
+			Transition<Boolean> completed = IdempotencyStateMachine.complete(ongoing, OWNER,
+					RecordState.FINISHED_ERROR, RESPONSE, millis, Duration.ofSeconds(5, 999_999_999));
+			assertThat(completed.result()).isTrue();
+			assertThat(completed.next()).isEqualTo(IdempotencyRecord.finished(RecordState.FINISHED_ERROR,
+					FINGERPRINT, RESPONSE, Instant.ofEpochMilli(millis).plus(Duration.ofSeconds(5, 999_999_999))));
+		}
+
+		@Test
+		void checksItsArgumentsLikeTheCompletionAtAnInstant() {
+			assertThatIllegalArgumentException().isThrownBy(() -> IdempotencyStateMachine.complete(claimed(), OWNER,
+					RecordState.ONGOING, RESPONSE, now().toEpochMilli(), RETENTION));
+			assertThatIllegalArgumentException().isThrownBy(() -> IdempotencyStateMachine.complete(claimed(), OWNER,
+					RecordState.FINISHED_OK, RESPONSE, now().toEpochMilli(), Duration.ZERO));
+		}
+
+	}
+
 }
