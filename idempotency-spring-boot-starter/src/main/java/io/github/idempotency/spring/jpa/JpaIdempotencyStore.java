@@ -39,9 +39,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <ul>
  * <li>claim inserts on the primary key; a key whose record expired is taken over by a conditional update that
  * writes a new owner token; a lost race reads the record in force. On PostgreSQL this is one statement
- * ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expired}, preceded in the same statement by a read of the
- * record in force, which skips the insert), so a first request costs two statements (claim, complete) and a replay
- * one statement that writes nothing.</li>
+ * ({@code INSERT ... ON CONFLICT DO NOTHING}, followed in the same statement by a read of the row it met), so a
+ * first request costs two statements (claim, complete) and a replay one statement that writes nothing; taking over
+ * an expired row that the purge has not deleted yet costs one statement more.</li>
  * <li>complete, release and renew are updates (or a delete) conditioned on the owner token and a live lease: zero
  * rows means fenced.</li>
  * </ul>

@@ -53,8 +53,8 @@ final class RecordTable {
 	}
 
 	/**
-	 * One attempt to claim a key: one statement where the database allows it, else a read followed by an insert or a
-	 * takeover of the expired row version.
+	 * One attempt to claim a key: one statement where the database allows it (and a second one to take over an
+	 * expired row), else a read followed by an insert or a takeover of the expired row version.
 	 * @return the claim or the record in force, or {@code null} when a concurrent write won a race and the attempt
 	 * must be repeated in a new transaction
 	 */
@@ -130,23 +130,39 @@ final class RecordTable {
 
 	private @Nullable ClaimResult claimInOneStatement(JdbcTemplate jdbc, SqlDialect sql, StorageKey key,
 			RequestFingerprint fingerprint, OwnerToken token, Duration lease) {
-		List<ClaimResult> results = jdbc.query(sql.claimInOneStatement(), (ps) -> {
+		List<Object> results = jdbc.query(sql.claimInOneStatement(), (ps) -> {
 			ps.setString(1, key.value());
-			ps.setString(2, key.value());
-			ps.setString(3, token.value());
-			ps.setString(4, fingerprint.value());
-			ps.setLong(5, lease.toMillis());
-			ps.setString(6, key.value());
+			ps.setString(2, token.value());
+			ps.setString(3, fingerprint.value());
+			ps.setLong(4, lease.toMillis());
+			ps.setString(5, key.value());
 		}, (rs, row) -> {
 			Instant expiresAt = sql.readInstant(rs, "expires_at");
 			if (rs.getBoolean("claimed")) {
-				return new ClaimResult.Claimed(token, expiresAt,
-						RecordState.ONGOING.name().equals(rs.getString("previous_state")));
+				return new ClaimResult.Claimed(token, expiresAt, false);
 			}
-			// read as live by the statement's snapshot; a deadline passing since then makes no difference
-			return new ClaimResult.Existing(readRecord(sql, rs, key));
+			if (rs.getBoolean("in_force")) {
+				// read as live by the statement's snapshot; a deadline passing since then makes no difference
+				return new ClaimResult.Existing(readRecord(sql, rs, key));
+			}
+			return new ExpiredRow(rs.getString("state"), expiresAt);
 		});
-		return results.isEmpty() ? null : results.get(0);
+		if (results.isEmpty()) {
+			return null;
+		}
+		if (results.get(0) instanceof ClaimResult result) {
+			return result;
+		}
+		ExpiredRow expired = (ExpiredRow) results.get(0);
+		List<Instant> taken = jdbc.query(sql.takeOverExpired(), (ps) -> {
+			ps.setString(1, token.value());
+			ps.setString(2, fingerprint.value());
+			ps.setLong(3, lease.toMillis());
+			ps.setString(4, key.value());
+			sql.bindInstant(ps, 5, expired.expiresAt());
+		}, (rs, row) -> sql.readInstant(rs, "expires_at"));
+		return taken.isEmpty() ? null
+				: new ClaimResult.Claimed(token, taken.get(0), RecordState.ONGOING.name().equals(expired.state()));
 	}
 
 	private @Nullable ClaimResult claimStepwise(JdbcTemplate jdbc, SqlDialect sql, StorageKey key,
@@ -231,6 +247,10 @@ final class RecordTable {
 	}
 
 	private record Row(Instant dbNow, @Nullable String state, Instant expiresAt, @Nullable IdempotencyRecord record) {
+	}
+
+	// an expired row as the one-statement claim read it, for the takeover that compares on its expiry
+	private record ExpiredRow(@Nullable String state, Instant expiresAt) {
 	}
 
 }

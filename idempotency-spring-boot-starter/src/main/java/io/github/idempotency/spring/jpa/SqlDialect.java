@@ -13,10 +13,10 @@ import java.util.Locale;
  * statement is a single atomic step; times come from the database's clock ({@link #now()}), never from the
  * application's.
  * <p>
- * PostgreSQL claims in one statement ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expired}, with the record in
- * force read in the same statement). The other databases claim with a read of the row and the database's time,
- * followed, only when the key is free, by an insert on the primary key or a compare-and-set takeover of the expired
- * row version; a lost race reads again.
+ * PostgreSQL claims in one statement ({@code INSERT ... ON CONFLICT DO NOTHING}, with the key's row read in the same
+ * statement when the insert meets it), and takes over an expired row with a second one. The other databases claim
+ * with a read of the row and the database's time, followed, only when the key is free, by an insert on the primary
+ * key or a compare-and-set takeover of the expired row version; a lost race reads again.
  */
 abstract class SqlDialect {
 
@@ -77,12 +77,22 @@ abstract class SqlDialect {
 	abstract boolean claimsInOneStatement();
 
 	/**
-	 * One statement that claims or returns the record in force. Parameters: key, key, token, fingerprint, lease in
-	 * milliseconds, key. Rows: {@code claimed, expires_at, previous_state} for a claim, or
-	 * {@code claimed = false} and {@link #COLUMNS} for the record in force; none when a concurrent change
-	 * hid the record from the statement's snapshot.
+	 * One statement that claims a key without a row, or else reads the key's row. Parameters: key, token,
+	 * fingerprint, lease in milliseconds, key. Rows: {@code claimed = true} and {@code expires_at} for a claim, or
+	 * {@code claimed = false}, {@code in_force} and {@link #COLUMNS} for the row the key has (in force or expired,
+	 * which {@link #takeOverExpired()} then takes over); none when a concurrent change hid the row from the
+	 * statement's snapshot.
 	 */
 	String claimInOneStatement() {
+		throw new IllegalStateException(platform() + " has no one-statement claim");
+	}
+
+	/**
+	 * With {@link #claimInOneStatement()}: takes over the expired row version it read, compared on its expiry, the
+	 * new lease from the database's clock. Parameters: token, fingerprint, lease in milliseconds, key, expires_at as
+	 * read. Row: the new {@code expires_at}, none when a concurrent takeover, renewal or purge came first.
+	 */
+	String takeOverExpired() {
 		throw new IllegalStateException(platform() + " has no one-statement claim");
 	}
 

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The cost budget on a real PostgreSQL, counted at the JDBC driver: a first request costs two statements (claim,
- * complete), each its own transaction, and a replay one statement that writes nothing.
+ * complete), each its own transaction, and a replay one statement that writes nothing; taking over an expired row
+ * that the purge has not deleted yet one statement more.
  */
 class JpaStatementCountPostgresIT {
 
@@ -99,6 +100,29 @@ class JpaStatementCountPostgresIT {
 		assertThat(this.store.claim(key, RequestFingerprint.of("other"), Instant.now(), LEASE))
 			.isInstanceOf(ClaimResult.Existing.class);
 		assertThat(this.calls).containsExactly("statement", "statement");
+	}
+
+	// The claim inserts first and reads the row only when it meets one, so an expired row that the purge has not
+	// deleted yet is taken over by a statement of its own; the old owner is fenced all the same.
+	@Test
+	void aTakeoverOfAnExpiredRowCostsOneStatementMoreAndFencesTheOldOwner() {
+		StorageKey key = newKey();
+		ClaimResult first = this.store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		assertThat(first).isInstanceOf(ClaimResult.Claimed.class);
+		new JdbcTemplate(dataSource).update(
+				"UPDATE " + TABLE + " SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE id = ?",
+				key.value());
+
+		this.calls.clear();
+		ClaimResult second = this.store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		assertThat(second).isInstanceOfSatisfying(ClaimResult.Claimed.class,
+				(claimed) -> assertThat(claimed.tookOver()).as("took over a lease").isTrue());
+		assertThat(this.calls).as("the claim that read the expired row, the takeover")
+			.containsExactly("statement", "statement");
+		assertThat(this.store.complete(key, ((ClaimResult.Claimed) first).owner(), RecordState.FINISHED_OK,
+				StoredResponse.of(201, Map.of(), new byte[16]), Instant.now(), Duration.ofHours(1)))
+			.as("the old owner's completion")
+			.isFalse();
 	}
 
 	// Applications that let Hibernate skip its auto-commit check lend connections in manual-commit mode: a commit after

@@ -37,7 +37,7 @@ class BenchPathRoundTripsIT {
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
 
-	private static final String CLAIM = "statement: WITH live AS (SELECT";
+	private static final String CLAIM = "statement: WITH claimed AS (INSERT INTO bench_idempotency_record";
 
 	private static final String COMPLETION = "statement: UPDATE bench_idempotency_record SET state = ?";
 
