@@ -29,8 +29,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * The Redis store's own cost per request against a real Redis (by default {@code 127.0.0.1:6379}, or the
@@ -78,7 +82,23 @@ public class RedisStoreBenchmark {
 			("{\"id\":\"" + UUID.randomUUID() + "\",\"sku\":\"BOOK-1\",\"qty\":2,\"status\":\"ACCEPTED\"}")
 				.getBytes(StandardCharsets.UTF_8));
 
+	// the end-to-end benchmark's hand-written minimal path (sample app, RedisIdealPath): claim-or-read, then SET
+	private static final byte[] IDEAL_CLAIM_OR_READ = """
+			if redis.call('SET', KEYS[1], '', 'NX', 'PX', ARGV[1]) then
+			  return false
+			end
+			return redis.call('GET', KEYS[1])
+			""".getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] IDEAL_TTL = Long.toString(RETENTION.toMillis()).getBytes(StandardCharsets.US_ASCII);
+
 	private LettuceConnectionFactory connectionFactory;
+
+	private String idealSha;
+
+	private byte[][] idealKeys;
+
+	private byte[] idealFinished;
 
 	private RedisIdempotencyStore store;
 
@@ -116,6 +136,16 @@ public class RedisStoreBenchmark {
 		if (!(this.store.claim(this.finished, FINGERPRINT, Instant.now(), LEASE) instanceof ClaimResult.Existing)) {
 			throw new IllegalStateException("A duplicate claim did not find the finished record");
 		}
+		this.idealKeys = new byte[KEY_COUNT][];
+		for (int i = 0; i < KEY_COUNT; i++) {
+			this.idealKeys[i] = (PREFIX + "ideal:" + run + ":" + i).getBytes(StandardCharsets.UTF_8);
+		}
+		this.idealFinished = (PREFIX + "ideal:" + run).getBytes(StandardCharsets.UTF_8);
+		try (var connection = this.connectionFactory.getConnection()) {
+			this.idealSha = connection.scriptingCommands().scriptLoad(IDEAL_CLAIM_OR_READ);
+			connection.stringCommands()
+				.set(this.idealFinished, RECEIPT.body(), Expiration.from(Duration.ofHours(1)), SetOption.upsert());
+		}
 	}
 
 	@Setup(Level.Iteration)
@@ -131,6 +161,9 @@ public class RedisStoreBenchmark {
 	@TearDown
 	public void disconnect() {
 		this.store.delete(this.finished);
+		try (var connection = this.connectionFactory.getConnection()) {
+			connection.keyCommands().del(this.idealFinished);
+		}
 		this.connectionFactory.destroy();
 	}
 
@@ -171,6 +204,39 @@ public class RedisStoreBenchmark {
 	public ClaimResult replay() {
 		this.callerAllocation.count();
 		return this.store.claim(this.finished, FINGERPRINT, Instant.EPOCH, LEASE);
+	}
+
+	/**
+	 * The end-to-end benchmark's ideal first request, side by side with {@link #firstRequest()}: its claim-or-read
+	 * script, then a plain {@code SET PX} of the body, through Spring Data as the sample app sends them (no
+	 * fencing, no lease, no server clock).
+	 */
+	@Benchmark
+	public boolean idealFirstRequest() {
+		this.callerAllocation.count();
+		byte[] key = this.idealKeys[this.next++ & (KEY_COUNT - 1)];
+		try (var connection = this.connectionFactory.getConnection()) {
+			if (idealClaim(connection, key) != null) {
+				throw new IllegalStateException("An ideal first request found its key taken");
+			}
+		}
+		try (var connection = this.connectionFactory.getConnection()) {
+			return Boolean.TRUE.equals(connection.stringCommands()
+				.set(key, RECEIPT.body(), Expiration.milliseconds(RETENTION.toMillis()), SetOption.upsert()));
+		}
+	}
+
+	/** The ideal replay, side by side with {@link #replay()}: the claim-or-read script finds the stored body. */
+	@Benchmark
+	public byte[] idealReplay() {
+		this.callerAllocation.count();
+		try (var connection = this.connectionFactory.getConnection()) {
+			return idealClaim(connection, this.idealFinished);
+		}
+	}
+
+	private byte[] idealClaim(RedisConnection connection, byte[] key) {
+		return connection.scriptingCommands().evalSha(this.idealSha, ReturnType.VALUE, 1, key, IDEAL_TTL);
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.github.idempotency.spring.redis;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -21,7 +20,10 @@ final class RedisKeys {
 	// 30 of the 32 bytes: 240 bits, 40 base64 characters without padding
 	private static final int HASHED_BYTES = 30;
 
-	private static final Base64.Encoder BASE64_URL = Base64.getUrlEncoder().withoutPadding();
+	private static final int HASH_TAG_LENGTH = HASHED_BYTES / 3 * 4;
+
+	private static final byte[] BASE64_URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+		.getBytes(StandardCharsets.US_ASCII);
 
 	private final byte[] prefix;
 
@@ -45,8 +47,20 @@ final class RedisKeys {
 	 * @return the Redis key's bytes
 	 */
 	byte[] of(StorageKey key) {
-		byte[] hash = HexFormat.of().parseHex(Objects.requireNonNull(key, "key").value(), 0, 2 * HASHED_BYTES);
-		return withPrefix(BASE64_URL.encode(hash));
+		String value = Objects.requireNonNull(key, "key").value();
+		// base64url of the first 30 bytes, written straight into the key: 3 bytes (6 hex digits) give 4 characters
+		byte[] result = new byte[this.prefix.length + HASH_TAG_LENGTH + 1];
+		System.arraycopy(this.prefix, 0, result, 0, this.prefix.length);
+		int out = this.prefix.length;
+		for (int hex = 0; hex < 2 * HASHED_BYTES; hex += 6) {
+			int bits = HexFormat.fromHexDigits(value, hex, hex + 6);
+			result[out++] = BASE64_URL_ALPHABET[bits >>> 18];
+			result[out++] = BASE64_URL_ALPHABET[(bits >>> 12) & 0x3F];
+			result[out++] = BASE64_URL_ALPHABET[(bits >>> 6) & 0x3F];
+			result[out++] = BASE64_URL_ALPHABET[bits & 0x3F];
+		}
+		result[out] = HASH_TAG_END;
+		return result;
 	}
 
 	/**
@@ -56,13 +70,13 @@ final class RedisKeys {
 	 * @return the Redis key's bytes
 	 */
 	byte[] legacy(StorageKey key) {
-		return withPrefix(Objects.requireNonNull(key, "key").value().getBytes(StandardCharsets.US_ASCII));
-	}
-
-	private byte[] withPrefix(byte[] hashTag) {
-		byte[] result = new byte[this.prefix.length + hashTag.length + 1];
+		String value = Objects.requireNonNull(key, "key").value();
+		byte[] result = new byte[this.prefix.length + value.length() + 1];
 		System.arraycopy(this.prefix, 0, result, 0, this.prefix.length);
-		System.arraycopy(hashTag, 0, result, this.prefix.length, hashTag.length);
+		// hex digits: one byte per character, no encoder needed
+		for (int i = 0; i < value.length(); i++) {
+			result[this.prefix.length + i] = (byte) value.charAt(i);
+		}
 		result[result.length - 1] = HASH_TAG_END;
 		return result;
 	}

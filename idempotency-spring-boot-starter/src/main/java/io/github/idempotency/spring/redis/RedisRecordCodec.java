@@ -73,12 +73,14 @@ final class RedisRecordCodec {
 	static byte[] encodeFingerprint(RequestFingerprint fingerprint) {
 		String value = fingerprint.value();
 		int colon = value.indexOf(':');
-		int version = compactVersion(value.substring(1, colon));
-		if (version > 0) {
-			byte[] hash = HexFormat.of().parseHex(value, colon + 1, value.length());
-			byte[] encoded = new byte[1 + hash.length];
+		int version = compactVersion(value, 1, colon);
+		if (version > 0 && value.length() - colon - 1 == 2 * SHA_256_LENGTH) {
+			// the digest's hex digits, parsed straight into the stored form
+			byte[] encoded = new byte[1 + SHA_256_LENGTH];
 			encoded[0] = (byte) version;
-			System.arraycopy(hash, 0, encoded, 1, hash.length);
+			for (int i = 0, hex = colon + 1; i < SHA_256_LENGTH; i++, hex += 2) {
+				encoded[1 + i] = (byte) HexFormat.fromHexDigits(value, hex, hex + 2);
+			}
 			return encoded;
 		}
 		byte[] text = value.getBytes(StandardCharsets.UTF_8);
@@ -179,11 +181,11 @@ final class RedisRecordCodec {
 	}
 
 	// the version as a byte, when writing it back as decimal gives the same text; else 0
-	private static int compactVersion(String digits) {
-		if (digits.isEmpty() || digits.length() > 3 || digits.charAt(0) == '0') {
+	private static int compactVersion(String value, int start, int end) {
+		if (end <= start || end - start > 3 || value.charAt(start) == '0') {
 			return 0;
 		}
-		int version = Integer.parseInt(digits);
+		int version = Integer.parseInt(value, start, end, 10);
 		return (version <= MAX_LENGTH) ? version : 0;
 	}
 

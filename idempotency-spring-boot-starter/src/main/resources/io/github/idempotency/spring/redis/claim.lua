@@ -9,12 +9,12 @@ local current = get()
 local tookOver = 0
 if current then
 	local state, deadline = parse(current)
-	if state ~= 'O' or deadline > now then
+	if state ~= 'O' or deadline > clock() then
 		return {0, current}
 	end
 	tookOver = 1
 end
-local leaseDeadline = now + tonumber(ARGV[3])
+local leaseDeadline = clock() + tonumber(ARGV[3])
 redis.call('SET', KEYS[1], '2O' .. millis(leaseDeadline) .. ARGV[1] .. string.char(#ARGV[2]) .. ARGV[2],
 	'PX', ARGV[4])
 return {1, tookOver, leaseDeadline}

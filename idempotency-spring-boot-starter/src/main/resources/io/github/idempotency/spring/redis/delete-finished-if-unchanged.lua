@@ -12,7 +12,7 @@ local state, deadline = parse(current)
 if state == nil then
 	return -1
 end
-if deadline <= now or state ~= ARGV[1] or deadline ~= tonumber(ARGV[2]) then
+if state ~= ARGV[1] or deadline ~= tonumber(ARGV[2]) or deadline <= clock() then
 	return 0
 end
 redis.call('DEL', key)

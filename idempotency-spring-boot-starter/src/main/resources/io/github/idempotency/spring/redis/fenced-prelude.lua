@@ -9,6 +9,6 @@ local state, deadline, fingerprint, owner = parse(current)
 if state == nil then
 	return -1
 end
-if state ~= 'O' or deadline <= now or owner ~= ARGV[1] then
+if state ~= 'O' or owner ~= ARGV[1] or deadline <= clock() then
 	return 0
 end

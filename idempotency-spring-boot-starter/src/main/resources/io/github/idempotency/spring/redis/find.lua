@@ -7,7 +7,7 @@ if not current then
 	return nil
 end
 local state, deadline = parse(current)
-if state ~= nil and deadline <= now then
+if state ~= nil and deadline <= clock() then
 	return nil
 end
 return current

@@ -1,14 +1,21 @@
 -- Prepended to every script when it is loaded: Redis's clock, and the one reader and writer of the stored format
 -- (RedisRecordCodec). Leaves:
---   now            Redis's time, epoch ms
+--   clock()        Redis's time, epoch ms, read by the first call only (TIME costs a command: a claim that finds a
+--                  finished record, a replay, never needs it)
 --   get()          the stored value of KEYS[1], else of KEYS[2] when given (the key an earlier version of the store
 --                  wrote the record under), and the key it came from; false when neither holds one
 --   parse(value)   the record's state ('O' ongoing, 'K' finished ok, 'E' finished error), deadline (epoch ms),
 --                  fingerprint (as version 2 stores it) and owner token (empty once finished), or nil when the value
 --                  is not a record this version can read (such a value is never overwritten or taken as absent)
 --   millis(ms)     a deadline as version 2 stores it: 6 bytes, big-endian
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local now
+local function clock()
+	if now == nil then
+		local time = redis.call('TIME')
+		now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+	end
+	return now
+end
 local function get()
 	local value = redis.call('GET', KEYS[1])
 	if value or KEYS[2] == nil then

@@ -2,7 +2,10 @@ package io.github.idempotency.spring.redis;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -117,6 +120,33 @@ class RedisRoundTripsIT {
 		assertThat(this.runs).hasValue(1);
 	}
 
+	@Test
+	void aReplayRunsOneCommandInsideItsScriptAndAFirstRequestSeven() throws Exception {
+		Optional<java.nio.file.Path> binary = RedisServerProcess.binary();
+		assumeTrue(binary.isPresent(), "No redis-server binary runs here (neither the machine's nor the embedded "
+				+ "artifact's): skipping the count of commands inside the scripts, which needs a server of its own");
+		this.ownServer = RedisServerProcess.start(binary.get());
+		connect(this.ownServer.url());
+		IdempotencyKey key = newKey();
+		warmUp();
+
+		resetCommandStats();
+		this.executor.execute(key, fingerprint("a"), POLICY, StringCodec.INSTANCE, this::run);
+		// claim: TIME, GET of the key and of its legacy key, SET; complete: TIME, GET, SET
+		assertThat(commandCalls()).containsEntry("evalsha", 2L)
+			.containsEntry("time", 2L)
+			.containsEntry("get", 3L)
+			.containsEntry("set", 2L);
+
+		resetCommandStats();
+		this.executor.execute(key, fingerprint("a"), POLICY, StringCodec.INSTANCE, this::run);
+		// a finished record is returned whatever the time: no TIME, one GET, no write
+		assertThat(commandCalls()).containsOnlyKeys("evalsha", "get")
+			.containsEntry("evalsha", 1L)
+			.containsEntry("get", 1L);
+		assertThat(this.runs).hasValue(1);
+	}
+
 	private void connect(String url) throws Exception {
 		URI uri = URI.create(url);
 		this.proxy = new CommandCountingProxy(uri.getHost(), uri.getPort());
@@ -130,6 +160,29 @@ class RedisRoundTripsIT {
 	private void warmUp() throws Exception {
 		this.executor.execute(newKey(), fingerprint("warm-up"), POLICY, StringCodec.INSTANCE, () -> "warm");
 		((ClaimOutcome.Acquired) this.executor.claim(newKey(), fingerprint("warm-up"), POLICY)).execution().release();
+	}
+
+	private void resetCommandStats() {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			connection.serverCommands().resetConfigStats();
+		}
+	}
+
+	/** Calls per command since the last reset, as the server counts them: commands run by scripts included. */
+	private Map<String, Long> commandCalls() {
+		Properties stats;
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			stats = connection.serverCommands().info("commandstats");
+		}
+		Map<String, Long> calls = new TreeMap<>();
+		stats.stringPropertyNames()
+			.stream()
+			.filter((name) -> name.startsWith("cmdstat_"))
+			.forEach((name) -> calls.put(name.substring("cmdstat_".length()),
+					Long.parseLong(stats.getProperty(name).replaceAll("^calls=(\\d+),.*$", "$1"))));
+		// the reset and the INFO that reads them are counted too
+		calls.keySet().removeIf((command) -> command.startsWith("config") || command.equals("info"));
+		return calls;
 	}
 
 	private String run() {
