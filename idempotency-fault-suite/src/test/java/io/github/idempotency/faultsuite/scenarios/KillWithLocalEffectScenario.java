@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import io.github.idempotency.faultsuite.harness.ChildApp;
@@ -52,6 +55,9 @@ class KillWithLocalEffectScenario {
 	private static final Duration LEASE = Duration.ofSeconds(3);
 
 	private static final int CONTROL_KILLS = 1;
+
+	// instances started ahead of the one in use: on 2 cores, two start-ups at once keep both busy
+	private static final int STARTED_AHEAD = 2;
 
 	private static final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -111,7 +117,9 @@ class KillWithLocalEffectScenario {
 
 	/**
 	 * Kills an app {@code kills} times with five payments in flight, each time retrying every key on the next
-	 * instance.
+	 * instance. The next instances start ahead ({@link #STARTED_AHEAD} at a time), so that a kill finds its
+	 * successor up; each kill's keys are retried on the successor while the next kill's payments reach their kill
+	 * points there, and the successor is killed only once every retry has been answered.
 	 */
 	private static Run killAndRetry(StoreUnderTest store, boolean joinTransaction, int kills, Random random,
 			String name) throws Exception {
@@ -119,13 +127,18 @@ class KillWithLocalEffectScenario {
 		properties.put("idempotency.jpa.join-transaction", Boolean.toString(joinTransaction));
 		properties.put("idempotency.lease", LEASE.toSeconds() + "s");
 		properties.put(KillPoint.PROPERTY, "true");
+		ExecutorService background = Executors.newCachedThreadPool();
+		List<CompletableFuture<ChildApp>> instances = new ArrayList<>();
+		IntFunction<CompletableFuture<ChildApp>> startInstance = (i) -> CompletableFuture
+			.supplyAsync(() -> ChildApp.start(name + "-" + i, store.profile(), properties), background);
+		for (int i = 0; i <= Math.min(STARTED_AHEAD, kills); i++) {
+			instances.add(startInstance.apply(i));
+		}
 		List<Key> keys = new ArrayList<>();
-		ChildApp app = ChildApp.start(name + "-0", store.profile(), properties);
-		CompletableFuture<ChildApp> restarting = null;
+		List<CompletableFuture<Key>> retrying = List.of();
 		try {
+			ChildApp app = instances.get(0).get(5, TimeUnit.MINUTES);
 			for (int kill = 1; kill <= kills; kill++) {
-				String next = name + "-" + kill;
-				restarting = CompletableFuture.supplyAsync(() -> ChildApp.start(next, store.profile(), properties));
 				List<Key> inFlight = new ArrayList<>();
 				List<KillPoint> points = new ArrayList<>(List.of(KillPoint.values()));
 				Collections.shuffle(points, random);
@@ -137,24 +150,36 @@ class KillWithLocalEffectScenario {
 					.pollInterval(Duration.ofMillis(50))
 					.until(() -> inFlight.stream()
 						.allMatch((key) -> killed.log().contains(KillPoint.valueOf(key.pointName()).marker(key.key()))));
+				keys.addAll(answered(retrying));
 				// the fifth payment: no kill point; its PSP delay and the moment of the kill are random
 				inFlight.add(send(app, "random", body(random.nextInt(300)), null));
 				Thread.sleep(random.nextInt(400));
 				app.kill();
-				app = restarting.get(5, TimeUnit.MINUTES);
-				restarting = null;
-				for (Key key : inFlight) {
-					keys.add(key.retried(app));
+				if (kill + STARTED_AHEAD <= kills) {
+					instances.add(startInstance.apply(kill + STARTED_AHEAD));
 				}
+				app = instances.get(kill).get(5, TimeUnit.MINUTES);
+				ChildApp successor = app;
+				retrying = inFlight.stream()
+					.map((key) -> CompletableFuture.supplyAsync(() -> key.retried(successor), background))
+					.toList();
 			}
+			keys.addAll(answered(retrying));
 		}
 		finally {
-			app.close();
-			if (restarting != null) {
-				restarting.thenAccept(ChildApp::close);
-			}
+			// the one in use now, and any started ahead that a failed run left (those still starting once up)
+			instances.forEach((instance) -> instance.thenAccept(ChildApp::close));
+			background.shutdown();
 		}
 		return new Run(keys);
+	}
+
+	private static List<Key> answered(List<CompletableFuture<Key>> retrying) throws Exception {
+		List<Key> keys = new ArrayList<>();
+		for (CompletableFuture<Key> retry : retrying) {
+			keys.add(retry.get(3, TimeUnit.MINUTES));
+		}
+		return keys;
 	}
 
 	private static String body(@Nullable Integer pspDelayMs) {
