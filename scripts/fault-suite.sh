@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the fault suite (docs/reliability.md) against servers of its own (redis-server, an embedded PostgreSQL,
-# mariadbd, each a child process on a free loopback port) and prints its table, then each scenario's duration
-# against the bounds (90 s per scenario, 20 minutes in all on 2 cores; shown, not a verdict).
+# mariadbd, each a child process on a free loopback port) and prints its table, then each row's duration (a
+# scenario, or one store or fault of it) against the bounds (90 s per scenario, 20 minutes in all on 2
+# cores; shown, not a verdict).
 #
 #   scripts/fault-suite.sh         the full configuration: the published figures (20 kills per database, 5 storms
 #                                  of 50 keys x 64 per store, 1,000 isolation trials, ...)

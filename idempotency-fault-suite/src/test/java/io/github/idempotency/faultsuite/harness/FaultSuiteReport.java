@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The suite's one table: a row per scenario and store, then each scenario's duration against its bound, written to
+ * The suite's one table: a row per scenario and store, then each row's duration against its bound, written to
  * {@code target/fault-suite-report.md} after every row and every scenario (so an interrupted run keeps what it
  * measured) and printed once all scenarios ran.
  * <p>
@@ -27,7 +27,7 @@ import java.util.Locale;
  */
 public final class FaultSuiteReport {
 
-	/** The bound on one scenario. */
+	/** The bound on one scenario, applied to each of its rows (a store or a fault). */
 	public static final Duration SCENARIO_BOUND = Duration.ofSeconds(90);
 
 	/** The bound on the whole suite. */
@@ -58,7 +58,7 @@ public final class FaultSuiteReport {
 
 	/**
 	 * Records how long one scenario (a test, or one store of a parameterized test) took, and rewrites the report.
-	 * @param scenario the test's name
+	 * @param scenario the row's name: the scenario, and the store or fault where it has several
 	 * @param duration from its start to its end, app and store start-ups included
 	 * @param startUps child apps it started
 	 * @param startUpTime their start-ups' wall time, summed
@@ -86,8 +86,9 @@ public final class FaultSuiteReport {
 	}
 
 	/**
-	 * Each scenario's duration against the issue's bound (90 s), and the whole run's against 20 minutes. Shown, not
-	 * a verdict: on a machine that other builds load, an app start-up alone can exceed the bound.
+	 * Each row's duration (a scenario's test, or one store or fault of a parameterized one) against the issue's
+	 * bound (90 s), and the whole run's against 20 minutes. Shown, not a verdict: on a machine that other builds
+	 * load, an app start-up alone can exceed the bound.
 	 * @return the durations as Markdown
 	 */
 	public static synchronized String durations() {
@@ -95,7 +96,7 @@ public final class FaultSuiteReport {
 			return "";
 		}
 		StringBuilder table = new StringBuilder();
-		table.append("| scenario | duration | within ")
+		table.append("| scenario row | duration | within ")
 			.append(SCENARIO_BOUND.toSeconds())
 			.append(" s | app start-ups | their wall time (summed) | their CPU | outcome |\n");
 		table.append("| --- | --- | --- | --- | --- | --- | --- |\n");
@@ -116,7 +117,7 @@ public final class FaultSuiteReport {
 			.append(timings.stream().filter((timing) -> timing.duration().compareTo(SCENARIO_BOUND) > 0).count())
 			.append(" of ")
 			.append(timings.size())
-			.append(" scenarios over ")
+			.append(" rows over ")
 			.append(SCENARIO_BOUND.toSeconds())
 			.append(" s.\n");
 		return table.toString();
@@ -210,7 +211,7 @@ public final class FaultSuiteReport {
 	/**
 	 * One scenario's duration.
 	 *
-	 * @param scenario the test's name
+	 * @param scenario the row's name: the scenario, and the store or fault where it has several
 	 * @param duration how long it took
 	 * @param startUps child apps it started
 	 * @param startUpTime their start-ups' wall time, summed

@@ -2,6 +2,7 @@ package io.github.idempotency.faultsuite.harness;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.platform.engine.TestExecutionResult;
@@ -11,44 +12,54 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 /**
- * Times every scenario (a test class: its stores and faults, its {@code @BeforeAll} start-ups, and the shared apps
- * and stores it was the first to need) for the report, and prints the suite's table once every scenario ran
- * (registered in {@code META-INF/services}).
+ * Times every row of a scenario for the report, and prints the suite's table once every scenario ran (registered
+ * in {@code META-INF/services}). A row is a test: a scenario's one test, or one store or fault of a parameterized
+ * one. It counts from the end of the scenario's previous test, or from the scenario's start for its first, so its
+ * {@code @BeforeAll} start-ups and the shared apps and stores it was the first to need are its first row's; the
+ * {@code @AfterAll} clean-up after the last row (stopping what the scenario started) is counted in the whole run
+ * only.
  */
 public final class ReportPrintingListener implements TestExecutionListener {
 
-	private final Map<String, Long> started = new ConcurrentHashMap<>();
+	private volatile TestPlan plan;
 
-	private final Map<String, long[]> startUpsBefore = new ConcurrentHashMap<>();
+	// per scenario (a test class), the moment and the start-up totals its next row counts from
+	private final Map<String, Mark> marks = new ConcurrentHashMap<>();
 
-	// a class ends SUCCESSFUL even when one of its tests failed: the worst outcome of its tests, by unique id
-	private final Map<String, TestExecutionResult.Status> outcomes = new ConcurrentHashMap<>();
+	// scenarios that reported a row: one whose @BeforeAll failed reports itself instead
+	private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
 	@Override
 	public void testPlanExecutionStarted(TestPlan testPlan) {
+		this.plan = testPlan;
 		FaultSuiteReport.suiteStarted();
 	}
 
 	@Override
 	public void executionStarted(TestIdentifier test) {
 		if (isScenario(test)) {
-			this.started.put(test.getUniqueId(), System.nanoTime());
-			this.startUpsBefore.put(test.getUniqueId(), StartUps.totals());
+			this.marks.put(test.getUniqueId(), Mark.now());
 		}
 	}
 
 	@Override
 	public void executionFinished(TestIdentifier test, TestExecutionResult result) {
 		if (test.isTest()) {
-			this.outcomes.put(test.getUniqueId(), result.getStatus());
+			TestIdentifier scenario = scenarioOf(test);
+			if (scenario != null) {
+				Mark now = Mark.now();
+				Mark since = this.marks.put(scenario.getUniqueId(), now);
+				if (since != null) {
+					report(rowName(test, scenario), since, now, result.getStatus());
+					this.reported.add(scenario.getUniqueId());
+				}
+			}
 		}
-		Long start = this.started.remove(test.getUniqueId());
-		if (start != null) {
-			long[] before = this.startUpsBefore.remove(test.getUniqueId());
-			long[] after = StartUps.totals();
-			FaultSuiteReport.scenarioFinished(name(test), Duration.ofNanos(System.nanoTime() - start),
-					(int) (after[0] - before[0]), Duration.ofNanos(after[1] - before[1]),
-					Duration.ofNanos(after[2] - before[2]), worst(test.getUniqueId(), result.getStatus()).name());
+		if (isScenario(test)) {
+			Mark since = this.marks.remove(test.getUniqueId());
+			if (since != null && !this.reported.contains(test.getUniqueId())) {
+				report(simpleName(test), since, Mark.now(), result.getStatus());
+			}
 		}
 	}
 
@@ -59,14 +70,28 @@ public final class ReportPrintingListener implements TestExecutionListener {
 		}
 	}
 
-	private TestExecutionResult.Status worst(String scenario, TestExecutionResult.Status own) {
-		TestExecutionResult.Status worst = own;
-		for (Map.Entry<String, TestExecutionResult.Status> outcome : this.outcomes.entrySet()) {
-			if (outcome.getKey().startsWith(scenario) && outcome.getValue().ordinal() > worst.ordinal()) {
-				worst = outcome.getValue();
-			}
+	private static void report(String name, Mark since, Mark now, TestExecutionResult.Status outcome) {
+		FaultSuiteReport.scenarioFinished(name, Duration.ofNanos(now.nanos() - since.nanos()),
+				(int) (now.startUps()[0] - since.startUps()[0]),
+				Duration.ofNanos(now.startUps()[1] - since.startUps()[1]),
+				Duration.ofNanos(now.startUps()[2] - since.startUps()[2]), outcome.name());
+	}
+
+	private TestIdentifier scenarioOf(TestIdentifier test) {
+		TestPlan testPlan = this.plan;
+		TestIdentifier current = test;
+		while (testPlan != null && current != null && !isScenario(current)) {
+			current = testPlan.getParent(current).orElse(null);
 		}
-		return worst;
+		return current;
+	}
+
+	// the scenario alone when it has one test; with the store or fault (a display name) when it has more
+	private String rowName(TestIdentifier test, TestIdentifier scenario) {
+		Set<TestIdentifier> children = this.plan.getChildren(scenario);
+		boolean single = children.size() == 1 && children.iterator().next().isTest();
+		// a parameterized test's display name quotes its text argument: "redis"
+		return single ? simpleName(scenario) : simpleName(scenario) + " " + test.getDisplayName().replace("\"", "");
 	}
 
 	private static boolean isScenario(TestIdentifier test) {
@@ -74,9 +99,23 @@ public final class ReportPrintingListener implements TestExecutionListener {
 	}
 
 	// the class without its package: "DuplicateStormScenario"
-	private static String name(TestIdentifier test) {
-		String className = ((ClassSource) test.getSource().orElseThrow()).getClassName();
+	private static String simpleName(TestIdentifier scenario) {
+		String className = ((ClassSource) scenario.getSource().orElseThrow()).getClassName();
 		return className.substring(className.lastIndexOf('.') + 1);
+	}
+
+	/**
+	 * A moment of the run.
+	 *
+	 * @param nanos {@link System#nanoTime()}
+	 * @param startUps the child apps' start-up totals then ({@link StartUps#totals()})
+	 */
+	private record Mark(long nanos, long[] startUps) {
+
+		static Mark now() {
+			return new Mark(System.nanoTime(), StartUps.totals());
+		}
+
 	}
 
 }

@@ -41,10 +41,10 @@ class DuplicateStormScenario {
 			List<DuplicateStorm.Result> runs = new ArrayList<>();
 			DuplicateStorm.Result control;
 			// the control runs in the same app, its claim switched to read-then-write once the main runs are done;
-			// Redis's and PostgreSQL's apps are shared with other scenarios
+			// Redis's, PostgreSQL's and MariaDB's apps are shared with other scenarios
 			Map<String, String> properties = new HashMap<>(store.appProperties());
 			properties.put(BrokenSetting.PROPERTY, "none");
-			try (ChildApp app = List.of("redis", "postgresql").contains(storeName) ? SharedApps.of(store)
+			try (ChildApp app = List.of("redis", "postgresql", "mariadb").contains(storeName) ? SharedApps.of(store)
 					: ChildApp.start("storm-" + storeName, store.profile(), properties)) {
 				Caller alice = new Caller(app, "alice", new CallHistory());
 				for (int run = 0; run < configuration.stormRuns(); run++) {

@@ -20,16 +20,21 @@ import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
 import io.github.idempotency.faultsuite.harness.HistoryChecker;
 import io.github.idempotency.faultsuite.harness.SuiteConfiguration;
 import io.github.idempotency.faultsuite.stores.RedisStore;
-import org.junit.jupiter.api.Test;
+import io.github.idempotency.faultsuite.stores.StoreDatabase;
+import io.github.idempotency.faultsuite.stores.StoreUnderTest;
+import io.github.idempotency.faultsuite.stores.Stores;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenario 12, isolation: alice and bob send the same key and body at the same moment, over many trials. Both
- * execute; bob never receives alice's response bytes, never a replay, never a 409 or 422; and Redis holds neither a
- * raw key nor a user name (every key and value inspected). The control runs the same against keys without a user
- * scope, where bob must receive alice's records.
+ * Scenario 12, isolation: alice and bob send the same key and body at the same moment, over many trials, on Redis,
+ * PostgreSQL and MariaDB. Both execute; bob never receives alice's response bytes, never a replay, never a 409 or
+ * 422; and the store holds neither a raw key nor a user name: every Redis key and value, or every column of every
+ * row of the JPA store's table, inspected. The control runs the same against keys without a user scope, where bob
+ * must receive alice's records.
  */
 class IsolationScenario {
 
@@ -40,33 +45,45 @@ class IsolationScenario {
 
 	private static final int CONTROL_TRIALS = 50;
 
-	@Test
+	private static final List<String> USERS = List.of("alice", "bob");
+
+	// the JPA store's default table
+	private static final String RECORD_TABLE = "idempotency_record";
+
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
-	void aliceAndBobWithOneKeyBothExecuteAndNeverSeeEachOther() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "redis", "postgresql", "mariadb" })
+	void aliceAndBobWithOneKeyBothExecuteAndNeverSeeEachOther(String storeName) throws Exception {
 		int trials = SuiteConfiguration.current().isolationTrials();
-		try (RedisStore store = RedisStore.shared()) {
+		try (StoreUnderTest store = Stores.start(storeName)) {
 			Outcome outcome;
-			List<String> leaks;
+			Inspection inspection;
 			Outcome control;
 			// the control runs in the same (shared) app, its keys switched to unscoped once the main trials are
 			// done; the store was emptied for this scenario, so that its contents are this scenario's records
 			try (ChildApp app = SharedApps.of(store)) {
 				outcome = trials(app, trials);
-				leaks = leaks(store.contents(), outcome.keys());
+				inspection = inspect(store, outcome.keys());
 				app.breakWith(BrokenSetting.UNSCOPED_KEY);
 				control = trials(app, CONTROL_TRIALS);
 			}
-			boolean passed = outcome.passed(trials) && leaks.isEmpty();
-			FaultSuiteReport.add(new FaultSuiteReport.Row("12 isolation", "redis", trials + " trials",
+			// every execution leaves a record: fewer read would mean the inspection missed some
+			boolean inspectedAll = inspection.records() >= 2L * trials;
+			boolean passed = outcome.passed(trials) && inspection.leaks().isEmpty() && inspectedAll;
+			FaultSuiteReport.add(new FaultSuiteReport.Row("12 isolation", store.name(), trials + " trials",
 					outcome.ledger() + " executions for " + (2 * trials) + " requests; bob answered alice's bytes "
 							+ outcome.bobGotAlice() + " times, 409/422 " + outcome.bobRefused()
-							+ " times; raw keys or user names in Redis: " + leaks.size(),
-					passed ? "PASS" : "FAIL: " + outcome.check().violations() + " " + leaks,
+							+ " times; raw keys or user names in " + inspection.where() + ": "
+							+ inspection.leaks().size() + " (" + inspection.records() + " records inspected)",
+					passed ? "PASS"
+							: "FAIL: " + outcome.check().violations() + " " + inspection.leaks()
+									+ (inspectedAll ? "" : " only " + inspection.records() + " records found"),
 					control.passed(CONTROL_TRIALS) ? "PASSED (the suite fails: the control must fail)"
 							: "failed as required: " + control.ledger() + " executions for " + (2 * CONTROL_TRIALS)
 									+ " requests; bob got alice's response " + control.bobGotAlice() + " times and "
 									+ "409/422 " + control.bobRefused() + " times in " + CONTROL_TRIALS + " trials"));
-			assertThat(leaks).isEmpty();
+			assertThat(inspection.leaks()).isEmpty();
+			assertThat(inspection.records()).as("records inspected").isGreaterThanOrEqualTo(2L * trials);
 			assertThat(outcome.passed(trials)).as(outcome.toString()).isTrue();
 			assertThat(control.passed(CONTROL_TRIALS)).as("the unscoped control must fail: " + control).isFalse();
 		}
@@ -125,24 +142,56 @@ class IsolationScenario {
 		return pair;
 	}
 
-	private static List<String> leaks(Map<String, String> contents, List<String> keys) {
+	/**
+	 * Every record the store holds, read from the suite's side: each Redis key and its value, or each column of
+	 * each row of the JPA store's table.
+	 */
+	private static Inspection inspect(StoreUnderTest store, List<String> keys) {
+		if (store instanceof RedisStore redis) {
+			Map<String, String> contents = redis.contents();
+			List<String> leaks = new ArrayList<>();
+			contents.forEach((redisKey, value) -> {
+				// the hash tag is a digest in base64url, where a short name turns up by chance (1 key in about
+				// 4,000 holds "bob"), as it does in the value's binary digest: a name stored as text stands alone
+				String keyOutsideDigest = redisKey.replaceAll("\\{[^}]*}", "{}");
+				String text = new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+				for (String user : USERS) {
+					if (keyOutsideDigest.contains(user) || standsAlone(text, user)) {
+						leaks.add(user + " in " + redisKey);
+					}
+				}
+				for (String key : keys) {
+					if (redisKey.contains(key) || text.contains(key)) {
+						leaks.add(key + " in " + redisKey);
+					}
+				}
+			});
+			return new Inspection("Redis", contents.size(), leaks);
+		}
+		List<Map<String, String>> rows = StoreDatabase.of(store).rows(RECORD_TABLE);
 		List<String> leaks = new ArrayList<>();
-		contents.forEach((redisKey, value) -> {
-			// the hash tag is a digest in base64url, where a short name turns up by chance (1 key in about 4,000
-			// holds "bob"), as it does in the value's binary digest: a name stored as text stands alone
-			String keyOutsideDigest = redisKey.replaceAll("\\{[^}]*}", "{}");
-			String text = new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-			for (String user : List.of("alice", "bob")) {
-				if (keyOutsideDigest.contains(user) || standsAlone(text, user)) {
-					leaks.add(user + " in " + redisKey);
-				}
+		for (Map<String, String> row : rows) {
+			// every column is hex (key, owner, fingerprint), a state, a time, a status, or the stored response
+			// (headers, body): none holds a user name as a whole word by chance
+			row.forEach((column, text) -> leaks.addAll(leaksIn(RECORD_TABLE + "." + column + " of " + row.get("id"),
+					text, keys)));
+		}
+		return new Inspection(RECORD_TABLE, rows.size(), leaks);
+	}
+
+	// a user name as a whole word, or a raw key anywhere
+	private static List<String> leaksIn(String where, String text, List<String> keys) {
+		List<String> leaks = new ArrayList<>();
+		for (String user : USERS) {
+			if (standsAlone(text, user)) {
+				leaks.add(user + " in " + where);
 			}
-			for (String key : keys) {
-				if (redisKey.contains(key) || text.contains(key)) {
-					leaks.add(key + " in " + redisKey);
-				}
+		}
+		for (String key : keys) {
+			if (text.contains(key)) {
+				leaks.add(key + " in " + where);
 			}
-		});
+		}
 		return leaks;
 	}
 
@@ -155,6 +204,16 @@ class IsolationScenario {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * What the inspection of a store found.
+	 *
+	 * @param where what was read: Redis, or the table
+	 * @param records the records read (Redis keys, table rows)
+	 * @param leaks each user name or raw key found, and where
+	 */
+	private record Inspection(String where, long records, List<String> leaks) {
 	}
 
 	private record Outcome(List<String> keys, long ledger, int bobGotAlice, int bobRefused,

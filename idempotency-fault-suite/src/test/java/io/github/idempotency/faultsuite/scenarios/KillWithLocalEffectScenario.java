@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -53,6 +55,9 @@ class KillWithLocalEffectScenario {
 
 	private static final int CONTROL_KILLS = 1;
 
+	// instances started ahead of the one in use: on 2 cores, two start-ups at once keep both busy
+	private static final int STARTED_AHEAD = 2;
+
 	private static final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(10))
@@ -70,13 +75,18 @@ class KillWithLocalEffectScenario {
 		int kills = SuiteConfiguration.current().kills();
 		long seed = System.nanoTime();
 		Random random = new Random(seed);
-		try (StoreUnderTest store = Stores.start(storeName)) {
+		ExecutorService background = Executors.newCachedThreadPool();
+		try (StoreUnderTest store = Stores.start(storeName);
+				Instances instances = new Instances(store, true, kills, "kill-local-" + storeName, background);
+				Instances controlInstances = new Instances(store, false, CONTROL_KILLS,
+						"kill-local-control-" + storeName, background)) {
 			StoreDatabase database = StoreDatabase.of(store);
-			Run run = killAndRetry(store, true, kills, random, "kill-local-" + storeName);
+			Run run = killAndRetry(instances, random, controlInstances, background);
 			Map<String, Long> rows = run.businessRows(database);
+			// the control's instances, started during the last kills, have written nothing yet
 			Map<String, Long> records = database
 				.counts("SELECT state, COUNT(*) FROM idempotency_record GROUP BY state ORDER BY state");
-			Run control = killAndRetry(store, false, CONTROL_KILLS, random, "kill-local-control-" + storeName);
+			Run control = killAndRetry(controlInstances, random, null, background);
 			Map<String, Long> controlRows = control.businessRows(database);
 
 			int keys = run.keys().size();
@@ -107,54 +117,121 @@ class KillWithLocalEffectScenario {
 			assertThat(replayedAtLast).isEqualTo(keys);
 			assertThat(twice).as("the control without join-transaction must pay some key twice").isNotEmpty();
 		}
+		finally {
+			background.shutdown();
+		}
 	}
 
 	/**
-	 * Kills an app {@code kills} times with five payments in flight, each time retrying every key on the next
-	 * instance.
+	 * Kills an app once per kill of {@code instances} with five payments in flight, each time retrying every key on
+	 * the next instance. The next instances start ahead ({@link #STARTED_AHEAD} at a time), so that a kill finds its
+	 * successor up; once this run needs no more, the next run's start in their place. Each kill's keys are retried
+	 * on the successor while the next kill's payments reach their kill points there, and the successor is killed
+	 * only once every retry has been answered.
 	 */
-	private static Run killAndRetry(StoreUnderTest store, boolean joinTransaction, int kills, Random random,
-			String name) throws Exception {
-		Map<String, String> properties = new HashMap<>(store.appProperties());
-		properties.put("idempotency.jpa.join-transaction", Boolean.toString(joinTransaction));
-		properties.put("idempotency.lease", LEASE.toSeconds() + "s");
-		properties.put(KillPoint.PROPERTY, "true");
+	private static Run killAndRetry(Instances instances, Random random, @Nullable Instances nextRun,
+			ExecutorService background) throws Exception {
+		int kills = instances.kills();
+		instances.startUpTo(STARTED_AHEAD);
 		List<Key> keys = new ArrayList<>();
-		ChildApp app = ChildApp.start(name + "-0", store.profile(), properties);
-		CompletableFuture<ChildApp> restarting = null;
-		try {
-			for (int kill = 1; kill <= kills; kill++) {
-				String next = name + "-" + kill;
-				restarting = CompletableFuture.supplyAsync(() -> ChildApp.start(next, store.profile(), properties));
-				List<Key> inFlight = new ArrayList<>();
-				List<KillPoint> points = new ArrayList<>(List.of(KillPoint.values()));
-				Collections.shuffle(points, random);
-				for (KillPoint point : points) {
-					inFlight.add(send(app, point.value(), body(null), point));
-				}
-				ChildApp killed = app;
-				await().atMost(Duration.ofSeconds(90))
-					.pollInterval(Duration.ofMillis(50))
-					.until(() -> inFlight.stream()
-						.allMatch((key) -> killed.log().contains(KillPoint.valueOf(key.pointName()).marker(key.key()))));
-				// the fifth payment: no kill point; its PSP delay and the moment of the kill are random
-				inFlight.add(send(app, "random", body(random.nextInt(300)), null));
-				Thread.sleep(random.nextInt(400));
-				app.kill();
-				app = restarting.get(5, TimeUnit.MINUTES);
-				restarting = null;
-				for (Key key : inFlight) {
-					keys.add(key.retried(app));
-				}
+		List<CompletableFuture<Key>> retrying = List.of();
+		ChildApp app = instances.get(0);
+		for (int kill = 1; kill <= kills; kill++) {
+			List<Key> inFlight = new ArrayList<>();
+			List<KillPoint> points = new ArrayList<>(List.of(KillPoint.values()));
+			Collections.shuffle(points, random);
+			for (KillPoint point : points) {
+				inFlight.add(send(app, point.value(), body(null), point));
 			}
-		}
-		finally {
-			app.close();
-			if (restarting != null) {
-				restarting.thenAccept(ChildApp::close);
+			ChildApp killed = app;
+			await().atMost(Duration.ofSeconds(90))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> inFlight.stream()
+					.allMatch((key) -> killed.log().contains(KillPoint.valueOf(key.pointName()).marker(key.key()))));
+			keys.addAll(answered(retrying));
+			// the fifth payment: no kill point; its PSP delay and the moment of the kill are random
+			inFlight.add(send(app, "random", body(random.nextInt(300)), null));
+			Thread.sleep(random.nextInt(400));
+			app.kill();
+			instances.startUpTo(kill + STARTED_AHEAD);
+			if (nextRun != null && kill + STARTED_AHEAD > kills) {
+				nextRun.startUpTo(kill + STARTED_AHEAD - kills - 1);
 			}
+			app = instances.get(kill);
+			ChildApp successor = app;
+			retrying = inFlight.stream()
+				.map((key) -> CompletableFuture.supplyAsync(() -> key.retried(successor), background))
+				.toList();
 		}
+		keys.addAll(answered(retrying));
+		instances.close();
 		return new Run(keys);
+	}
+
+	private static List<Key> answered(List<CompletableFuture<Key>> retrying) throws Exception {
+		List<Key> keys = new ArrayList<>();
+		for (CompletableFuture<Key> retry : retrying) {
+			keys.add(retry.get(3, TimeUnit.MINUTES));
+		}
+		return keys;
+	}
+
+	/**
+	 * The app instances of one run: one more than its kills, each started in the background when asked for ahead
+	 * of its use. Closing kills every instance still running, those still starting once they are up.
+	 */
+	private static final class Instances implements AutoCloseable {
+
+		private final String name;
+
+		private final String profile;
+
+		private final Map<String, String> properties;
+
+		private final int kills;
+
+		private final ExecutorService background;
+
+		private final List<CompletableFuture<ChildApp>> started = new ArrayList<>();
+
+		Instances(StoreUnderTest store, boolean joinTransaction, int kills, String name, ExecutorService background) {
+			this.name = name;
+			this.profile = store.profile();
+			this.properties = new HashMap<>(store.appProperties());
+			this.properties.put("idempotency.jpa.join-transaction", Boolean.toString(joinTransaction));
+			this.properties.put("idempotency.lease", LEASE.toSeconds() + "s");
+			this.properties.put(KillPoint.PROPERTY, "true");
+			this.kills = kills;
+			this.background = background;
+		}
+
+		int kills() {
+			return this.kills;
+		}
+
+		/** Starts every instance up to {@code index} (at most the last) that has not been started. */
+		synchronized void startUpTo(int index) {
+			while (this.started.size() <= Math.min(index, this.kills)) {
+				String instance = this.name + "-" + this.started.size();
+				this.started.add(CompletableFuture
+					.supplyAsync(() -> ChildApp.start(instance, this.profile, this.properties), this.background));
+			}
+		}
+
+		ChildApp get(int index) throws Exception {
+			startUpTo(index);
+			CompletableFuture<ChildApp> instance;
+			synchronized (this) {
+				instance = this.started.get(index);
+			}
+			return instance.get(5, TimeUnit.MINUTES);
+		}
+
+		@Override
+		public synchronized void close() {
+			this.started.forEach((instance) -> instance.thenAccept(ChildApp::close));
+		}
+
 	}
 
 	private static String body(@Nullable Integer pspDelayMs) {

@@ -1,13 +1,17 @@
 package io.github.idempotency.faultsuite.stores;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -91,6 +95,35 @@ public final class StoreDatabase {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("could not empty the tables of " + this.url, ex);
+		}
+	}
+
+	/**
+	 * Every row of a table, each column's value as text: binary columns decoded as UTF-8 (a stored response body),
+	 * the others as the driver writes them, {@code null} as an empty text.
+	 * @param table the table
+	 * @return the rows, each column by its lower-case name
+	 */
+	public List<Map<String, String>> rows(String table) {
+		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT * FROM " + table)) {
+			ResultSetMetaData columns = rows.getMetaData();
+			List<Map<String, String>> all = new ArrayList<>();
+			while (rows.next()) {
+				Map<String, String> row = new LinkedHashMap<>();
+				for (int i = 1; i <= columns.getColumnCount(); i++) {
+					Object value = rows.getObject(i);
+					row.put(columns.getColumnLabel(i).toLowerCase(Locale.ROOT),
+							(value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8)
+									: (value != null) ? value.toString() : "");
+				}
+				all.add(row);
+			}
+			return all;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("could not read " + table + " in " + this.url, ex);
 		}
 	}
 
