@@ -16,8 +16,8 @@ import org.junit.platform.launcher.TestPlan;
  * in {@code META-INF/services}). A row is a test: a scenario's one test, or one store or fault of a parameterized
  * one. It counts from the end of the scenario's previous test, or from the scenario's start for its first, so its
  * {@code @BeforeAll} start-ups and the shared apps and stores it was the first to need are its first row's; the
- * {@code @AfterAll} clean-up after the last row (stopping what the scenario started) is counted in the whole run
- * only.
+ * {@code @AfterAll} clean-up after the last row (stopping what the scenario started) and the class-data archive's
+ * training start are counted in the whole run only.
  */
 public final class ReportPrintingListener implements TestExecutionListener {
 
@@ -38,6 +38,8 @@ public final class ReportPrintingListener implements TestExecutionListener {
 	@Override
 	public void executionStarted(TestIdentifier test) {
 		if (isScenario(test)) {
+			// the class-data archive's training start belongs to the suite, not to the first row that needs an app
+			ClassDataArchive.jvmOptions();
 			this.marks.put(test.getUniqueId(), Mark.now());
 		}
 	}
