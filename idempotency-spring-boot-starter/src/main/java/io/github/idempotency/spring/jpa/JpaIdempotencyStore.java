@@ -34,8 +34,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * JDBC), which is what {@link TransactionalCompletion} relies on.
  * <p>
  * Every operation is one atomic step on the row's primary key, run in a transaction of its own on a connection of its
- * own (a statement on an auto-commit connection), never on the calling thread's transaction and never a read
- * followed by a dependent write:
+ * own (a statement on an auto-commit connection), never on the calling thread's transaction; a write that depends on
+ * a read (a takeover) is a compare-and-set on the version it read, so a concurrent change makes it match nothing:
  * <ul>
  * <li>claim inserts on the primary key; a key whose record expired is taken over by a conditional update that
  * writes a new owner token; a lost race reads the record in force. On PostgreSQL this is one statement
