@@ -30,6 +30,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	private @Nullable PrintWriter writer;
 
+	/** The {@code Content-Length} the application declared while capturing, before it wrote; -1 when it did not. */
+	private long declaredLength = -1;
+
 	private int errorStatus = -1;
 
 	private @Nullable String errorMessage;
@@ -53,8 +56,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	}
 
 	/**
-	 * The body kept so far (after {@link #flushWriter()}).
-	 * @return the bytes
+	 * The body kept so far (after {@link #flushWriter()}), for the stored record, which keeps its own copy.
+	 * @return the bytes, possibly the capture's own buffer: never written to
 	 */
 	byte[] capturedBody() {
 		return (this.body != null) ? this.body.toByteArray() : new byte[0];
@@ -127,7 +130,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 			return super.getOutputStream();
 		}
 		if (this.body == null) {
-			this.body = new CapturedBody(getResponse(), this.limit);
+			this.body = new CapturedBody(getResponse(), this.limit, this.declaredLength);
 		}
 		return this.body;
 	}
@@ -180,12 +183,18 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 		if (!this.capturing) {
 			super.setContentLength(length);
 		}
+		else {
+			this.declaredLength = length;
+		}
 	}
 
 	@Override
 	public void setContentLengthLong(long length) {
 		if (!this.capturing) {
 			super.setContentLengthLong(length);
+		}
+		else {
+			this.declaredLength = length;
 		}
 	}
 
@@ -207,6 +216,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	public void setIntHeader(String name, int value) {
 		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
 			super.setIntHeader(name, value);
+		}
+		else {
+			this.declaredLength = value;
 		}
 	}
 
