@@ -203,12 +203,18 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
 			super.setHeader(name, value);
 		}
+		else {
+			this.declaredLength = declaredLength(value);
+		}
 	}
 
 	@Override
 	public void addHeader(String name, String value) {
 		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
 			super.addHeader(name, value);
+		}
+		else {
+			this.declaredLength = declaredLength(value);
 		}
 	}
 
@@ -263,6 +269,25 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 		resetCapturedBody();
 		this.errorStatus = -1;
 		this.errorMessage = null;
+	}
+
+	/**
+	 * A {@code Content-Length} header's value as a size hint (Spring MVC declares it as a header): -1 unless it is
+	 * a plain decimal number, since it only sizes a buffer.
+	 */
+	private static long declaredLength(@Nullable String value) {
+		if (value == null || value.isEmpty() || value.length() > 18) {
+			return -1;
+		}
+		long length = 0;
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			length = length * 10 + (c - '0');
+		}
+		return length;
 	}
 
 	private void resetCapturedBody() {

@@ -29,6 +29,24 @@ class CapturingResponseTest {
 	}
 
 	@Test
+	void lengthDeclaredAsAHeaderIsKeptOutOfTheResponseUntilTheBodyIsSent() throws Exception {
+		for (String declared : new String[] { String.valueOf(BODY.length), "7", "", "x1", "99999999999999999999" }) {
+			MockHttpServletResponse client = new MockHttpServletResponse();
+			CapturingResponse capturing = capturing(client, 1024);
+			capturing.setHeader("Content-Length", declared);
+			capturing.addHeader("content-length", declared);
+
+			capturing.getOutputStream().write(BODY);
+
+			assertThat(client.containsHeader("Content-Length")).as("declared %s", declared).isFalse();
+			assertThat(capturing.capturedBody()).isEqualTo(BODY);
+			capturing.sendCaptured();
+			assertThat(client.getContentAsByteArray()).isEqualTo(BODY);
+			assertThat(client.getContentLength()).isEqualTo(BODY.length);
+		}
+	}
+
+	@Test
 	void declaredLengthThatIsWrongChangesNothingButTheFirstBuffer() throws Exception {
 		for (long declared : new long[] { 1, 5, BODY.length + 100L, 1L << 40 }) {
 			MockHttpServletResponse client = new MockHttpServletResponse();
