@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Computes the SHA-256 of the request body while the application reads it, and for a JSON body
- * ({@code application/json} or {@code application/*+json}) its {@link CanonicalJsonDigest} in the same pass, so the body is read once, copied never,
- * and its hash is ready when the interceptor fingerprints the request (after {@code @RequestBody} was resolved).
+ * ({@code application/json} or {@code application/*+json}) its {@link CanonicalJsonDigest} in the same pass (which
+ * holds a JSON body's first bytes instead of hashing them, until its bytes' digest is asked for), so the body is read
+ * once and its hash is ready when the interceptor fingerprints the request (after {@code @RequestBody} was resolved).
  * Whatever the handler has not read by then is read by {@link #bodyDigest()} and kept, up to
  * {@value #MAX_KEPT_REMAINDER} bytes, so that the handler still reads it afterwards; a larger unread remainder is
  * hashed but not kept, and reading it later fails with a message that says why.
