@@ -2,6 +2,8 @@ package io.github.idempotency.core;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A client's idempotency key within its scope: who asked ({@code scope}, e.g. the principal, or empty for a
  * global scope), for what ({@code operation}, e.g. {@code POST /payments}) and the key itself.
@@ -21,17 +23,18 @@ public final class IdempotencyKey {
 
 	private final String namespace;
 
-	private final StorageKey storageKey;
+	/**
+	 * Hashed on first use: a key made by {@link #of} is usually placed {@link #inNamespace in a namespace} before
+	 * anything asks for its storage key, and the hash outside the namespace is then never needed. An immutable
+	 * record in a plain field: a thread that sees none computes the same value again.
+	 */
+	private @Nullable StorageKey storageKey;
 
 	private IdempotencyKey(String namespace, String scope, String operation, String clientKey) {
 		this.namespace = namespace;
 		this.scope = Objects.requireNonNull(scope, "scope");
 		this.operation = Objects.requireNonNull(operation, "operation");
 		this.clientKey = clientKey;
-		// without a namespace, the hash of the first releases, so that their records stay valid
-		Sha256 hash = namespace.isEmpty() ? new Sha256().add("idempotency-key-v1")
-				: new Sha256().add("idempotency-key-v1-namespaced").add(namespace);
-		this.storageKey = new StorageKey(hash.add(scope).add(operation).add(clientKey).hex());
 	}
 
 	/**
@@ -108,7 +111,15 @@ public final class IdempotencyKey {
 	 * @return a fixed-length hash of scope, operation and client key
 	 */
 	public StorageKey storageKey() {
-		return this.storageKey;
+		StorageKey key = this.storageKey;
+		if (key == null) {
+			// without a namespace, the hash of the first releases, so that their records stay valid
+			Sha256 hash = this.namespace.isEmpty() ? new Sha256().add("idempotency-key-v1")
+					: new Sha256().add("idempotency-key-v1-namespaced").add(this.namespace);
+			key = new StorageKey(hash.add(this.scope).add(this.operation).add(this.clientKey).hex());
+			this.storageKey = key;
+		}
+		return key;
 	}
 
 	/**
@@ -118,23 +129,23 @@ public final class IdempotencyKey {
 	 * @return 64 hex characters, the same for every execution of this key
 	 */
 	public String downstreamKey() {
-		return new Sha256().add("idempotency-downstream-v1").add(this.storageKey.value()).hex();
+		return new Sha256().add("idempotency-downstream-v1").add(storageKey().value()).hex();
 	}
 
 	@Override
 	public boolean equals(Object other) {
-		return this == other || (other instanceof IdempotencyKey that && this.storageKey.equals(that.storageKey));
+		return this == other || (other instanceof IdempotencyKey that && storageKey().equals(that.storageKey()));
 	}
 
 	@Override
 	public int hashCode() {
-		return this.storageKey.hashCode();
+		return storageKey().hashCode();
 	}
 
 	/** Shows the storage key only: client keys and scopes may be sensitive and stay out of logs. */
 	@Override
 	public String toString() {
-		return "IdempotencyKey[" + this.storageKey + "]";
+		return "IdempotencyKey[" + storageKey() + "]";
 	}
 
 }

@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Computes the SHA-256 of the request body while the application reads it, and for a JSON body
- * ({@code application/json} or {@code application/*+json}) its {@link CanonicalJsonDigest} in the same pass, so the body is read once, copied never,
- * and its hash is ready when the interceptor fingerprints the request (after {@code @RequestBody} was resolved).
+ * ({@code application/json} or {@code application/*+json}) its {@link CanonicalJsonDigest} in the same pass (which
+ * holds a JSON body's first bytes instead of hashing them, until its bytes' digest is asked for), so the body is read
+ * once and its hash is ready when the interceptor fingerprints the request (after {@code @RequestBody} was resolved).
  * Whatever the handler has not read by then is read by {@link #bodyDigest()} and kept, up to
  * {@value #MAX_KEPT_REMAINDER} bytes, so that the handler still reads it afterwards; a larger unread remainder is
  * hashed but not kept, and reading it later fails with a message that says why.
@@ -44,6 +45,10 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 	private @Nullable String hex;
 
 	private @Nullable String canonicalHex;
+
+	private boolean finished;
+
+	private boolean released;
 
 	/**
 	 * A request whose body is hashed as bytes only.
@@ -147,7 +152,7 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 	 */
 	String bodyDigest() throws IOException {
 		finish();
-		return this.hex;
+		return bytesHex();
 	}
 
 	/**
@@ -163,29 +168,58 @@ final class BodyDigestingRequest extends HttpServletRequestWrapper {
 			return "";
 		}
 		finish();
-		return (mode == BodyFingerprint.CANONICAL && this.canonicalHex != null) ? this.canonicalHex : this.hex;
+		return (mode == BodyFingerprint.CANONICAL && this.canonicalHex != null) ? this.canonicalHex : bytesHex();
+	}
+
+	/**
+	 * Gives the canonical digest's reusable state back to this thread, once the request has been answered; the
+	 * digests cannot be asked for afterwards. Every request the filter wrapped does this, fingerprinted or not, so
+	 * that the next one on this thread reuses it rather than build a new one.
+	 */
+	void release() {
+		this.released = true;
+		CanonicalJsonDigest json = this.canonical;
+		if (json != null) {
+			this.canonical = null;
+			json.release();
+		}
 	}
 
 	private void finish() throws IOException {
-		if (this.hex != null) {
+		if (this.finished) {
 			return;
 		}
+		if (this.released) {
+			throw new IllegalStateException("The request's body digest was asked for after the request ended");
+		}
 		((DigestingInputStream) getInputStream()).drain();
+		this.finished = true;
 		CanonicalJsonDigest json = this.canonical;
 		if (json != null) {
-			// the bytes' digest of a JSON body is the canonical digest's fallback, in its own domain
+			// the bytes' digest of a JSON body is the canonical digest's fallback, in its own domain; it is computed
+			// only when asked for (bytesHex): a canonical fingerprint of a JSON document never needs it
 			this.canonicalHex = json.hex();
-			this.hex = json.bytesHex();
-			this.canonical = null;
-			json.release();
 		}
 		else {
 			this.hex = HEX.formatHex(this.digest.digest());
 		}
 	}
 
+	private String bytesHex() {
+		String result = this.hex;
+		if (result == null) {
+			result = this.canonical.bytesHex();
+			this.hex = result;
+		}
+		return result;
+	}
+
 	/** Called by the stream with every byte read, by the application or by {@link #bodyDigest()}. */
 	void update(byte[] bytes, int offset, int length) {
+		if (this.released) {
+			// read after the request was answered (an asynchronous handler's thread): nothing digests it any more
+			return;
+		}
 		if (this.canonical != null) {
 			this.canonical.update(bytes, offset, length);
 		}

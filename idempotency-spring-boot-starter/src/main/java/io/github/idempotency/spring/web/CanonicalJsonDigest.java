@@ -2,6 +2,7 @@ package io.github.idempotency.spring.web;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import org.jspecify.annotations.Nullable;
@@ -15,8 +16,8 @@ import tools.jackson.core.json.JsonFactory;
  * A SHA-256 of a JSON body in canonical form, so that two bodies that mean the same document get the same digest:
  * object members in any order, any insignificant whitespace, any escape form of a string.
  * <p>
- * The body is fed as it is read ({@link #update}), through Jackson's non-blocking streaming parser: no tree, no copy
- * of the body. {@link CanonicalJsonWriter} writes each token in a tagged, length-prefixed encoding
+ * The body is fed as it is read ({@link #update}), through Jackson's non-blocking streaming parser: no tree, and no
+ * copy of the body beyond its first bytes (below). {@link CanonicalJsonWriter} writes each token in a tagged, length-prefixed encoding
  * ({@link EncodedDocument}), never text:
  * <ul>
  * <li><strong>objects</strong>: members sorted by name ({@link OpenObjects}), nested objects first. Members are moved
@@ -33,7 +34,9 @@ import tools.jackson.core.json.JsonFactory;
  * A body that is not exactly one JSON document (invalid, empty, several documents in a row, or an object with a
  * member name twice, whose meaning depends on the reader) falls back to the SHA-256 of its bytes. Canonical and byte
  * digests are computed in separate domains (a tag byte first), so a body that is not JSON never matches a canonical
- * one. The fallback needs the bytes, which are not kept, so they are hashed as they are fed, next to the parser.
+ * one. The fallback needs the bytes: the first {@value #MAX_HELD_BYTES} are held (a typical body is far smaller) and
+ * hashed only if the bytes' digest is asked for, which a JSON document fingerprinted canonically never does; past
+ * that, they are hashed as they are fed, next to the parser.
  * <p>
  * Not thread-safe: one body at a time. {@link #acquire()} hands out an instance that the current thread used before
  * (its buffers already grown, its digests cloned from a prototype rather than looked up), and {@link #release()}
@@ -50,6 +53,9 @@ final class CanonicalJsonDigest {
 
 	private static final byte BYTES_DOMAIN = 'B';
 
+	/** Bodies up to this size are held rather than hashed as bytes, in case their bytes' digest is never needed. */
+	static final int MAX_HELD_BYTES = 8192;
+
 	/** Looked up once; every instance clones it, which skips the provider lookup of {@code getInstance}. */
 	private static final MessageDigest SHA_256 = sha256();
 
@@ -63,6 +69,14 @@ final class CanonicalJsonDigest {
 	private final CanonicalJsonWriter writer = new CanonicalJsonWriter();
 
 	private JsonParser parser;
+
+	/** The body's first bytes, while it fits in {@value #MAX_HELD_BYTES}; grown by doubling. */
+	private byte[] held = new byte[256];
+
+	private int heldLength;
+
+	/** Whether the bytes are hashed into {@link #bytes} as they come, the body having outgrown {@link #held}. */
+	private boolean bytesStreamed;
 
 	private boolean canonicalResult;
 
@@ -103,9 +117,9 @@ final class CanonicalJsonDigest {
 
 	private JsonParser start() {
 		this.canonical.reset();
-		this.bytes.reset();
 		this.canonical.update(CANONICAL_DOMAIN);
-		this.bytes.update(BYTES_DOMAIN);
+		this.heldLength = 0;
+		this.bytesStreamed = false;
 		this.writer.reset();
 		this.canonicalResult = false;
 		this.hex = null;
@@ -131,10 +145,10 @@ final class CanonicalJsonDigest {
 	 * @param length how many
 	 */
 	void update(byte[] input, int offset, int length) {
-		if (this.hex != null) {
+		if (this.hex != null || this.bytesHex != null) {
 			throw new IllegalStateException("The digest was already computed");
 		}
-		this.bytes.update(input, offset, length);
+		holdBytes(input, offset, length);
 		if (this.writer.isInvalid() || length == 0) {
 			return;
 		}
@@ -164,13 +178,36 @@ final class CanonicalJsonDigest {
 				}
 			}
 			this.canonicalResult = this.writer.finish(this.canonical);
-			String ofBytes = HEX.formatHex(this.bytes.digest());
-			result = this.canonicalResult ? HEX.formatHex(this.canonical.digest()) : ofBytes;
-			this.bytesHex = ofBytes;
+			result = this.canonicalResult ? HEX.formatHex(this.canonical.digest()) : bytesHex();
 			this.hex = result;
 			this.parser.close();
 		}
 		return result;
+	}
+
+	private void holdBytes(byte[] input, int offset, int length) {
+		if (this.bytesStreamed) {
+			this.bytes.update(input, offset, length);
+			return;
+		}
+		int needed = this.heldLength + length;
+		if (needed > MAX_HELD_BYTES) {
+			startBytesDigest();
+			this.bytes.update(input, offset, length);
+			return;
+		}
+		if (needed > this.held.length) {
+			this.held = Arrays.copyOf(this.held, Math.min(MAX_HELD_BYTES, Math.max(needed, 2 * this.held.length)));
+		}
+		System.arraycopy(input, offset, this.held, this.heldLength, length);
+		this.heldLength = needed;
+	}
+
+	private void startBytesDigest() {
+		this.bytes.reset();
+		this.bytes.update(BYTES_DOMAIN);
+		this.bytes.update(this.held, 0, this.heldLength);
+		this.bytesStreamed = true;
 	}
 
 	/**
@@ -178,8 +215,15 @@ final class CanonicalJsonDigest {
 	 * @return 64 hex characters
 	 */
 	String bytesHex() {
-		hex();
-		return this.bytesHex;
+		String result = this.bytesHex;
+		if (result == null) {
+			if (!this.bytesStreamed) {
+				startBytesDigest();
+			}
+			result = HEX.formatHex(this.bytes.digest());
+			this.bytesHex = result;
+		}
+		return result;
 	}
 
 	/**

@@ -1,8 +1,9 @@
 package io.github.idempotency.spring.web;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Objects;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletResponse;
@@ -20,18 +21,32 @@ final class CapturedBody extends ServletOutputStream {
 
 	private final long limit;
 
+	/** Most bytes allocated up front on the strength of a declared {@code Content-Length}. */
+	private static final int MAX_PRESIZE = 64 * 1024;
+
+	private static final byte[] EMPTY = new byte[0];
+
 	// allocated on the first byte: a replay or a rejected request never writes one
-	private @Nullable ByteArrayOutputStream buffer;
+	private byte @Nullable [] buffer;
+
+	private int count;
+
+	private final int initialCapacity;
 
 	private boolean overflowed;
 
 	/**
 	 * @param client the response the bytes go to once the limit is passed
 	 * @param limit the most bytes kept
+	 * @param declaredLength the {@code Content-Length} the application declared before writing, or -1: the buffer
+	 * is sized for it, so that a body of that length is kept in one array, without growing or a copy
 	 */
-	CapturedBody(ServletResponse client, long limit) {
+	CapturedBody(ServletResponse client, long limit, long declaredLength) {
 		this.client = client;
 		this.limit = limit;
+		// small responses (most idempotent APIs answer a few hundred bytes) fit; larger ones grow by doubling
+		this.initialCapacity = (declaredLength > 0 && declaredLength <= Math.min(limit, MAX_PRESIZE))
+				? (int) declaredLength : 256;
 	}
 
 	boolean isOverflowed() {
@@ -39,15 +54,20 @@ final class CapturedBody extends ServletOutputStream {
 	}
 
 	int size() {
-		return (this.buffer != null) ? this.buffer.size() : 0;
+		return this.count;
 	}
 
 	/**
-	 * A copy of the bytes kept, for the stored record.
-	 * @return the bytes
+	 * The bytes kept, for the stored record, which copies what it keeps: the buffer itself when the body filled it
+	 * exactly (as it does when its length was declared), else a copy of the bytes kept.
+	 * @return the bytes, not to be written to
 	 */
 	byte[] toByteArray() {
-		return (this.buffer != null) ? this.buffer.toByteArray() : new byte[0];
+		byte[] bytes = this.buffer;
+		if (bytes == null || this.count == 0) {
+			return EMPTY;
+		}
+		return (this.count == bytes.length) ? bytes : Arrays.copyOf(bytes, this.count);
 	}
 
 	/**
@@ -56,16 +76,14 @@ final class CapturedBody extends ServletOutputStream {
 	 * @throws IOException when the stream cannot be written to
 	 */
 	void writeTo(OutputStream out) throws IOException {
-		if (this.buffer != null && this.buffer.size() > 0) {
-			this.buffer.writeTo(out);
+		if (this.buffer != null && this.count > 0) {
+			out.write(this.buffer, 0, this.count);
 		}
 	}
 
 	/** Drops the bytes kept so far. */
 	void discard() {
-		if (this.buffer != null) {
-			this.buffer.reset();
-		}
+		this.count = 0;
 	}
 
 	@Override
@@ -77,7 +95,8 @@ final class CapturedBody extends ServletOutputStream {
 			this.client.getOutputStream().write(b);
 		}
 		else {
-			buffer().write(b);
+			ensureCapacity(this.count + 1L);
+			this.buffer[this.count++] = (byte) b;
 		}
 	}
 
@@ -90,7 +109,10 @@ final class CapturedBody extends ServletOutputStream {
 			this.client.getOutputStream().write(bytes, offset, length);
 		}
 		else {
-			buffer().write(bytes, offset, length);
+			Objects.checkFromIndexSize(offset, length, bytes.length);
+			ensureCapacity((long) this.count + length);
+			System.arraycopy(bytes, offset, this.buffer, this.count, length);
+			this.count += length;
 		}
 	}
 
@@ -111,21 +133,28 @@ final class CapturedBody extends ServletOutputStream {
 		throw new IllegalStateException("Idempotent responses are written synchronously");
 	}
 
-	private ByteArrayOutputStream buffer() {
-		if (this.buffer == null) {
-			// small responses (most idempotent APIs answer a few hundred bytes) fit; larger ones grow by doubling
-			this.buffer = new ByteArrayOutputStream(256);
+	private void ensureCapacity(long needed) {
+		if (needed > Integer.MAX_VALUE - 8) {
+			throw new OutOfMemoryError("A response body of " + needed + " bytes does not fit in an array");
 		}
-		return this.buffer;
+		byte[] bytes = this.buffer;
+		if (bytes == null) {
+			this.buffer = new byte[(int) Math.max(needed, this.initialCapacity)];
+		}
+		else if (needed > bytes.length) {
+			this.buffer = Arrays.copyOf(bytes, (int) Math.min(Math.max(needed, 2L * bytes.length), Integer.MAX_VALUE - 8));
+		}
 	}
 
 	private void overflow() throws IOException {
 		this.overflowed = true;
 		ServletOutputStream out = this.client.getOutputStream();
-		if (this.buffer != null) {
-			this.buffer.writeTo(out);
-			this.buffer.reset();
+		if (this.buffer != null && this.count > 0) {
+			out.write(this.buffer, 0, this.count);
 		}
+		// nothing more is kept
+		this.buffer = null;
+		this.count = 0;
 	}
 
 }

@@ -30,6 +30,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
 	private @Nullable PrintWriter writer;
 
+	/** The {@code Content-Length} the application declared while capturing, before it wrote; -1 when it did not. */
+	private long declaredLength = -1;
+
 	private int errorStatus = -1;
 
 	private @Nullable String errorMessage;
@@ -53,8 +56,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 	}
 
 	/**
-	 * The body kept so far (after {@link #flushWriter()}).
-	 * @return the bytes
+	 * The body kept so far (after {@link #flushWriter()}), for the stored record, which keeps its own copy.
+	 * @return the bytes, possibly the capture's own buffer: never written to
 	 */
 	byte[] capturedBody() {
 		return (this.body != null) ? this.body.toByteArray() : new byte[0];
@@ -127,7 +130,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 			return super.getOutputStream();
 		}
 		if (this.body == null) {
-			this.body = new CapturedBody(getResponse(), this.limit);
+			this.body = new CapturedBody(getResponse(), this.limit, this.declaredLength);
 		}
 		return this.body;
 	}
@@ -180,12 +183,18 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 		if (!this.capturing) {
 			super.setContentLength(length);
 		}
+		else {
+			this.declaredLength = length;
+		}
 	}
 
 	@Override
 	public void setContentLengthLong(long length) {
 		if (!this.capturing) {
 			super.setContentLengthLong(length);
+		}
+		else {
+			this.declaredLength = length;
 		}
 	}
 
@@ -194,6 +203,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
 			super.setHeader(name, value);
 		}
+		else {
+			this.declaredLength = declaredLength(value);
+		}
 	}
 
 	@Override
@@ -201,12 +213,18 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
 			super.addHeader(name, value);
 		}
+		else {
+			this.declaredLength = declaredLength(value);
+		}
 	}
 
 	@Override
 	public void setIntHeader(String name, int value) {
 		if (!this.capturing || !"Content-Length".equalsIgnoreCase(name)) {
 			super.setIntHeader(name, value);
+		}
+		else {
+			this.declaredLength = value;
 		}
 	}
 
@@ -251,6 +269,25 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 		resetCapturedBody();
 		this.errorStatus = -1;
 		this.errorMessage = null;
+	}
+
+	/**
+	 * A {@code Content-Length} header's value as a size hint (Spring MVC declares it as a header): -1 unless it is
+	 * a plain decimal number, since it only sizes a buffer.
+	 */
+	private static long declaredLength(@Nullable String value) {
+		if (value == null || value.isEmpty() || value.length() > 18) {
+			return -1;
+		}
+		long length = 0;
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			length = length * 10 + (c - '0');
+		}
+		return length;
 	}
 
 	private void resetCapturedBody() {

@@ -89,6 +89,10 @@ public final class IdempotencyFilter extends OncePerRequestFilter implements Ord
 		}
 		finally {
 			digesting.removeAttribute(IdempotentExchange.ATTRIBUTE);
+			if (!isAsyncStarted(digesting)) {
+				// an asynchronous handler may still read the body on its own thread: its digest is then left to the GC
+				digesting.release();
+			}
 		}
 		// a refusal that nothing resolved ends here too: the problem body replaces the failure
 		exchange.finish();

@@ -12,6 +12,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class BodyDigestingRequestTest {
 
@@ -98,6 +99,47 @@ class BodyDigestingRequestTest {
 		assertThat(BodyDigestingRequest.isJson(null)).isFalse();
 	}
 
+	@Test
+	void bytesDigestOfAJsonBodyIsTheBytesDomainHashWhateverItsSizeAndHowItWasRead() throws Exception {
+		// below and past the part of the body held rather than hashed as it is read
+		for (int size : new int[] { 20, CanonicalJsonDigest.MAX_HELD_BYTES - 1, CanonicalJsonDigest.MAX_HELD_BYTES,
+				CanonicalJsonDigest.MAX_HELD_BYTES + 1, 3 * CanonicalJsonDigest.MAX_HELD_BYTES + 7 }) {
+			String body = "[\"" + "x".repeat(size - 4) + "\"]";
+			BodyDigestingRequest request = jsonRequest("application/json", body);
+			InputStream stream = request.getInputStream();
+			byte[] chunk = new byte[777];
+			while (stream.read(chunk, 0, chunk.length) != -1) {
+				// read in pieces, as a message converter does
+			}
+
+			String canonical = request.bodyDigest(BodyFingerprint.CANONICAL);
+			String bytes = request.bodyDigest(BodyFingerprint.BYTES);
+
+			byte[] domain = ("B" + body).getBytes(StandardCharsets.UTF_8);
+			assertThat(bytes).as("%d bytes", size).isEqualTo(sha256(domain)).isEqualTo(request.bodyDigest());
+			assertThat(canonical).as("%d bytes", size).isEqualTo(CanonicalJsonDigest.hex(utf8(body)))
+				.isNotEqualTo(bytes);
+			request.release();
+		}
+	}
+
+	@Test
+	void releasedDigestIsReusedByTheNextRequestOnTheThreadWithoutCarryingItsBytes() throws Exception {
+		BodyDigestingRequest first = jsonRequest("application/json", "{\"amount\":1250}");
+		first.getInputStream().readAllBytes();
+		// answered without a fingerprint, as an unprotected endpoint's request is
+		first.release();
+
+		BodyDigestingRequest second = jsonRequest("application/json", "{\"amount\":99}");
+		second.getInputStream().readAllBytes();
+
+		assertThat(second.bodyDigest(BodyFingerprint.BYTES))
+			.isEqualTo(sha256(utf8("B{\"amount\":99}")));
+		assertThat(second.bodyDigest(BodyFingerprint.CANONICAL))
+			.isEqualTo(CanonicalJsonDigest.hex(utf8("{\"amount\":99}")));
+		assertThatIllegalStateException().isThrownBy(() -> first.bodyDigest(BodyFingerprint.CANONICAL));
+	}
+
 	private static BodyDigestingRequest jsonRequest(String contentType, String body) {
 		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/payments");
 		request.setContentType(contentType);
@@ -109,6 +151,10 @@ class BodyDigestingRequestTest {
 		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/payments");
 		request.setContent(body);
 		return new BodyDigestingRequest(request);
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static String sha256(byte[] bytes) throws Exception {
