@@ -176,8 +176,8 @@ final class MemoryFillRun {
 
 	/**
 	 * Room for the records the run's own first requests hold at once: twice the most that warm-up rounds on the empty
-	 * store left in force, or twice what their best rate holds for the records' life and the second they may wait
-	 * in, whichever is more, and at least 1,000.
+	 * store left in force, or twice what their best rate holds for the records' life (they expire in the order they
+	 * were written), whichever is more, and at least 1,000.
 	 */
 	private int roomForOwnKeys() throws Exception {
 		this.currentFill = 0;
@@ -191,7 +191,7 @@ final class MemoryFillRun {
 			Map<String, Long> state = call("/bench/memory");
 			most = Math.max(most, state.get("size") - state.get("filled"));
 		}
-		return (int) Math.max(1_000, 2 * Math.max(most, Math.ceil(fastest * (RECORD_SECONDS + 1))));
+		return (int) Math.max(1_000, 2 * Math.max(most, Math.ceil(fastest * RECORD_SECONDS)));
 	}
 
 	/** Waits until every record but the fill has expired and been removed (other rows' keys live 3 s). */
