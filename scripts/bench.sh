@@ -6,6 +6,9 @@
 #   scripts/bench.sh            full run: memory, Redis (127.0.0.1:6379), PostgreSQL (127.0.0.1:5432, user postgres)
 #   scripts/bench.sh --quick    short run for CI: checks that it works and that a key never runs twice
 #   scripts/bench.sh --stores memory,redis --rounds 7 --round-seconds 3 ...   (see --help)
+#   scripts/bench.sh --stores memory --memory-fill 100000   adds the memory store near its bound: first requests on an
+#                               empty store and on one pre-filled near max-records, and the 503 of a full one against
+#                               a replay, side by side
 #
 # Exit status: 0 when every gate holds, 1 when a key ran more than once (or a response was not the expected one),
 # 2 for bad arguments. It writes only under its own names: Redis keys 'idempotency-bench:*' and
@@ -15,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--help" ]; then
-	sed -n '2,14p' "$0"
+	sed -n '2,16p' "$0"
 	exit 0
 fi
 

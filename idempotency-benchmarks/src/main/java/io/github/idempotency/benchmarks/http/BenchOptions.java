@@ -25,16 +25,18 @@ import java.util.List;
  * @param out where logs and recordings go
  * @param jfr whether the app records a JFR profile
  * @param appJvmOptions options of the app's JVM
+ * @param memoryFill the memory store's {@code max-records} for the rows near its bound ({@link MemoryFillRun}), or 0
+ * for none
  */
 record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRounds, int rounds, long roundMillis,
 		int trials, int throughputConnections, String redisHost, int redisPort, String postgresUrl,
-		String postgresUser, String database, Path out, boolean jfr, List<String> appJvmOptions) {
+		String postgresUser, String database, Path out, boolean jfr, List<String> appJvmOptions, int memoryFill) {
 
 	static final String USAGE = """
 			usage: EndToEndBenchmark --app <sample-payments-app exec jar> [--quick] [--stores memory,redis,postgres]
 			       [--rounds N] [--warmup-rounds N] [--round-seconds S] [--trials N] [--connections N]
 			       [--redis host:port] [--postgres jdbc:postgresql://host:port/] [--postgres-user U]
-			       [--database NAME] [--out DIR] [--jfr] [--app-jvm "<options>"]""";
+			       [--database NAME] [--out DIR] [--jfr] [--app-jvm "<options>"] [--memory-fill N]""";
 
 	static BenchOptions parse(String[] args) {
 		Path app = null;
@@ -52,6 +54,7 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 		Path out = Path.of("target", "bench");
 		boolean jfr = false;
 		List<String> jvm = List.of("-Xms512m", "-Xmx512m");
+		int memoryFill = 0;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			switch (arg) {
@@ -70,6 +73,7 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 				case "--out" -> out = Path.of(args[++i]);
 				case "--jfr" -> jfr = true;
 				case "--app-jvm" -> jvm = new ArrayList<>(Arrays.asList(args[++i].trim().split("\\s+")));
+				case "--memory-fill" -> memoryFill = Integer.parseInt(args[++i]);
 				default -> throw new IllegalArgumentException("Unknown argument " + arg + "\n" + USAGE);
 			}
 		}
@@ -81,6 +85,10 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 				throw new IllegalArgumentException("Unknown store " + store + ": memory, redis or postgres");
 			}
 		}
+		if (memoryFill != 0 && (memoryFill < 10_000 || !stores.contains("memory"))) {
+			throw new IllegalArgumentException("--memory-fill needs the memory store and a bound of at least 10000 "
+					+ "(the other rows' keys, which live 3 s, must fit too): " + memoryFill);
+		}
 		if (!database.matches("[a-z_][a-z0-9_]*")) {
 			throw new IllegalArgumentException("--database must be a plain lower-case name: " + database);
 		}
@@ -89,7 +97,7 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 				(rounds != null) ? rounds : (quick ? 1 : 5),
 				(long) (1000 * ((seconds != null) ? seconds : (quick ? 0.5 : 2.0))),
 				(trials != null) ? trials : (quick ? 10 : 100), connections, redis.substring(0, colon),
-				Integer.parseInt(redis.substring(colon + 1)), postgres, user, database, out, jfr, jvm);
+				Integer.parseInt(redis.substring(colon + 1)), postgres, user, database, out, jfr, jvm, memoryFill);
 	}
 
 }

@@ -36,6 +36,8 @@ public final class EndToEndBenchmark {
 
 	private final Map<String, String> recordSizes = new LinkedHashMap<>();
 
+	private MemoryFillRun memoryFill;
+
 	private EndToEndBenchmark(BenchOptions options) {
 		this.options = options;
 	}
@@ -63,6 +65,9 @@ public final class EndToEndBenchmark {
 		}
 		System.out.println();
 		System.out.println(this.table.render(this.options));
+		if (this.memoryFill != null) {
+			System.out.println(this.memoryFill.render());
+		}
 		System.out.println(renderBursts());
 		this.recordSizes.forEach((store, size) -> System.out.println("Stored bytes per record, "
 				+ StoredRecordSize.BODY_BYTES + "-byte body, " + store + ": " + size));
@@ -95,7 +100,14 @@ public final class EndToEndBenchmark {
 				arguments.add("--idempotency.endpoints.bench.ttl=10m");
 				counter = new PostgresStatsCounter(adminUrl(), this.options.database());
 			}
-			default -> arguments.add("--spring.profiles.active=bench");
+			default -> {
+				arguments.add("--spring.profiles.active=bench");
+				if (this.options.memoryFill() > 0) {
+					// the bound of the rows near it; the bytes bound, well above what its records hold, is not reached
+					arguments.add("--idempotency.memory.max-records=" + this.options.memoryFill());
+					arguments.add("--idempotency.memory.max-bytes=" + (4096L * this.options.memoryFill()) + "B");
+				}
+			}
 		}
 		List<String> jvm = new ArrayList<>(this.options.appJvmOptions());
 		if (this.options.jfr()) {
@@ -137,6 +149,10 @@ public final class EndToEndBenchmark {
 			if (size != null) {
 				this.recordSizes.put(store, size);
 				log(store + ": stored bytes per record with a " + StoredRecordSize.BODY_BYTES + "-byte body: " + size);
+			}
+			if (store.equals("memory") && this.options.memoryFill() > 0) {
+				this.memoryFill = new MemoryFillRun(this.options, "127.0.0.1", app.port(), runId, this.failures);
+				this.memoryFill.run();
 			}
 		}
 		finally {

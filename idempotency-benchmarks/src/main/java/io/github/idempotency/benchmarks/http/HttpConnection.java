@@ -22,6 +22,8 @@ final class HttpConnection implements AutoCloseable {
 
 	private final byte[] body = new byte[8192];
 
+	private boolean closing;
+
 	HttpConnection(String host, int port) throws IOException {
 		this.socket = new Socket(host, port);
 		this.socket.setTcpNoDelay(true);
@@ -47,6 +49,7 @@ final class HttpConnection implements AutoCloseable {
 		int length = 0;
 		boolean chunked = false;
 		boolean replayed = false;
+		this.closing = false;
 		for (String line = readLine(); !line.isEmpty(); line = readLine()) {
 			int colon = line.indexOf(':');
 			if (colon < 0) {
@@ -63,6 +66,9 @@ final class HttpConnection implements AutoCloseable {
 			else if (name.equalsIgnoreCase("Idempotent-Replayed") && value.equalsIgnoreCase("true")) {
 				replayed = true;
 			}
+			else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
+				this.closing = true;
+			}
 		}
 		if (chunked) {
 			for (int size = Integer.parseInt(readLine().trim(), 16); size > 0; size = Integer
@@ -76,6 +82,15 @@ final class HttpConnection implements AutoCloseable {
 			skip(length);
 		}
 		return replayed ? -status : status;
+	}
+
+	/**
+	 * Whether the server closes the connection after the last response ({@code Connection: close}), as Tomcat does
+	 * after a 503: the next request needs a new connection.
+	 * @return whether it closes
+	 */
+	boolean closedByServer() {
+		return this.closing;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 
 /**
  * Runs one timed round: a number of connections, each on its own thread, send requests back to back (closed loop)
@@ -24,6 +25,8 @@ final class LoadRound {
 	private final String runId;
 
 	private final boolean replaysMarked;
+
+	private long lastReconnects;
 
 	LoadRound(String host, int port, String runId) {
 		this(host, port, runId, true);
@@ -68,10 +71,21 @@ final class LoadRound {
 	 * @throws Exception when the first request fails
 	 */
 	String prepare(Variant variant, Scenario scenario) throws Exception {
+		return prepare(variant.path(), scenario);
+	}
+
+	/**
+	 * Picks the keys of a round on any path, as {@link #prepare(Variant, Scenario)} does.
+	 * @param path the path
+	 * @param scenario the keys
+	 * @return the round's key, or the prefix of its keys
+	 * @throws Exception when the first request fails
+	 */
+	String prepare(String path, Scenario scenario) throws Exception {
 		String roundKey = this.runId + "-" + ROUNDS.incrementAndGet();
 		if (scenario == Scenario.REPLAY) {
 			try (HttpConnection seed = new HttpConnection(this.host, this.port)) {
-				int status = seed.send(this.requests.post(variant, roundKey));
+				int status = seed.send(this.requests.post(path, roundKey));
 				if (Math.abs(status) != 201) {
 					throw new IllegalStateException("The replayed key's first request answered " + status);
 				}
@@ -92,12 +106,36 @@ final class LoadRound {
 	 */
 	RoundResult run(Variant variant, Scenario scenario, int connections, long millis, String roundKey)
 			throws Exception {
+		IntPredicate expected;
+		if (variant == Variant.PLAIN || !this.replaysMarked) {
+			expected = (status) -> status == 201;
+		}
+		else {
+			// a unique key must execute, a replayed key must replay
+			expected = (scenario == Scenario.UNIQUE) ? (status) -> status == 201 : (status) -> status == -201;
+		}
+		return run(variant.path(), scenario, expected, connections, millis, roundKey);
+	}
+
+	/**
+	 * Runs a round on any path, with the answer it must give.
+	 * @param path the path
+	 * @param scenario the keys
+	 * @param expected whether a status is the expected answer (negative: replayed)
+	 * @param connections how many connections send at once
+	 * @param millis how long the round lasts
+	 * @param roundKey what {@link #prepare} returned
+	 * @return what it measured
+	 * @throws Exception when a connection fails
+	 */
+	RoundResult run(String path, Scenario scenario, IntPredicate expected, int connections, long millis,
+			String roundKey) throws Exception {
 		Worker[] workers = new Worker[connections];
 		CountDownLatch ready = new CountDownLatch(connections);
 		CountDownLatch start = new CountDownLatch(1);
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < connections; i++) {
-			workers[i] = new Worker(variant, scenario, roundKey + "-" + i, ready, start);
+			workers[i] = new Worker(path, scenario, expected, roundKey + "-" + i, ready, start);
 			Thread thread = new Thread(workers[i], "load-" + i);
 			thread.start();
 			threads.add(thread);
@@ -114,6 +152,7 @@ final class LoadRound {
 		}
 		long end = 0;
 		long total = 0;
+		long reconnects = 0;
 		long unexpected = 0;
 		int[] latencies = new int[0];
 		for (Worker worker : workers) {
@@ -122,19 +161,31 @@ final class LoadRound {
 			}
 			end = Math.max(end, worker.finishedAt);
 			total += worker.count;
+			reconnects += worker.reconnects;
 			unexpected += worker.unexpected;
 			int offset = latencies.length;
 			latencies = Arrays.copyOf(latencies, offset + worker.count);
 			System.arraycopy(worker.latencies, 0, latencies, offset, worker.count);
 		}
+		this.lastReconnects = reconnects;
 		return RoundResult.of(total, end - begin, latencies, unexpected);
+	}
+
+	/**
+	 * The new connections the last round made because the server closed one after a response (a 503 on Tomcat).
+	 * @return how many
+	 */
+	long lastReconnects() {
+		return this.lastReconnects;
 	}
 
 	private final class Worker implements Runnable {
 
-		private final Variant variant;
+		private final String path;
 
 		private final Scenario scenario;
+
+		private final IntPredicate expected;
 
 		private final String keyPrefix;
 
@@ -152,11 +203,15 @@ final class LoadRound {
 
 		long finishedAt;
 
+		long reconnects;
+
 		Exception failure;
 
-		Worker(Variant variant, Scenario scenario, String keyPrefix, CountDownLatch ready, CountDownLatch start) {
-			this.variant = variant;
+		Worker(String path, Scenario scenario, IntPredicate expected, String keyPrefix, CountDownLatch ready,
+				CountDownLatch start) {
+			this.path = path;
 			this.scenario = scenario;
+			this.expected = expected;
 			this.keyPrefix = keyPrefix;
 			this.ready = ready;
 			this.start = start;
@@ -164,19 +219,28 @@ final class LoadRound {
 
 		@Override
 		public void run() {
-			try (HttpConnection connection = new HttpConnection(LoadRound.this.host, LoadRound.this.port)) {
-				byte[] replay = LoadRound.this.requests.post(this.variant,
+			HttpConnection connection = null;
+			try {
+				connection = new HttpConnection(LoadRound.this.host, LoadRound.this.port);
+				byte[] replay = LoadRound.this.requests.post(this.path,
 						this.keyPrefix.substring(0, this.keyPrefix.lastIndexOf('-')));
 				this.ready.countDown();
 				this.start.await();
 				long deadline = this.deadline;
 				long now = System.nanoTime();
 				while (now - deadline < 0) {
+					if (connection.closedByServer()) {
+						// as a client must after a 503, which Tomcat answers with Connection: close: the new
+						// connection is part of the next request's time
+						connection.close();
+						connection = new HttpConnection(LoadRound.this.host, LoadRound.this.port);
+						this.reconnects++;
+					}
 					byte[] request = (this.scenario == Scenario.REPLAY) ? replay
-							: LoadRound.this.requests.post(this.variant, this.keyPrefix + "-" + this.count);
+							: LoadRound.this.requests.post(this.path, this.keyPrefix + "-" + this.count);
 					int status = connection.send(request);
 					long after = System.nanoTime();
-					if (!expected(status)) {
+					if (!this.expected.test(status)) {
 						this.unexpected++;
 					}
 					if (this.count == this.latencies.length) {
@@ -191,14 +255,16 @@ final class LoadRound {
 				this.failure = ex;
 				this.ready.countDown();
 			}
-		}
-
-		private boolean expected(int status) {
-			if (this.variant == Variant.PLAIN || !LoadRound.this.replaysMarked) {
-				return status == 201;
+			finally {
+				if (connection != null) {
+					try {
+						connection.close();
+					}
+					catch (IOException ex) {
+						// the round's figures are taken
+					}
+				}
 			}
-			// a unique key must execute, a replayed key must replay
-			return (this.scenario == Scenario.UNIQUE) ? status == 201 : status == -201;
 		}
 
 	}

@@ -17,7 +17,11 @@ final class Requests {
 	}
 
 	byte[] post(Variant variant, String key) {
-		return ("POST " + variant.path() + " HTTP/1.1\r\nHost: " + this.host
+		return post(variant.path(), key);
+	}
+
+	byte[] post(String path, String key) {
+		return ("POST " + path + " HTTP/1.1\r\nHost: " + this.host
 				+ "\r\nContent-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: "
 				+ BODY.length() + "\r\n\r\n" + BODY)
 			.getBytes(StandardCharsets.US_ASCII);
@@ -25,6 +29,11 @@ final class Requests {
 
 	byte[] get(String path) {
 		return ("GET " + path + " HTTP/1.1\r\nHost: " + this.host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+	}
+
+	byte[] postEmpty(String path) {
+		return ("POST " + path + " HTTP/1.1\r\nHost: " + this.host + "\r\nContent-Length: 0\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII);
 	}
 
 }

@@ -22,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * Within a second, slots are in the order they were written, not of their expiry: a record may expire up to one second
  * before the slot ahead of it in the same bucket, and is then removed with it, when that one expires. Records are only
  * taken when expired, never before.
+ * <p>
+ * A lower bound on the earliest bucket's second is kept next to the set, so that a poll before that second (the
+ * common case: no record has expired) answers from one read, without looking at the set. It is lowered by every
+ * bucket added and raised by a poll that found the earliest bucket still in force.
  */
 final class ExpiryBuckets {
 
@@ -39,6 +43,9 @@ final class ExpiryBuckets {
 	private final AtomicReferenceArray<ExpiryBucket> recent = new AtomicReferenceArray<>(RECENT);
 
 	private final AtomicLong serials = new AtomicLong();
+
+	// no bucket in the set is of an earlier second (Long.MAX_VALUE: no bucket was found)
+	private final AtomicLong earliestSecond = new AtomicLong(Long.MAX_VALUE);
 
 	private final LongAdder examined = new LongAdder();
 
@@ -82,14 +89,22 @@ final class ExpiryBuckets {
 	 * @return the expired slot, now in no bucket, or {@code null} when that slot is still in force (or there is none)
 	 */
 	@Nullable StoredSlot pollExpired(Instant now) {
+		long nowSecond = now.getEpochSecond();
+		long earliestKnown = this.earliestSecond.get();
+		if (earliestKnown > nowSecond) {
+			// every bucket is of a later second: every slot is still in force
+			return null;
+		}
 		while (true) {
 			ExpiryBucket earliest = earliest();
 			if (earliest == null) {
+				raiseEarliestSecond(earliestKnown, Long.MAX_VALUE);
 				return null;
 			}
 			this.examined.increment();
-			if (earliest.second > now.getEpochSecond()) {
-				// every slot of a later second is still in force
+			if (earliest.second > nowSecond) {
+				// every slot of a later second is still in force: until that second, polls need not look
+				raiseEarliestSecond(earliestKnown, earliest.second);
 				return null;
 			}
 			synchronized (earliest) {
@@ -135,6 +150,7 @@ final class ExpiryBuckets {
 		if (bucket == null) {
 			bucket = new ExpiryBucket(second, this.serials.incrementAndGet());
 			this.buckets.add(bucket);
+			lowerEarliestSecond(second);
 			this.bucketsMade.increment();
 		}
 		this.recent.set(index, bucket);
@@ -151,6 +167,31 @@ final class ExpiryBuckets {
 			candidate = this.buckets.higher(candidate);
 		}
 		return null;
+	}
+
+	/**
+	 * Raises the bound to the second of the earliest bucket found, unless it changed since it was read.
+	 * @param seen the bound read before the earliest bucket was
+	 * @param second the earliest bucket's second, or {@link Long#MAX_VALUE} when none was found
+	 */
+	private void raiseEarliestSecond(long seen, long second) {
+		if (this.earliestSecond.compareAndSet(seen, second)) {
+			// a bucket added after the look, whose writer read the bound before this raised it, would be hidden until
+			// the later second: look again. One added after this look finds the raised bound and lowers it itself
+			ExpiryBucket earliest = earliest();
+			if (earliest != null && earliest.second < second) {
+				lowerEarliestSecond(earliest.second);
+			}
+		}
+	}
+
+	private void lowerEarliestSecond(long second) {
+		while (true) {
+			long bound = this.earliestSecond.get();
+			if (bound <= second || this.earliestSecond.compareAndSet(bound, second)) {
+				return;
+			}
+		}
 	}
 
 	private @Nullable ExpiryBucket earliest() {

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
 
 /**
@@ -13,6 +14,10 @@ import java.util.function.LongFunction;
  * <p>
  * Time is the {@code now} of the refused claims, the clock that the store's callers inject, so tests drive it with
  * a mutable clock.
+ * <p>
+ * A refusal writes one shared counter, a {@link LongAdder} that threads refused at once do not contend on, and reads
+ * the time of the next report: a refusal must cost no more than a replay, which writes nothing shared. The number a
+ * report gives is the total at the report less the total at the report before, both read only when a report is due.
  */
 final class RefusalReport {
 
@@ -20,9 +25,10 @@ final class RefusalReport {
 
 	private final long intervalMillis;
 
-	private final AtomicLong total = new AtomicLong();
+	private final LongAdder total = new LongAdder();
 
-	private final AtomicLong unreported = new AtomicLong();
+	// the total of the last report: written only by the thread whose report is due, once per interval
+	private final AtomicLong reported = new AtomicLong();
 
 	private final AtomicLong nextReportMillis = new AtomicLong(Long.MIN_VALUE);
 
@@ -37,13 +43,17 @@ final class RefusalReport {
 	 * @param message the warning, given the number of refusals it reports
 	 */
 	void refused(Instant now, LongFunction<String> message) {
-		this.total.incrementAndGet();
-		this.unreported.incrementAndGet();
+		this.total.increment();
 		long nowMillis = now.toEpochMilli();
 		long next = this.nextReportMillis.get();
 		if (nowMillis >= next && this.nextReportMillis.compareAndSet(next, nowMillis + this.intervalMillis)) {
-			long count = this.unreported.getAndSet(0);
-			this.logger.log(Level.WARNING, message.apply(count));
+			// the highest total reported wins, so that no refusal is reported twice should two reports ever overlap
+			// (claims whose clocks are a minute apart); the one that finds nothing left says nothing
+			long total = this.total.sum();
+			long count = total - this.reported.getAndAccumulate(total, Math::max);
+			if (count > 0) {
+				this.logger.log(Level.WARNING, message.apply(count));
+			}
 		}
 	}
 
@@ -52,7 +62,7 @@ final class RefusalReport {
 	 * @return the total
 	 */
 	long total() {
-		return this.total.get();
+		return this.total.sum();
 	}
 
 }

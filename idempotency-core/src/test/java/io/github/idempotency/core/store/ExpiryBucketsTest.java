@@ -3,6 +3,10 @@ package io.github.idempotency.core.store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 
 import org.junit.jupiter.api.Test;
 
@@ -82,8 +86,84 @@ class ExpiryBucketsTest {
 		for (int i = 0; i < 100; i++) {
 			assertThat(this.buckets.pollExpired(SECOND.plusMillis(999))).isNull();
 		}
-		assertThat(this.buckets.examined() - looksBefore).as("one look per poll, at the earliest second only")
-			.isEqualTo(100);
+		assertThat(this.buckets.examined() - looksBefore)
+			.as("the earliest second is known to be later: no poll looks at the buckets")
+			.isZero();
+	}
+
+	@Test
+	void aPollInForceLooksOnceUntilTheEarliestSecondComes() {
+		StoredSlot slot = slot(SECOND.plusMillis(5_500));
+		this.buckets.add(slot);
+		StoredSlot removed = slot(SECOND);
+		this.buckets.add(removed);
+		this.buckets.remove(removed);
+		long looksBefore = this.buckets.examined();
+		for (int i = 0; i < 100; i++) {
+			assertThat(this.buckets.pollExpired(SECOND.plusSeconds(1))).isNull();
+		}
+		assertThat(this.buckets.examined() - looksBefore)
+			.as("one look retires the empty bucket and finds the next one later: the polls after it do not look")
+			.isEqualTo(2);
+		assertThat(this.buckets.pollExpired(SECOND.plusSeconds(5))).isNull();
+		assertThat(this.buckets.pollExpired(SECOND.plusSeconds(6))).isSameAs(slot);
+	}
+
+	@Test
+	void aBucketAddedEarlierThanTheEarliestFoundIsTakenAtItsSecond() {
+		this.buckets.add(slot(SECOND.plusSeconds(100)));
+		assertThat(this.buckets.pollExpired(SECOND)).as("raises the earliest second known to 100").isNull();
+		StoredSlot earlier = slot(SECOND.plusMillis(10_500));
+		this.buckets.add(earlier);
+		assertThat(this.buckets.pollExpired(SECOND.plusSeconds(10))).as("still in force").isNull();
+		assertThat(this.buckets.pollExpired(SECOND.plusSeconds(11))).isSameAs(earlier);
+		assertThat(this.buckets.pollExpired(SECOND.plusSeconds(11))).isNull();
+	}
+
+	@Test
+	void concurrentAddsAndPollsNeverHideAnExpiredSlot() throws Exception {
+		for (int round = 0; round < 50; round++) {
+			ExpiryBuckets shared = new ExpiryBuckets();
+			List<StoredSlot> added = new CopyOnWriteArrayList<>();
+			CyclicBarrier start = new CyclicBarrier(4);
+			List<Thread> threads = new ArrayList<>();
+			for (int t = 0; t < 2; t++) {
+				int seed = round * 4 + t;
+				List<StoredSlot> slots = new ArrayList<>();
+				Random random = new Random(seed);
+				for (int i = 0; i < 200; i++) {
+					slots.add(slot(SECOND.plusSeconds(random.nextInt(50))));
+				}
+				threads.add(new Thread(() -> {
+					await(start);
+					for (StoredSlot slot : slots) {
+						shared.add(slot);
+						added.add(slot);
+					}
+				}));
+				threads.add(new Thread(() -> {
+					await(start);
+					Random now = new Random(seed + 1000);
+					for (int i = 0; i < 400; i++) {
+						shared.pollExpired(SECOND.plusSeconds(now.nextInt(50)));
+					}
+				}));
+			}
+			threads.forEach(Thread::start);
+			for (Thread thread : threads) {
+				thread.join();
+			}
+			long earliestLeft = added.stream()
+				.filter((slot) -> slot.bucket != null)
+				.mapToLong(StoredSlot::expirySecond)
+				.min()
+				.orElse(Long.MAX_VALUE);
+			if (earliestLeft != Long.MAX_VALUE) {
+				assertThat(shared.pollExpired(Instant.ofEpochSecond(earliestLeft + 1)))
+					.as("round %d: a slot of second %d is left, expired one second later", round, earliestLeft)
+					.isNotNull();
+			}
+		}
 	}
 
 	@Test
@@ -113,6 +193,15 @@ class ExpiryBucketsTest {
 			assertThat(this.buckets.pollExpired(after)).isSameAs(slot);
 		}
 		assertThat(this.buckets.bucketsMade()).isEqualTo(100);
+	}
+
+	private static void await(CyclicBarrier barrier) {
+		try {
+			barrier.await();
+		}
+		catch (InterruptedException | BrokenBarrierException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private StoredSlot slot(Instant expiresAt) {

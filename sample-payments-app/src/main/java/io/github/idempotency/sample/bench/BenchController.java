@@ -20,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * One tiny handler behind three paths, measured side by side by {@code scripts/bench.sh}: {@code /bench/plain}
  * without protection, {@code /bench/idem} with {@code @Idempotent} (header key), {@code /bench/ideal} with the
- * store's {@link IdealPath}. Every path answers {@code 201} with the same 89-byte receipt, serialised the same way,
+ * store's {@link IdealPath} ({@code /bench/idem-long}: {@code /bench/idem} with longer-lived records, for
+ * {@link MemoryStoreFill}). Every path answers {@code 201} with the same 89-byte receipt, serialised the same way,
  * and counts the executions of the handler so that the driver can check that a key never ran twice.
  */
 @RestController
@@ -48,6 +49,17 @@ class BenchController {
 	@PostMapping("/bench/idem")
 	@Idempotent(name = "bench")
 	ResponseEntity<byte[]> idem(@RequestBody PurchaseRequest request) {
+		return created(handle(request));
+	}
+
+	/**
+	 * {@code /bench/idem} with records kept for an hour ({@code idempotency.endpoints.bench-long.ttl}): a key sent
+	 * before the memory store was filled to its bound is still replayed while the bound refuses new keys
+	 * ({@code scripts/bench.sh --memory-fill}).
+	 */
+	@PostMapping("/bench/idem-long")
+	@Idempotent(name = "bench-long")
+	ResponseEntity<byte[]> idemLong(@RequestBody PurchaseRequest request) {
 		return created(handle(request));
 	}
 
