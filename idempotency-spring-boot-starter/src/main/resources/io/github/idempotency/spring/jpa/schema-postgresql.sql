@@ -14,4 +14,12 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 	CONSTRAINT idempotency_record_pk PRIMARY KEY (id)
 );
 
-CREATE INDEX IF NOT EXISTS idempotency_record_expires_at_idx ON idempotency_record (expires_at);
+-- CREATE INDEX takes a SHARE lock on the table even when the index exists (IF NOT EXISTS is checked under it). An
+-- instance starting while others hold write transactions on the table would wait for them, and every later statement
+-- on the table would queue behind that wait: the catalog is read first, which takes no lock on the table.
+DO 'BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+			WHERE i.indrelid = to_regclass(''idempotency_record'') AND c.relname = ''idempotency_record_expires_at_idx'') THEN
+		CREATE INDEX IF NOT EXISTS idempotency_record_expires_at_idx ON idempotency_record (expires_at);
+	END IF;
+END';

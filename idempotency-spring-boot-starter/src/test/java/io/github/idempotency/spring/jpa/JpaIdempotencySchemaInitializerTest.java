@@ -29,6 +29,8 @@ class JpaIdempotencySchemaInitializerTest {
 			assertThat(substituted).contains("CREATE TABLE IF NOT EXISTS billing.requests (")
 				.contains("CONSTRAINT requests_pk PRIMARY KEY (id)")
 				.contains("CREATE INDEX IF NOT EXISTS requests_expires_at_idx ON billing.requests (expires_at)")
+				.contains("to_regclass(''billing.requests'')")
+				.contains("c.relname = ''requests_expires_at_idx''")
 				.doesNotContain("idempotency_record");
 		}
 		finally {
