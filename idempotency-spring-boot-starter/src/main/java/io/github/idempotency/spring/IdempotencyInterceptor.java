@@ -18,6 +18,7 @@ import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.Refusal;
 import io.github.idempotency.core.execution.RetainedFailureException;
 import io.github.idempotency.core.execution.RequestOutcome;
+import io.github.idempotency.core.execution.ResultCodec;
 import io.github.idempotency.spring.messaging.InboundMessage;
 import io.github.idempotency.spring.messaging.InboundMessages;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -130,10 +131,14 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 			throw rejected(Refusal.INVALID_KEY, method, ex.getMessage(), null, ex);
 		}
 		RequestFingerprint fingerprint = fingerprint(method, arguments);
+		JoinedCompletion joined = this.joinedCompletion.get();
+		// a joined transaction encodes the value for the completion it commits; the executor's completion that
+		// follows reuses those bytes rather than encode the value a second time
+		ResultCodec<Object> codec = (joined != null) ? new EncodedOnce(method.codec()) : method.codec();
 		ExecutionResult<Object> result;
 		try {
 			result = this.executor.get()
-				.execute(key, fingerprint, method.policy(), method.codec(), action(invocation, method, key));
+				.execute(key, fingerprint, method.policy(), codec, action(invocation, method, key, joined, codec));
 		}
 		catch (RetainedFailureException ex) {
 			if (!method.isListener()) {
@@ -210,16 +215,16 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 		return new IdempotencyRejectedException(refusal, message, refusal.isTransient() ? retryAfter : null, cause);
 	}
 
-	private Callable<Object> action(MethodInvocation invocation, IdempotentMethod method, IdempotencyKey key) {
+	private Callable<Object> action(MethodInvocation invocation, IdempotentMethod method, IdempotencyKey key,
+			@Nullable JoinedCompletion joined, ResultCodec<Object> codec) {
 		Callable<Object> proceed = () -> proceedRetainingFinalFailures(invocation, method);
-		JoinedCompletion joined = this.joinedCompletion.get();
 		if (joined == null) {
 			return proceed;
 		}
 		Object target = invocation.getThis();
 		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
 		Callable<Object> inTransaction = joined.inTransaction(method.method(), targetClass, proceed,
-				(value) -> joinedResult(method, value), method.policy());
+				(value) -> joinedResult(codec, value), method.policy());
 		// the executor runs the action without binding its claim when the store failed open: no record to join then
 		return () -> IdempotencyContext.current().filter((context) -> context.key().equals(key)).isPresent()
 				? inTransaction.call() : proceed.call();
@@ -228,11 +233,11 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 	/**
 	 * The response a joined transaction commits with a returned value. A value that cannot be encoded must not roll
 	 * the method's work back (it returned: its effects happened), so the transaction commits a provisional failure;
-	 * the executor then fails to encode it the same way and attaches the failure that says why.
+	 * the executor then gets the same failure from {@code codec} and attaches the failure that says why.
 	 */
-	private static StoredResponse joinedResult(IdempotentMethod method, Object value) {
+	private static StoredResponse joinedResult(ResultCodec<Object> codec, Object value) {
 		try {
-			return StoredResponse.of(200, Map.of(), method.codec().encode(value));
+			return StoredResponse.of(200, Map.of(), codec.encode(value));
 		}
 		catch (RuntimeException ex) {
 			return StoredResponse.notRetained(500, Map.of(), StoredResponse.NotRetained.POLICY);
@@ -268,6 +273,54 @@ public final class IdempotencyInterceptor implements MethodInterceptor {
 				yield "custom:" + ((value != null) ? value : "");
 			}
 		};
+	}
+
+	/**
+	 * The codec of one joined invocation: encodes its value once, for the completion its transaction commits, and
+	 * answers the executor's completion that follows, for the same value, with those bytes (or that failure) again.
+	 * One invocation runs on one thread, which both encodes.
+	 */
+	private static final class EncodedOnce implements ResultCodec<Object> {
+
+		private final ResultCodec<Object> codec;
+
+		private boolean encoded;
+
+		private @Nullable Object value;
+
+		private byte @Nullable [] bytes;
+
+		private @Nullable RuntimeException failure;
+
+		EncodedOnce(ResultCodec<Object> codec) {
+			this.codec = codec;
+		}
+
+		@Override
+		public byte[] encode(@Nullable Object value) {
+			if (!this.encoded || this.value != value) {
+				this.value = value;
+				this.bytes = null;
+				this.failure = null;
+				try {
+					this.bytes = this.codec.encode(value);
+				}
+				catch (RuntimeException ex) {
+					this.failure = ex;
+				}
+				this.encoded = true;
+			}
+			if (this.failure != null) {
+				throw this.failure;
+			}
+			return this.bytes;
+		}
+
+		@Override
+		public Object decode(byte[] bytes) {
+			return this.codec.decode(bytes);
+		}
+
 	}
 
 }

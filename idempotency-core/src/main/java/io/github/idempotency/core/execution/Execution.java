@@ -147,6 +147,9 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 		// the lease is renewed until the write is done: a completion retried through a store blip must not lose the
 		// key to a duplicate meanwhile
 		markEnded();
+		// a scheduler shut down under this execution stopped its renewals: report it before the write, which the
+		// store still fences
+		this.executor.keepAlive().checkScheduler();
 		try {
 			return this.executor.writer().complete(this, state, response);
 		}
@@ -184,6 +187,7 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	}
 
 	private WriteOutcome releaseClaim() {
+		this.executor.keepAlive().checkScheduler();
 		try {
 			return this.executor.writer().release(this);
 		}
@@ -202,6 +206,7 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 
 	/** {@return whether a renewal was refused or the deadline passed without one} */
 	boolean isLeaseLostByNow() {
+		this.executor.keepAlive().checkScheduler();
 		return this.leaseLost || !IdempotentExecutor.now(this.executor.clock()).isBefore(leaseDeadline());
 	}
 

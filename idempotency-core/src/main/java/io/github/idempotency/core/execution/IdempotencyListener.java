@@ -63,9 +63,12 @@ public interface IdempotencyListener {
 
 	/**
 	 * A final write (a completion or a release) failed for good: every attempt while the lease lasted failed. The
-	 * record stays as it was until its lease runs out.
+	 * record stays as it was until its lease runs out. Also, with {@link StoreOperation#RENEW}, a running execution
+	 * whose lease can no longer be renewed because the scheduler passed to the executor's builder was shut down (or
+	 * refused a task): it is reported lost, and its key can be taken over once its lease runs out.
 	 * @param endpoint the endpoint's name
-	 * @param operation {@link StoreOperation#COMPLETE} or {@link StoreOperation#RELEASE}
+	 * @param operation {@link StoreOperation#COMPLETE}, {@link StoreOperation#RELEASE} or
+	 * {@link StoreOperation#RENEW}
 	 */
 	default void onWriteFailed(String endpoint, StoreOperation operation) {
 	}

@@ -113,7 +113,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 * @param policy how to protect it
 	 * @return what to do: run, replay, or refuse
 	 * @throws InterruptedException when interrupted while waiting for a running duplicate
-	 * @throws IllegalStateException when the executor was closed (a claim it made is released again)
+	 * @throws IllegalStateException when the executor was closed, or the scheduler passed to its builder was shut
+	 * down (a claim it made is released again)
 	 */
 	public ClaimOutcome claim(IdempotencyKey key, RequestFingerprint fingerprint, ExecutionPolicy policy)
 			throws InterruptedException {
@@ -233,7 +234,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 		catch (RejectedExecutionException ex) {
 			// without renewals the claim must not stay behind: release it so that a retry can run
 			execution.release();
-			throw new IllegalStateException("The idempotent executor is closed", ex);
+			// the executor is closed, or the scheduler passed to its builder was shut down
+			throw new IllegalStateException(ex.getMessage(), ex);
 		}
 		return execution;
 	}
@@ -250,6 +252,10 @@ public final class IdempotentExecutor implements AutoCloseable {
 
 	CompletionWriter writer() {
 		return this.writer;
+	}
+
+	LeaseKeepAlive keepAlive() {
+		return this.keepAlive;
 	}
 
 	void ended(Execution execution) {

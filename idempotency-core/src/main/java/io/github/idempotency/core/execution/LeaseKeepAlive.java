@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.github.idempotency.core.store.IdempotencyStore;
@@ -33,6 +34,14 @@ import org.jspecify.annotations.Nullable;
  * never all of them. Each call is interrupted after a quarter of the lease, so that the next one, a third of the
  * lease after the previous, starts on time. The lag between when a renewal was due and when the store confirmed it
  * is reported, and from {@link ExecutionPolicy#maxExecutionTime()} on the lease is no longer renewed.
+ * <p>
+ * A scheduler passed to the builder belongs to the application, which may shut it down (or make it refuse tasks)
+ * while executions still run. Renewals then stop; rather than let those executions run on as if renewed until
+ * another instance takes their keys over, the first refusal is logged once as an error and every execution then
+ * running is reported lost: {@link IdempotencyContext#isLeaseLost()} answers {@code true} and
+ * {@link IdempotencyListener#onWriteFailed} counts it as a failed {@link StoreOperation#RENEW}. A scheduler that was
+ * shut down is noticed when a sweep runs on it, and, because one shut down with {@code shutdownNow} never runs the
+ * sweep it held, whenever an execution starts, asks whether its lease is lost, or ends.
  */
 final class LeaseKeepAlive {
 
@@ -45,6 +54,9 @@ final class LeaseKeepAlive {
 
 	// renewals at least once a day, whatever the lease
 	private static final long MAX_PERIOD_MILLIS = TimeUnit.DAYS.toMillis(1);
+
+	private static final String SCHEDULER_SHUT_DOWN = "The idempotent executor's scheduler was shut down or refuses "
+			+ "tasks, so no lease can be renewed; close the executor before its scheduler";
 
 	private final IdempotencyStore store;
 
@@ -85,6 +97,9 @@ final class LeaseKeepAlive {
 
 	private final Consumer<Execution> collectDue = this::collectDue;
 
+	/** Set once the refusal of the scheduler is logged: one error, however many executions it cost. */
+	private final AtomicBoolean schedulerLossLogged = new AtomicBoolean();
+
 	LeaseKeepAlive(IdempotencyStore store, Clock clock, IdempotencyListener listener,
 			ScheduledExecutorService scheduler, ExecutorService renewals, ActiveExecutions active) {
 		this.store = store;
@@ -123,8 +138,12 @@ final class LeaseKeepAlive {
 	 * then not active
 	 */
 	void keepAlive(Execution execution) {
-		if (this.closed || this.scheduler.isShutdown()) {
+		if (this.closed) {
 			throw new RejectedExecutionException("The idempotent executor is closed");
+		}
+		if (this.scheduler.isShutdown()) {
+			schedulerLost(null);
+			throw new RejectedExecutionException(SCHEDULER_SHUT_DOWN);
 		}
 		long firstRenewal = now() + period(execution);
 		execution.renewalDue = firstRenewal;
@@ -138,7 +157,55 @@ final class LeaseKeepAlive {
 		}
 		catch (RejectedExecutionException ex) {
 			this.active.ended(execution);
-			throw ex;
+			if (this.closed) {
+				throw ex;
+			}
+			schedulerLost(ex);
+			throw new RejectedExecutionException(SCHEDULER_SHUT_DOWN, ex);
+		}
+	}
+
+	/**
+	 * Reports the running executions lost when the scheduler was shut down while this executor is open; does
+	 * nothing otherwise. Cheap enough for every execution's start, end and {@code isLeaseLost()}.
+	 */
+	void checkScheduler() {
+		if (!this.closed && this.scheduler.isShutdown()) {
+			schedulerLost(null);
+		}
+	}
+
+	/**
+	 * The scheduler refused a task, or was found shut down, while this executor is open: no sweep is scheduled any
+	 * more, so every execution still renewing is reported lost rather than left to run on as if renewed.
+	 * @param refusal the scheduler's refusal; {@code null} when it was found shut down
+	 */
+	private void schedulerLost(@Nullable RejectedExecutionException refusal) {
+		if (this.closed) {
+			// closing the executor stops the renewals on purpose
+			return;
+		}
+		if (this.schedulerLossLogged.compareAndSet(false, true)) {
+			logger.log(Level.ERROR, "The scheduler of the idempotent executor "
+					+ (this.scheduler.isShutdown() ? "was shut down" : "refused to run a task")
+					+ " while the executor was still open: leases are no longer renewed. Every execution running "
+					+ "now is reported lost (IdempotencyContext.isLeaseLost() answers true; counted as a failed "
+					+ "renew write) and another instance may take its key over once its lease runs out; new claims "
+					+ "are refused while the scheduler is shut down. Close the IdempotentExecutor before the "
+					+ "scheduler passed to its builder, or pass none: it then makes one of its own", refusal);
+		}
+		// under the sweep's lock, so that two threads that notice at once count each execution once
+		synchronized (this.sweeping) {
+			List<Execution> lost = new ArrayList<>();
+			this.active.visit((execution) -> {
+				if (execution.isRenewing()) {
+					lost.add(execution);
+				}
+			});
+			for (Execution execution : lost) {
+				this.listener.onWriteFailed(execution.policy().endpoint(), StoreOperation.RENEW);
+				execution.markLeaseLost();
+			}
 		}
 	}
 
@@ -198,7 +265,8 @@ final class LeaseKeepAlive {
 						scheduleSweep(this.earliestNext);
 					}
 					catch (RejectedExecutionException ex) {
-						// closed meanwhile
+						// closed meanwhile, or the scheduler was shut down under this sweep
+						schedulerLost(ex);
 					}
 				}
 			}
@@ -239,15 +307,26 @@ final class LeaseKeepAlive {
 			return;
 		}
 		long due = System.nanoTime();
+		Future<?> call;
 		try {
-			Future<?> call = this.renewals.submit(() -> renew(execution, due));
-			execution.renewalCallStarted(call);
+			call = this.renewals.submit(() -> renew(execution, due));
+		}
+		catch (RejectedExecutionException ex) {
+			// the renewal threads are the executor's own: it is closing
+			execution.stopRenewal();
+			return;
+		}
+		execution.renewalCallStarted(call);
+		try {
 			this.scheduler.schedule(() -> timeOut(execution, call),
 					renewalTimeout(execution.policy().lease()).toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
-			// the executor is closing
-			execution.stopRenewal();
+			// the executor is closing, or the scheduler that would also time the next sweep refuses tasks
+			schedulerLost(ex);
+			if (this.closed) {
+				execution.stopRenewal();
+			}
 		}
 	}
 

@@ -40,6 +40,19 @@ final class MySqlDialect extends SqlDialect {
 		return false;
 	}
 
+	/**
+	 * On MariaDB, {@code INSERT IGNORE}: a claim that loses the race to insert the key inserts nothing instead of
+	 * failing, because MariaDB Connector/J logs every error the server sends at WARN, one line per lost race although
+	 * the store reads the winner's row and carries on. {@code IGNORE} also turns truncations into warnings, which the
+	 * bound values cannot cause: the key and the token have fixed lengths that fit their columns, and a fingerprint
+	 * is a short version and 64 hex characters. MySQL's driver logs nothing, so MySQL keeps the plain insert.
+	 */
+	@Override
+	String insert() {
+		String insert = super.insert();
+		return "mariadb".equals(this.platform) ? "INSERT IGNORE" + insert.substring("INSERT".length()) : insert;
+	}
+
 	@Override
 	String purge() {
 		return "DELETE FROM " + this.table + " WHERE expires_at <= UTC_TIMESTAMP(6) ORDER BY expires_at LIMIT ?";

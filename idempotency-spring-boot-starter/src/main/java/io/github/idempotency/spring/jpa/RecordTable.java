@@ -180,14 +180,15 @@ final class RecordTable {
 		Instant deadline = current.dbNow().plus(lease);
 		if (current.state() == null) {
 			try {
-				jdbc.update(sql.insert(), (ps) -> {
+				int inserted = jdbc.update(sql.insert(), (ps) -> {
 					ps.setString(1, key.value());
 					ps.setString(2, token.value());
 					ps.setString(3, fingerprint.value());
 					sql.bindInstant(ps, 4, deadline);
 					sql.bindInstant(ps, 5, current.dbNow());
 				});
-				return new ClaimResult.Claimed(token, deadline, false);
+				// nothing inserted: a dialect that ignores the duplicate key lost the race as one that fails on it
+				return (inserted == 1) ? new ClaimResult.Claimed(token, deadline, false) : null;
 			}
 			catch (DuplicateKeyException ex) {
 				return null;

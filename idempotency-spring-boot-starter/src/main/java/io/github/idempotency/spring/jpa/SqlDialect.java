@@ -103,7 +103,10 @@ abstract class SqlDialect {
 				+ " r ON r.id = ?";
 	}
 
-	/** Parameters: key, token, fingerprint, expires_at, created_at. Fails on a duplicate key. */
+	/**
+	 * Parameters: key, token, fingerprint, expires_at, created_at. On a duplicate key it fails, or inserts nothing
+	 * (a dialect may ignore the duplicate): either way the claim lost its race.
+	 */
 	String insert() {
 		return "INSERT INTO " + this.table + " (id, state, owner_token, fingerprint, expires_at, created_at) "
 				+ "VALUES (?, 'ONGOING', ?, ?, ?, ?)";

@@ -41,7 +41,8 @@ public final class IdempotencyMetricNames {
 
 	/**
 	 * Counter of final writes (a completion or a release) that failed on every attempt while the lease lasted: the
-	 * record stays ongoing until its lease runs out. Tagged {@link #TAG_ENDPOINT} and {@link #TAG_OPERATION}.
+	 * record stays ongoing until its lease runs out. Tagged {@link #TAG_ENDPOINT} and {@link #TAG_OPERATION};
+	 * {@code renew} counts running executions reported lost because the executor's scheduler was shut down.
 	 */
 	public static final String WRITE_FAILURES = "idempotency.write.failures";
 

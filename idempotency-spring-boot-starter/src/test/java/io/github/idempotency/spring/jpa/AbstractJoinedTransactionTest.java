@@ -26,6 +26,7 @@ import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.AttachFailingStore;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.AttachGate;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.Bookings;
+import io.github.idempotency.spring.jpa.JoinedTransactionApplication.CountingCodecs;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.Fault;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.Ledger;
 import io.github.idempotency.spring.jpa.JoinedTransactionApplication.ProviderUnavailableException;
@@ -350,6 +351,22 @@ abstract class AbstractJoinedTransactionTest {
 		assertThat(second).isEqualTo(first);
 		assertThat(entries(paymentId)).isOne();
 		assertThat(this.ledger.bookings() - bookingsBefore).isOne();
+	}
+
+	@Test
+	void beanMethodEncodesItsResultOnceForTheTransactionAndTheCompletion() {
+		CountingCodecs codecs = this.context.getBean(CountingCodecs.class);
+		String paymentId = newPaymentId();
+		int encodesBefore = codecs.encodes();
+
+		String first = this.bookings.book(paymentId, 1250);
+
+		assertThat(codecs.encodes() - encodesBefore).as("encodes of one joined call").isOne();
+		assertThat(this.bookings.book(paymentId, 1250)).isEqualTo(first);
+		assertThat(codecs.encodes() - encodesBefore).as("a replay decodes").isOne();
+
+		assertThatException().isThrownBy(() -> this.bookings.bookWithUnencodableReceipt(newPaymentId(), 1250));
+		assertThat(codecs.encodes() - encodesBefore).as("a value that cannot be encoded is tried once").isEqualTo(2);
 	}
 
 	@Test

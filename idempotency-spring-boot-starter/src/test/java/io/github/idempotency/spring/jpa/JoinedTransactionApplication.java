@@ -21,7 +21,10 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.execution.ResultCodec;
 import io.github.idempotency.spring.Idempotent;
+import io.github.idempotency.spring.JsonResultCodecFactory;
+import io.github.idempotency.spring.ResultCodecFactory;
 import io.github.idempotency.spring.web.IdempotencyFilter;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -30,6 +33,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.persistence.autoconfigure.EntityScan;
@@ -48,6 +52,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The application of the end-to-end join-transaction tests: a controller and a plain bean whose {@code @Idempotent}
@@ -126,6 +131,11 @@ class JoinedTransactionApplication {
 				});
 		registration.setOrder(IdempotencyFilter.DEFAULT_ORDER + 2);
 		return registration;
+	}
+
+	@Bean
+	static CountingCodecs idempotencyResultCodecFactory(ObjectProvider<JsonMapper> jsonMapper) {
+		return new CountingCodecs(new JsonResultCodecFactory(jsonMapper.getIfUnique(() -> JsonMapper.builder().build())));
 	}
 
 	@Bean
@@ -398,6 +408,52 @@ class JoinedTransactionApplication {
 				throw new IdempotencyStoreException("The process died before the response was attached");
 			}
 			return super.complete(key, owner, state, response, now, retention);
+		}
+
+	}
+
+	/** The JSON codecs of the auto-configuration, counting how often they encode a method's return value. */
+	static final class CountingCodecs implements ResultCodecFactory {
+
+		private final ResultCodecFactory json;
+
+		private final AtomicInteger encodes = new AtomicInteger();
+
+		CountingCodecs(ResultCodecFactory json) {
+			this.json = json;
+		}
+
+		int encodes() {
+			return this.encodes.get();
+		}
+
+		@Override
+		public ResultCodec<Object> codecFor(java.lang.reflect.Method method) {
+			ResultCodec<Object> codec = this.json.codecFor(method);
+			return new ResultCodec<>() {
+
+				@Override
+				public byte[] encode(Object value) {
+					CountingCodecs.this.encodes.incrementAndGet();
+					return codec.encode(value);
+				}
+
+				@Override
+				public Object decode(byte[] bytes) {
+					return codec.decode(bytes);
+				}
+
+			};
+		}
+
+		@Override
+		public byte[] encodeArguments(Object[] arguments) {
+			return this.json.encodeArguments(arguments);
+		}
+
+		@Override
+		public void checkEncodable(java.lang.reflect.Method method, int parameterIndex) {
+			this.json.checkEncodable(method, parameterIndex);
 		}
 
 	}
