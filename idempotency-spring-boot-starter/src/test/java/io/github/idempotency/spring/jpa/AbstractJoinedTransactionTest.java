@@ -398,6 +398,25 @@ abstract class AbstractJoinedTransactionTest {
 		assertThat(this.ledger.bookings() - bookingsBefore).isOne();
 	}
 
+	// The lease is renewed every third of it while the method runs, on connections of the store's own: the completion at
+	// the end of the method's transaction updates a row that a renewal changed after that transaction began.
+	@Test
+	void beanMethodWhoseLeaseIsRenewedDuringItsTransactionCommitsItsResult() {
+		String paymentId = newPaymentId();
+		this.bookings.afterNextBooking(() -> {
+			IdempotencyContext context = IdempotencyContext.require();
+			assertThat(this.store.renew(context.key().storageKey(), context.ownerToken(), Instant.now(),
+					Duration.ofSeconds(30)))
+				.as("renewal")
+				.isTrue();
+		});
+
+		String first = this.bookings.book(paymentId, 1250);
+
+		assertThat(this.bookings.book(paymentId, 1250)).isEqualTo(first);
+		assertThat(entries(paymentId)).isOne();
+	}
+
 	@Test
 	void beanMethodThatLostItsLeaseLeavesNoRowBecauseItsTransactionalJoined() {
 		String paymentId = newPaymentId();
