@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
@@ -89,6 +91,12 @@ abstract class AbstractJpaClaimIsolationTest {
 	protected abstract String tableName();
 
 	/**
+	 * A pool on the same database that lends auto-commit connections, for the test's own statements.
+	 * @return the pool
+	 */
+	protected abstract DataSource setupDataSource();
+
+	/**
 	 * An update that makes the record of a key (its one parameter) expire by the database's clock.
 	 * @return the statement
 	 */
@@ -144,7 +152,7 @@ abstract class AbstractJpaClaimIsolationTest {
 			for (int round = 0; round < rounds; round++) {
 				StorageKey key = newKey();
 				assertThat(store.claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
-				assertThat(new JdbcTemplate(pool).update(expireSql(), key.value())).isEqualTo(1);
+				assertThat(new JdbcTemplate(setupDataSource()).update(expireSql(), key.value())).isEqualTo(1);
 				tally.add(race(() -> store.claim(key, FINGERPRINT, Instant.now(), LEASE)), true);
 			}
 			assertThat(tally.summary()).as("first failure: %s", tally.firstFailure).isEqualTo(Tally.expected(rounds));

@@ -2,6 +2,8 @@ package io.github.idempotency.spring.jpa;
 
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +36,11 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 	@Override
 	protected HikariDataSource newDataSource(boolean autoCommit, @Nullable String isolation) {
 		return PostgresTestServer.get().newDataSource(THREADS + 4, autoCommit, isolation);
+	}
+
+	@Override
+	protected DataSource setupDataSource() {
+		return this.setup;
 	}
 
 	@Override
