@@ -75,9 +75,9 @@ abstract class AbstractJoinedTransactionTest {
 
 	private Ledger ledger;
 
-	private Bookings bookings;
+	Bookings bookings;
 
-	private AttachFailingStore store;
+	AttachFailingStore store;
 
 	private AttachGate gate;
 
@@ -492,7 +492,7 @@ abstract class AbstractJoinedTransactionTest {
 		return response.headers().firstValue("Location").orElseThrow();
 	}
 
-	private int entries(String paymentId) {
+	int entries(String paymentId) {
 		return this.jdbc.queryForObject("SELECT COUNT(*) FROM ledger_entry WHERE payment_id = ?", Integer.class,
 				paymentId);
 	}
@@ -501,7 +501,7 @@ abstract class AbstractJoinedTransactionTest {
 		return UUID.randomUUID().toString();
 	}
 
-	private static String newPaymentId() {
+	static String newPaymentId() {
 		return UUID.randomUUID().toString();
 	}
 

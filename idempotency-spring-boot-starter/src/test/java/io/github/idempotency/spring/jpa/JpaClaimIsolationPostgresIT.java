@@ -1,14 +1,31 @@
 package io.github.idempotency.spring.jpa;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.idempotency.core.ClaimResult;
+import io.github.idempotency.core.OwnerToken;
+import io.github.idempotency.core.StorageKey;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.Arguments;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Racing claims on a real PostgreSQL ({@link PostgresTestServer}) whose pool lends connections at REPEATABLE READ
@@ -31,6 +48,41 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 	void dropTable() {
 		PostgresTestServer.execute(this.setup, "DROP TABLE IF EXISTS " + TABLE);
 		this.setup.close();
+	}
+
+	// The one-statement claim that meets a row committed after its snapshot returns nothing, and tries again: a claim
+	// allowed one attempt has lost every race, which is an answer (the record in force), never a store failure.
+	@Test
+	void aClaimThatLosesEveryRaceAnswersWithTheRecordInForceNotAFailure() throws Exception {
+		ExecutorService claimer = Executors.newSingleThreadExecutor();
+		try (HikariDataSource pool = newDataSource(true, null); Connection holder = pool.getConnection()) {
+			JpaIdempotencyStore store = new JpaIdempotencyStore(pool, TABLE);
+			store.setMaxClaimAttempts(1);
+			StorageKey key = newKey();
+			OwnerToken holderToken = OwnerToken.random();
+			holder.setAutoCommit(false);
+			try (PreparedStatement insert = holder.prepareStatement("INSERT INTO " + TABLE
+					+ " (id, state, owner_token, fingerprint, expires_at, created_at) VALUES (?, 'ONGOING', ?, ?, "
+					+ "clock_timestamp() + INTERVAL '1 minute', clock_timestamp())")) {
+				insert.setString(1, key.value());
+				insert.setString(2, holderToken.value());
+				insert.setString(3, FINGERPRINT.value());
+				insert.executeUpdate();
+			}
+			Future<ClaimResult> claim = claimer.submit(() -> store.claim(key, FINGERPRINT, Instant.now(), LEASE));
+			JdbcTemplate observer = new JdbcTemplate(pool);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> observer.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+						+ "'Lock' AND query LIKE ?", Integer.class, "WITH claimed AS (INSERT INTO " + TABLE + " %"),
+						(waiting) -> waiting == 1);
+			holder.commit();
+
+			assertThat(claim.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(ClaimResult.Existing.class,
+					(existing) -> assertThat(existing.record().owner()).as("owner").isEqualTo(holderToken));
+		}
+		finally {
+			claimer.shutdownNow();
+		}
 	}
 
 	@Override
