@@ -130,15 +130,21 @@ abstract class AbstractJpaClaimIsolationTest {
 	void racingClaimsHaveExactlyOneWinnerAndNoFailure(String label, @Nullable String isolation, boolean autoCommit)
 			throws Exception {
 		try (HikariDataSource pool = newDataSource(autoCommit, isolation)) {
-			JpaIdempotencyStore store = new JpaIdempotencyStore(pool, tableName());
-			Tally tally = new Tally();
-			for (int round = 0; round < ROUNDS; round++) {
-				StorageKey key = newKey();
-				tally.add(race(() -> store.claim(key, FINGERPRINT, Instant.now(), LEASE)), false);
-			}
-			assertThat(tally.summary()).as("first failure: %s", tally.firstFailure)
-				.isEqualTo(Tally.expected(ROUNDS));
+			assertRacingClaimsHaveExactlyOneWinnerAndNoFailure(new JpaIdempotencyStore(pool, tableName()));
 		}
+	}
+
+	/**
+	 * Races {@link #THREADS} claims of a key, {@link #ROUNDS} times.
+	 * @param store the store to claim in
+	 */
+	void assertRacingClaimsHaveExactlyOneWinnerAndNoFailure(JpaIdempotencyStore store) throws Exception {
+		Tally tally = new Tally();
+		for (int round = 0; round < ROUNDS; round++) {
+			StorageKey key = newKey();
+			tally.add(race(() -> store.claim(key, FINGERPRINT, Instant.now(), LEASE)), false);
+		}
+		assertThat(tally.summary()).as("first failure: %s", tally.firstFailure).isEqualTo(Tally.expected(ROUNDS));
 	}
 
 	@ParameterizedTest(name = "{0}, auto-commit {2}")

@@ -1,5 +1,8 @@
 package io.github.idempotency.spring.jpa;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -82,6 +85,37 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 		}
 		finally {
 			claimer.shutdownNow();
+		}
+	}
+
+	// The store reads a pool's isolation from its first connection; one that says READ COMMITTED while it runs at
+	// SERIALIZABLE (a pool that lends its connections at mixed levels) is not switched: each loser's serialization
+	// failure then counts as a lost race, and its next attempt sees the winner.
+	@Test
+	void onAConnectionThatHidesItsSerializableIsolationALostRaceIsRetriedNotFailed() throws Exception {
+		try (HikariDataSource pool = newDataSource(true, "TRANSACTION_SERIALIZABLE")) {
+			DataSource hiding = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { DataSource.class }, (proxy, method, args) -> {
+						Object result = invoke(pool, method, args);
+						return (result instanceof Connection connection) ? readCommittedInName(connection) : result;
+					});
+			assertRacingClaimsHaveExactlyOneWinnerAndNoFailure(new JpaIdempotencyStore(hiding, TABLE));
+		}
+	}
+
+	private static Connection readCommittedInName(Connection connection) {
+		return (Connection) Proxy.newProxyInstance(JpaClaimIsolationPostgresIT.class.getClassLoader(),
+				new Class<?>[] { Connection.class },
+				(proxy, method, args) -> method.getName().equals("getTransactionIsolation")
+						? Connection.TRANSACTION_READ_COMMITTED : invoke(connection, method, args));
+	}
+
+	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+		try {
+			return method.invoke(target, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getCause();
 		}
 	}
 
