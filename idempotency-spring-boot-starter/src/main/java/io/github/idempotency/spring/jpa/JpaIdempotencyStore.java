@@ -20,7 +20,6 @@ import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -146,8 +145,14 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		return access("claim", key, () -> {
 			for (int attempt = 0; attempt < this.maxClaimAttempts; attempt++) {
 				// each attempt in a transaction of its own, so that the next one sees what the winner committed
-				ClaimResult result = lostRaceAsNull(
-						() -> inOwnTransaction((jdbc) -> this.table.claim(jdbc, key, fingerprint, token, lease)));
+				ClaimResult result;
+				try {
+					result = inOwnTransaction((jdbc) -> this.table.claim(jdbc, key, fingerprint, token, lease));
+				}
+				catch (DataAccessException ex) {
+					rethrowUnlessLostRace(ex);
+					continue;
+				}
 				if (result != null) {
 					return result;
 				}
@@ -164,29 +169,28 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	 * 409 and retries).
 	 */
 	private ClaimResult contended(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
-		Optional<IdempotencyRecord> inForce = lostRaceAsNull(
-				() -> inOwnTransaction((jdbc) -> this.table.find(jdbc, key)));
-		if (inForce != null && inForce.isPresent()) {
-			return new ClaimResult.Existing(inForce.get());
+		Optional<IdempotencyRecord> inForce;
+		try {
+			inForce = inOwnTransaction((jdbc) -> this.table.find(jdbc, key));
 		}
-		return new ClaimResult.Existing(IdempotencyRecord.ongoing(OwnerToken.random(), fingerprint, now.plus(lease)));
+		catch (DataAccessException ex) {
+			rethrowUnlessLostRace(ex);
+			inForce = Optional.empty();
+		}
+		return new ClaimResult.Existing(inForce
+			.orElseGet(() -> IdempotencyRecord.ongoing(OwnerToken.random(), fingerprint, now.plus(lease))));
 	}
 
 	// A serialization failure or a deadlock lost a race, as a compare-and-set that matches nothing does: the next
 	// attempt, in a new transaction, sees the winner. Only a pool whose connections are not at READ COMMITTED (or a
 	// connection that came at another isolation than the pool's first) gets them.
-	private <T> @Nullable T lostRaceAsNull(Supplier<T> attempt) {
-		try {
-			return attempt.get();
-		}
-		catch (DataAccessException ex) {
-			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-				if (cause instanceof SQLException sqlException && this.table.dialect().isLostRace(sqlException)) {
-					return null;
-				}
+	private void rethrowUnlessLostRace(DataAccessException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sqlException && this.table.dialect().isLostRace(sqlException)) {
+				return;
 			}
-			throw ex;
 		}
+		throw ex;
 	}
 
 	/**
