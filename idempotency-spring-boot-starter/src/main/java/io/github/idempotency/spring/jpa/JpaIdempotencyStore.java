@@ -1,5 +1,6 @@
 package io.github.idempotency.spring.jpa;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -46,6 +47,17 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * rows means fenced.</li>
  * </ul>
  * <p>
+ * <strong>Isolation:</strong> these transactions run at READ COMMITTED whatever isolation the pool lends its
+ * connections at ({@code spring.datasource.hikari.transaction-isolation}): on PostgreSQL and H2 a pool at REPEATABLE
+ * READ or SERIALIZABLE, on MySQL and MariaDB one at SERIALIZABLE, has each connection switched for the store's work
+ * and back (two round trips more per operation); MySQL's and MariaDB's default REPEATABLE READ is kept, at no cost.
+ * A claim that still meets a serialization failure or a deadlock counts it as a lost race and tries again; one that
+ * loses every race (16 in a row, a key contended by as many concurrent writes) answers with the record in force, or
+ * else as if the key were in progress, never with a failure that an application failing open would answer by running
+ * the request unprotected. A completion written in the application's transaction ({@link TransactionalCompletion})
+ * runs at that transaction's isolation: on PostgreSQL at REPEATABLE READ or above it fails (and rolls the transaction
+ * back) when a renewal or a takeover changed the record after the transaction's snapshot.
+ * <p>
  * <strong>Time:</strong> the {@code now} arguments are ignored. Leases, retention and expiry are computed and
  * compared with the database's clock ({@code clock_timestamp()} on PostgreSQL, {@code UTC_TIMESTAMP(6)} on
  * MySQL/MariaDB, {@code CURRENT_TIMESTAMP} on H2), so instances with skewed clocks agree.
@@ -62,6 +74,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 
 	// a claim that keeps losing races to takeovers, releases and purges of the same key gives up eventually
 	private static final int MAX_CLAIM_ATTEMPTS = 16;
+
+	private int maxClaimAttempts = MAX_CLAIM_ATTEMPTS;
 
 	private final DataSource dataSource;
 
@@ -129,16 +143,65 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		requirePositive(lease, "lease");
 		OwnerToken token = OwnerToken.random();
 		return access("claim", key, () -> {
-			for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+			for (int attempt = 0; attempt < this.maxClaimAttempts; attempt++) {
 				// each attempt in a transaction of its own, so that the next one sees what the winner committed
-				ClaimResult result = inOwnTransaction((jdbc) -> this.table.claim(jdbc, key, fingerprint, token, lease));
+				ClaimResult result;
+				try {
+					result = inOwnTransaction((jdbc) -> this.table.claim(jdbc, key, fingerprint, token, lease));
+				}
+				catch (DataAccessException ex) {
+					rethrowUnlessLostRace(ex);
+					continue;
+				}
 				if (result != null) {
 					return result;
 				}
 			}
-			throw new IdempotencyStoreException("Could not claim " + key + " in " + MAX_CLAIM_ATTEMPTS
-					+ " attempts: its record kept changing under concurrent writes");
+			return contended(key, fingerprint, now, lease);
 		});
+	}
+
+	/**
+	 * The answer of a claim whose every attempt lost a race: the key's record kept changing under concurrent claims,
+	 * takeovers and releases, so another request holds it or is about to. That is an answer, not a failure of the
+	 * store (which would run the request unprotected where the application fails open): the record in force if one
+	 * can be read now, else an ongoing record of no owner that the caller treats as in progress (a duplicate gets a
+	 * 409 and retries).
+	 */
+	private ClaimResult contended(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
+		Optional<IdempotencyRecord> inForce;
+		try {
+			inForce = inOwnTransaction((jdbc) -> this.table.find(jdbc, key));
+		}
+		catch (DataAccessException ex) {
+			rethrowUnlessLostRace(ex);
+			inForce = Optional.empty();
+		}
+		return new ClaimResult.Existing(inForce
+			.orElseGet(() -> IdempotencyRecord.ongoing(OwnerToken.random(), fingerprint, now.plus(lease))));
+	}
+
+	// A serialization failure or a deadlock lost a race, as a compare-and-set that matches nothing does: the next
+	// attempt, in a new transaction, sees the winner. Only a pool whose connections are not at READ COMMITTED (or a
+	// connection that came at another isolation than the pool's first) gets them.
+	private void rethrowUnlessLostRace(DataAccessException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sqlException && this.table.dialect().isLostRace(sqlException)) {
+				return;
+			}
+		}
+		throw ex;
+	}
+
+	/**
+	 * How many transactions a claim tries before it answers that the key is contended; for tests.
+	 * @param maxClaimAttempts at least 1
+	 */
+	void setMaxClaimAttempts(int maxClaimAttempts) {
+		if (maxClaimAttempts < 1) {
+			throw new IllegalArgumentException("maxClaimAttempts must be at least 1, was " + maxClaimAttempts);
+		}
+		this.maxClaimAttempts = maxClaimAttempts;
 	}
 
 	@Override
@@ -185,8 +248,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
 		Objects.requireNonNull(owner, "owner");
 		requirePositive(lease, "lease");
-		return access("renew", key, () -> this.transactions.run(this.renewalDataSource,
-				this.table.dialect().switchesAutoCommitLocally(), (jdbc) -> this.table.renew(jdbc, key, owner, lease)));
+		return access("renew", key, () -> this.transactions.run(this.renewalDataSource, this.table.dialect(),
+				(jdbc) -> this.table.renew(jdbc, key, owner, lease)));
 	}
 
 	@Override
@@ -257,7 +320,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	 * The database is recognized first, before a connection is taken, so that recognizing it never needs a second one.
 	 */
 	private <T> T inOwnTransaction(Function<JdbcTemplate, T> work) {
-		return this.transactions.run(this.dataSource, this.table.dialect().switchesAutoCommitLocally(), work);
+		return this.transactions.run(this.dataSource, this.table.dialect(), work);
 	}
 
 	private <T> T access(String operation, StorageKey key, Supplier<T> call) {

@@ -1,5 +1,6 @@
 package io.github.idempotency.spring.jpa;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,6 +34,21 @@ final class MySqlDialect extends SqlDialect {
 	@Override
 	String nowPlusMillis() {
 		return "TIMESTAMPADD(MICROSECOND, ? * 1000, UTC_TIMESTAMP(6))";
+	}
+
+	// InnoDB's writes read the latest committed version at REPEATABLE READ too (locking reads), and each claim whose
+	// insert or takeover misses reads again in a new transaction; only SERIALIZABLE, which turns the claim's read into
+	// a shared lock that racing inserts deadlock on, must not be used
+	@Override
+	boolean needsReadCommittedInsteadOf(int isolation) {
+		return isolation == Connection.TRANSACTION_SERIALIZABLE;
+	}
+
+	// 1020 (ER_CHECKREAD): "record has changed since last read", which MariaDB's innodb_snapshot_isolation raises
+	// where MySQL would write over the newer version
+	@Override
+	boolean isLostRace(SQLException ex) {
+		return super.isLostRace(ex) || ex.getErrorCode() == 1020;
 	}
 
 	@Override

@@ -2,6 +2,8 @@ package io.github.idempotency.spring.jpa;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -16,10 +18,23 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * {@code REQUIRES_NEW} in effect, without touching the thread's transaction. On an auto-commit connection each
  * statement is its own transaction, at no extra round trip; otherwise they commit together at the end, one round trip
  * more, unless the driver can switch the connection to auto-commit for the work without a round trip of its own.
+ * <p>
+ * The work runs at READ COMMITTED whatever isolation the pool lends its connections at, where the database needs it
+ * ({@link SqlDialect#needsReadCommittedInsteadOf(int)}): the store's compare-and-set statements must see what
+ * concurrent claims committed, where PostgreSQL at REPEATABLE READ or SERIALIZABLE fails them with a serialization
+ * failure, and InnoDB at SERIALIZABLE turns the claim's read into a shared lock that deadlocks racing inserts. Such a
+ * connection is switched for the work and switched back before it returns to the pool: two round trips more. The
+ * isolation a pool lends at is read from its first connection, once.
  */
 final class OwnConnectionTransactions {
 
+	// what run() returns from pinning when it left the connection's isolation alone
+	private static final int KEPT = -1;
+
 	private final JdbcTemplate template;
+
+	// per pool (the store's and the renewals'): the isolation its first connection came at
+	private final Map<DataSource, Integer> lentAt = new ConcurrentHashMap<>();
 
 	/**
 	 * Transactions whose failures are translated as the store's other statements are.
@@ -32,14 +47,15 @@ final class OwnConnectionTransactions {
 	/**
 	 * Runs work on a connection of its own from the given database, in a transaction of its own.
 	 * @param source where the connection comes from
-	 * @param autoCommitSwitchIsFree whether the driver turns auto-commit on and off without a round trip while no
-	 * transaction is open ({@link SqlDialect#switchesAutoCommitLocally()}): the work then runs auto-committed on a
+	 * @param dialect the database's: when the driver turns auto-commit on and off without a round trip while no
+	 * transaction is open ({@link SqlDialect#switchesAutoCommitLocally()}), the work runs auto-committed on a
 	 * connection lent in manual-commit mode, which spares the commit's round trip, and the connection goes back in
-	 * manual-commit mode. Only for work whose statements may each commit on its own, as all of the store's do.
+	 * manual-commit mode (only for work whose statements may each commit on its own, as all of the store's do); it
+	 * also says which isolations the work must not run at
 	 * @param work the statements, on a {@code JdbcTemplate} bound to that one connection
 	 * @return what the work returned
 	 */
-	<T> T run(DataSource source, boolean autoCommitSwitchIsFree, Function<JdbcTemplate, T> work) {
+	<T> T run(DataSource source, SqlDialect dialect, Function<JdbcTemplate, T> work) {
 		Connection connection;
 		try {
 			connection = source.getConnection();
@@ -47,13 +63,15 @@ final class OwnConnectionTransactions {
 		catch (SQLException ex) {
 			throw new CannotGetJdbcConnectionException("Failed to obtain a JDBC connection", ex);
 		}
+		int restore = KEPT;
 		try {
+			restore = pinReadCommitted(source, connection, dialect);
 			JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
 			jdbc.setExceptionTranslator(this.template.getExceptionTranslator());
 			if (connection.getAutoCommit()) {
 				return work.apply(jdbc);
 			}
-			if (autoCommitSwitchIsFree) {
+			if (dialect.switchesAutoCommitLocally()) {
 				connection.setAutoCommit(true);
 				try {
 					return work.apply(jdbc);
@@ -76,7 +94,39 @@ final class OwnConnectionTransactions {
 			throw this.template.getExceptionTranslator().translate("commit", null, ex);
 		}
 		finally {
+			if (restore != KEPT) {
+				restoreIsolation(connection, restore);
+			}
 			DataSourceUtils.releaseConnection(connection, null);
+		}
+	}
+
+	/**
+	 * Switches a connection lent at an isolation the dialect cannot work at to READ COMMITTED, while no transaction is
+	 * open on it. The pool's connections are taken to come at one isolation, as pools configure them.
+	 * @return the isolation it was lent at, to restore, or {@link #KEPT}
+	 */
+	private int pinReadCommitted(DataSource source, Connection connection, SqlDialect dialect) throws SQLException {
+		Integer isolation = this.lentAt.get(source);
+		if (isolation == null) {
+			isolation = connection.getTransactionIsolation();
+			this.lentAt.putIfAbsent(source, isolation);
+		}
+		if (!dialect.needsReadCommittedInsteadOf(isolation)) {
+			return KEPT;
+		}
+		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+		return isolation;
+	}
+
+	// The work is over (committed or rolled back): a connection that cannot be switched back is broken, which the
+	// pool finds out when it validates or resets it (Hikari restores its configured isolation itself).
+	private static void restoreIsolation(Connection connection, int isolation) {
+		try {
+			connection.setTransactionIsolation(isolation);
+		}
+		catch (SQLException ex) {
+			// see above
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.github.idempotency.spring.jpa;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -71,6 +72,29 @@ abstract class SqlDialect {
 	 */
 	boolean switchesAutoCommitLocally() {
 		return false;
+	}
+
+	/**
+	 * Whether the store's statements must not run at the isolation a pool lends its connections at, and run at READ
+	 * COMMITTED instead ({@link OwnConnectionTransactions}). They compare and set on the row's latest committed
+	 * version and read again in a new transaction after a lost race, which READ COMMITTED gives everywhere; on
+	 * PostgreSQL and H2, REPEATABLE READ and SERIALIZABLE fail a write that meets a row changed since the snapshot.
+	 * @param isolation a {@link java.sql.Connection} isolation level
+	 * @return whether to switch to READ COMMITTED for the work
+	 */
+	boolean needsReadCommittedInsteadOf(int isolation) {
+		return isolation > Connection.TRANSACTION_READ_COMMITTED;
+	}
+
+	/**
+	 * Whether a failure says that the statement lost a race to a concurrent transaction, which a new transaction may
+	 * win or see the winner of: a serialization failure or a deadlock.
+	 * @param ex the failure
+	 * @return whether to try again in a new transaction
+	 */
+	boolean isLostRace(SQLException ex) {
+		String state = ex.getSQLState();
+		return "40001".equals(state) || "40P01".equals(state);
 	}
 
 	/** Whether {@link #claimInOneStatement()} exists. */

@@ -76,9 +76,9 @@ abstract class AbstractJoinedTransactionTest {
 
 	private Ledger ledger;
 
-	private Bookings bookings;
+	Bookings bookings;
 
-	private AttachFailingStore store;
+	AttachFailingStore store;
 
 	private AttachGate gate;
 
@@ -415,6 +415,25 @@ abstract class AbstractJoinedTransactionTest {
 		assertThat(this.ledger.bookings() - bookingsBefore).isOne();
 	}
 
+	// The lease is renewed every third of it while the method runs, on connections of the store's own: the completion at
+	// the end of the method's transaction updates a row that a renewal changed after that transaction began.
+	@Test
+	void beanMethodWhoseLeaseIsRenewedDuringItsTransactionCommitsItsResult() {
+		String paymentId = newPaymentId();
+		this.bookings.afterNextBooking(() -> {
+			IdempotencyContext context = IdempotencyContext.require();
+			assertThat(this.store.renew(context.key().storageKey(), context.ownerToken(), Instant.now(),
+					Duration.ofSeconds(30)))
+				.as("renewal")
+				.isTrue();
+		});
+
+		String first = this.bookings.book(paymentId, 1250);
+
+		assertThat(this.bookings.book(paymentId, 1250)).isEqualTo(first);
+		assertThat(entries(paymentId)).isOne();
+	}
+
 	@Test
 	void beanMethodThatLostItsLeaseLeavesNoRowBecauseItsTransactionalJoined() {
 		String paymentId = newPaymentId();
@@ -490,7 +509,7 @@ abstract class AbstractJoinedTransactionTest {
 		return response.headers().firstValue("Location").orElseThrow();
 	}
 
-	private int entries(String paymentId) {
+	int entries(String paymentId) {
 		return this.jdbc.queryForObject("SELECT COUNT(*) FROM ledger_entry WHERE payment_id = ?", Integer.class,
 				paymentId);
 	}
@@ -499,7 +518,7 @@ abstract class AbstractJoinedTransactionTest {
 		return UUID.randomUUID().toString();
 	}
 
-	private static String newPaymentId() {
+	static String newPaymentId() {
 		return UUID.randomUUID().toString();
 	}
 

@@ -163,6 +163,29 @@ class JpaStatementCountPostgresIT {
 		}
 	}
 
+	// A pool at SERIALIZABLE would fail racing claims (an insert that meets a row committed after its snapshot): the
+	// store switches each of its connections to READ COMMITTED for its statement and back, two round trips more.
+	@Test
+	void onAPoolAtSerializableEachOperationRunsAtReadCommittedAndGivesTheConnectionBack() throws Exception {
+		try (HikariDataSource serializable = PostgresTestServer.get().newDataSource(1, false,
+				"TRANSACTION_SERIALIZABLE")) {
+			JpaIdempotencyStore serializableStore = new JpaIdempotencyStore(countingDataSource(serializable), TABLE);
+			serializableStore.find(newKey(), Instant.now());
+			StorageKey key = newKey();
+
+			this.calls.clear();
+			assertThat(serializableStore.claim(key, FINGERPRINT, Instant.now(), LEASE))
+				.isInstanceOf(ClaimResult.Claimed.class);
+			assertThat(this.calls).as("the claim on a connection lent at SERIALIZABLE")
+				.containsExactly("setTransactionIsolation", "statement", "setTransactionIsolation");
+			try (Connection connection = serializable.getConnection()) {
+				assertThat(connection.getTransactionIsolation()).as("the pool's connection, given back")
+					.isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+				assertThat(connection.getAutoCommit()).isFalse();
+			}
+		}
+	}
+
 	private static String rowVersion(StorageKey key) {
 		return new JdbcTemplate(dataSource).queryForObject(
 				"SELECT ctid::text || '/' || xmin::text || '/' || xmax::text FROM " + TABLE + " WHERE id = ?",
@@ -183,7 +206,8 @@ class JpaStatementCountPostgresIT {
 
 	private Connection countingConnection(Connection connection) {
 		return proxy(Connection.class, connection, (target, method, args) -> {
-			if (method.getName().equals("commit") || method.getName().equals("rollback")) {
+			if (method.getName().equals("commit") || method.getName().equals("rollback")
+					|| method.getName().endsWith("TransactionIsolation")) {
 				this.calls.add(method.getName());
 			}
 			Object result = invoke(target, method, args);

@@ -63,7 +63,19 @@ final class MariaDbTestServer {
 	}
 
 	HikariDataSource newDataSource(int maximumPoolSize) {
+		return newDataSource(maximumPoolSize, true, null);
+	}
+
+	/**
+	 * A new connection pool on the server.
+	 * @param autoCommit whether it lends connections in auto-commit mode
+	 * @param transactionIsolation the isolation it lends connections at ({@code TRANSACTION_SERIALIZABLE}), or
+	 * {@code null} for the server's default (REPEATABLE READ)
+	 */
+	HikariDataSource newDataSource(int maximumPoolSize, boolean autoCommit, String transactionIsolation) {
 		HikariConfig config = new HikariConfig();
+		config.setAutoCommit(autoCommit);
+		config.setTransactionIsolation(transactionIsolation);
 		config.setJdbcUrl(this.jdbcUrl);
 		config.setUsername("root");
 		config.setMaximumPoolSize(maximumPoolSize);

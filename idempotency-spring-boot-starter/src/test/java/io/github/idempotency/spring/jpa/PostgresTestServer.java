@@ -105,8 +105,22 @@ public final class PostgresTestServer {
 	 * @return the pool
 	 */
 	public HikariDataSource newDataSource(int maximumPoolSize, boolean autoCommit) {
+		return newDataSource(maximumPoolSize, autoCommit, null);
+	}
+
+	/**
+	 * A new connection pool on the server; close it when done.
+	 * @param maximumPoolSize the most connections it opens
+	 * @param autoCommit whether it lends connections in auto-commit mode
+	 * @param transactionIsolation the isolation it lends connections at, as in
+	 * {@code spring.datasource.hikari.transaction-isolation} ({@code TRANSACTION_SERIALIZABLE}), or {@code null} for
+	 * the server's default
+	 * @return the pool
+	 */
+	public HikariDataSource newDataSource(int maximumPoolSize, boolean autoCommit, String transactionIsolation) {
 		HikariConfig config = new HikariConfig();
 		config.setAutoCommit(autoCommit);
+		config.setTransactionIsolation(transactionIsolation);
 		config.setJdbcUrl(this.jdbcUrl);
 		if (this.username != null) {
 			config.setUsername(this.username);
