@@ -191,10 +191,6 @@ public class WebPathBenchmark {
 			.content(BODY)).andReturn();
 	}
 
-	private Filter idempotencyFilter() {
-		return idempotencyFilter(this.context);
-	}
-
 	private static Filter idempotencyFilter(ConfigurableApplicationContext context) {
 		return context.getBeanProvider(FilterRegistrationBean.class)
 			.stream()
@@ -235,7 +231,8 @@ public class WebPathBenchmark {
 				expect(idem(this.mvc, "fill-" + i), 201, false);
 			}
 			if (store.size() != RECORDS) {
-				throw new IllegalStateException("The store holds " + store.size() + " records, not its bound " + RECORDS);
+				throw new IllegalStateException(
+						"The store holds " + store.size() + " records, not its bound " + RECORDS);
 			}
 			verify(store);
 		}

@@ -129,9 +129,9 @@ class LoadRoundTest {
 					if (close) {
 						this.closeRequested.incrementAndGet();
 					}
-					out.write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-							+ "Content-Length: " + BODY.length + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n")
-						.getBytes(StandardCharsets.US_ASCII));
+					String head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+							+ "Content-Length: " + BODY.length + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n";
+					out.write(head.getBytes(StandardCharsets.US_ASCII));
 					out.write(BODY);
 					out.flush();
 					if (close) {
