@@ -130,12 +130,30 @@ final class LoadRound {
 	 */
 	RoundResult run(String path, Scenario scenario, IntPredicate expected, int connections, long millis,
 			String roundKey) throws Exception {
+		return run(path, scenario, expected, connections, millis, roundKey, false);
+	}
+
+	/**
+	 * Runs a round on any path, on keep-alive connections or with every request on a new connection.
+	 * @param path the path
+	 * @param scenario the keys
+	 * @param expected whether a status is the expected answer (negative: replayed)
+	 * @param connections how many connections send at once (each a sender thread)
+	 * @param millis how long the round lasts
+	 * @param roundKey what {@link #prepare} returned
+	 * @param closeEach whether every request is sent on a new connection with {@code Connection: close}, so
+	 * that every request pays for one connection, whatever its status (Tomcat closes after a 503 anyway)
+	 * @return what it measured
+	 * @throws Exception when a connection fails
+	 */
+	RoundResult run(String path, Scenario scenario, IntPredicate expected, int connections, long millis,
+			String roundKey, boolean closeEach) throws Exception {
 		Worker[] workers = new Worker[connections];
 		CountDownLatch ready = new CountDownLatch(connections);
 		CountDownLatch start = new CountDownLatch(1);
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < connections; i++) {
-			workers[i] = new Worker(path, scenario, expected, roundKey + "-" + i, ready, start);
+			workers[i] = new Worker(path, scenario, expected, roundKey + "-" + i, closeEach, ready, start);
 			Thread thread = new Thread(workers[i], "load-" + i);
 			thread.start();
 			threads.add(thread);
@@ -172,7 +190,9 @@ final class LoadRound {
 	}
 
 	/**
-	 * The new connections the last round made because the server closed one after a response (a 503 on Tomcat).
+	 * The new connections the last round made because the server closed one after a response (a 503 on Tomcat,
+	 * every response of a round that asked for {@code Connection: close}); in such a round, the first request's
+	 * connection too.
 	 * @return how many
 	 */
 	long lastReconnects() {
@@ -188,6 +208,8 @@ final class LoadRound {
 		private final IntPredicate expected;
 
 		private final String keyPrefix;
+
+		private final boolean closeEach;
 
 		private final CountDownLatch ready;
 
@@ -207,12 +229,13 @@ final class LoadRound {
 
 		Exception failure;
 
-		Worker(String path, Scenario scenario, IntPredicate expected, String keyPrefix, CountDownLatch ready,
-				CountDownLatch start) {
+		Worker(String path, Scenario scenario, IntPredicate expected, String keyPrefix, boolean closeEach,
+				CountDownLatch ready, CountDownLatch start) {
 			this.path = path;
 			this.scenario = scenario;
 			this.expected = expected;
 			this.keyPrefix = keyPrefix;
+			this.closeEach = closeEach;
 			this.ready = ready;
 			this.start = start;
 		}
@@ -221,23 +244,27 @@ final class LoadRound {
 		public void run() {
 			HttpConnection connection = null;
 			try {
-				connection = new HttpConnection(LoadRound.this.host, LoadRound.this.port);
+				// with a new connection per request, the first one is opened in the round like every other
+				connection = this.closeEach ? null : new HttpConnection(LoadRound.this.host, LoadRound.this.port);
 				byte[] replay = LoadRound.this.requests.post(this.path,
-						this.keyPrefix.substring(0, this.keyPrefix.lastIndexOf('-')));
+						this.keyPrefix.substring(0, this.keyPrefix.lastIndexOf('-')), this.closeEach);
 				this.ready.countDown();
 				this.start.await();
 				long deadline = this.deadline;
 				long now = System.nanoTime();
 				while (now - deadline < 0) {
-					if (connection.closedByServer()) {
+					if (connection == null || connection.closedByServer()) {
 						// as a client must after a 503, which Tomcat answers with Connection: close: the new
 						// connection is part of the next request's time
-						connection.close();
+						if (connection != null) {
+							connection.close();
+						}
 						connection = new HttpConnection(LoadRound.this.host, LoadRound.this.port);
 						this.reconnects++;
 					}
 					byte[] request = (this.scenario == Scenario.REPLAY) ? replay
-							: LoadRound.this.requests.post(this.path, this.keyPrefix + "-" + this.count);
+							: LoadRound.this.requests.post(this.path, this.keyPrefix + "-" + this.count,
+									this.closeEach);
 					int status = connection.send(request);
 					long after = System.nanoTime();
 					if (!this.expected.test(status)) {

@@ -21,9 +21,20 @@ final class Requests {
 	}
 
 	byte[] post(String path, String key) {
+		return post(path, key, false);
+	}
+
+	/**
+	 * The request of a path and key, optionally asking the server to close the connection after its response.
+	 * @param path the path
+	 * @param key the {@code Idempotency-Key}
+	 * @param close whether to send {@code Connection: close}
+	 * @return the request bytes
+	 */
+	byte[] post(String path, String key, boolean close) {
 		return ("POST " + path + " HTTP/1.1\r\nHost: " + this.host
 				+ "\r\nContent-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: "
-				+ BODY.length() + "\r\n\r\n" + BODY)
+				+ BODY.length() + (close ? "\r\nConnection: close" : "") + "\r\n\r\n" + BODY)
 			.getBytes(StandardCharsets.US_ASCII);
 	}
 

@@ -2,8 +2,10 @@ package io.github.idempotency.benchmarks.web;
 
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
+import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 import io.github.idempotency.spring.IdempotentMethod;
 import io.github.idempotency.spring.IdempotentMethodRegistry;
 import io.github.idempotency.spring.web.IdempotencyFilter;
@@ -40,7 +42,11 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * {@link IdempotencyFilter}, the {@code DispatcherServlet} and the interceptor, on the memory store. {@code plain}
  * is the same handler without {@code @Idempotent}: the difference between a benchmark and {@code plain} is what the
  * library adds to a request (key, fingerprint over the body, capture of the response, store, replay write).
- * {@code spelKey} is the SpEL key expression alone. Run with {@code -prof gc} for the bytes allocated per request.
+ * {@code spelKey} is the SpEL key expression alone. {@code fullStoreRefusal} and {@code fullStoreReplay} run on a
+ * second app whose memory store is full of records in force ({@link FullStore}): a new key answered 503 against the
+ * replay of a key the store holds, the library's own share of issue 12's "the 503 path costs no more than a
+ * replay", without the connection a 503 costs on Tomcat. Run with {@code -prof gc} for the bytes allocated per
+ * request.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -66,15 +72,8 @@ public class WebPathBenchmark {
 	@Setup
 	public void setUp() throws Exception {
 		// a 1 s retention keeps the memory store far below its bound however fast first requests go
-		// a servlet context with no server: MockMvc drives the DispatcherServlet and the filter directly
-		this.context = new SpringApplicationBuilder(WebPathApplication.class).web(WebApplicationType.SERVLET)
-			.contextFactory((type) -> new GenericWebApplicationContext(new MockServletContext()))
-			.properties("server.port=-1", "spring.main.banner-mode=off", "logging.level.root=warn",
-					"idempotency.store=memory", "idempotency.ttl=1s")
-			.run();
-		this.mvc = MockMvcBuilders.webAppContextSetup((WebApplicationContext) this.context)
-			.addFilters(idempotencyFilter())
-			.build();
+		this.context = start("idempotency.ttl=1s");
+		this.mvc = mockMvc(this.context);
 		Method spel = WebPathApplication.PurchaseController.class.getMethod("spel", WebPathApplication.Purchase.class);
 		this.spelMethod = this.context.getBean(IdempotentMethodRegistry.class)
 			.find(spel, WebPathApplication.PurchaseController.class)
@@ -142,20 +141,152 @@ public class WebPathBenchmark {
 		return this.spelMethod.evaluateKey(this.spelArguments);
 	}
 
+	/**
+	 * A new key on a full memory store: filter, key, fingerprint, the store's refusal, the problem raised to Spring
+	 * MVC and resolved, the 503 {@code problem+json} written by the filter.
+	 * @param store the full store's app
+	 * @return the response
+	 * @throws Exception never
+	 */
+	@Benchmark
+	public MvcResult fullStoreRefusal(FullStore store) throws Exception {
+		return store.refused();
+	}
+
+	/**
+	 * The replay of a key the full store holds: the same path as {@link #replay()}, on the store of
+	 * {@link #fullStoreRefusal(FullStore)}.
+	 * @param store the full store's app
+	 * @return the response
+	 * @throws Exception never
+	 */
+	@Benchmark
+	public MvcResult fullStoreReplay(FullStore store) throws Exception {
+		return store.replayed();
+	}
+
 	private MvcResult idem(String key) throws Exception {
-		return this.mvc.perform(post("/idem").contentType(MediaType.APPLICATION_JSON)
+		return idem(this.mvc, key);
+	}
+
+	private static ConfigurableApplicationContext start(String... properties) {
+		// a servlet context with no server: MockMvc drives the DispatcherServlet and the filter directly
+		return new SpringApplicationBuilder(WebPathApplication.class).web(WebApplicationType.SERVLET)
+			.contextFactory((type) -> new GenericWebApplicationContext(new MockServletContext()))
+			.properties("server.port=-1", "spring.main.banner-mode=off", "logging.level.root=warn",
+					"idempotency.store=memory")
+			.properties(properties)
+			.run();
+	}
+
+	private static MockMvc mockMvc(ConfigurableApplicationContext context) {
+		return MockMvcBuilders.webAppContextSetup((WebApplicationContext) context)
+			.addFilters(idempotencyFilter(context))
+			.build();
+	}
+
+	private static MvcResult idem(MockMvc mvc, String key) throws Exception {
+		return mvc.perform(post("/idem").contentType(MediaType.APPLICATION_JSON)
 			.header("Idempotency-Key", key)
 			.content(BODY)).andReturn();
 	}
 
-	private Filter idempotencyFilter() {
-		return this.context.getBeanProvider(FilterRegistrationBean.class)
+	private static Filter idempotencyFilter(ConfigurableApplicationContext context) {
+		return context.getBeanProvider(FilterRegistrationBean.class)
 			.stream()
 			.map(FilterRegistrationBean::getFilter)
 			.filter(IdempotencyFilter.class::isInstance)
 			.map(Filter.class::cast)
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("The starter registered no IdempotencyFilter"));
+	}
+
+	/**
+	 * A second app whose memory store is full: {@value #RECORDS} records of finished first requests that live an
+	 * hour, one of them the held key that {@link #replayed()} replays. A claim of any other key is refused at once
+	 * (no record expires during a run), so {@link #refused()} sends one constant key, as {@link #replayed()} does:
+	 * neither pays for making a key.
+	 */
+	@State(Scope.Thread)
+	public static class FullStore {
+
+		/** The store's bound, {@code idempotency.memory.max-records}: what the refusal costs does not depend on it. */
+		static final int RECORDS = 1_000;
+
+		private static final String HELD_KEY = "held";
+
+		private static final String REFUSED_KEY = "refused";
+
+		private ConfigurableApplicationContext context;
+
+		private MockMvc mvc;
+
+		@Setup
+		public void setUp() throws Exception {
+			this.context = start("idempotency.ttl=1h", "idempotency.memory.max-records=" + RECORDS);
+			this.mvc = mockMvc(this.context);
+			InMemoryIdempotencyStore store = this.context.getBean(InMemoryIdempotencyStore.class);
+			expect(idem(this.mvc, HELD_KEY), 201, false);
+			for (int i = 1; i < RECORDS; i++) {
+				expect(idem(this.mvc, "fill-" + i), 201, false);
+			}
+			if (store.size() != RECORDS) {
+				throw new IllegalStateException(
+						"The store holds " + store.size() + " records, not its bound " + RECORDS);
+			}
+			verify(store);
+		}
+
+		// the benchmarks measure what they say: a new key is refused by the full store with the 503 problem, and the
+		// held key replays its receipt
+		private void verify(InMemoryIdempotencyStore store) throws Exception {
+			long refusedBefore = store.refusedClaims();
+			for (int i = 0; i < 2; i++) {
+				MvcResult refused = expect(refused(), 503, false);
+				String type = "\"type\":\"https://idempotency.github.io/problems/store-unavailable\"";
+				if (!"application/problem+json".equals(refused.getResponse().getContentType())
+						|| !refused.getResponse().getContentAsString().contains(type)
+						|| refused.getResponse().getHeader("Retry-After") == null) {
+					throw new IllegalStateException("A new key on the full store was not answered with the 503 "
+							+ "store-unavailable problem: " + refused.getResponse().getContentType() + " "
+							+ refused.getResponse().getContentAsString());
+				}
+			}
+			if (store.refusedClaims() != refusedBefore + 2) {
+				throw new IllegalStateException("The 503 did not come from the full store's refusal: "
+						+ (store.refusedClaims() - refusedBefore) + " refusals counted for 2 requests");
+			}
+			MvcResult replay = expect(replayed(), 201, true);
+			if (!Arrays.equals(replay.getResponse().getContentAsByteArray(), WebPathApplication.RECEIPT)) {
+				throw new IllegalStateException("The held key did not replay the receipt");
+			}
+			if (store.size() != RECORDS) {
+				throw new IllegalStateException("The store's size moved to " + store.size() + " while verifying");
+			}
+		}
+
+		private static MvcResult expect(MvcResult result, int status, boolean replayed) {
+			boolean wasReplayed = "true".equals(result.getResponse().getHeader("Idempotent-Replayed"));
+			if (result.getResponse().getStatus() != status || wasReplayed != replayed) {
+				throw new IllegalStateException("Expected " + status + (replayed ? " replayed" : "") + ", got "
+						+ result.getResponse().getStatus() + (wasReplayed ? " replayed" : ""));
+			}
+			return result;
+		}
+
+		@TearDown
+		public void tearDown() {
+			this.context.close();
+		}
+
+		MvcResult refused() throws Exception {
+			return idem(this.mvc, REFUSED_KEY);
+		}
+
+		MvcResult replayed() throws Exception {
+			return idem(this.mvc, HELD_KEY);
+		}
+
 	}
 
 }

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
 
 /**
  * The RFC 9457 problem details that the idempotency protocol answers, as Spring {@link ProblemDetail}s, each with a
@@ -20,6 +21,11 @@ import org.springframework.http.ProblemDetail;
  * A refusal is raised to Spring MVC as an {@link IdempotencyProblemException}, so an application's
  * {@code @ControllerAdvice}, {@code ResponseEntityExceptionHandler} or {@code MessageSource} shapes it like any other
  * problem; when none does, the filter sends these exact bytes.
+ * <p>
+ * An instance is immutable, and everything a response needs from it (type URI, JSON bytes, {@code Retry-After},
+ * message codes) is made once, in its constructor: the problems that do not depend on the request (a mismatch, a
+ * full or unreachable store, a request in progress) are kept and answered again, so that a storm of refusals
+ * allocates no more than it must.
  */
 public final class IdempotencyProblem {
 
@@ -62,6 +68,26 @@ public final class IdempotencyProblem {
 	/** Media type of every problem body. */
 	public static final String MEDIA_TYPE = "application/problem+json";
 
+	private static final IdempotencyProblem MISMATCH = new IdempotencyProblem(KEY_MISMATCH, "Idempotency key reused",
+			422, "This idempotency key was used for a different request; use a new key for a new request.", null);
+
+	private static final IdempotencyProblem RECORD_CORRUPT_PROBLEM = new IdempotencyProblem(RECORD_CORRUPT,
+			"Idempotency record unreadable", 500,
+			"The stored record of this idempotency key cannot be read, so the request was not processed.", null);
+
+	private static final IdempotencyProblem ANONYMOUS_BODY_HASH_PROBLEM = new IdempotencyProblem(ANONYMOUS_BODY_HASH,
+			"Authentication required for idempotency", 400,
+			"This operation recognizes repeated requests by their body per caller; authenticate to use it.", null);
+
+	// the last of each kind that depends on a value (the executor's Retry-After is a constant, the key header's name
+	// is configured once): every refusal of a storm is answered with the same instance; all fields are final, so a
+	// racy read sees a whole instance
+	private static volatile @Nullable IdempotencyProblem lastStoreUnavailable;
+
+	private static volatile @Nullable IdempotencyProblem lastInProgress;
+
+	private static volatile @Nullable IdempotencyProblem lastMissingKey;
+
 	private final String type;
 
 	private final String title;
@@ -72,12 +98,30 @@ public final class IdempotencyProblem {
 
 	private final @Nullable Duration retryAfter;
 
+	private final URI typeUri;
+
+	private final byte[] json;
+
+	private final @Nullable String retryAfterHeader;
+
+	private final String detailMessageCode;
+
+	private final String titleMessageCode;
+
 	private IdempotencyProblem(String type, String title, int status, String detail, @Nullable Duration retryAfter) {
 		this.type = type;
 		this.title = title;
 		this.status = status;
 		this.detail = detail;
 		this.retryAfter = retryAfter;
+		this.typeUri = URI.create(type);
+		this.json = json(type, title, status, detail);
+		this.retryAfterHeader = (retryAfter != null)
+				? Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)) : null;
+		String slug = type.substring(BASE.length());
+		this.detailMessageCode = ErrorResponse.getDefaultDetailMessageCode(IdempotencyProblemException.class, slug);
+		this.titleMessageCode = ErrorResponse.getDefaultTitleMessageCode(IdempotencyProblemException.class) + "."
+				+ slug;
 	}
 
 	/**
@@ -101,8 +145,14 @@ public final class IdempotencyProblem {
 	}
 
 	static IdempotencyProblem missingKey(String headerName) {
-		return new IdempotencyProblem(MISSING_KEY, "Idempotency key missing", 400,
-				"This operation requires an idempotency key in the " + headerName + " header.", null);
+		String detail = "This operation requires an idempotency key in the " + headerName + " header.";
+		IdempotencyProblem last = lastMissingKey;
+		if (last != null && last.detail.equals(detail)) {
+			return last;
+		}
+		last = new IdempotencyProblem(MISSING_KEY, "Idempotency key missing", 400, detail, null);
+		lastMissingKey = last;
+		return last;
 	}
 
 	static IdempotencyProblem invalidKey(String reason) {
@@ -110,29 +160,38 @@ public final class IdempotencyProblem {
 	}
 
 	static IdempotencyProblem anonymousBodyHash() {
-		return new IdempotencyProblem(ANONYMOUS_BODY_HASH, "Authentication required for idempotency", 400,
-				"This operation recognizes repeated requests by their body per caller; authenticate to use it.", null);
+		return ANONYMOUS_BODY_HASH_PROBLEM;
 	}
 
 	static IdempotencyProblem mismatch() {
-		return new IdempotencyProblem(KEY_MISMATCH, "Idempotency key reused", 422,
-				"This idempotency key was used for a different request; use a new key for a new request.", null);
+		return MISMATCH;
 	}
 
 	static IdempotencyProblem inProgress(Duration retryAfter) {
-		return new IdempotencyProblem(REQUEST_IN_PROGRESS, "Request in progress", 409,
+		IdempotencyProblem last = lastInProgress;
+		if (last != null && retryAfter.equals(last.retryAfter)) {
+			return last;
+		}
+		last = new IdempotencyProblem(REQUEST_IN_PROGRESS, "Request in progress", 409,
 				"A request with this idempotency key is still being processed; retry later to get its result.",
 				retryAfter);
+		lastInProgress = last;
+		return last;
 	}
 
 	static IdempotencyProblem storeUnavailable(Duration retryAfter) {
-		return new IdempotencyProblem(STORE_UNAVAILABLE, "Idempotency store unavailable", 503,
+		IdempotencyProblem last = lastStoreUnavailable;
+		if (last != null && retryAfter.equals(last.retryAfter)) {
+			return last;
+		}
+		last = new IdempotencyProblem(STORE_UNAVAILABLE, "Idempotency store unavailable", 503,
 				"The request cannot be protected against duplicates right now; retry later.", retryAfter);
+		lastStoreUnavailable = last;
+		return last;
 	}
 
 	static IdempotencyProblem recordCorrupt() {
-		return new IdempotencyProblem(RECORD_CORRUPT, "Idempotency record unreadable", 500,
-				"The stored record of this idempotency key cannot be read, so the request was not processed.", null);
+		return RECORD_CORRUPT_PROBLEM;
 	}
 
 	static IdempotencyProblem responseNotRetained(int status, StoredResponse.@Nullable NotRetained reason) {
@@ -164,7 +223,7 @@ public final class IdempotencyProblem {
 	 */
 	ProblemDetail body() {
 		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(this.status), this.detail);
-		body.setType(URI.create(this.type));
+		body.setType(this.typeUri);
 		body.setTitle(this.title);
 		return body;
 	}
@@ -179,11 +238,15 @@ public final class IdempotencyProblem {
 
 	/**
 	 * The problem as JSON, as the filter sends it when no application handler rendered it.
-	 * @return the UTF-8 bytes of the body
+	 * @return the UTF-8 bytes of the body, shared by every response of this problem: to be written, never changed
 	 */
 	byte[] toJson() {
-		String json = "{\"type\":\"" + escape(this.type) + "\",\"title\":\"" + escape(this.title) + "\",\"status\":"
-				+ this.status + ",\"detail\":\"" + escape(this.detail) + "\"}";
+		return this.json;
+	}
+
+	private static byte[] json(String type, String title, int status, String detail) {
+		String json = "{\"type\":\"" + escape(type) + "\",\"title\":\"" + escape(title) + "\",\"status\":" + status
+				+ ",\"detail\":\"" + escape(detail) + "\"}";
 		return json.getBytes(StandardCharsets.UTF_8);
 	}
 
@@ -192,19 +255,23 @@ public final class IdempotencyProblem {
 	 * @return the header value, or {@code null} when none applies
 	 */
 	@Nullable String retryAfterHeader() {
-		if (this.retryAfter == null) {
-			return null;
-		}
-		long seconds = (this.retryAfter.toMillis() + 999) / 1000;
-		return Long.toString(Math.max(1, seconds));
+		return this.retryAfterHeader;
 	}
 
 	/**
-	 * The slug of the type URI, such as {@code request-in-progress}: the suffix of the message codes.
-	 * @return the slug
+	 * The {@code MessageSource} code of the detail, as {@link IdempotencyProblemException} exposes it.
+	 * @return the code
 	 */
-	String slug() {
-		return this.type.substring(BASE.length());
+	String detailMessageCode() {
+		return this.detailMessageCode;
+	}
+
+	/**
+	 * The {@code MessageSource} code of the title, as {@link IdempotencyProblemException} exposes it.
+	 * @return the code
+	 */
+	String titleMessageCode() {
+		return this.titleMessageCode;
 	}
 
 	private static String escape(String text) {

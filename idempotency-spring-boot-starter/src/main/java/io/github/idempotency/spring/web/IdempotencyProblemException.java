@@ -16,6 +16,10 @@ import org.springframework.web.ErrorResponseException;
  * {@code problemDetail.title.io.github.idempotency.spring.web.IdempotencyProblemException.<slug>}, where the slug
  * ends the type URI (e.g. {@code request-in-progress}). When nothing renders it, the idempotency filter sends the
  * library's own problem body.
+ * <p>
+ * It carries no stack trace: it is an answer of the protocol, raised from the one place where the idempotency
+ * interceptor refuses a request, not a failure to debug, and a trace filled for every refused request would cost a
+ * storm of refusals (a full or unreachable store, duplicates in flight) more than the refusal itself.
  */
 public class IdempotencyProblemException extends ErrorResponseException {
 
@@ -26,11 +30,9 @@ public class IdempotencyProblemException extends ErrorResponseException {
 	private final String titleMessageCode;
 
 	IdempotencyProblemException(Refusal refusal, IdempotencyProblem problem) {
-		super(HttpStatusCode.valueOf(problem.status()), problem.body(), null,
-				ErrorResponse.getDefaultDetailMessageCode(IdempotencyProblemException.class, problem.slug()), null);
+		super(HttpStatusCode.valueOf(problem.status()), problem.body(), null, problem.detailMessageCode(), null);
 		this.refusal = refusal;
-		this.titleMessageCode = ErrorResponse.getDefaultTitleMessageCode(IdempotencyProblemException.class) + "."
-				+ problem.slug();
+		this.titleMessageCode = problem.titleMessageCode();
 		String retryAfter = problem.retryAfterHeader();
 		if (retryAfter != null) {
 			getHeaders().set(HttpHeaders.RETRY_AFTER, retryAfter);
@@ -48,6 +50,12 @@ public class IdempotencyProblemException extends ErrorResponseException {
 	@Override
 	public String getTitleMessageCode() {
 		return this.titleMessageCode;
+	}
+
+	@Override
+	public synchronized Throwable fillInStackTrace() {
+		// see the class comment: no trace to fill
+		return this;
 	}
 
 }

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.mvc.annotation.ResponseStatusExceptionResolver;
 import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
 
 /**
@@ -17,9 +18,11 @@ import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolv
  * designed. Resolving renders nothing: {@link IdempotencyFilter} then sends the library's problem body, as it did
  * after the default resolver's {@code sendError}.
  * <p>
- * Installed by {@link #insertBeforeDefault(List)} from the starter's {@code WebMvcConfigurer}, after the resolvers
- * of {@code @ExceptionHandler} methods and {@code @ResponseStatus}, so an application's own handling still comes
- * first.
+ * Installed by {@link #insertBeforeDefault(List)} from the starter's {@code WebMvcConfigurer}, after the resolver of
+ * {@code @ExceptionHandler} methods, so an application's own handling still comes first, and before Spring MVC's
+ * default resolvers: the {@link ResponseStatusExceptionResolver} never resolves a refusal (the exception is neither a
+ * {@code ResponseStatusException} nor annotated, and has no cause), and would search its class hierarchy for
+ * {@code @ResponseStatus} on every refused request.
  */
 public final class IdempotencyProblemResolver implements HandlerExceptionResolver {
 
@@ -33,13 +36,15 @@ public final class IdempotencyProblemResolver implements HandlerExceptionResolve
 	}
 
 	/**
-	 * Adds this resolver to Spring MVC's resolvers, just before the {@link DefaultHandlerExceptionResolver}, or last
-	 * when there is none.
+	 * Adds this resolver to Spring MVC's resolvers, just before the first of its default resolvers that follow the
+	 * {@code @ExceptionHandler} methods' ({@link ResponseStatusExceptionResolver},
+	 * {@link DefaultHandlerExceptionResolver}), or last when there is none.
 	 * @param resolvers the resolvers as Spring MVC configured them
 	 */
 	public static void insertBeforeDefault(List<HandlerExceptionResolver> resolvers) {
 		for (int i = 0; i < resolvers.size(); i++) {
-			if (resolvers.get(i) instanceof DefaultHandlerExceptionResolver) {
+			if (resolvers.get(i) instanceof ResponseStatusExceptionResolver
+					|| resolvers.get(i) instanceof DefaultHandlerExceptionResolver) {
 				resolvers.add(i, new IdempotencyProblemResolver());
 				return;
 			}

@@ -41,6 +41,7 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.annotation.ResponseStatusExceptionResolver;
 import org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExceptionResolver;
 import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
 
@@ -249,12 +250,15 @@ class IdempotencyAutoConfigurationTest {
 		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
 			.run((context) -> {
 				List<HandlerExceptionResolver> resolvers = new ArrayList<>(List.of(
-						new ExceptionHandlerExceptionResolver(), new DefaultHandlerExceptionResolver()));
+						new ExceptionHandlerExceptionResolver(), new ResponseStatusExceptionResolver(),
+						new DefaultHandlerExceptionResolver()));
 				context.getBean("idempotencyProblemResolverConfigurer", WebMvcConfigurer.class)
 					.extendHandlerExceptionResolvers(resolvers);
+				// before the @ResponseStatus resolver too, which never resolves a refusal and would look for the
+				// annotation on every refused request
 				assertThat(resolvers).extracting((resolver) -> resolver.getClass().getSimpleName())
 					.containsExactly("ExceptionHandlerExceptionResolver", "IdempotencyProblemResolver",
-							"DefaultHandlerExceptionResolver");
+							"ResponseStatusExceptionResolver", "DefaultHandlerExceptionResolver");
 			});
 	}
 

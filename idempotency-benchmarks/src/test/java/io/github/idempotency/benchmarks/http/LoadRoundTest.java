@@ -1,0 +1,169 @@
+package io.github.idempotency.benchmarks.http;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The driver's two ways of sending a round, against a stub HTTP/1.1 server that counts connections and honours
+ * {@code Connection: close} as Tomcat does: {@code --memory-fill}'s close rows compare a 503 with a replay only if
+ * both really pay for one connection per request.
+ */
+class LoadRoundTest {
+
+	private StubServer server;
+
+	@BeforeEach
+	void start() throws IOException {
+		this.server = new StubServer();
+	}
+
+	@AfterEach
+	void stop() throws Exception {
+		this.server.close();
+	}
+
+	@Test
+	void closeEachSendsEveryRequestOnItsOwnConnection() throws Exception {
+		LoadRound rounds = new LoadRound("127.0.0.1", this.server.port(), "test");
+		RoundResult result = rounds.run("/bench/idem-long", Scenario.UNIQUE, (status) -> status == 503, 2, 200,
+				rounds.prepare("/bench/idem-long", Scenario.UNIQUE), true);
+		assertThat(result.requests()).isPositive();
+		assertThat(result.unexpected()).isZero();
+		assertThat(rounds.lastReconnects()).isEqualTo(result.requests());
+		assertThat(this.server.connections.get()).isEqualTo(result.requests());
+		assertThat(this.server.closeRequested.get()).isEqualTo(result.requests());
+	}
+
+	@Test
+	void keepAliveReusesEachConnectionUntilTheServerClosesIt() throws Exception {
+		LoadRound rounds = new LoadRound("127.0.0.1", this.server.port(), "test");
+		RoundResult result = rounds.run("/bench/idem-long", Scenario.UNIQUE, (status) -> status == 503, 2, 200,
+				rounds.prepare("/bench/idem-long", Scenario.UNIQUE));
+		assertThat(result.requests()).isGreaterThan(2);
+		assertThat(rounds.lastReconnects()).isZero();
+		assertThat(this.server.connections.get()).isEqualTo(2);
+		assertThat(this.server.closeRequested.get()).isZero();
+	}
+
+	@Test
+	void closeRequestCarriesOneConnectionHeaderAndTheSameBody() {
+		Requests requests = new Requests("127.0.0.1", 8080);
+		String keepAlive = new String(requests.post("/bench/idem", "k1"), StandardCharsets.US_ASCII);
+		String close = new String(requests.post("/bench/idem", "k1", true), StandardCharsets.US_ASCII);
+		assertThat(keepAlive).doesNotContainIgnoringCase("Connection:");
+		assertThat(close).containsOnlyOnce("\r\nConnection: close\r\n");
+		assertThat(close.replace("\r\nConnection: close", "")).isEqualTo(keepAlive);
+	}
+
+	/** Answers every request 503 with a small body, and closes the connection after it when the request asks. */
+	private static final class StubServer implements AutoCloseable {
+
+		private static final byte[] BODY = "{\"status\":503}".getBytes(StandardCharsets.US_ASCII);
+
+		final AtomicLong connections = new AtomicLong();
+
+		final AtomicLong closeRequested = new AtomicLong();
+
+		private final ServerSocket socket;
+
+		private final ExecutorService threads = Executors.newCachedThreadPool();
+
+		StubServer() throws IOException {
+			this.socket = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+			this.threads.execute(this::accept);
+		}
+
+		int port() {
+			return this.socket.getLocalPort();
+		}
+
+		private void accept() {
+			while (!this.socket.isClosed()) {
+				try {
+					Socket connection = this.socket.accept();
+					this.connections.incrementAndGet();
+					this.threads.execute(() -> serve(connection));
+				}
+				catch (IOException ex) {
+					// closed by close()
+				}
+			}
+		}
+
+		private void serve(Socket connection) {
+			try (connection) {
+				InputStream in = new BufferedInputStream(connection.getInputStream());
+				OutputStream out = connection.getOutputStream();
+				while (true) {
+					int length = -1;
+					boolean close = false;
+					for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+						if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+							length = Integer.parseInt(line.substring(15).trim());
+						}
+						else if (line.equalsIgnoreCase("Connection: close")) {
+							close = true;
+						}
+					}
+					if (length < 0) {
+						// the client closed the connection
+						return;
+					}
+					in.readNBytes(length);
+					if (close) {
+						this.closeRequested.incrementAndGet();
+					}
+					String head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+							+ "Content-Length: " + BODY.length + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n";
+					out.write(head.getBytes(StandardCharsets.US_ASCII));
+					out.write(BODY);
+					out.flush();
+					if (close) {
+						return;
+					}
+				}
+			}
+			catch (IOException ex) {
+				// the client went away at the end of its round
+			}
+		}
+
+		private static String readLine(InputStream in) throws IOException {
+			StringBuilder line = new StringBuilder();
+			for (int c = in.read(); c != '\n'; c = in.read()) {
+				if (c < 0) {
+					return null;
+				}
+				if (c != '\r') {
+					line.append((char) c);
+				}
+			}
+			return line.toString();
+		}
+
+		@Override
+		public void close() throws Exception {
+			this.socket.close();
+			this.threads.shutdownNow();
+			this.threads.awaitTermination(10, TimeUnit.SECONDS);
+		}
+
+	}
+
+}
