@@ -127,7 +127,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
 		requirePositive(lease, "lease");
-		OwnerToken token = OwnerToken.random();
+		OwnerToken token = OwnerToken.randomWritten();
 		return access("claim", key, () -> {
 			for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
 				// each attempt in a transaction of its own, so that the next one sees what the winner committed
