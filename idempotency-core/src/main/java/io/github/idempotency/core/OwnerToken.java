@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * of the execution that holds it, so an execution whose lease was taken over can no longer change the record.
  * <p>
  * Its {@link #value()} is an opaque, unique string; two tokens are equal when their values are. A token made by
- * {@link #random()} holds its 128 bits as two numbers and writes its 32 hex digits only when a store asks for them:
- * the memory store compares tokens and never does, while Redis and the database stores write them as before.
+ * {@link #random()} holds its 128 bits as two numbers only, and writes its 32 hex digits each time they are asked
+ * for: the memory store compares tokens and never asks. A store that writes every token it hands out (Redis, the
+ * database stores) makes them with {@link #randomWritten()}, whose digits are written once, when it is made.
  */
 public final class OwnerToken {
 
@@ -22,13 +23,10 @@ public final class OwnerToken {
 
 	private final long low;
 
-	// the string a token was made from: final, so that a token that reaches another thread through a race still
-	// shows it
+	// the string a token was made from, or its digits when made by randomWritten(): final, so that a token that
+	// reaches another thread through a race still shows it. No field keeps the digits of a token made by random():
+	// it would make every token 40 bytes instead of 32, and the store that makes those never asks for them
 	private final @Nullable String given;
-
-	// a random token's digits, written when first asked for; two threads may both write them, the same characters,
-	// like String's own hash
-	private @Nullable String written;
 
 	/**
 	 * A token read back from a store.
@@ -51,10 +49,10 @@ public final class OwnerToken {
 		}
 	}
 
-	private OwnerToken(long high, long low) {
+	private OwnerToken(long high, long low, @Nullable String given) {
 		this.high = high;
 		this.low = low;
-		this.given = null;
+		this.given = given;
 	}
 
 	/**
@@ -63,7 +61,20 @@ public final class OwnerToken {
 	 */
 	public static OwnerToken random() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		return new OwnerToken(random.nextLong() | Long.MIN_VALUE, random.nextLong() | Long.MIN_VALUE);
+		return new OwnerToken(random.nextLong() | Long.MIN_VALUE, random.nextLong() | Long.MIN_VALUE, null);
+	}
+
+	/**
+	 * A new token as {@link #random()}, with its digits written at once: for a store that writes every token it
+	 * hands out, so that {@link #value()} makes nothing however often the token is written (a claim, a completion,
+	 * each renewal).
+	 * @return a token never handed out before (with overwhelming probability), equal to one read back from its value
+	 */
+	public static OwnerToken randomWritten() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		long high = random.nextLong() | Long.MIN_VALUE;
+		long low = random.nextLong() | Long.MIN_VALUE;
+		return new OwnerToken(high, low, digits(high, low));
 	}
 
 	/**
@@ -71,18 +82,7 @@ public final class OwnerToken {
 	 * @return the token's string, never empty
 	 */
 	public String value() {
-		if (this.given != null) {
-			return this.given;
-		}
-		String digits = this.written;
-		if (digits == null) {
-			byte[] hex = new byte[32];
-			writeHex(this.high, hex, 0);
-			writeHex(this.low, hex, 16);
-			digits = new String(hex, StandardCharsets.ISO_8859_1);
-			this.written = digits;
-		}
-		return digits;
+		return (this.given != null) ? this.given : digits(this.high, this.low);
 	}
 
 	@Override
@@ -108,6 +108,13 @@ public final class OwnerToken {
 	@Override
 	public String toString() {
 		return value();
+	}
+
+	private static String digits(long high, long low) {
+		byte[] hex = new byte[32];
+		writeHex(high, hex, 0);
+		writeHex(low, hex, 16);
+		return new String(hex, StandardCharsets.ISO_8859_1);
 	}
 
 	private static boolean isRandomForm(String value) {

@@ -35,6 +35,15 @@ class OwnerTokenTest {
 	}
 
 	@Test
+	void tokenWrittenAtOnceKeepsItsDigitsAndEqualsTheSameTokenHeldAsBits() {
+		OwnerToken written = OwnerToken.randomWritten();
+		assertThat(written.value()).matches("[89a-f][0-9a-f]{15}[89a-f][0-9a-f]{15}").isSameAs(written.value());
+		OwnerToken readBack = new OwnerToken(written.value());
+		assertThat(readBack).isEqualTo(written).hasSameHashCodeAs(written);
+		assertThat(written).isEqualTo(readBack).isNotEqualTo(OwnerToken.randomWritten());
+	}
+
+	@Test
 	void tokensOfAnotherFormCompareByTheirString() {
 		OwnerToken issued = OwnerToken.random();
 		String upperCase = issued.value().toUpperCase(java.util.Locale.ROOT);

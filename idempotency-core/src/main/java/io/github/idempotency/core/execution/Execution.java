@@ -24,11 +24,24 @@ import org.jspecify.annotations.Nullable;
 public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 
 	// one object per request holds the execution, its lease and its place among the active executions: plain
-	// volatile fields with field updaters rather than an atomic object, a lease object or a map entry each. What
-	// only renewals need is in a Renewals made by the first one: most executions end before it
+	// volatile fields with field updaters rather than an atomic object, a lease object or a map entry each, its
+	// flags in one int and its start in milliseconds (64 bytes, no instant). What only renewals need is in a
+	// Renewals made by the first one: most executions end before it
 
-	private static final AtomicIntegerFieldUpdater<Execution> ENDED = AtomicIntegerFieldUpdater
-		.newUpdater(Execution.class, "ended");
+	private static final AtomicIntegerFieldUpdater<Execution> FLAGS = AtomicIntegerFieldUpdater
+		.newUpdater(Execution.class, "flags");
+
+	/** Set once {@link #complete}, {@link #release} or {@link #close} was called. */
+	private static final int ENDED = 1;
+
+	/** Set once a renewal was refused because the lease had run out. */
+	private static final int LEASE_LOST = 1 << 1;
+
+	/** Set once renewals stopped: the execution ended, lost its lease, or ran past its maximum time. */
+	private static final int RENEWAL_STOPPED = 1 << 2;
+
+	/** Set once the protected code asked to keep its result even if it fails. */
+	private static final int RESULT_RETAINED = 1 << 3;
 
 	private static final AtomicReferenceFieldUpdater<Execution, Renewals> RENEWALS = AtomicReferenceFieldUpdater
 		.newUpdater(Execution.class, Renewals.class, "renewals");
@@ -41,19 +54,14 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 
 	private final ExecutionPolicy policy;
 
-	private final Instant startedAt;
+	/** When the claim was made, in milliseconds since the epoch by the executor's clock. */
+	private final long startedAtMillis;
 
-	/** 1 once ended. */
-	private volatile int ended;
+	/** {@link #ENDED}, {@link #LEASE_LOST}, {@link #RENEWAL_STOPPED} and {@link #RESULT_RETAINED}. */
+	private volatile int flags;
 
 	/** Made by the first renewal call; {@code null} until then. */
 	private volatile @Nullable Renewals renewals;
-
-	private volatile boolean leaseLost;
-
-	private volatile boolean renewing = true;
-
-	private volatile boolean retainResult;
 
 	// made when first asked for: an execution that nothing binds (a plain claim and complete) needs none
 	private @Nullable IdempotencyContext context;
@@ -67,12 +75,12 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	@Nullable Execution nextActive;
 
 	Execution(IdempotentExecutor executor, IdempotencyKey key, OwnerToken owner, ExecutionPolicy policy,
-			Instant startedAt) {
+			long startedAtMillis) {
 		this.executor = executor;
 		this.key = key;
 		this.owner = owner;
 		this.policy = policy;
-		this.startedAt = startedAt;
+		this.startedAtMillis = startedAtMillis;
 	}
 
 	/**
@@ -101,7 +109,7 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	 * @return the start instant
 	 */
 	public Instant startedAt() {
-		return this.startedAt;
+		return Instant.ofEpochMilli(this.startedAtMillis);
 	}
 
 	/**
@@ -124,7 +132,7 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	 * @return {@code true} once the lease is known to be lost
 	 */
 	public boolean isLeaseLost() {
-		return this.leaseLost;
+		return is(LEASE_LOST);
 	}
 
 	/**
@@ -174,14 +182,14 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	 * @return {@code true} once ended
 	 */
 	public boolean isEnded() {
-		return this.ended != 0;
+		return is(ENDED);
 	}
 
 	/** Releases the claim unless the execution already ended; calling it again does nothing. */
 	@Override
 	public void close() {
 		// one atomic step, so that a close racing a complete (or another close) neither throws nor writes twice
-		if (ENDED.compareAndSet(this, 0, 1)) {
+		if (setFirst(ENDED)) {
 			releaseClaim();
 		}
 	}
@@ -201,13 +209,13 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	Instant leaseDeadline() {
 		Renewals renewals = this.renewals;
 		Instant renewed = (renewals != null) ? renewals.deadline : null;
-		return (renewed != null) ? renewed : this.startedAt.plus(this.policy.lease());
+		return (renewed != null) ? renewed : startedAt().plus(this.policy.lease());
 	}
 
 	/** {@return whether a renewal was refused or the deadline passed without one} */
 	boolean isLeaseLostByNow() {
 		this.executor.keepAlive().checkScheduler();
-		return this.leaseLost || !IdempotentExecutor.now(this.executor.clock()).isBefore(leaseDeadline());
+		return is(LEASE_LOST) || !IdempotentExecutor.now(this.executor.clock()).isBefore(leaseDeadline());
 	}
 
 	/**
@@ -217,17 +225,17 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	 */
 	boolean isRenewableAt(Instant now) {
 		Duration maxExecutionTime = this.policy.maxExecutionTime();
-		return maxExecutionTime == null || now.isBefore(this.startedAt.plus(maxExecutionTime));
+		return maxExecutionTime == null || now.isBefore(startedAt().plus(maxExecutionTime));
 	}
 
 	/** {@return whether renewals stopped: the execution ended, lost its lease, or ran past its maximum time} */
 	boolean isRenewalStopped() {
-		return !this.renewing;
+		return is(RENEWAL_STOPPED);
 	}
 
 	/** {@return whether the lease is still being renewed: until the final write is done, or the lease is lost} */
 	boolean isRenewing() {
-		return this.renewing;
+		return !is(RENEWAL_STOPPED);
 	}
 
 	/** {@return whether the renewal call last handed to the renewal threads still runs} */
@@ -255,7 +263,7 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 		Instant extended = now.plus(this.policy.lease());
 		while (true) {
 			Instant current = renewals.deadline;
-			Instant deadline = (current != null) ? current : this.startedAt.plus(this.policy.lease());
+			Instant deadline = (current != null) ? current : startedAt().plus(this.policy.lease());
 			if (!extended.isAfter(deadline) || Renewals.DEADLINE.compareAndSet(renewals, current, extended)) {
 				break;
 			}
@@ -265,7 +273,7 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 
 	RunningExecution snapshot() {
 		Renewals renewals = this.renewals;
-		return new RunningExecution(this.key.storageKey(), this.policy.endpoint(), this.startedAt, leaseDeadline(),
+		return new RunningExecution(this.key.storageKey(), this.policy.endpoint(), startedAt(), leaseDeadline(),
 				(renewals != null) ? renewals.accepted : 0);
 	}
 
@@ -280,27 +288,48 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	}
 
 	void markLeaseLost() {
-		this.leaseLost = true;
-		stopRenewal();
+		// one step, so that whoever sees the lease lost also sees renewals stopped
+		setFirst(LEASE_LOST | RENEWAL_STOPPED);
 	}
 
 	void retainResult() {
-		this.retainResult = true;
+		setFirst(RESULT_RETAINED);
 	}
 
 	boolean isResultRetained() {
-		return this.retainResult;
+		return is(RESULT_RETAINED);
 	}
 
 	private void markEnded() {
-		if (!ENDED.compareAndSet(this, 0, 1)) {
+		if (!setFirst(ENDED)) {
 			throw new IllegalStateException("The execution of " + this.key + " already ended");
 		}
 	}
 
 	/** Stops renewing; the renewal sweep passes this execution by from now on. */
 	void stopRenewal() {
-		this.renewing = false;
+		setFirst(RENEWAL_STOPPED);
+	}
+
+	private boolean is(int flag) {
+		return (this.flags & flag) != 0;
+	}
+
+	/**
+	 * Sets flags in one atomic step.
+	 * @param set the flags to set
+	 * @return whether this call set them: {@code false} when all of them were set already
+	 */
+	private boolean setFirst(int set) {
+		while (true) {
+			int current = this.flags;
+			if ((current & set) == set) {
+				return false;
+			}
+			if (FLAGS.compareAndSet(this, current, current | set)) {
+				return true;
+			}
+		}
 	}
 
 	/** What the renewals of an execution leave behind: none of it is needed until the first renewal call. */

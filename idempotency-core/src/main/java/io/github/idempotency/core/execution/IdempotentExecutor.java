@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.IdempotencyRecord;
+import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.store.CorruptRecordException;
@@ -122,7 +123,9 @@ public final class IdempotentExecutor implements AutoCloseable {
 		long waitUntil = System.nanoTime() + policy.waitTimeout().toNanos();
 		while (true) {
 			ClaimResult result;
-			Instant now = now(this.clock);
+			// in milliseconds, like every time the executor reads: a store that decides in numbers, the memory
+			// store, makes no instant for it
+			long now = this.clock.millis();
 			try {
 				result = this.observed.claim(key.storageKey(), fingerprint, now, policy.lease());
 			}
@@ -147,7 +150,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.MISMATCH);
 				return new ClaimOutcome.Mismatch();
 			}
-			if (!record.isInProgressAt(now)) {
+			if (!isInProgress(record, now)) {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.REPLAYED);
 				return new ClaimOutcome.Replay(record.state(), record.response());
 			}
@@ -226,7 +229,13 @@ public final class IdempotentExecutor implements AutoCloseable {
 		this.onClose.run();
 	}
 
-	private Execution start(IdempotencyKey key, ClaimResult.Claimed claimed, ExecutionPolicy policy, Instant now) {
+	/** {@link IdempotencyRecord#isInProgressAt(Instant)}, making the instant only for a record that needs it. */
+	private static boolean isInProgress(IdempotencyRecord record, long nowEpochMillis) {
+		return record.state() == RecordState.ONGOING || (record.awaitingResponseUntil() != null
+				&& record.isInProgressAt(Instant.ofEpochMilli(nowEpochMillis)));
+	}
+
+	private Execution start(IdempotencyKey key, ClaimResult.Claimed claimed, ExecutionPolicy policy, long now) {
 		Execution execution = new Execution(this, key, claimed.owner(), policy, now);
 		try {
 			this.keepAlive.keepAlive(execution);

@@ -53,6 +53,19 @@ final class ObservedStore implements IdempotencyStore {
 	}
 
 	@Override
+	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease) {
+		long start = System.nanoTime();
+		try {
+			ClaimResult result = this.delegate.claim(key, fingerprint, nowEpochMillis, lease);
+			report(StoreOperation.CLAIM, StoreOperationResult.SUCCESS, start);
+			return result;
+		}
+		catch (RuntimeException | Error ex) {
+			throw failed(StoreOperation.CLAIM, ex, start);
+		}
+	}
+
+	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
 			Instant now, Duration retention) {
 		long start = System.nanoTime();

@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The transitions of one record, as pure functions of the record in force (or {@code null} for none), the event
- * and the current instant. Stores implement exactly these semantics atomically; the in-memory store applies them
- * directly, the Redis and JPA stores in a script or a conditional statement, and the store contract tests check
- * that they agree.
+ * and the current instant. Stores implement exactly these semantics atomically: the in-memory store on its own form
+ * of a record (its expiry as numbers), the Redis and JPA stores in a script or a conditional statement; the store
+ * contract tests, and a randomized comparison of the in-memory store with these functions, check that they agree.
  */
 public final class IdempotencyStateMachine {
 

@@ -89,7 +89,16 @@ final class ExpiryBuckets {
 	 * @return the expired slot, now in no bucket, or {@code null} when that slot is still in force (or there is none)
 	 */
 	@Nullable StoredSlot pollExpired(Instant now) {
-		long nowSecond = now.getEpochSecond();
+		return pollExpired(now.getEpochSecond(), now.getNano());
+	}
+
+	/**
+	 * Takes the first slot of the earliest bucket when it expired at the given time.
+	 * @param nowSecond the current second since the epoch
+	 * @param nowNano the current nanosecond within it
+	 * @return the expired slot, now in no bucket, or {@code null} when that slot is still in force (or there is none)
+	 */
+	@Nullable StoredSlot pollExpired(long nowSecond, int nowNano) {
 		long earliestKnown = this.earliestSecond.get();
 		if (earliestKnown > nowSecond) {
 			// every bucket is of a later second: every slot is still in force
@@ -110,7 +119,7 @@ final class ExpiryBuckets {
 			synchronized (earliest) {
 				StoredSlot head = earliest.first();
 				if (head != null) {
-					if (head.record.isLiveAt(now)) {
+					if (head.isLiveAt(nowSecond, nowNano)) {
 						return null;
 					}
 					earliest.unlink(head);

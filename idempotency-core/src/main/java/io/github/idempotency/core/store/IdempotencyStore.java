@@ -46,6 +46,20 @@ public interface IdempotencyStore {
 	ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease);
 
 	/**
+	 * {@link #claim(StorageKey, RequestFingerprint, Instant, Duration)} with the caller's current instant in
+	 * milliseconds since the epoch: what the executor calls, once per request, so that a store that decides in
+	 * numbers makes no {@link Instant} for it. The default passes the instant on.
+	 * @param key the key
+	 * @param fingerprint the fingerprint of the claiming request, kept with the record
+	 * @param nowEpochMillis the caller's current instant, in milliseconds since the epoch
+	 * @param lease how long the claim holds without renewal
+	 * @return {@link ClaimResult.Claimed} or {@link ClaimResult.Existing}
+	 */
+	default ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease) {
+		return claim(key, fingerprint, Instant.ofEpochMilli(nowEpochMillis), lease);
+	}
+
+	/**
 	 * Finishes an ongoing record held by {@code owner}, keeping the response for {@code retention}.
 	 * @param key the key
 	 * @param owner the token the claim returned

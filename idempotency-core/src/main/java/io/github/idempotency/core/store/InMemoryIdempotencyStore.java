@@ -1,6 +1,7 @@
 package io.github.idempotency.core.store;
 
 import java.lang.System.Logger;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -15,14 +16,15 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.state.IdempotencyStateMachine;
-import io.github.idempotency.core.state.IdempotencyStateMachine.Transition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records in this JVM's heap. Each operation is atomic per key: it reads the key's record, applies the state
- * machine's transition, and writes the result only if the record is still the one read
- * ({@link ConcurrentHashMap#replace(Object, Object, Object)} and its kin), else reads again. Expiry follows the
- * {@code now} the caller passes.
+ * Records in this JVM's heap. Each operation is atomic per key: it reads the key's record, decides as the state
+ * machine's transition ({@link IdempotencyStateMachine}), and writes the result only if the record is still the one
+ * read ({@link ConcurrentHashMap#replace(Object, Object, Object)} and its kin), else reads again. Expiry follows the
+ * {@code now} the caller passes. Records are kept in a form of the store's own, their expiry as numbers, and made
+ * into {@link IdempotencyRecord}s only when read: a first request, which writes two records and reads neither, makes
+ * no instant for them.
  * <p>
  * <strong>It protects one JVM only</strong>: two instances of a service each have their own records, and a restart
  * forgets them all. Use the Redis or JPA store when a service runs more than one instance.
@@ -70,6 +72,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	/** How many expired records a claim that finds the store full removes at most, to make room. */
 	static final int EXPIRED_REMOVED_WHEN_FULL = 16;
 
+	private static final long MILLIS_PER_SECOND = 1_000;
+
+	private static final int NANOS_PER_MILLI = 1_000_000;
+
+	private static final int NANOS_PER_SECOND = 1_000_000_000;
+
+	private static final long MIN_SECOND = Instant.MIN.getEpochSecond();
+
+	private static final long MAX_SECOND = Instant.MAX.getEpochSecond();
+
 	private final StoreCapacity capacity;
 
 	private final SlotTable slots;
@@ -102,34 +114,51 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
+		return claim(key, fingerprint, now.getEpochSecond(), now.getNano(), lease);
+	}
+
+	/**
+	 * As {@link #claim(StorageKey, RequestFingerprint, Instant, Duration)} at {@link Instant#ofEpochMilli(long)} of
+	 * {@code nowEpochMillis}, without making that instant: the executor's claim.
+	 */
+	@Override
+	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease) {
+		return claim(key, fingerprint, Math.floorDiv(nowEpochMillis, MILLIS_PER_SECOND),
+				(int) Math.floorMod(nowEpochMillis, MILLIS_PER_SECOND) * NANOS_PER_MILLI, lease);
+	}
+
+	// the state machine's claim (IdempotencyStateMachine#claim), decided on the slot and written as one
+	private ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long second, int nano, Duration lease) {
+		requirePositive(lease, "lease");
+		Objects.requireNonNull(fingerprint, "fingerprint");
 		OwnerToken candidate = null;
 		boolean roomMade = false;
 		while (true) {
 			StoredSlot held = this.slots.slot(key);
-			IdempotencyRecord current = (held != null) ? held.record : null;
 			String refusal = (held != null) ? null : this.capacity.refusalOfNewRecord();
 			if (refusal == null) {
-				// a token only for a claim that takes the key: a duplicate is answered without one. When none is
-				// made, the state machine is handed null, so that a change that handed it out would fail, not share it
-				if (candidate == null && IdempotencyStateMachine.inForce(current, now) == null) {
+				if (held != null && held.isLiveAt(second, nano)) {
+					// a duplicate is answered without a token, and writes nothing
+					this.slots.removeExpired(second, nano, EXPIRED_REMOVED_PER_CLAIM);
+					return new ClaimResult.Existing(held.record());
+				}
+				if (candidate == null) {
 					candidate = OwnerToken.random();
 				}
-				Transition<ClaimResult> claim = IdempotencyStateMachine.claim(current, fingerprint, candidate, now,
-						lease);
-				refusal = this.slots.write(key, held, claim.next());
+				StoredSlot claimed = StoredSlot.ongoing(key, candidate, fingerprint, secondAfter(second, nano, lease),
+						nanoAfter(nano, lease));
+				refusal = this.slots.write(key, held, claimed);
 				if (refusal == null) {
-					this.slots.removeExpired(now, EXPIRED_REMOVED_PER_CLAIM);
-					return claim.result();
+					this.slots.removeExpired(second, nano, EXPIRED_REMOVED_PER_CLAIM);
+					// the deadline is made into an instant only if asked for: the executor never does
+					return ClaimResult.Claimed.withDeadlineFrom(candidate, claimed,
+							held != null && held.isOngoing());
 				}
 			}
 			if (refusal != SlotTable.RACED) {
 				// full, and the key is new: refused before anything is made for it, unless expired records make room
-				if (roomMade || this.slots.removeExpired(now, EXPIRED_REMOVED_WHEN_FULL) == 0) {
-					if (lease.isNegative() || lease.isZero()) {
-						// as the state machine answers it when the store is not full
-						throw new IllegalArgumentException("lease must be positive, was " + lease);
-					}
-					this.capacity.refused(now, refusal);
+				if (roomMade || this.slots.removeExpired(second, nano, EXPIRED_REMOVED_WHEN_FULL) == 0) {
+					this.capacity.refused(epochMillis(second, nano), refusal);
 					throw new IdempotencyStoreFullException(refusal);
 				}
 				roomMade = true;
@@ -140,14 +169,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
 			Duration retention) {
-		while (true) {
-			StoredSlot held = this.slots.slot(key);
-			Transition<Boolean> complete = IdempotencyStateMachine.complete(record(held), owner, state, response, now,
-					retention);
-			if (this.slots.write(key, held, complete.next()) == null) {
-				return complete.result();
-			}
-		}
+		return complete(key, owner, state, response, now.getEpochSecond(), now.getNano(), retention);
 	}
 
 	/**
@@ -158,12 +180,27 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
 			long nowEpochMillis, Duration retention) {
+		return complete(key, owner, state, response, Math.floorDiv(nowEpochMillis, MILLIS_PER_SECOND),
+				(int) Math.floorMod(nowEpochMillis, MILLIS_PER_SECOND) * NANOS_PER_MILLI, retention);
+	}
+
+	// the state machine's completion (IdempotencyStateMachine#complete): fenced unless the owner holds a lease in force
+	private boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, long second,
+			int nano, Duration retention) {
+		if (!state.isFinished()) {
+			throw new IllegalArgumentException("A completion finishes the record, not " + state);
+		}
+		Objects.requireNonNull(response, "response");
+		requirePositive(retention, "retention");
 		while (true) {
 			StoredSlot held = this.slots.slot(key);
-			Transition<Boolean> complete = IdempotencyStateMachine.complete(record(held), owner, state, response,
-					nowEpochMillis, retention);
-			if (this.slots.write(key, held, complete.next()) == null) {
-				return complete.result();
+			if (!isHeldBy(held, owner, second, nano)) {
+				return false;
+			}
+			StoredSlot finished = StoredSlot.finished(key, state, held.fingerprint, response,
+					secondAfter(second, nano, retention), nanoAfter(nano, retention));
+			if (this.slots.write(key, held, finished) == null) {
+				return true;
 			}
 		}
 	}
@@ -172,36 +209,51 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
 		while (true) {
 			StoredSlot held = this.slots.slot(key);
-			Transition<Boolean> release = IdempotencyStateMachine.release(record(held), owner, now);
-			if (this.slots.write(key, held, release.next()) == null) {
-				return release.result();
+			if (!isHeldBy(held, owner, now.getEpochSecond(), now.getNano())) {
+				return false;
+			}
+			if (this.slots.write(key, held, null) == null) {
+				return true;
 			}
 		}
 	}
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
+		requirePositive(lease, "lease");
+		long second = now.getEpochSecond();
+		int nano = now.getNano();
 		while (true) {
 			StoredSlot held = this.slots.slot(key);
-			Transition<Boolean> renew = IdempotencyStateMachine.renew(record(held), owner, now, lease);
-			if (this.slots.write(key, held, renew.next()) == null) {
-				return renew.result();
+			if (!isHeldBy(held, owner, second, nano)) {
+				return false;
+			}
+			StoredSlot renewed = StoredSlot.ongoing(key, owner, held.fingerprint, secondAfter(second, nano, lease),
+					nanoAfter(nano, lease));
+			if (this.slots.write(key, held, renewed) == null) {
+				return true;
 			}
 		}
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
-		return Optional.ofNullable(IdempotencyStateMachine.inForce(this.slots.get(key), now));
+		StoredSlot held = this.slots.slot(key);
+		return (held != null && held.isLiveAt(now.getEpochSecond(), now.getNano())) ? Optional.of(held.record())
+				: Optional.empty();
 	}
 
 	@Override
 	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
+		Objects.requireNonNull(seen, "seen");
 		while (true) {
 			StoredSlot held = this.slots.slot(key);
-			Transition<Boolean> delete = IdempotencyStateMachine.deleteIfUnchanged(record(held), seen, now);
-			if (this.slots.write(key, held, delete.next()) == null) {
-				return delete.result();
+			if (held == null || !held.isLiveAt(now.getEpochSecond(), now.getNano())
+					|| !IdempotencyStateMachine.isSameRecord(held.record(), seen)) {
+				return false;
+			}
+			if (this.slots.write(key, held, null) == null) {
+				return true;
 			}
 		}
 	}
@@ -211,10 +263,40 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 		return this.slots.delete(key);
 	}
 
-	// the record a write decides on. Writes other than a claim never make one from none, so they are never refused,
-	// and read again only while another write to the key comes first
-	private static @Nullable IdempotencyRecord record(@Nullable StoredSlot held) {
-		return (held != null) ? held.record : null;
+	// what every fenced write checks: an ongoing record in force, held by the owner. A write that finds otherwise
+	// changes nothing, so it is not read again; one that finds it writes only if the slot is still the one read
+	private static boolean isHeldBy(@Nullable StoredSlot held, @Nullable OwnerToken owner, long second, int nano) {
+		return held != null && held.isLiveAt(second, nano) && held.isOwnedBy(owner);
+	}
+
+	/** The second of {@code Instant.ofEpochSecond(second, nano).plus(duration)}, without making either instant. */
+	private static long secondAfter(long second, int nano, Duration duration) {
+		long after = Math.addExact(second, duration.getSeconds());
+		if (nano + duration.getNano() >= NANOS_PER_SECOND) {
+			after = Math.addExact(after, 1);
+		}
+		if (after < MIN_SECOND || after > MAX_SECOND) {
+			// as Instant.plus fails
+			throw new DateTimeException("Instant exceeds minimum or maximum instant");
+		}
+		return after;
+	}
+
+	/** The nanosecond of {@code Instant.ofEpochSecond(second, nano).plus(duration)}. */
+	private static int nanoAfter(int nano, Duration duration) {
+		int after = nano + duration.getNano();
+		return (after >= NANOS_PER_SECOND) ? after - NANOS_PER_SECOND : after;
+	}
+
+	private static long epochMillis(long second, int nano) {
+		return Math.addExact(Math.multiplyExact(second, MILLIS_PER_SECOND), nano / NANOS_PER_MILLI);
+	}
+
+	private static void requirePositive(@Nullable Duration duration, String name) {
+		// as the state machine answers it
+		if (duration == null || duration.isZero() || duration.isNegative()) {
+			throw new IllegalArgumentException(name + " must be positive, was " + duration);
+		}
 	}
 
 	@Override
@@ -230,7 +312,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	 * @return how many records were removed
 	 */
 	public int purgeExpired(Instant now) {
-		return this.slots.removeExpired(now, Integer.MAX_VALUE);
+		return this.slots.removeExpired(now.getEpochSecond(), now.getNano(), Integer.MAX_VALUE);
 	}
 
 	/**

@@ -3,7 +3,6 @@ package io.github.idempotency.core.store;
 import java.util.List;
 import java.util.Map;
 
-import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.StoredResponse;
 
 /**
@@ -30,11 +29,6 @@ final class RecordFootprint {
 	static final long VALUE_OVERHEAD = 48;
 
 	private RecordFootprint() {
-	}
-
-	static long of(IdempotencyRecord record) {
-		StoredResponse response = record.response();
-		return (response != null) ? RECORD_OVERHEAD + of(response) : RECORD_OVERHEAD;
 	}
 
 	static long of(StoredResponse response) {

@@ -3,7 +3,6 @@ package io.github.idempotency.core.store;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
@@ -39,12 +38,11 @@ final class RefusalReport {
 
 	/**
 	 * Counts a refusal, and warns when the interval since the last warning has passed.
-	 * @param now the refused claim's instant
+	 * @param nowMillis the refused claim's instant, in milliseconds since the epoch
 	 * @param message the warning, given the number of refusals it reports
 	 */
-	void refused(Instant now, LongFunction<String> message) {
+	void refused(long nowMillis, LongFunction<String> message) {
 		this.total.increment();
-		long nowMillis = now.toEpochMilli();
 		long next = this.nextReportMillis.get();
 		if (nowMillis >= next && this.nextReportMillis.compareAndSet(next, nowMillis + this.intervalMillis)) {
 			// the highest total reported wins, so that no refusal is reported twice should two reports ever overlap

@@ -1,9 +1,7 @@
 package io.github.idempotency.core.store;
 
-import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.StorageKey;
 import org.jspecify.annotations.Nullable;
 
@@ -38,55 +36,47 @@ final class SlotTable {
 	}
 
 	/**
-	 * Writes the record that follows a slot read before, if that slot is still the one held: a compare-and-set of the
+	 * Writes the slot that follows a slot read before, if that slot is still the one held: a compare-and-set of the
 	 * key's slot, so that the transition decided on what was read is atomic. Only a claim turns no record into one.
 	 * @param key the key
 	 * @param held the slot read, or {@code null} when none was held
-	 * @param next the record to hold next, or {@code null} for none; {@code held}'s own record when nothing changes
-	 * @return {@code null} once written (or when nothing changes), {@link #RACED} when another write came first (read
-	 * again and decide again), or why a new record does not fit
+	 * @param next the slot to hold next, or {@code null} for none
+	 * @return {@code null} once written, {@link #RACED} when another write came first (read again and decide again),
+	 * or why a new record does not fit
 	 */
-	@Nullable String write(StorageKey key, @Nullable StoredSlot held, @Nullable IdempotencyRecord next) {
-		IdempotencyRecord current = (held != null) ? held.record : null;
-		if (next == current) {
-			return null;
-		}
+	@Nullable String write(StorageKey key, @Nullable StoredSlot held, @Nullable StoredSlot next) {
 		if (next == null) {
+			if (held == null) {
+				return null;
+			}
 			if (!this.records.remove(key, held)) {
 				return RACED;
 			}
 			forget(held);
 			return null;
 		}
-		long footprint = RecordFootprint.of(next);
-		StoredSlot replacement = new StoredSlot(key, next, footprint);
+		long footprint = next.footprint();
 		if (held == null) {
 			String refusal = this.capacity.admit(footprint);
 			if (refusal != null) {
 				return refusal;
 			}
-			if (this.records.putIfAbsent(key, replacement) != null) {
+			if (this.records.putIfAbsent(key, next) != null) {
 				this.capacity.account(-1, -footprint);
 				return RACED;
 			}
 		}
 		else {
-			if (!this.records.replace(key, held, replacement)) {
+			if (!this.records.replace(key, held, next)) {
 				return RACED;
 			}
 			this.expiry.remove(held);
-			this.capacity.account(0, footprint - held.footprint);
+			this.capacity.account(0, footprint - held.footprint());
 		}
 		// linked once published: a slot linked before could be taken as expired while not yet in the map, and then
 		// never be. One replaced before it is linked is linked all the same, and found stale when it expires.
-		this.expiry.add(replacement);
+		this.expiry.add(next);
 		return null;
-	}
-
-	/** The record held for a key, expired or not. */
-	@Nullable IdempotencyRecord get(StorageKey key) {
-		StoredSlot slot = this.records.get(key);
-		return (slot != null) ? slot.record : null;
 	}
 
 	boolean delete(StorageKey key) {
@@ -100,20 +90,21 @@ final class SlotTable {
 
 	/**
 	 * Removes expired records from the earliest expiry bucket on.
-	 * @param now the current instant
+	 * @param nowSecond the current second since the epoch
+	 * @param nowNano the current nanosecond within it
 	 * @param most how many to remove at most
 	 * @return how many were removed
 	 */
-	int removeExpired(Instant now, int most) {
+	int removeExpired(long nowSecond, int nowNano, int most) {
 		int removed = 0;
 		while (removed < most) {
-			StoredSlot expired = this.expiry.pollExpired(now);
+			StoredSlot expired = this.expiry.pollExpired(nowSecond, nowNano);
 			if (expired == null) {
 				break;
 			}
 			// a write may have replaced the slot since it was polled: then the replacement stays
 			if (this.records.remove(expired.key, expired)) {
-				this.capacity.account(-1, -expired.footprint);
+				this.capacity.account(-1, -expired.footprint());
 				removed++;
 			}
 		}
@@ -135,7 +126,7 @@ final class SlotTable {
 
 	private void forget(StoredSlot slot) {
 		this.expiry.remove(slot);
-		this.capacity.account(-1, -slot.footprint);
+		this.capacity.account(-1, -slot.footprint());
 	}
 
 }

@@ -2,7 +2,6 @@ package io.github.idempotency.core.store;
 
 import java.lang.System.Logger;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -96,12 +95,12 @@ final class StoreCapacity {
 
 	/**
 	 * Counts a refused claim, and logs the refusals since the last report when a report is due.
-	 * @param now the current instant
+	 * @param nowMillis the current instant, in milliseconds since the epoch
 	 * @param refusal why the new record did not fit
 	 */
-	void refused(Instant now, String refusal) {
+	void refused(long nowMillis, String refusal) {
 		// the refusal is one of the two messages built above; their reports are built once too, not per refusal
-		this.refusals.refused(now, (refusal == this.bytesFullMessage) ? this.bytesFullReport : this.recordsFullReport);
+		this.refusals.refused(nowMillis, (refusal == this.bytesFullMessage) ? this.bytesFullReport : this.recordsFullReport);
 	}
 
 	int size() {

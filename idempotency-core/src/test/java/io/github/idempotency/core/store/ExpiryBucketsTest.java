@@ -11,7 +11,6 @@ import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
 import io.github.idempotency.core.IdempotencyKey;
-import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.OwnerToken;
 import io.github.idempotency.core.RequestFingerprint;
 
@@ -205,10 +204,9 @@ class ExpiryBucketsTest {
 	}
 
 	private StoredSlot slot(Instant expiresAt) {
-		IdempotencyRecord record = IdempotencyRecord.ongoing(OwnerToken.random(), RequestFingerprint.of("POST", "/", ""),
-				expiresAt);
-		return new StoredSlot(IdempotencyKey.of("expiry", "test", "key-" + this.keys++).storageKey(), record,
-				RecordFootprint.of(record));
+		return StoredSlot.ongoing(IdempotencyKey.of("expiry", "test", "key-" + this.keys++).storageKey(),
+				OwnerToken.random(), RequestFingerprint.of("POST", "/", ""), expiresAt.getEpochSecond(),
+				expiresAt.getNano());
 	}
 
 }

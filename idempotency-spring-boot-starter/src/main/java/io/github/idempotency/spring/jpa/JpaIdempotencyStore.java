@@ -141,7 +141,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
 		requirePositive(lease, "lease");
-		OwnerToken token = OwnerToken.random();
+		OwnerToken token = OwnerToken.randomWritten();
 		return access("claim", key, () -> {
 			for (int attempt = 0; attempt < this.maxClaimAttempts; attempt++) {
 				// each attempt in a transaction of its own, so that the next one sees what the winner committed

@@ -132,7 +132,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
 		Objects.requireNonNull(fingerprint, "fingerprint");
 		EncodedMillis encodedLease = encodedLease(lease);
-		OwnerToken owner = OwnerToken.random();
+		OwnerToken owner = OwnerToken.randomWritten();
 		byte[] redisKey = redisKey(key);
 		byte[] storedFingerprint = RedisRecordCodec.encodeFingerprint(fingerprint);
 		// a replay finds this very fingerprint in the record: no need to decode it
