@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * What a request asked for, so that a key reused for a different request is detected: a versioned SHA-256
- * ({@code v1:} followed by 64 hex characters) of parts such as method, route and body.
+ * ({@code v1:} followed by 64 hex characters; a version of at most 9 digits) of parts such as method, route and body.
  *
  * @param value the versioned hash
  */
@@ -22,7 +22,8 @@ public record RequestFingerprint(String value) {
 	// checked on every request, so by hand rather than with a regular expression
 	private static boolean isWellFormed(String value) {
 		int colon = value.indexOf(':');
-		if (colon < 2 || value.charAt(0) != 'v' || value.length() - colon - 1 != 64) {
+		// at most 9 version digits: the stores' fingerprint columns hold 80 characters
+		if (colon < 2 || colon > 10 || value.charAt(0) != 'v' || value.length() - colon - 1 != 64) {
 			return false;
 		}
 		for (int i = 1; i < colon; i++) {

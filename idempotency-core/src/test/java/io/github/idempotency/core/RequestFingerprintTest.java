@@ -63,4 +63,11 @@ class RequestFingerprintTest {
 		assertThatExceptionOfType(NullPointerException.class).isThrownBy(() -> new RequestFingerprint(null));
 	}
 
+	@Test
+	void fitsTheStoresColumnsWithAVersionOfAtMostNineDigits() {
+		assertThat(new RequestFingerprint("v123456789:" + "0".repeat(64)).value()).hasSize(75);
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> new RequestFingerprint("v1234567890:" + "0".repeat(64)));
+	}
+
 }

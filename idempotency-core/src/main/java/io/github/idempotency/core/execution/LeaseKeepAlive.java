@@ -198,7 +198,9 @@ final class LeaseKeepAlive {
 		synchronized (this.sweeping) {
 			List<Execution> lost = new ArrayList<>();
 			this.active.visit((execution) -> {
-				if (execution.isRenewing()) {
+				// one that ended is writing its result: its write is fenced by the store and retried for what is
+				// left of its lease, and reported on its own if it fails; marking it lost would cut its retries short
+				if (execution.isRenewing() && !execution.isEnded()) {
 					lost.add(execution);
 				}
 			});

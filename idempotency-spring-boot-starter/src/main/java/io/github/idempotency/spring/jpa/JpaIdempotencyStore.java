@@ -50,8 +50,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <strong>Isolation:</strong> these transactions run at READ COMMITTED whatever isolation the pool lends its
  * connections at ({@code spring.datasource.hikari.transaction-isolation}): on PostgreSQL and H2 a pool at REPEATABLE
  * READ or SERIALIZABLE, on MySQL and MariaDB one at SERIALIZABLE, has each connection switched for the store's work
- * and back (two round trips more per operation); MySQL's and MariaDB's default REPEATABLE READ is kept, at no cost.
- * A claim that still meets a serialization failure or a deadlock counts it as a lost race and tries again; one that
+ * and back (up to three round trips more per operation); MySQL's and MariaDB's default REPEATABLE READ is kept, at
+ * no cost. A claim that still meets a serialization failure or a deadlock counts it as a lost race and tries again; one that
  * loses every race (16 in a row, a key contended by as many concurrent writes) answers with the record in force, or
  * else as if the key were in progress, never with a failure that an application failing open would answer by running
  * the request unprotected. A completion written in the application's transaction ({@link TransactionalCompletion})

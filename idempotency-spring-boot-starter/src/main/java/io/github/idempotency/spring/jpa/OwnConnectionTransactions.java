@@ -23,8 +23,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * ({@link SqlDialect#needsReadCommittedInsteadOf(int)}): the store's compare-and-set statements must see what
  * concurrent claims committed, where PostgreSQL at REPEATABLE READ or SERIALIZABLE fails them with a serialization
  * failure, and InnoDB at SERIALIZABLE turns the claim's read into a shared lock that deadlocks racing inserts. Such a
- * connection is switched for the work and switched back before it returns to the pool: two round trips more. The
- * isolation a pool lends at is read from its first connection, once.
+ * connection is switched for the work and switched back, to its own isolation, before it returns to the pool: up to
+ * three round trips more. Whether a pool's connections need it is read from its first connection, once.
  */
 final class OwnConnectionTransactions {
 
@@ -103,7 +103,8 @@ final class OwnConnectionTransactions {
 
 	/**
 	 * Switches a connection lent at an isolation the dialect cannot work at to READ COMMITTED, while no transaction is
-	 * open on it. The pool's connections are taken to come at one isolation, as pools configure them.
+	 * open on it. Whether a pool's connections need it is read once, from its first connection, as pools configure
+	 * them all alike; only then does each connection's own isolation cost a read.
 	 * @return the isolation it was lent at, to restore, or {@link #KEPT}
 	 */
 	private int pinReadCommitted(DataSource source, Connection connection, SqlDialect dialect) throws SQLException {
@@ -115,8 +116,15 @@ final class OwnConnectionTransactions {
 		if (!dialect.needsReadCommittedInsteadOf(isolation)) {
 			return KEPT;
 		}
+		// restore this connection's own isolation, not the pool's first one: a pool that does not reset isolation
+		// on return (unlike Hikari) may lend connections that an application switched, and the one it gets back
+		// must be as it was lent
+		int own = connection.getTransactionIsolation();
+		if (!dialect.needsReadCommittedInsteadOf(own)) {
+			return KEPT;
+		}
 		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-		return isolation;
+		return own;
 	}
 
 	// The work is over (committed or rolled back): a connection that cannot be switched back is broken, which the

@@ -34,6 +34,11 @@ import org.springframework.util.function.SingletonSupplier;
  */
 final class RecordTable {
 
+	// the last instant every database's column holds (MySQL's and MariaDB's DATETIME end with year 9999): a longer
+	// lease means "until released", and a deadline past it would not fail where the claim's insert ignores errors
+	// (MariaDB's INSERT IGNORE stores a zero date instead, a record already expired)
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
 	private final String tableName;
 
 	private final SingletonSupplier<SqlDialect> dialect;
@@ -177,7 +182,7 @@ final class RecordTable {
 		if (current.record() != null) {
 			return new ClaimResult.Existing(current.record());
 		}
-		Instant deadline = current.dbNow().plus(lease);
+		Instant deadline = latest(current.dbNow().plus(lease));
 		if (current.state() == null) {
 			try {
 				int inserted = jdbc.update(sql.insert(), (ps) -> {
@@ -252,6 +257,10 @@ final class RecordTable {
 
 	// an expired row as the one-statement claim read it, for the takeover that compares on its expiry
 	private record ExpiredRow(@Nullable String state, Instant expiresAt) {
+	}
+
+	private static Instant latest(Instant deadline) {
+		return deadline.isAfter(LATEST) ? LATEST : deadline;
 	}
 
 }

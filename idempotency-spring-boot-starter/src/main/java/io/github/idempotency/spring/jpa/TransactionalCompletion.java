@@ -134,6 +134,9 @@ public final class TransactionalCompletion implements JoinedCompletion {
 								ex);
 						return new Outcome<T>(null, ex);
 					}
+					// what the flush changes in the returned entities (versions, generated values) is part of what
+					// commits: encode the result as the caller will see it, not as it was before the flush
+					status.flush();
 					StoredResponse response = result.apply(value);
 					write(context, policy,
 							(response.status() >= 400) ? RecordState.FINISHED_ERROR : RecordState.FINISHED_OK, response,

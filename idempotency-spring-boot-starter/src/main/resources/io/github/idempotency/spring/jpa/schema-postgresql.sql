@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 -- on the table would queue behind that wait: the catalog is read first, which takes no lock on the table.
 DO 'BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-			WHERE i.indrelid = to_regclass(''idempotency_record'') AND c.relname = ''idempotency_record_expires_at_idx'') THEN
+			WHERE i.indrelid = to_regclass(''idempotency_record'')
+				AND c.relname = lower(''idempotency_record_expires_at_idx'')) THEN
 		CREATE INDEX IF NOT EXISTS idempotency_record_expires_at_idx ON idempotency_record (expires_at);
 	END IF;
 END';

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -367,6 +368,23 @@ abstract class AbstractJoinedTransactionTest {
 
 		assertThatException().isThrownBy(() -> this.bookings.bookWithUnencodableReceipt(newPaymentId(), 1250));
 		assertThat(codecs.encodes() - encodesBefore).as("a value that cannot be encoded is tried once").isEqualTo(2);
+	}
+
+	@Test
+	void beanMethodStoresItsResultAsTheCommitLeftIt() {
+		String entryId = this.bookings.book(newPaymentId(), 1250);
+
+		LedgerEntry raised = this.bookings.raise(entryId, 100);
+
+		assertThat(raised.getVersion()).as("the flush at the commit raised the version").isOne();
+		List<String> stored = this.jdbc.queryForList("SELECT body FROM idempotency_record WHERE state = 'FINISHED_OK'",
+				byte[].class)
+			.stream()
+			.map((body) -> new String(body, StandardCharsets.UTF_8))
+			.filter((body) -> body.contains(entryId) && body.contains("\"version\""))
+			.toList();
+		assertThat(stored).singleElement().satisfies((body) -> assertThat(body).contains("\"version\":1")
+			.contains("\"amount\":1350"));
 	}
 
 	@Test

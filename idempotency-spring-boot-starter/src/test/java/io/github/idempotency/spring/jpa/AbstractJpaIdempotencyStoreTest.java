@@ -120,6 +120,19 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 	}
 
 	@Test
+	void aLeaseBeyondTheLastDateTheColumnHoldsKeepsTheKeyHeld() {
+		// about 8,200 years: past year 9999, where MySQL's and MariaDB's DATETIME end
+		Duration forever = Duration.ofDays(3_000_000);
+		StorageKey key = newKey();
+		assertThat(store().claim(key, FINGERPRINT, now(), forever)).isInstanceOf(ClaimResult.Claimed.class);
+
+		ClaimResult duplicate = store().claim(key, FINGERPRINT, now(), lease());
+
+		assertThat(duplicate).isInstanceOfSatisfying(ClaimResult.Existing.class,
+				(existing) -> assertThat(existing.record().state()).isEqualTo(RecordState.ONGOING));
+	}
+
+	@Test
 	void missingTableIsAStoreFailure() {
 		JpaIdempotencyStore missing = new JpaIdempotencyStore(dataSource(), tableName() + "_missing");
 		assertThatExceptionOfType(IdempotencyStoreException.class)

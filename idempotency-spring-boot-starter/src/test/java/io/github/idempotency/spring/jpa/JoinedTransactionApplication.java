@@ -174,6 +174,14 @@ class JoinedTransactionApplication {
 		}
 
 		@Transactional
+		public LedgerEntry raise(String entryId, long by) {
+			LedgerEntry entry = this.entityManager.find(LedgerEntry.class, entryId);
+			entry.raise(by);
+			// not flushed: the entity's version changes only when the transaction flushes it
+			return entry;
+		}
+
+		@Transactional
 		public String book(String paymentId, long amount) {
 			this.bookings.incrementAndGet();
 			LedgerEntry entry = new LedgerEntry(UUID.randomUUID().toString(), paymentId, amount);
@@ -215,6 +223,12 @@ class JoinedTransactionApplication {
 			};
 			action.run();
 			return entryId;
+		}
+
+		@Idempotent(key = "'raise:' + #entryId", scope = Idempotent.Scope.GLOBAL)
+		@Transactional
+		public LedgerEntry raise(String entryId, long by) {
+			return this.ledger.raise(entryId, by);
 		}
 
 		@Idempotent(key = "#paymentId", scope = Idempotent.Scope.GLOBAL)

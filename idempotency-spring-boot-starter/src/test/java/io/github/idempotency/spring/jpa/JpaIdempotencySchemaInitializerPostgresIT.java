@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -44,10 +45,9 @@ class JpaIdempotencySchemaInitializerPostgresIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(booleans = { false, true })
-	void aStartingInstanceNeitherWaitsForNorBlocksTransactionsOnAnExistingTable(boolean qualified) throws Exception {
-		String table = (qualified ? SCHEMA + "." : "")
-				+ AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_init");
+	@ValueSource(strings = { "unqualified", "qualified", "qualified, mixed case" })
+	void aStartingInstanceNeitherWaitsForNorBlocksTransactionsOnAnExistingTable(String name) throws Exception {
+		String table = tableName(name);
 		AbstractJpaIdempotencyStoreTest.createTable(dataSource, table);
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		try (Connection holder = dataSource.getConnection()) {
@@ -68,23 +68,33 @@ class JpaIdempotencySchemaInitializerPostgresIT {
 			assertThat(waiting).as("statements waiting for a lock while the table's transaction was open").isEmpty();
 			assertThat(secondInstance.get(60, TimeUnit.SECONDS)).isTrue();
 		}
-		assertThat(indexes(jdbc, table)).contains(unqualified(table) + "_expires_at_idx");
+		assertThat(indexes(jdbc, table)).contains(indexName(table));
 	}
 
 	@ParameterizedTest
-	@ValueSource(booleans = { false, true })
-	void theExpiryIndexIsCreatedWhereTheTableHasNone(boolean qualified) {
-		String table = (qualified ? SCHEMA + "." : "")
-				+ AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_init");
+	@ValueSource(strings = { "unqualified", "qualified", "qualified, mixed case" })
+	void theExpiryIndexIsCreatedWhereTheTableHasNone(String name) {
+		String table = tableName(name);
 		AbstractJpaIdempotencyStoreTest.createTable(dataSource, table);
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		String index = unqualified(table) + "_expires_at_idx";
-		jdbc.execute("DROP INDEX " + (qualified ? SCHEMA + "." : "") + index);
+		String index = indexName(table);
+		jdbc.execute("DROP INDEX " + (name.startsWith("qualified") ? SCHEMA + "." : "") + index);
 		assertThat(indexes(jdbc, table)).doesNotContain(index);
 
 		AbstractJpaIdempotencyStoreTest.createTable(dataSource, table);
 
 		assertThat(indexes(jdbc, table)).contains(index);
+	}
+
+	// PostgreSQL folds unquoted names to lower case, in the table's name and in the index's named after it
+	private static String tableName(String name) {
+		String table = AbstractJpaIdempotencyStoreTest
+			.uniqueTableName(name.endsWith("mixed case") ? "Idem_Init" : "idem_init");
+		return name.startsWith("qualified") ? SCHEMA + "." + table : table;
+	}
+
+	private static String indexName(String table) {
+		return unqualified(table).toLowerCase(Locale.ROOT) + "_expires_at_idx";
 	}
 
 	private static List<String> lockWaits(JdbcTemplate jdbc, String table) {

@@ -30,7 +30,7 @@ class JpaIdempotencySchemaInitializerTest {
 				.contains("CONSTRAINT requests_pk PRIMARY KEY (id)")
 				.contains("CREATE INDEX IF NOT EXISTS requests_expires_at_idx ON billing.requests (expires_at)")
 				.contains("to_regclass(''billing.requests'')")
-				.contains("c.relname = ''requests_expires_at_idx''")
+				.contains("c.relname = lower(''requests_expires_at_idx'')")
 				.doesNotContain("idempotency_record");
 		}
 		finally {

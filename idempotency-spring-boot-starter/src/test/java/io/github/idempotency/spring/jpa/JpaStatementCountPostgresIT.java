@@ -176,8 +176,10 @@ class JpaStatementCountPostgresIT {
 			this.calls.clear();
 			assertThat(serializableStore.claim(key, FINGERPRINT, Instant.now(), LEASE))
 				.isInstanceOf(ClaimResult.Claimed.class);
+			// the connection's own isolation is read, so that it gets back exactly what it was lent at
 			assertThat(this.calls).as("the claim on a connection lent at SERIALIZABLE")
-				.containsExactly("setTransactionIsolation", "statement", "setTransactionIsolation");
+				.containsExactly("getTransactionIsolation", "setTransactionIsolation", "statement",
+						"setTransactionIsolation");
 			try (Connection connection = serializable.getConnection()) {
 				assertThat(connection.getTransactionIsolation()).as("the pool's connection, given back")
 					.isEqualTo(Connection.TRANSACTION_SERIALIZABLE);

@@ -3,6 +3,7 @@ package io.github.idempotency.spring.jpa;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
 /**
  * A business row of the join-transaction tests: what an idempotent method writes as its local database effect.
@@ -17,6 +18,10 @@ public class LedgerEntry {
 	private String paymentId;
 
 	private long amount;
+
+	// raised by Hibernate when it flushes a change: a value the entity takes only at the commit's flush
+	@Version
+	private long version;
 
 	protected LedgerEntry() {
 	}
@@ -37,6 +42,14 @@ public class LedgerEntry {
 
 	public long getAmount() {
 		return this.amount;
+	}
+
+	void raise(long by) {
+		this.amount += by;
+	}
+
+	public long getVersion() {
+		return this.version;
 	}
 
 }
