@@ -130,6 +130,20 @@ class SchedulerShutdownTest {
 	}
 
 	@Test
+	void anExecutionEndingWhenTheShutDownIsNoticedIsNotReportedLost() throws Exception {
+		Execution ending = acquire(IdempotencyKey.of("", "charge", "ending"),
+				ExecutionPolicy.defaults("charge").withLease(Duration.ofHours(1)));
+		this.scheduler.shutdownNow();
+
+		// its completion notices the shut-down: the others running are lost, not the one whose result is being written
+		assertThat(ending.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+
+		assertThat(ending.isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+		assertThat(errors()).hasSize(1);
+	}
+
+	@Test
 	void schedulerShutDownAfterTheExecutorClosedIsNoError() throws Exception {
 		Execution execution = acquire(IdempotencyKey.of("", "charge", "closing"),
 				ExecutionPolicy.defaults("charge").withLease(Duration.ofHours(1)));
