@@ -42,16 +42,19 @@ final class Sha256 {
 		Workspace work = workspace();
 		int length = part.length();
 		if (length <= Workspace.SCRATCH) {
-			// a part in ASCII (route, method, hex digest, most keys) is its own UTF-8: no encoded copy
+			// a part in ASCII (route, method, hex digest, most keys) is its own UTF-8: it goes into the buffer after
+			// its length, and the digest gets both in one call
 			byte[] scratch = work.scratch;
 			for (int i = 0; i < length; i++) {
 				char c = part.charAt(i);
 				if (c >= 0x80) {
 					return add(part.getBytes(StandardCharsets.UTF_8));
 				}
-				scratch[i] = (byte) c;
+				scratch[4 + i] = (byte) c;
 			}
-			return add(scratch, 0, length);
+			writeLength(scratch, length);
+			work.digest.update(scratch, 0, 4 + length);
+			return this;
 		}
 		return add(part.getBytes(StandardCharsets.UTF_8));
 	}
@@ -61,13 +64,18 @@ final class Sha256 {
 	}
 
 	Sha256 add(byte[] part, int offset, int length) {
-		MessageDigest digest = workspace().digest;
-		digest.update((byte) (length >>> 24));
-		digest.update((byte) (length >>> 16));
-		digest.update((byte) (length >>> 8));
-		digest.update((byte) length);
-		digest.update(part, offset, length);
+		Workspace work = workspace();
+		writeLength(work.scratch, length);
+		work.digest.update(work.scratch, 0, 4);
+		work.digest.update(part, offset, length);
 		return this;
+	}
+
+	private static void writeLength(byte[] scratch, int length) {
+		scratch[0] = (byte) (length >>> 24);
+		scratch[1] = (byte) (length >>> 16);
+		scratch[2] = (byte) (length >>> 8);
+		scratch[3] = (byte) length;
 	}
 
 	/**
@@ -131,7 +139,10 @@ final class Sha256 {
 	/** A digest and a buffer, used by one hash at a time. */
 	private static final class Workspace {
 
-		/** Longest part encoded in the buffer; also room for a prefix, 64 hex characters and the 32-byte hash. */
+		/**
+		 * Longest part encoded in the buffer, after its 4-byte length; the buffer also has room for a prefix, 64 hex
+		 * characters and the 32-byte hash.
+		 */
 		static final int SCRATCH = 256;
 
 		final MessageDigest digest;
