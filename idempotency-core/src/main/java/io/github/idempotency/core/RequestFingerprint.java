@@ -63,6 +63,7 @@ public record RequestFingerprint(String value) {
 
 	/**
 	 * Adds the parts of a request one by one; each part is length-prefixed, so parts never run into each other.
+	 * A builder makes one fingerprint: once {@link #build()} returned, it cannot be added to or built again.
 	 */
 	public static final class Builder {
 
@@ -86,8 +87,13 @@ public record RequestFingerprint(String value) {
 			return this;
 		}
 
+		/**
+		 * Ends the fingerprint.
+		 * @return the fingerprint of the parts added
+		 * @throws IllegalStateException when this builder already built one
+		 */
 		public RequestFingerprint build() {
-			return new RequestFingerprint(VERSION + this.sha.hex());
+			return new RequestFingerprint(this.sha.hex(VERSION));
 		}
 
 	}

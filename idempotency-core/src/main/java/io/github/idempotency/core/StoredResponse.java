@@ -26,13 +26,31 @@ public record StoredResponse(int status, Map<String, List<String>> headers, byte
 	public StoredResponse {
 		Objects.requireNonNull(headers, "headers");
 		Objects.requireNonNull(body, "body");
-		Map<String, List<String>> copy = new LinkedHashMap<>();
-		headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-		headers = java.util.Collections.unmodifiableMap(copy);
+		headers = copyOf(headers);
 		body = body.clone();
 		if (!bodyRetained && body.length > 0) {
 			throw new IllegalArgumentException("A response whose body was not retained has an empty body");
 		}
+	}
+
+	/**
+	 * An unmodifiable copy of the headers, in their order. Every first request stores one, and most carry a content
+	 * type alone: none or one header gets an immutable map of its own size (no order to keep), more get a linked map.
+	 */
+	private static Map<String, List<String>> copyOf(Map<String, List<String>> headers) {
+		int size = headers.size();
+		if (size == 0) {
+			return Map.of();
+		}
+		if (size == 1) {
+			Map.Entry<String, List<String>> only = headers.entrySet().iterator().next();
+			if (only.getKey() != null) {
+				return Map.of(only.getKey(), List.copyOf(only.getValue()));
+			}
+		}
+		Map<String, List<String>> copy = new LinkedHashMap<>();
+		headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+		return java.util.Collections.unmodifiableMap(copy);
 	}
 
 	/**

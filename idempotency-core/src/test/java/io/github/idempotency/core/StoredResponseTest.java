@@ -60,6 +60,23 @@ class StoredResponseTest {
 	}
 
 	@Test
+	void aSingleOrNoHeaderIsKeptAsTheSameUnmodifiableHeaders() {
+		Map<String, List<String>> one = new LinkedHashMap<>();
+		one.put("Content-Type", new ArrayList<>(List.of("application/json")));
+		StoredResponse single = StoredResponse.of(201, one, new byte[0]);
+		one.get("Content-Type").add("text/plain");
+		assertThat(single.headers()).isEqualTo(Map.of("Content-Type", List.of("application/json")));
+		assertThat(single).isEqualTo(StoredResponse.of(201, Map.of("Content-Type", List.of("application/json")),
+				new byte[0]));
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> single.headers().put("X", List.of()));
+		StoredResponse none = StoredResponse.of(204, new LinkedHashMap<>(), new byte[0]);
+		assertThat(none.headers()).isEmpty();
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> none.headers().put("X", List.of()));
+	}
+
+	@Test
 	void notRetainedHasEmptyBodyAndKeepsStatusAndHeaders() {
 		StoredResponse response = StoredResponse.notRetained(201, Map.of("Location", List.of("/p/1")));
 		assertThat(response.bodyRetained()).isFalse();

@@ -1,5 +1,6 @@
 package io.github.idempotency.spring.web;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -67,6 +68,8 @@ final class CanonicalJsonDigest {
 	private final MessageDigest bytes = cloneSha256();
 
 	private final CanonicalJsonWriter writer = new CanonicalJsonWriter();
+
+	private final byte[] result = new byte[32];
 
 	private JsonParser parser;
 
@@ -178,7 +181,7 @@ final class CanonicalJsonDigest {
 				}
 			}
 			this.canonicalResult = this.writer.finish(this.canonical);
-			result = this.canonicalResult ? HEX.formatHex(this.canonical.digest()) : bytesHex();
+			result = this.canonicalResult ? finish(this.canonical) : bytesHex();
 			this.hex = result;
 			this.parser.close();
 		}
@@ -220,7 +223,7 @@ final class CanonicalJsonDigest {
 			if (!this.bytesStreamed) {
 				startBytesDigest();
 			}
-			result = HEX.formatHex(this.bytes.digest());
+			result = finish(this.bytes);
 			this.bytesHex = result;
 		}
 		return result;
@@ -235,6 +238,18 @@ final class CanonicalJsonDigest {
 			throw new IllegalStateException("The digest is not computed yet");
 		}
 		return this.canonicalResult;
+	}
+
+	/** Ends a digest into this instance's own buffer rather than a new array per body. */
+	private String finish(MessageDigest digest) {
+		try {
+			digest.digest(this.result, 0, this.result.length);
+		}
+		catch (DigestException ex) {
+			// 32 bytes is SHA-256's length
+			throw new IllegalStateException(ex);
+		}
+		return HEX.formatHex(this.result);
 	}
 
 	private static MessageDigest cloneSha256() {

@@ -3,6 +3,7 @@ package io.github.idempotency.spring.web;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.github.idempotency.core.IdempotencyKey;
@@ -22,7 +23,6 @@ import io.github.idempotency.spring.IdempotentMethod;
 import io.github.idempotency.spring.JoinedCompletion;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import jakarta.servlet.http.HttpServletRequest;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
@@ -64,6 +64,9 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 	private AnonymousBodyHash anonymousBodyHash = AnonymousBodyHash.REJECT;
 
 	private final DeclaredResponseStatus declaredStatus = new DeclaredResponseStatus();
+
+	/** The keys' operations by HTTP method and route template ({@link #operation}). */
+	private final Map<String, Map<String, String>> operations = new ConcurrentHashMap<>();
 
 	/**
 	 * @param executor the executor, resolved on first use
@@ -127,7 +130,8 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			exchange.problem(problem);
 			throw new IdempotencyProblemException(Refusal.MISSING_KEY, problem);
 		}
-		String route = route(request);
+		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+		String route = (pattern != null) ? pattern.toString() : request.getRequestURI();
 		BodyFingerprint bodyMode = this.endpointBodyFingerprints.getOrDefault(endpoint, this.bodyFingerprint);
 		// a body-hash key is the fingerprint itself: compute it once; it always covers the body
 		RequestFingerprint bodyHash = (method.keySource() == Idempotent.KeySource.BODY_HASH
@@ -151,7 +155,8 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
 			throw refused(exchange, Refusal.MISSING_KEY, null, this.header.name());
 		}
-		IdempotencyKey key = IdempotencyKey.of(scope.get(), request.getMethod() + " " + route, clientKey);
+		IdempotencyKey key = IdempotencyKey.of(scope.get(), operation(request.getMethod(), route, pattern != null),
+				clientKey);
 		ClaimOutcome outcome = this.executor.get()
 			.claim(key, (fingerprint != null) ? fingerprint : ServletRequestFingerprint.of(request, route, bodyMode), method.policy());
 		if (outcome instanceof ClaimOutcome.Acquired acquired) {
@@ -219,9 +224,25 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		return this.header.read(request);
 	}
 
-	private static String route(HttpServletRequest request) {
-		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-		return (pattern != null) ? pattern.toString() : request.getRequestURI();
+	/**
+	 * The key's operation, {@code "<method> <route>"}. Built once per mapped route and kept: the HTTP methods are
+	 * those of idempotent handlers (the filter wraps no other) and the route templates those of their mappings, both
+	 * finite. A route that fell back to the request's URI, which a client chooses, is built per request and never
+	 * kept.
+	 */
+	private String operation(String httpMethod, String route, boolean routed) {
+		if (!routed) {
+			return httpMethod + " " + route;
+		}
+		Map<String, String> byRoute = this.operations.get(httpMethod);
+		if (byRoute == null) {
+			byRoute = this.operations.computeIfAbsent(httpMethod, (name) -> new ConcurrentHashMap<>());
+		}
+		String operation = byRoute.get(route);
+		if (operation == null) {
+			operation = byRoute.computeIfAbsent(route, (template) -> httpMethod + " " + template);
+		}
+		return operation;
 	}
 
 	private static @Nullable IdempotentExchange currentExchange() {

@@ -33,12 +33,15 @@ record WebResponseSettings(List<String> replayHeaders, Set<Integer> retryableCli
 		return new WebResponseSettings(List.copyOf(headers), Set.copyOf(retryableClientErrors), maxResponseSize);
 	}
 
+	/**
+	 * The headers of a response that are replayed: its content type first, then the replay headers it has.
+	 * @param response the response
+	 * @return the headers by name, values in order; not to be modified (most responses have a content type alone,
+	 * which gets an immutable map)
+	 */
 	Map<String, List<String>> replayableHeaders(HttpServletResponse response) {
-		Map<String, List<String>> headers = new LinkedHashMap<>();
 		String contentType = response.getContentType();
-		if (contentType != null) {
-			headers.put("Content-Type", List.of(contentType));
-		}
+		Map<String, List<String>> headers = null;
 		for (String name : this.replayHeaders) {
 			if (!response.containsHeader(name)) {
 				// a container builds a new collection for every getHeaders, even of a header that is not there
@@ -46,10 +49,19 @@ record WebResponseSettings(List<String> replayHeaders, Set<Integer> retryableCli
 			}
 			Collection<String> values = response.getHeaders(name);
 			if (values != null && !values.isEmpty()) {
+				if (headers == null) {
+					headers = new LinkedHashMap<>();
+					if (contentType != null) {
+						headers.put("Content-Type", List.of(contentType));
+					}
+				}
 				headers.put(name, List.copyOf(values));
 			}
 		}
-		return headers;
+		if (headers != null) {
+			return headers;
+		}
+		return (contentType != null) ? Map.of("Content-Type", List.of(contentType)) : Map.of();
 	}
 
 	/**
