@@ -87,7 +87,7 @@ class RedisRecordCodecTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "v01:", "v0:", "v256:", "v1000:", "v12345678901234567890:" })
+	@ValueSource(strings = { "v01:", "v0:", "v256:", "v1000:", "v123456789:" })
 	void storesAFingerprintThatTheCompactFormWouldNotGiveBackAsText(String version) {
 		RequestFingerprint fingerprint = new RequestFingerprint(version + FINGERPRINT.value().substring(3));
 		byte[] stored = version2('O', DEADLINE, RedisRecordCodec.encodeFingerprint(fingerprint), "owner",
