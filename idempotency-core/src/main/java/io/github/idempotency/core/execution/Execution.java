@@ -250,7 +250,34 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	 * @param renewal the running renewal
 	 */
 	void renewalCallStarted(Future<?> renewal) {
-		renewals().inFlight = renewal;
+		Renewals renewals = renewals();
+		renewals.untimedSince = Renewals.TIMED;
+		renewals.inFlight = renewal;
+	}
+
+	/**
+	 * The scheduler refused the time-out of the renewal call last started: a later sweep interrupts it instead.
+	 * @param since {@link System#nanoTime()} when the call started
+	 */
+	void renewalCallUntimed(long since) {
+		renewals().untimedSince = since;
+	}
+
+	/**
+	 * Interrupts the renewal call still running when the scheduler refused its time-out and it has run for longer
+	 * than one; only the renewal sweep calls it.
+	 * @param timeout the time-out the call would have had
+	 * @return whether it was interrupted: {@code false} when it has a time-out of its own, is not due for it yet, or
+	 * already ended
+	 */
+	boolean cancelUntimedRenewalCall(Duration timeout) {
+		Renewals renewals = this.renewals;
+		Future<?> previous = (renewals != null) ? renewals.inFlight : null;
+		if (previous == null) {
+			return false;
+		}
+		long since = renewals.untimedSince;
+		return since != Renewals.TIMED && System.nanoTime() - since >= timeout.toNanos() && previous.cancel(true);
 	}
 
 	/**
@@ -346,6 +373,12 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 
 		/** The renewal call last handed to the renewal threads. */
 		volatile @Nullable Future<?> inFlight;
+
+		/** {@link #untimedSince} of a call with a time-out (a {@link System#nanoTime()} may be any long but this). */
+		static final long TIMED = Long.MIN_VALUE;
+
+		/** When {@link #inFlight} started, if the scheduler refused its time-out; {@link #TIMED} otherwise. */
+		volatile long untimedSince = TIMED;
 
 		/** How many renewals the store accepted. */
 		volatile int accepted;

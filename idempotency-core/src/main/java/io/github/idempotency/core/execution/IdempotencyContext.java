@@ -97,7 +97,8 @@ public final class IdempotencyContext {
 
 	/**
 	 * Whether the claim is lost: a renewal was refused (another execution took the key over), the deadline passed
-	 * without a renewal (renewals failed, or stopped after {@code max-execution-time}), or renewals stopped for good
+	 * without a renewal (renewals failed, the scheduler refused to run them, or they stopped after
+	 * {@code max-execution-time}), or renewals stopped for good
 	 * because the scheduler passed to the executor was shut down. Code about to do
 	 * something irreversible checks this first; a {@code true} means a duplicate may run, or may have run.
 	 * @return {@code true} once the claim can no longer be relied upon

@@ -13,7 +13,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import io.github.idempotency.core.store.IdempotencyStore;
 import org.jspecify.annotations.Nullable;
@@ -35,13 +37,21 @@ import org.jspecify.annotations.Nullable;
  * lease after the previous, starts on time. The lag between when a renewal was due and when the store confirmed it
  * is reported, and from {@link ExecutionPolicy#maxExecutionTime()} on the lease is no longer renewed.
  * <p>
- * A scheduler passed to the builder belongs to the application, which may shut it down (or make it refuse tasks)
- * while executions still run. Renewals then stop; rather than let those executions run on as if renewed until
- * another instance takes their keys over, the first refusal is logged once as an error and every execution then
- * running is reported lost: {@link IdempotencyContext#isLeaseLost()} answers {@code true} and
- * {@link IdempotencyListener#onWriteFailed} counts it as a failed {@link StoreOperation#RENEW}. A scheduler that was
- * shut down is noticed when a sweep runs on it, and, because one shut down with {@code shutdownNow} never runs the
- * sweep it held, whenever an execution starts, asks whether its lease is lost, or ends.
+ * A scheduler passed to the builder belongs to the application, which may shut it down while executions still run.
+ * Renewals then stop for good; rather than let those executions run on as if renewed until another instance takes
+ * their keys over, the shut-down is logged once as an error and every execution then running is reported lost:
+ * {@link IdempotencyContext#isLeaseLost()} answers {@code true} and {@link IdempotencyListener#onWriteFailed} counts
+ * it as a failed {@link StoreOperation#RENEW}. A scheduler that was shut down is noticed when a sweep runs on it, and,
+ * because one shut down with {@code shutdownNow} never runs the sweep it held, whenever an execution starts, asks
+ * whether its lease is lost, or ends.
+ * <p>
+ * A scheduler that refuses a task while it is <em>not</em> shut down (a bounded queue, or a rejection policy of the
+ * application's, under a burst) is taken to refuse for a while only: a lease covers three renewal periods, so a sweep
+ * that runs late still renews in time. The sweep it refused is owed ({@link #pendingSweep}) and a renewal thread
+ * tries to schedule it again, with a backoff, until the scheduler takes it; meanwhile executions start and keep
+ * renewing as usual, and the refusals are logged as a warning at most once a minute ({@link SchedulerRefusalLog}).
+ * Only an execution whose lease runs out while the scheduler still refuses is reported lost, as above. A renewal call
+ * whose time-out the scheduler refused is interrupted by the next sweep instead, if it still runs then.
  */
 final class LeaseKeepAlive {
 
@@ -55,8 +65,15 @@ final class LeaseKeepAlive {
 	// renewals at least once a day, whatever the lease
 	private static final long MAX_PERIOD_MILLIS = TimeUnit.DAYS.toMillis(1);
 
-	private static final String SCHEDULER_SHUT_DOWN = "The idempotent executor's scheduler was shut down or refuses "
-			+ "tasks, so no lease can be renewed; close the executor before its scheduler";
+	private static final String SCHEDULER_SHUT_DOWN = "The idempotent executor's scheduler was shut down, so no lease "
+			+ "can be renewed; close the executor before its scheduler";
+
+	/** The first retry of a sweep the scheduler refused; each next one waits twice as long, up to the maximum. */
+	static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	// well within the renewal period of any lease worth renewing, so that a retry that succeeds renews in time, and
+	// often enough to notice a lease that ran out meanwhile
+	static final long MAX_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final IdempotencyStore store;
 
@@ -83,6 +100,15 @@ final class LeaseKeepAlive {
 	/** Guarded by {@code this}. */
 	private @Nullable ScheduledFuture<?> scheduledSweep;
 
+	/**
+	 * When a sweep the scheduler refused to schedule must run by ({@link #NO_SWEEP} when none is owed): the next
+	 * attempt to schedule a sweep schedules it no later. Guarded by {@code this}.
+	 */
+	private long pendingSweep = NO_SWEEP;
+
+	/** Whether a renewal thread is retrying to schedule the {@link #pendingSweep}. Guarded by {@code this}. */
+	private boolean retrying;
+
 	/** Written under {@code this}; read without it by executions that start. */
 	private volatile boolean closed;
 
@@ -97,8 +123,10 @@ final class LeaseKeepAlive {
 
 	private final Consumer<Execution> collectDue = this::collectDue;
 
-	/** Set once the refusal of the scheduler is logged: one error, however many executions it cost. */
+	/** Set once the shut-down of the scheduler is logged: one error, however many executions it cost. */
 	private final AtomicBoolean schedulerLossLogged = new AtomicBoolean();
+
+	private final SchedulerRefusalLog refusals = new SchedulerRefusalLog(logger);
 
 	LeaseKeepAlive(IdempotencyStore store, Clock clock, IdempotencyListener listener,
 			ScheduledExecutorService scheduler, ExecutorService renewals, ActiveExecutions active) {
@@ -132,7 +160,8 @@ final class LeaseKeepAlive {
 
 	/**
 	 * Makes a claimed execution active and renews its lease from a third of the lease on; the execution stops the
-	 * renewals when it ends.
+	 * renewals when it ends. A scheduler that refuses the sweep but is not shut down leaves the execution active: the
+	 * sweep is retried.
 	 * @param execution the execution
 	 * @throws RejectedExecutionException when the executor was closed or its scheduler shut down; the execution is
 	 * then not active
@@ -156,12 +185,17 @@ final class LeaseKeepAlive {
 			scheduleSweep(firstRenewal);
 		}
 		catch (RejectedExecutionException ex) {
-			this.active.ended(execution);
 			if (this.closed) {
+				this.active.ended(execution);
 				throw ex;
 			}
-			schedulerLost(ex);
-			throw new RejectedExecutionException(SCHEDULER_SHUT_DOWN, ex);
+			if (this.scheduler.isShutdown()) {
+				this.active.ended(execution);
+				schedulerLost(ex);
+				throw new RejectedExecutionException(SCHEDULER_SHUT_DOWN, ex);
+			}
+			// its first renewal is a third of a lease away: the sweep owed is retried meanwhile
+			this.refusals.refused(ex);
 		}
 	}
 
@@ -176,8 +210,8 @@ final class LeaseKeepAlive {
 	}
 
 	/**
-	 * The scheduler refused a task, or was found shut down, while this executor is open: no sweep is scheduled any
-	 * more, so every execution still renewing is reported lost rather than left to run on as if renewed.
+	 * The scheduler was found shut down, or refused a task because it was, while this executor is open: no sweep is
+	 * scheduled any more, so every execution still renewing is reported lost rather than left to run on as if renewed.
 	 * @param refusal the scheduler's refusal; {@code null} when it was found shut down
 	 */
 	private void schedulerLost(@Nullable RejectedExecutionException refusal) {
@@ -186,26 +220,37 @@ final class LeaseKeepAlive {
 			return;
 		}
 		if (this.schedulerLossLogged.compareAndSet(false, true)) {
-			logger.log(Level.ERROR, "The scheduler of the idempotent executor "
-					+ (this.scheduler.isShutdown() ? "was shut down" : "refused to run a task")
-					+ " while the executor was still open: leases are no longer renewed. Every execution running "
-					+ "now is reported lost (IdempotencyContext.isLeaseLost() answers true; counted as a failed "
-					+ "renew write) and another instance may take its key over once its lease runs out; new claims "
-					+ "are refused while the scheduler is shut down. Close the IdempotentExecutor before the "
-					+ "scheduler passed to its builder, or pass none: it then makes one of its own", refusal);
+			logger.log(Level.ERROR, "The scheduler of the idempotent executor was shut down while the executor was "
+					+ "still open: leases are no longer renewed. Every execution running now is reported lost "
+					+ "(IdempotencyContext.isLeaseLost() answers true; counted as a failed renew write) and another "
+					+ "instance may take its key over once its lease runs out; new claims are refused while the "
+					+ "scheduler is shut down. Close the IdempotentExecutor before the scheduler passed to its builder, "
+					+ "or pass none: it then makes one of its own", refusal);
 		}
+		reportLost((execution) -> true, (execution) -> {
+		});
+	}
+
+	/**
+	 * Reports lost every execution still renewing that {@code lost} selects. An execution that ended is writing its
+	 * result: its write is fenced by the store and retried for what is left of its lease, and reported on its own if
+	 * it fails; marking it lost would cut its retries short.
+	 * @param lost which of the renewing executions lost their lease
+	 * @param log logs one that lost it, before it is marked lost
+	 */
+	private void reportLost(Predicate<Execution> lost, Consumer<Execution> log) {
 		// under the sweep's lock, so that two threads that notice at once count each execution once
 		synchronized (this.sweeping) {
-			List<Execution> lost = new ArrayList<>();
+			List<Execution> reported = new ArrayList<>();
 			this.active.visit((execution) -> {
-				// one that ended is writing its result: its write is fenced by the store and retried for what is
-				// left of its lease, and reported on its own if it fails; marking it lost would cut its retries short
-				if (execution.isRenewing() && !execution.isEnded()) {
-					lost.add(execution);
+				if (execution.isRenewing() && !execution.isEnded() && lost.test(execution)) {
+					reported.add(execution);
 				}
 			});
-			for (Execution execution : lost) {
+			for (Execution execution : reported) {
+				// reported before it is marked, so whoever sees the lease lost also finds it counted and logged
 				this.listener.onWriteFailed(execution.policy().endpoint(), StoreOperation.RENEW);
+				log.accept(execution);
 				execution.markLeaseLost();
 			}
 		}
@@ -221,19 +266,103 @@ final class LeaseKeepAlive {
 		}
 	}
 
+	/**
+	 * Schedules a sweep by {@code at}, or by the sweep owed when that is earlier, unless one is scheduled by then.
+	 * @param at when the sweep must run by
+	 * @throws RejectedExecutionException when the executor is closed or the scheduler refused the sweep; a scheduler
+	 * that refused it but is not shut down owes it, and a renewal thread retries it
+	 */
 	private synchronized void scheduleSweep(long at) {
 		if (this.closed) {
 			throw new RejectedExecutionException("The idempotent executor is closed");
 		}
+		at = Math.min(at, this.pendingSweep);
 		if (at >= this.nextSweep) {
+			this.pendingSweep = NO_SWEEP;
 			return;
 		}
 		ScheduledFuture<?> replaced = this.scheduledSweep;
-		this.scheduledSweep = this.scheduler.schedule(this::sweep, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
+		try {
+			this.scheduledSweep = this.scheduler.schedule(this::sweep, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			if (!this.scheduler.isShutdown()) {
+				this.pendingSweep = at;
+				retryPendingSweep();
+			}
+			throw ex;
+		}
 		this.nextSweep = at;
+		this.pendingSweep = NO_SWEEP;
 		if (replaced != null) {
 			replaced.cancel(false);
 		}
+	}
+
+	/** Under {@code this}: makes sure a renewal thread retries to schedule the sweep owed. */
+	private void retryPendingSweep() {
+		if (this.retrying) {
+			return;
+		}
+		try {
+			this.renewals.execute(this::retrySweep);
+			this.retrying = true;
+		}
+		catch (RejectedExecutionException ex) {
+			// the renewal threads are the executor's own: it is closing
+		}
+	}
+
+	/**
+	 * On a renewal thread: schedules the sweep owed once the scheduler takes it again, and meanwhile reports lost the
+	 * executions whose lease ran out for want of it.
+	 */
+	private void retrySweep() {
+		long wait = FIRST_RETRY_NANOS;
+		while (true) {
+			synchronized (this) {
+				if (this.active.count() == 0) {
+					// what was owed ended meanwhile; an execution that joins from now on schedules a sweep itself,
+					// unless one is scheduled by its first renewal
+					this.pendingSweep = NO_SWEEP;
+				}
+				if (this.closed || this.pendingSweep == NO_SWEEP || Thread.interrupted()) {
+					// interrupted: the executor is closing, and stops the renewal threads
+					this.retrying = false;
+					return;
+				}
+			}
+			LockSupport.parkNanos(this, wait);
+			wait = Math.min(2 * wait, MAX_RETRY_NANOS);
+			try {
+				scheduleSweep(NO_SWEEP);
+			}
+			catch (RejectedExecutionException ex) {
+				if (this.closed) {
+					continue;
+				}
+				if (this.scheduler.isShutdown()) {
+					synchronized (this) {
+						// nothing is owed by a scheduler that will never run it: every execution is lost instead
+						this.pendingSweep = NO_SWEEP;
+						this.retrying = false;
+					}
+					schedulerLost(ex);
+					return;
+				}
+				this.refusals.refused(ex);
+				reportLeasesRunOut();
+			}
+		}
+	}
+
+	/** While the scheduler refuses the sweep: reports lost the executions whose lease ran out without a renewal. */
+	private void reportLeasesRunOut() {
+		Instant now = IdempotentExecutor.now(this.clock);
+		reportLost((execution) -> !now.isBefore(execution.leaseDeadline()), (execution) -> logger.log(Level.WARNING,
+				"The lease of " + execution.key() + " ran out at " + execution.leaseDeadline() + " while the "
+						+ "idempotent executor's scheduler refused to schedule its renewal: reported lost, another "
+						+ "execution may take its key over"));
 	}
 
 	private void sweep() {
@@ -245,6 +374,8 @@ final class LeaseKeepAlive {
 				// from here on an execution that joins schedules a sweep of its own, unless this one sees it
 				this.nextSweep = NO_SWEEP;
 				this.scheduledSweep = null;
+				// this sweep renews what a sweep the scheduler refused would have
+				this.pendingSweep = NO_SWEEP;
 			}
 			this.sweepNow = now();
 			this.earliestNext = NO_SWEEP;
@@ -267,8 +398,13 @@ final class LeaseKeepAlive {
 						scheduleSweep(this.earliestNext);
 					}
 					catch (RejectedExecutionException ex) {
-						// closed meanwhile, or the scheduler was shut down under this sweep
-						schedulerLost(ex);
+						if (this.scheduler.isShutdown()) {
+							schedulerLost(ex);
+						}
+						else if (!this.closed) {
+							// owed: retried on a renewal thread
+							this.refusals.refused(ex);
+						}
 					}
 				}
 			}
@@ -305,8 +441,13 @@ final class LeaseKeepAlive {
 			return;
 		}
 		if (execution.isRenewalCallRunning()) {
-			// the previous call still runs and is about to be timed out: another would only wait behind it
-			return;
+			Duration timeout = renewalTimeout(execution.policy().lease());
+			if (!execution.cancelUntimedRenewalCall(timeout)) {
+				// the previous call still runs and is about to be timed out: another would only wait behind it
+				return;
+			}
+			logger.log(Level.WARNING, "Renewing the lease of " + execution.key() + " took longer than " + timeout
+					+ ", and the scheduler had refused its time-out; interrupted, trying again");
 		}
 		long due = System.nanoTime();
 		Future<?> call;
@@ -324,10 +465,16 @@ final class LeaseKeepAlive {
 					renewalTimeout(execution.policy().lease()).toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
-			// the executor is closing, or the scheduler that would also time the next sweep refuses tasks
-			schedulerLost(ex);
 			if (this.closed) {
 				execution.stopRenewal();
+			}
+			else if (this.scheduler.isShutdown()) {
+				schedulerLost(ex);
+			}
+			else {
+				// the call goes on untimed: the next sweep interrupts it if it still runs then
+				execution.renewalCallUntimed(due);
+				this.refusals.refused(ex);
 			}
 		}
 	}

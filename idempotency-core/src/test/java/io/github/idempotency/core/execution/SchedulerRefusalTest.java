@@ -1,0 +1,312 @@
+package io.github.idempotency.core.execution;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import io.github.idempotency.core.IdempotencyKey;
+import io.github.idempotency.core.MutableClock;
+import io.github.idempotency.core.OwnerToken;
+import io.github.idempotency.core.RecordState;
+import io.github.idempotency.core.RequestFingerprint;
+import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A scheduler of the application's that refuses tasks while it is not shut down (a bounded queue under a burst):
+ * the executions keep their leases renewed once it takes tasks again, and only one whose lease runs out while it
+ * still refuses is reported lost. The executor's clock stands still unless a test moves it, so no lease runs out
+ * by itself.
+ */
+class SchedulerRefusalTest {
+
+	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("charge", "100 EUR");
+
+	private static final StoredResponse RECEIPT = StoredResponse.of(200, Map.of(), new byte[] { 1 });
+
+	// renewed every 50 ms
+	private static final ExecutionPolicy SHORT_LEASE = ExecutionPolicy.defaults("charge").withLease(Duration.ofMillis(150));
+
+	private final MutableClock clock = MutableClock.start();
+
+	private final CountingStore store = new CountingStore();
+
+	private final RecordingListener listener = new RecordingListener();
+
+	private final RefusingScheduler scheduler = new RefusingScheduler();
+
+	private final IdempotentExecutor executor = IdempotentExecutor.builder(this.store)
+		.clock(this.clock)
+		.listener(this.listener)
+		.scheduler(this.scheduler)
+		.build();
+
+	private final Logger executorLogger = Logger.getLogger(IdempotentExecutor.class.getName());
+
+	private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+	private final Handler capture = new Handler() {
+
+		@Override
+		public void publish(LogRecord record) {
+			SchedulerRefusalTest.this.records.add(record);
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+		}
+
+	};
+
+	@BeforeEach
+	void captureExecutorLog() {
+		this.executorLogger.addHandler(this.capture);
+	}
+
+	@AfterEach
+	void close() {
+		this.executorLogger.removeHandler(this.capture);
+		this.store.release.countDown();
+		this.executor.close();
+		this.scheduler.shutdownNow();
+	}
+
+	@Test
+	void burstOfRefusedTasksCostsNoExecutionItsLease() throws Exception {
+		Execution first = acquire("first", SHORT_LEASE);
+		Execution second = acquire("second", SHORT_LEASE);
+		await(() -> renewals(first) >= 1 && renewals(second) >= 1, "a renewal of each");
+
+		// the next sweep's time-outs and the sweep after it: however the executions share sweeps, the rescheduling
+		// of the sweep is among them
+		this.scheduler.refuse(0, 3);
+		await(() -> this.scheduler.refused.get() == 3, "the scheduler to refuse three tasks");
+		int firstAfterBurst = renewals(first);
+		int secondAfterBurst = renewals(second);
+
+		await(() -> renewals(first) >= firstAfterBurst + 3 && renewals(second) >= secondAfterBurst + 3,
+				"three more renewals of each once the scheduler takes tasks again");
+		assertThat(first.isLeaseLost()).isFalse();
+		assertThat(second.isLeaseLost()).isFalse();
+		assertThat(first.context().isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+		assertThat(errors()).isEmpty();
+		assertThat(refusalWarnings()).as("one warning for the burst").singleElement()
+			.satisfies((record) -> assertThat(record.getMessage()).contains("not shut down").contains("1 refusal"));
+		assertThat(first.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+		assertThat(second.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+	}
+
+	@Test
+	void executionsRunningAndStartingWhileTheSchedulerRefusesAreRenewedOnceItTakesTasksAgain() throws Exception {
+		Execution running = acquire("running", SHORT_LEASE);
+		await(() -> renewals(running) >= 1, "a renewal");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		// the sweep's time-out, its rescheduling and a retry of it: no sweep is scheduled now
+		await(() -> this.scheduler.refused.get() >= 3, "the scheduler to refuse the sweep");
+
+		// its claim tries to schedule a sweep of its own, which is refused too: it runs all the same
+		Execution started = acquire("started", SHORT_LEASE);
+		int refusedBeforeRecovery = this.scheduler.refused.get();
+		int runningBeforeRecovery = renewals(running);
+		assertThat(running.isLeaseLost()).isFalse();
+		assertThat(started.context().isLeaseLost()).isFalse();
+
+		this.scheduler.refuse(0, 0);
+
+		await(() -> renewals(running) >= runningBeforeRecovery + 3 && renewals(started) >= 3,
+				"three renewals of each once the scheduler takes tasks again");
+		assertThat(refusedBeforeRecovery).isGreaterThan(3);
+		assertThat(running.isLeaseLost()).isFalse();
+		assertThat(started.isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+		assertThat(errors()).isEmpty();
+		assertThat(running.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+		assertThat(started.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+	}
+
+	@Test
+	void refusalLastingUntilALeaseRunsOutReportsThatExecutionLost() throws Exception {
+		Execution shortLived = acquire("short", SHORT_LEASE);
+		// its first renewal is twenty minutes away, its lease an hour: the refusal costs it nothing
+		Execution longLived = acquire("long", ExecutionPolicy.defaults("charge").withLease(Duration.ofHours(1)));
+		await(() -> renewals(shortLived) >= 1, "a renewal");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		await(() -> this.scheduler.refused.get() >= 3, "the scheduler to refuse the sweep");
+		assertThat(shortLived.context().isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+
+		this.clock.set(shortLived.leaseDeadline());
+
+		// the flag the retries set, not isLeaseLost() of the context, which compares the deadline itself
+		await(shortLived::isLeaseLost, "the lease that ran out to be reported lost");
+		assertThat(this.listener.failedWrites).containsExactly(StoreOperation.RENEW);
+		assertThat(longLived.isLeaseLost()).isFalse();
+		assertThat(longLived.context().isLeaseLost()).isFalse();
+		assertThat(errors()).isEmpty();
+		assertThat(this.records).filteredOn((record) -> record.getMessage().contains("ran out"))
+			.singleElement()
+			.satisfies((record) -> assertThat(record.getMessage()).contains(shortLived.key().toString()));
+		shortLived.close();
+		longLived.close();
+	}
+
+	@Test
+	void renewalCallWhoseTimeOutWasRefusedIsInterruptedByTheNextSweep() throws Exception {
+		IdempotencyKey stuck = IdempotencyKey.of("", "charge", "stuck");
+		this.store.stuckKey = stuck.storageKey();
+		// the first task is the sweep this claim schedules, the second the time-out of its first renewal call
+		this.scheduler.refuse(1, 1);
+		Execution execution = acquire("stuck", SHORT_LEASE);
+
+		assertThat(this.store.stuck.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.store.interrupted.await(10, TimeUnit.SECONDS)).as("the stuck call interrupted").isTrue();
+		// the calls after it are not stuck: the lease goes on being renewed
+		await(() -> this.listener.renewalLags.size() >= 2, "two renewals accepted after the stuck call");
+		assertThat(this.scheduler.refused).hasValue(1);
+		assertThat(execution.isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+		assertThat(execution.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+	}
+
+	private int renewals(Execution execution) {
+		return this.store.renewalsOf(execution.key().storageKey());
+	}
+
+	private List<LogRecord> errors() {
+		return this.records.stream().filter((record) -> record.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+	}
+
+	private List<LogRecord> refusalWarnings() {
+		return this.records.stream()
+			.filter((record) -> record.getLevel() == Level.WARNING && record.getMessage().contains("refused a lease"))
+			.toList();
+	}
+
+	private Execution acquire(String id, ExecutionPolicy policy) throws InterruptedException {
+		ClaimOutcome outcome = this.executor.claim(IdempotencyKey.of("", "charge", id), FINGERPRINT, policy);
+		assertThat(outcome).isInstanceOf(ClaimOutcome.Acquired.class);
+		return ((ClaimOutcome.Acquired) outcome).execution();
+	}
+
+	private static void await(BooleanSupplier condition, String what) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				fail("Timed out waiting for " + what);
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+	}
+
+	/**
+	 * A real scheduler that refuses a run of one-shot tasks while it is not shut down, as one with a bounded queue
+	 * does under a burst.
+	 */
+	private static final class RefusingScheduler extends ScheduledThreadPoolExecutor {
+
+		final AtomicInteger refused = new AtomicInteger();
+
+		private final Object lock = new Object();
+
+		private int toSkip;
+
+		private int toRefuse;
+
+		RefusingScheduler() {
+			super(2);
+			setRemoveOnCancelPolicy(true);
+		}
+
+		/**
+		 * Takes the next {@code skip} tasks, then refuses {@code count}, then takes tasks again.
+		 * @param skip tasks to take first
+		 * @param count tasks to refuse
+		 */
+		void refuse(int skip, int count) {
+			synchronized (this.lock) {
+				this.toSkip = skip;
+				this.toRefuse = count;
+			}
+		}
+
+		@Override
+		public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+			synchronized (this.lock) {
+				if (this.toSkip > 0) {
+					this.toSkip--;
+				}
+				else if (this.toRefuse > 0) {
+					this.toRefuse--;
+					this.refused.incrementAndGet();
+					throw new RejectedExecutionException("queue full");
+				}
+			}
+			return super.schedule(command, delay, unit);
+		}
+
+	}
+
+	/** Counts the renewal calls of each key, and blocks the first renewal of one key until interrupted. */
+	private static final class CountingStore extends FaultyStore {
+
+		final CountDownLatch stuck = new CountDownLatch(1);
+
+		final CountDownLatch interrupted = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		volatile StorageKey stuckKey;
+
+		private final Map<StorageKey, AtomicInteger> renewals = new ConcurrentHashMap<>();
+
+		@Override
+		public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
+			this.renewals.computeIfAbsent(key, (ignored) -> new AtomicInteger()).incrementAndGet();
+			if (key.equals(this.stuckKey) && this.stuck.getCount() > 0) {
+				this.stuck.countDown();
+				try {
+					this.release.await();
+				}
+				catch (InterruptedException ex) {
+					this.interrupted.countDown();
+					Thread.currentThread().interrupt();
+					throw new IdempotencyStoreException("interrupted", ex);
+				}
+			}
+			return super.renew(key, owner, now, lease);
+		}
+
+		int renewalsOf(StorageKey key) {
+			return this.renewals.getOrDefault(key, new AtomicInteger()).get();
+		}
+
+	}
+
+}
