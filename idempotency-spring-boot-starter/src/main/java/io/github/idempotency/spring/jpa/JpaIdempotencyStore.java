@@ -20,6 +20,9 @@ import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -69,6 +72,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 
 	/** Default table name. */
 	public static final String DEFAULT_TABLE_NAME = "idempotency_record";
+
+	private static final Log logger = LogFactory.getLog(JpaIdempotencyStore.class);
 
 	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
@@ -143,6 +148,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		requirePositive(lease, "lease");
 		OwnerToken token = OwnerToken.randomWritten();
 		return access("claim", key, () -> {
+			DataAccessException lastFailure = null;
 			for (int attempt = 0; attempt < this.maxClaimAttempts; attempt++) {
 				// each attempt in a transaction of its own, so that the next one sees what the winner committed
 				ClaimResult result;
@@ -151,13 +157,14 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 				}
 				catch (DataAccessException ex) {
 					rethrowUnlessLostRace(ex);
+					lastFailure = ex;
 					continue;
 				}
 				if (result != null) {
 					return result;
 				}
 			}
-			return contended(key, fingerprint, now, lease);
+			return contended(key, fingerprint, now, lease, lastFailure);
 		});
 	}
 
@@ -166,19 +173,38 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	 * takeovers and releases, so another request holds it or is about to. That is an answer, not a failure of the
 	 * store (which would run the request unprotected where the application fails open): the record in force if one
 	 * can be read now, else an ongoing record of no owner that the caller treats as in progress (a duplicate gets a
-	 * 409 and retries).
+	 * 409 and retries). Logged as a warning: so many lost races in a row mean a key contended far beyond the usual
+	 * duplicates, or a pool whose connections run at an isolation the store does not see (serialization failures).
 	 */
-	private ClaimResult contended(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
+	private ClaimResult contended(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease,
+			@Nullable DataAccessException lastFailure) {
 		Optional<IdempotencyRecord> inForce;
 		try {
 			inForce = inOwnTransaction((jdbc) -> this.table.find(jdbc, key));
 		}
 		catch (DataAccessException ex) {
 			rethrowUnlessLostRace(ex);
+			lastFailure = ex;
 			inForce = Optional.empty();
+		}
+		if (logger.isWarnEnabled()) {
+			logger.warn("The claim of " + key + " in table " + this.tableName + " lost " + this.maxClaimAttempts
+					+ " races in a row to concurrent writes" + ((lastFailure != null)
+							? " (the latest a serialization failure or deadlock, " + lostRace(lastFailure) + ")" : "")
+					+ "; answered " + (inForce.isPresent() ? "with the record in force" : "as a key in progress"));
 		}
 		return new ClaimResult.Existing(inForce
 			.orElseGet(() -> IdempotencyRecord.ongoing(OwnerToken.random(), fingerprint, now.plus(lease))));
+	}
+
+	/** The SQL state and message of the database's own failure, which a translated exception wraps. */
+	private static String lostRace(DataAccessException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sqlException) {
+				return "SQLState " + sqlException.getSQLState() + ", " + sqlException.getMessage();
+			}
+		}
+		return ex.getMessage();
 	}
 
 	// A serialization failure or a deadlock lost a race, as a compare-and-set that matches nothing does: the next
