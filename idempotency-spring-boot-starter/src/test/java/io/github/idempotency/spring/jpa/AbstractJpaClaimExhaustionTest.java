@@ -106,11 +106,8 @@ abstract class AbstractJpaClaimExhaustionTest {
 		this.injector = new LostRaceInjector(dataSource());
 		this.store = new JpaIdempotencyStore(this.injector.dataSource(), tableName());
 		this.plain = new JpaIdempotencyStore(dataSource(), tableName());
-		SqlDialect dialect = new RecordTable(dataSource(), tableName()).dialect();
-		// the first statement of each attempt: PostgreSQL's one-statement claim, or the read that starts the others'
-		String firstOfAttempt = dialect.claimsInOneStatement() ? dialect.claimInOneStatement() : dialect.readWithTime();
-		this.claimStatement = firstOfAttempt::equals;
-		this.findStatement = dialect.find()::equals;
+		this.claimStatement = LostRaceInjector.claimStatement(dataSource(), tableName());
+		this.findStatement = new RecordTable(dataSource(), tableName()).dialect().find()::equals;
 		this.log.start();
 		this.storeLogger.addAppender(this.log);
 	}

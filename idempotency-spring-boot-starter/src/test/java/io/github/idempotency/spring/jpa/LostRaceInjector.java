@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  * when the statement is executed, before it reaches the database, so it changes nothing there, as a transaction
  * rolled back after such a failure changes nothing. Every other call goes to the real database.
  */
-final class LostRaceInjector {
+public final class LostRaceInjector {
 
 	private static final Set<String> EXECUTIONS = Set.of("execute", "executeQuery", "executeUpdate",
 			"executeLargeUpdate");
@@ -37,7 +37,11 @@ final class LostRaceInjector {
 	/** How many times the chosen statements were executed, failed or not. */
 	final AtomicInteger executed = new AtomicInteger();
 
-	LostRaceInjector(DataSource target) {
+	/**
+	 * Failures on the given database.
+	 * @param target the real database
+	 */
+	public LostRaceInjector(DataSource target) {
 		this.dataSource = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
 				new Class<?>[] { DataSource.class }, (proxy, method, args) -> {
 					Object result = invoke(target, method, args);
@@ -49,7 +53,7 @@ final class LostRaceInjector {
 	 * The database, with the failures.
 	 * @return a {@code DataSource} on the real one
 	 */
-	DataSource dataSource() {
+	public DataSource dataSource() {
 		return this.dataSource;
 	}
 
@@ -59,12 +63,33 @@ final class LostRaceInjector {
 	 * @param sqlState the SQL state they fail with
 	 * @param statements which statements
 	 */
-	void failNext(int count, String sqlState, Predicate<String> statements) {
+	public void failNext(int count, String sqlState, Predicate<String> statements) {
 		this.sqlState = sqlState;
 		this.faulty = statements;
 		this.injected.set(0);
 		this.executed.set(0);
 		this.remaining.set(count);
+	}
+
+	/**
+	 * The statement that starts each attempt to claim a key in the store's table: PostgreSQL's one-statement claim,
+	 * or the read that starts the other databases' claims.
+	 * @param database the database, to recognize its dialect
+	 * @param table the store's table
+	 * @return a test of a statement's SQL
+	 */
+	public static Predicate<String> claimStatement(DataSource database, String table) {
+		SqlDialect dialect = new RecordTable(database, table).dialect();
+		String first = dialect.claimsInOneStatement() ? dialect.claimInOneStatement() : dialect.readWithTime();
+		return first::equals;
+	}
+
+	/**
+	 * How many executions of the chosen statements were failed since {@link #failNext}.
+	 * @return the count
+	 */
+	public int injected() {
+		return this.injected.get();
 	}
 
 	private Connection connection(Connection connection) {
