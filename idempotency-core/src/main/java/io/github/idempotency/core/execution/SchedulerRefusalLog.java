@@ -49,7 +49,7 @@ final class SchedulerRefusalLog {
 				+ "it is not shut down (" + count + ((count == 1) ? " refusal" : " refusals") + " since the last "
 				+ "warning): leases go on being renewed once it takes tasks again, which is retried; an execution is "
 				+ "reported lost only if its lease runs out meanwhile. Give the scheduler passed to the executor's "
-				+ "builder room for a task per executor and one per renewing execution, or pass none", refusal);
+				+ "builder room for one sweep per executor and one time-out per renewal in flight, or pass none", refusal);
 	}
 
 }
