@@ -20,8 +20,6 @@ import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.OwnerToken;
 import io.github.idempotency.core.StorageKey;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -37,34 +35,18 @@ import static org.awaitility.Awaitility.await;
  */
 class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 
-	private static final String TABLE = AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_isolation_it");
-
-	private HikariDataSource setup;
-
-	@BeforeAll
-	void createTable() {
-		this.setup = PostgresTestServer.get().newDataSource(2);
-		AbstractJpaIdempotencyStoreTest.createTable(this.setup, TABLE);
-	}
-
-	@AfterAll
-	void dropTable() {
-		PostgresTestServer.execute(this.setup, "DROP TABLE IF EXISTS " + TABLE);
-		this.setup.close();
-	}
-
 	// The one-statement claim that meets a row committed after its snapshot returns nothing, and tries again: a claim
 	// allowed one attempt has lost every race, which is an answer (the record in force), never a store failure.
 	@Test
 	void aClaimThatLosesEveryRaceAnswersWithTheRecordInForceNotAFailure() throws Exception {
 		ExecutorService claimer = Executors.newSingleThreadExecutor();
 		try (HikariDataSource pool = newDataSource(true, null); Connection holder = pool.getConnection()) {
-			JpaIdempotencyStore store = new JpaIdempotencyStore(pool, TABLE);
+			JpaIdempotencyStore store = new JpaIdempotencyStore(pool, tableName());
 			store.setMaxClaimAttempts(1);
 			StorageKey key = newKey();
 			OwnerToken holderToken = OwnerToken.random();
 			holder.setAutoCommit(false);
-			try (PreparedStatement insert = holder.prepareStatement("INSERT INTO " + TABLE
+			try (PreparedStatement insert = holder.prepareStatement("INSERT INTO " + tableName()
 					+ " (id, state, owner_token, fingerprint, expires_at, created_at) VALUES (?, 'ONGOING', ?, ?, "
 					+ "clock_timestamp() + INTERVAL '1 minute', clock_timestamp())")) {
 				insert.setString(1, key.value());
@@ -76,8 +58,8 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 			JdbcTemplate observer = new JdbcTemplate(pool);
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> observer.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
-						+ "'Lock' AND query LIKE ?", Integer.class, "WITH claimed AS (INSERT INTO " + TABLE + " %"),
-						(waiting) -> waiting == 1);
+						+ "'Lock' AND query LIKE ?", Integer.class,
+						"WITH claimed AS (INSERT INTO " + tableName() + " %"), (waiting) -> waiting == 1);
 			holder.commit();
 
 			assertThat(claim.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(ClaimResult.Existing.class,
@@ -99,7 +81,7 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 						Object result = invoke(pool, method, args);
 						return (result instanceof Connection connection) ? readCommittedInName(connection) : result;
 					});
-			assertRacingClaimsHaveExactlyOneWinnerAndNoFailure(new JpaIdempotencyStore(hiding, TABLE));
+			assertRacingClaimsHaveExactlyOneWinnerAndNoFailure(new JpaIdempotencyStore(hiding, tableName()));
 		}
 	}
 
@@ -120,23 +102,13 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 	}
 
 	@Override
-	protected HikariDataSource newDataSource(boolean autoCommit, @Nullable String isolation) {
-		return PostgresTestServer.get().newDataSource(THREADS + 4, autoCommit, isolation);
-	}
-
-	@Override
-	protected DataSource setupDataSource() {
-		return this.setup;
-	}
-
-	@Override
-	protected String tableName() {
-		return TABLE;
+	protected HikariDataSource newDataSource(int maximumPoolSize, boolean autoCommit, @Nullable String isolation) {
+		return PostgresTestServer.get().newDataSource(maximumPoolSize, autoCommit, isolation);
 	}
 
 	@Override
 	protected String expireSql() {
-		return "UPDATE " + TABLE + " SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE id = ?";
+		return "UPDATE " + tableName() + " SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE id = ?";
 	}
 
 	@Override
