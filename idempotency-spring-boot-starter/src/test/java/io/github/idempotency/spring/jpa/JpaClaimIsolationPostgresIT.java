@@ -1,8 +1,5 @@
 package io.github.idempotency.spring.jpa;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -76,29 +73,18 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 	@Test
 	void onAConnectionThatHidesItsSerializableIsolationALostRaceIsRetriedNotFailed() throws Exception {
 		try (HikariDataSource pool = newDataSource(true, "TRANSACTION_SERIALIZABLE")) {
-			DataSource hiding = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-					new Class<?>[] { DataSource.class }, (proxy, method, args) -> {
-						Object result = invoke(pool, method, args);
-						return (result instanceof Connection connection) ? readCommittedInName(connection) : result;
-					});
+			DataSource hiding = InterceptingProxy.of(DataSource.class, pool, (target, method, args) -> {
+				Object result = InterceptingProxy.proceed(target, method, args);
+				return (result instanceof Connection connection) ? readCommittedInName(connection) : result;
+			});
 			assertRacingClaimsHaveExactlyOneWinnerAndNoFailure(new JpaIdempotencyStore(hiding, tableName()));
 		}
 	}
 
 	private static Connection readCommittedInName(Connection connection) {
-		return (Connection) Proxy.newProxyInstance(JpaClaimIsolationPostgresIT.class.getClassLoader(),
-				new Class<?>[] { Connection.class },
-				(proxy, method, args) -> method.getName().equals("getTransactionIsolation")
-						? Connection.TRANSACTION_READ_COMMITTED : invoke(connection, method, args));
-	}
-
-	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-		try {
-			return method.invoke(target, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
+		return InterceptingProxy.of(Connection.class, connection,
+				(target, method, args) -> method.getName().equals("getTransactionIsolation")
+						? Connection.TRANSACTION_READ_COMMITTED : InterceptingProxy.proceed(target, method, args));
 	}
 
 	@Override
