@@ -31,6 +31,7 @@ import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
 import io.github.idempotency.core.testing.Await;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -41,19 +42,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 class IdempotentExecutorTest {
 
-	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
-
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-
-	};
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("charge", "100 EUR");
 

@@ -1,6 +1,5 @@
 package io.github.idempotency.spring.jpa;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import io.github.idempotency.core.execution.ExecutionResult;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.ResultCodec;
 import io.github.idempotency.core.execution.StoreFailureStrategy;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,19 +60,7 @@ abstract class AbstractJpaClaimIsolationTest {
 
 	static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{\"a\":1}");
 
-	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
-
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-
-	};
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
 	private final String table = AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_isolation_it");
 
