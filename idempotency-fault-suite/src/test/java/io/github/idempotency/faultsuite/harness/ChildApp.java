@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.github.idempotency.faultsuite.broken.BrokenSetting;
 
@@ -88,7 +89,23 @@ public final class ChildApp implements AutoCloseable {
 	 * @return the running instance
 	 */
 	public static ChildApp start(String name, String profile, Map<String, String> properties) {
-		return start(name, profile, properties, false);
+		return start(name, profile, properties, false, (app) -> {
+		});
+	}
+
+	/**
+	 * Starts an instance, waits until its health endpoint answers, then warms it up: what its first requests would
+	 * pay (the dispatcher's and the persistence layer's first use, the interpreter's first passes) is paid before it
+	 * is handed out, and counted in its start-up.
+	 * @param name a name for its log file
+	 * @param profile the Spring profile, or {@code null} for the default (memory) run
+	 * @param properties command-line properties
+	 * @param warmUp requests that leave nothing behind in the app's stores
+	 * @return the running, warmed-up instance
+	 */
+	public static ChildApp start(String name, String profile, Map<String, String> properties,
+			Consumer<ChildApp> warmUp) {
+		return start(name, profile, properties, false, warmUp);
 	}
 
 	/**
@@ -109,7 +126,8 @@ public final class ChildApp implements AutoCloseable {
 			if (app != null) {
 				app.kill();
 			}
-			app = start(name, profile, properties, true);
+			app = start(name, profile, properties, true, (started) -> {
+			});
 			sharedApps.put(key, app);
 		}
 		else if (properties.containsKey(BrokenSetting.PROPERTY)) {
@@ -118,7 +136,8 @@ public final class ChildApp implements AutoCloseable {
 		return app;
 	}
 
-	private static ChildApp start(String name, String profile, Map<String, String> properties, boolean isShared) {
+	private static ChildApp start(String name, String profile, Map<String, String> properties, boolean isShared,
+			Consumer<ChildApp> warmUp) {
 		int port = FreePorts.next();
 		List<String> command = new ArrayList<>(jvm());
 		command.addAll(ClassDataArchive.jvmOptions());
@@ -141,6 +160,7 @@ public final class ChildApp implements AutoCloseable {
 			ChildApp app = new ChildApp(process, port, log, isShared);
 			try {
 				app.awaitHealthy();
+				warmUp.accept(app);
 			}
 			catch (RuntimeException ex) {
 				app.kill();

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Counts the child apps' start-ups (from the process's start to its first healthy answer, or to its failure) and
- * the CPU each used meanwhile, so that the report shows how much of a scenario's time they are. Start-ups that
- * overlap are each counted whole.
+ * Counts the child apps' start-ups (from the process's start to its first healthy answer and the end of its
+ * warm-up, if any, or to its failure) and the CPU each used meanwhile, so that the report shows how much of a
+ * scenario's time they are. Start-ups that overlap are each counted whole.
  */
 final class StartUps {
 
