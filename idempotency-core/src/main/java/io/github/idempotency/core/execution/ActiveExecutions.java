@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * that are due, for the executor's gauges and for the read-only {@link RunningExecution} snapshots that operators see.
  * <p>
  * Each execution is linked into one of a few lists by fields of its own, so that starting and ending one allocates
- * nothing (a map would allocate an entry per execution); an execution's list follows from its identity hash, so
+ * nothing (a map would allocate an entry per execution); an execution's list follows from its owner token, so
  * request threads seldom wait for each other's lock.
  */
 final class ActiveExecutions {
@@ -73,8 +73,11 @@ final class ActiveExecutions {
 	}
 
 	private Stripe stripeOf(Execution execution) {
-		// the identity hash rather than a field: it costs the execution no bytes, and spreads like a random number
-		return this.stripes[System.identityHashCode(execution) & (this.stripes.length - 1)];
+		// the owner token's hash rather than a field (it costs the execution no bytes) or the identity hash (the
+		// first one asked of an object is made by a call into the VM, about as slow as the rest of a start): a token
+		// is 128 random bits, and one read back from a store caches its string's hash
+		int hash = execution.owner().hashCode();
+		return this.stripes[(hash ^ (hash >>> 16)) & (this.stripes.length - 1)];
 	}
 
 	int count() {

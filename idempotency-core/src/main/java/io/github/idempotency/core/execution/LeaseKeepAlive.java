@@ -134,10 +134,11 @@ final class LeaseKeepAlive {
 	 * Makes a claimed execution active and renews its lease from a third of the lease on; the execution stops the
 	 * renewals when it ends.
 	 * @param execution the execution
+	 * @param claimedAtNanos {@link System#nanoTime()} read before the claim: its lease is counted from there
 	 * @throws RejectedExecutionException when the executor was closed or its scheduler shut down; the execution is
 	 * then not active
 	 */
-	void keepAlive(Execution execution) {
+	void keepAlive(Execution execution, long claimedAtNanos) {
 		if (this.closed) {
 			throw new RejectedExecutionException("The idempotent executor is closed");
 		}
@@ -145,7 +146,7 @@ final class LeaseKeepAlive {
 			schedulerLost(null);
 			throw new RejectedExecutionException(SCHEDULER_SHUT_DOWN);
 		}
-		long firstRenewal = now() + period(execution);
+		long firstRenewal = (claimedAtNanos - this.origin) + period(execution);
 		execution.renewalDue = firstRenewal;
 		this.active.started(execution);
 		if (firstRenewal >= this.nextSweep) {
