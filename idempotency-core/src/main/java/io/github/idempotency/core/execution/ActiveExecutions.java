@@ -1,5 +1,7 @@
 package io.github.idempotency.core.execution;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * that are due, for the executor's gauges and for the read-only {@link RunningExecution} snapshots that operators see.
  * <p>
  * Each execution is linked into one of a few lists by fields of its own, so that starting and ending one allocates
- * nothing (a map would allocate an entry per execution); an execution's list follows from its identity hash, so
+ * nothing (a map would allocate an entry per execution); an execution's list follows from its owner token, so
  * request threads seldom wait for each other's lock.
  */
 final class ActiveExecutions {
@@ -44,7 +46,7 @@ final class ActiveExecutions {
 				head.previousActive = execution;
 			}
 			stripe.head = execution;
-			stripe.count++;
+			Stripe.COUNT.setRelease(stripe, stripe.count + 1);
 		}
 	}
 
@@ -68,19 +70,22 @@ final class ActiveExecutions {
 			}
 			execution.previousActive = null;
 			execution.nextActive = null;
-			stripe.count--;
+			Stripe.COUNT.setRelease(stripe, stripe.count - 1);
 		}
 	}
 
 	private Stripe stripeOf(Execution execution) {
-		// the identity hash rather than a field: it costs the execution no bytes, and spreads like a random number
-		return this.stripes[System.identityHashCode(execution) & (this.stripes.length - 1)];
+		// the owner token's hash rather than a field (it costs the execution no bytes) or the identity hash (the
+		// first one asked of an object is made by a call into the VM, about as slow as the rest of a start): a token
+		// is 128 random bits, and one read back from a store caches its string's hash
+		int hash = execution.owner().hashCode();
+		return this.stripes[(hash ^ (hash >>> 16)) & (this.stripes.length - 1)];
 	}
 
 	int count() {
 		int count = 0;
 		for (Stripe stripe : this.stripes) {
-			count += stripe.count;
+			count += (int) Stripe.COUNT.getAcquire(stripe);
 		}
 		return count;
 	}
@@ -119,9 +124,24 @@ final class ActiveExecutions {
 	/** One list of active executions, linked through their own fields; guarded by its own lock. */
 	static final class Stripe {
 
+		/**
+		 * Written under the stripe's lock with release semantics and read without it: a volatile write would add a
+		 * full fence to every start and end of an execution, on top of the lock's own, for a gauge's sake.
+		 */
+		static final VarHandle COUNT;
+
+		static {
+			try {
+				COUNT = MethodHandles.lookup().findVarHandle(Stripe.class, "count", int.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
 		private @Nullable Execution head;
 
-		private volatile int count;
+		private int count;
 
 	}
 

@@ -10,7 +10,6 @@ import java.util.function.BooleanSupplier;
 import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
-import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import org.jspecify.annotations.Nullable;
 
@@ -28,13 +27,13 @@ final class CompletionWriter {
 
 	private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
 
-	private final IdempotencyStore store;
+	private final ObservedStore store;
 
 	private final Clock clock;
 
 	private final IdempotencyListener listener;
 
-	CompletionWriter(IdempotencyStore store, Clock clock, IdempotencyListener listener) {
+	CompletionWriter(ObservedStore store, Clock clock, IdempotencyListener listener) {
 		this.store = store;
 		this.clock = clock;
 		this.listener = listener;
@@ -46,11 +45,11 @@ final class CompletionWriter {
 		Boolean written;
 		// tried once without a lambda: the write that succeeds at once, by far the most common, allocates nothing
 		try {
-			written = completeOnce(execution, state, response);
+			written = completeOnce(execution, state, response, startedAt);
 		}
 		catch (IdempotencyStoreException ex) {
-			written = withRetries(execution, StoreOperation.COMPLETE, () -> completeOnce(execution, state, response),
-					startedAt, ex);
+			written = withRetries(execution, StoreOperation.COMPLETE,
+					() -> completeOnce(execution, state, response, System.nanoTime()), startedAt, ex);
 			if (Boolean.FALSE.equals(written) && storedByAnEarlierAttempt(execution, state, response)) {
 				written = true;
 			}
@@ -133,10 +132,11 @@ final class CompletionWriter {
 	 * of real time, so that a clock that stands still cannot keep a request waiting for ever.
 	 * @return the write's answer, or {@code null} when every attempt failed (reported and logged once here)
 	 */
-	private boolean completeOnce(Execution execution, RecordState state, StoredResponse response) {
-		// in milliseconds: a store that decides in them, the memory store, makes no instant for it
+	private boolean completeOnce(Execution execution, RecordState state, StoredResponse response, long startedAt) {
+		// in milliseconds: a store that decides in them, the memory store, makes no instant for it; timed from the
+		// time that bounds the retries, rather than from a second read of it
 		return this.store.complete(execution.key().storageKey(), execution.owner(), state, response,
-				this.clock.millis(), execution.policy().retention());
+				this.clock.millis(), execution.policy().retention(), startedAt);
 	}
 
 	private boolean releaseOnce(Execution execution) {

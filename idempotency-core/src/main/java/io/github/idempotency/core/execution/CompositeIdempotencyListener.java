@@ -18,7 +18,15 @@ public final class CompositeIdempotencyListener implements IdempotencyListener {
 	 * @param listeners the listeners, called in this order
 	 */
 	public CompositeIdempotencyListener(List<? extends IdempotencyListener> listeners) {
-		this.listeners = listeners.toArray(new IdempotencyListener[0]);
+		// NONE hears nothing: left out, so that a composite of it alone is known to need no event at all
+		this.listeners = listeners.stream()
+			.filter((listener) -> listener != IdempotencyListener.NONE)
+			.toArray(IdempotencyListener[]::new);
+	}
+
+	/** {@return whether no listener hears the events: the executor then need not time its store calls for them} */
+	boolean isEmpty() {
+		return this.listeners.length == 0;
 	}
 
 	@Override

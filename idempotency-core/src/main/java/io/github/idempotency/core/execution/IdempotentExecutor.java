@@ -120,14 +120,19 @@ public final class IdempotentExecutor implements AutoCloseable {
 	public ClaimOutcome claim(IdempotencyKey key, RequestFingerprint fingerprint, ExecutionPolicy policy)
 			throws InterruptedException {
 		key = key.inNamespace(this.namespace);
-		long waitUntil = System.nanoTime() + policy.waitTimeout().toNanos();
+		// read once per attempt and shared: it times the store call, bounds the wait, and dates the lease for its
+		// renewals (the store's lease starts at the clock read just after it, so a renewal counted from here is
+		// never late)
+		long started = System.nanoTime();
+		// only a duplicate that waits needs it
+		long waitUntil = (policy.onConflict() == ConflictStrategy.WAIT) ? started + policy.waitTimeout().toNanos() : 0;
 		while (true) {
 			ClaimResult result;
 			// in milliseconds, like every time the executor reads: a store that decides in numbers, the memory
 			// store, makes no instant for it
 			long now = this.clock.millis();
 			try {
-				result = this.observed.claim(key.storageKey(), fingerprint, now, policy.lease());
+				result = this.observed.claim(key.storageKey(), fingerprint, now, policy.lease(), started);
 			}
 			catch (IdempotencyStoreException ex) {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.STORE_UNAVAILABLE);
@@ -143,7 +148,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 				return failOpen ? new ClaimOutcome.Unprotected(ex) : new ClaimOutcome.StoreUnavailable(ex, RETRY_AFTER);
 			}
 			if (result instanceof ClaimResult.Claimed claimed) {
-				return start(key, claimed, policy, now);
+				return start(key, claimed, policy, now, started);
 			}
 			IdempotencyRecord record = ((ClaimResult.Existing) result).record();
 			if (!record.fingerprint().equals(fingerprint)) {
@@ -161,6 +166,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 				return new ClaimOutcome.InProgress(RETRY_AFTER);
 			}
 			// the running execution ended: claim again to replay its result, or to run if it was released
+			started = System.nanoTime();
 		}
 	}
 
@@ -235,10 +241,11 @@ public final class IdempotentExecutor implements AutoCloseable {
 				&& record.isInProgressAt(Instant.ofEpochMilli(nowEpochMillis)));
 	}
 
-	private Execution start(IdempotencyKey key, ClaimResult.Claimed claimed, ExecutionPolicy policy, long now) {
+	private Execution start(IdempotencyKey key, ClaimResult.Claimed claimed, ExecutionPolicy policy, long now,
+			long claimedAtNanos) {
 		Execution execution = new Execution(this, key, claimed.owner(), policy, now);
 		try {
-			this.keepAlive.keepAlive(execution);
+			this.keepAlive.keepAlive(execution, claimedAtNanos);
 		}
 		catch (RejectedExecutionException ex) {
 			// without renewals the claim must not stay behind: release it so that a retry can run

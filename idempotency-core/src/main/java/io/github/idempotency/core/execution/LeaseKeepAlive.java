@@ -163,10 +163,11 @@ final class LeaseKeepAlive {
 	 * renewals when it ends. A scheduler that refuses the sweep but is not shut down leaves the execution active: the
 	 * sweep is retried.
 	 * @param execution the execution
+	 * @param claimedAtNanos {@link System#nanoTime()} read before the claim: its lease is counted from there
 	 * @throws RejectedExecutionException when the executor was closed or its scheduler shut down; the execution is
 	 * then not active
 	 */
-	void keepAlive(Execution execution) {
+	void keepAlive(Execution execution, long claimedAtNanos) {
 		if (this.closed) {
 			throw new RejectedExecutionException("The idempotent executor is closed");
 		}
@@ -174,7 +175,7 @@ final class LeaseKeepAlive {
 			schedulerLost(null);
 			throw new RejectedExecutionException(SCHEDULER_SHUT_DOWN);
 		}
-		long firstRenewal = now() + period(execution);
+		long firstRenewal = (claimedAtNanos - this.origin) + period(execution);
 		execution.renewalDue = firstRenewal;
 		this.active.started(execution);
 		if (firstRenewal >= this.nextSweep) {

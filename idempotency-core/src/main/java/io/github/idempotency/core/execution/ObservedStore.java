@@ -27,10 +27,17 @@ final class ObservedStore implements IdempotencyStore {
 
 	private final IdempotencyListener listener;
 
+	/**
+	 * Whether a listener hears of store calls. Without one, a call is not timed: two reads of
+	 * {@link System#nanoTime()} are a good part of what the executor adds to a memory store's call.
+	 */
+	private final boolean timed;
+
 	ObservedStore(IdempotencyStore delegate, IdempotencyListener listener) {
 		this.delegate = delegate;
 		this.name = delegate.name();
 		this.listener = listener;
+		this.timed = !(listener instanceof CompositeIdempotencyListener composite) || !composite.isEmpty();
 	}
 
 	IdempotencyStore delegate() {
@@ -41,7 +48,7 @@ final class ObservedStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
-		long start = System.nanoTime();
+		long start = start();
 		try {
 			ClaimResult result = this.delegate.claim(key, fingerprint, now, lease);
 			report(StoreOperation.CLAIM, StoreOperationResult.SUCCESS, start);
@@ -54,7 +61,16 @@ final class ObservedStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease) {
-		long start = System.nanoTime();
+		return claim(key, fingerprint, nowEpochMillis, lease, start());
+	}
+
+	/**
+	 * {@link #claim(StorageKey, RequestFingerprint, long, Duration)} timed from {@code start}: the executor reads the
+	 * time before a claim anyway, to know when the lease it gets needs its first renewal.
+	 * @param start {@link System#nanoTime()} read just before the call
+	 */
+	ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease,
+			long start) {
 		try {
 			ClaimResult result = this.delegate.claim(key, fingerprint, nowEpochMillis, lease);
 			report(StoreOperation.CLAIM, StoreOperationResult.SUCCESS, start);
@@ -68,7 +84,7 @@ final class ObservedStore implements IdempotencyStore {
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
 			Instant now, Duration retention) {
-		long start = System.nanoTime();
+		long start = start();
 		try {
 			return written(StoreOperation.COMPLETE,
 					this.delegate.complete(key, owner, state, response, now, retention), start);
@@ -81,7 +97,16 @@ final class ObservedStore implements IdempotencyStore {
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
 			long nowEpochMillis, Duration retention) {
-		long start = System.nanoTime();
+		return complete(key, owner, state, response, nowEpochMillis, retention, start());
+	}
+
+	/**
+	 * {@link #complete(StorageKey, OwnerToken, RecordState, StoredResponse, long, Duration)} timed from
+	 * {@code start}: the completion reads the time before its first attempt anyway, to bound its retries.
+	 * @param start {@link System#nanoTime()} read just before the call
+	 */
+	boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
+			long nowEpochMillis, Duration retention, long start) {
 		try {
 			return written(StoreOperation.COMPLETE,
 					this.delegate.complete(key, owner, state, response, nowEpochMillis, retention), start);
@@ -93,7 +118,7 @@ final class ObservedStore implements IdempotencyStore {
 
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
-		long start = System.nanoTime();
+		long start = start();
 		try {
 			return written(StoreOperation.RELEASE, this.delegate.release(key, owner, now), start);
 		}
@@ -104,7 +129,7 @@ final class ObservedStore implements IdempotencyStore {
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
-		long start = System.nanoTime();
+		long start = start();
 		try {
 			return written(StoreOperation.RENEW, this.delegate.renew(key, owner, now, lease), start);
 		}
@@ -115,7 +140,7 @@ final class ObservedStore implements IdempotencyStore {
 
 	@Override
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
-		long start = System.nanoTime();
+		long start = start();
 		try {
 			Optional<IdempotencyRecord> record = this.delegate.find(key, now);
 			report(StoreOperation.FIND, StoreOperationResult.SUCCESS, start);
@@ -166,8 +191,15 @@ final class ObservedStore implements IdempotencyStore {
 				ex);
 	}
 
+	/** {@return when a call starts, for its timing: 0 when no listener hears of it} */
+	private long start() {
+		return this.timed ? System.nanoTime() : 0;
+	}
+
 	private void report(StoreOperation operation, StoreOperationResult result, long start) {
-		this.listener.onStoreOperation(this.name, operation, result, Duration.ofNanos(System.nanoTime() - start));
+		if (this.timed) {
+			this.listener.onStoreOperation(this.name, operation, result, Duration.ofNanos(System.nanoTime() - start));
+		}
 	}
 
 }

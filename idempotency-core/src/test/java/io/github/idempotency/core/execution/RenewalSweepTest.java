@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.MutableClock;
 import io.github.idempotency.core.OwnerToken;
@@ -153,6 +155,19 @@ class RenewalSweepTest {
 	}
 
 	@Test
+	void leaseIsCountedFromBeforeTheClaimSoASlowClaimIsRenewedAtOnce() throws Exception {
+		// the store dates the lease at the clock read before its call: a claim that took longer than a renewal period
+		// (100 ms of a 300 ms lease) comes back with its first renewal already due, not a period after it returned
+		IdempotencyKey key = IdempotencyKey.of("", "charge", "slow-claim");
+		this.store.claimTakes(Duration.ofMillis(150));
+		Execution execution = acquire(key, ExecutionPolicy.defaults("charge").withLease(Duration.ofMillis(300)));
+		assertThat(this.scheduler.delaysNanos).as("the sweep the slow claim scheduled").first().isEqualTo(0L);
+		await(() -> this.store.renewalsOf(key.storageKey()) >= 1, "the first renewal");
+		assertThat(execution.isLeaseLost()).isFalse();
+		execution.close();
+	}
+
+	@Test
 	void closedExecutorOnASharedSchedulerRefusesClaimsAndLeavesTheKeyFree() {
 		IdempotencyKey key = IdempotencyKey.of("", "charge", "after-close");
 		this.executor.close();
@@ -185,6 +200,25 @@ class RenewalSweepTest {
 
 		private final Map<StorageKey, AtomicInteger> renewals = new ConcurrentHashMap<>();
 
+		private volatile Duration claimTakes = Duration.ZERO;
+
+		void claimTakes(Duration duration) {
+			this.claimTakes = duration;
+		}
+
+		@Override
+		public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
+			// a slow store: the time a claim takes is what this simulates, not a wait for something to happen
+			try {
+				Thread.sleep(this.claimTakes.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			return super.claim(key, fingerprint, now, lease);
+		}
+
 		@Override
 		public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
 			this.renewals.computeIfAbsent(key, (ignored) -> new AtomicInteger()).incrementAndGet();
@@ -203,6 +237,8 @@ class RenewalSweepTest {
 
 		final AtomicInteger scheduled = new AtomicInteger();
 
+		final List<Long> delaysNanos = new CopyOnWriteArrayList<>();
+
 		CountingScheduler() {
 			super(2);
 			setRemoveOnCancelPolicy(true);
@@ -211,6 +247,7 @@ class RenewalSweepTest {
 		@Override
 		public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
 			this.scheduled.incrementAndGet();
+			this.delaysNanos.add(unit.toNanos(delay));
 			return super.schedule(command, delay, unit);
 		}
 
