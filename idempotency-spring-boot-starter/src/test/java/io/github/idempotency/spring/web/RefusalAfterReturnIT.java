@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A refused handler returns like a replayed one and the refusal is raised to Spring MVC after it returned: the
  * application's exception handlers still render it with the handler method, an advisor of the application around the
  * handler sees a normal return, and whatever fails on the short-circuited return value before the refusal is raised
- * never replaces the library's problem.
+ * never replaces the library's problem, nor a replay.
  */
 @SpringBootTest(classes = { WebTestApplication.class, RefusalEndpoints.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.main.banner-mode=off")
@@ -86,6 +86,19 @@ class RefusalAfterReturnIT {
 		HttpResponse<byte[]> refused = this.http.post("/refusals/fragile-unhandled").key(newKey()).json("{}").send();
 
 		assertStoreUnavailable(refused);
+	}
+
+	@Test
+	void bodyAdviceFailingOnAReplayedHandlersNullWithAFailureNothingHandlesStillGetsTheReplay() {
+		String key = newKey();
+		HttpResponse<byte[]> first = this.http.post("/refusals/fragile-unhandled").key(key).json("{}").send();
+		assertThat(first.statusCode()).isEqualTo(200);
+
+		HttpResponse<byte[]> replay = this.http.post("/refusals/fragile-unhandled").key(key).json("{}").send();
+
+		assertThat(replay.statusCode()).isEqualTo(200);
+		assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(replay.body()).isEqualTo(first.body());
 	}
 
 	private static void assertStoreUnavailable(HttpResponse<byte[]> refused) {
