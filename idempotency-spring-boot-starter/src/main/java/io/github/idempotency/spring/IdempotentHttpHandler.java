@@ -23,9 +23,9 @@ public interface IdempotentHttpHandler {
 	 * @param method the resolved method
 	 * @param scope the scope of the key, resolved only when a key is present
 	 * @return the handler's result, or {@link IdempotentMethod#shortCircuitValue()} when the filter replays the
-	 * stored response instead
-	 * @throws Throwable what the handler threw, or the refusal (an {@code ErrorResponseException}) for Spring MVC to
-	 * render
+	 * stored response instead or the request is refused (the refusal is then raised to Spring MVC after the handler
+	 * returned, not thrown through the handler's reflective call)
+	 * @throws Throwable what the handler threw
 	 */
 	Object invoke(MethodInvocation invocation, IdempotentMethod method, Supplier<String> scope) throws Throwable;
 

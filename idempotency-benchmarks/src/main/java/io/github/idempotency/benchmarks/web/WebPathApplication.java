@@ -5,19 +5,27 @@ import java.nio.charset.StandardCharsets;
 import io.github.idempotency.spring.Idempotent;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * The smallest Spring Boot app the web path benchmarks need: the starter's auto-configuration with the memory
- * store, and one handler behind an unprotected path, a header-key path and a SpEL-key path.
+ * store, and one handler behind an unprotected path, a header-key path and a SpEL-key path. With
+ * {@value #APP_RENDERED_PROBLEMS}{@code =true}, an application's {@link ResponseEntityExceptionHandler} advice renders
+ * the library's refusals, as the sample app's does.
  */
 @SpringBootApplication
 public class WebPathApplication {
+
+	/** The property that registers {@link ApplicationProblems}. */
+	public static final String APP_RENDERED_PROBLEMS = "benchmark.app-rendered-problems";
 
 	/** The SpEL key of {@code /spel}. */
 	public static final String KEY_EXPRESSION = "#request.sku() + ':' + #request.qty()";
@@ -56,6 +64,13 @@ public class WebPathApplication {
 		private static ResponseEntity<byte[]> created() {
 			return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON).body(RECEIPT);
 		}
+
+	}
+
+	/** Renders every {@code ErrorResponse}, the library's refusals included, as an application's advice does. */
+	@RestControllerAdvice
+	@ConditionalOnProperty(name = APP_RENDERED_PROBLEMS, havingValue = "true")
+	static class ApplicationProblems extends ResponseEntityExceptionHandler {
 
 	}
 

@@ -45,7 +45,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * {@code spelKey} is the SpEL key expression alone. {@code fullStoreRefusal} and {@code fullStoreReplay} run on a
  * second app whose memory store is full of records in force ({@link FullStore}): a new key answered 503 against the
  * replay of a key the store holds, the library's own share of issue 12's "the 503 path costs no more than a
- * replay", without the connection a 503 costs on Tomcat. Run with {@code -prof gc} for the bytes allocated per
+ * replay", without the connection a 503 costs on Tomcat; {@code fullStoreRefusalAppRendered} is the same refusal
+ * rendered by an application's {@code ResponseEntityExceptionHandler}. Run with {@code -prof gc} for the bytes allocated per
  * request.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -154,6 +155,19 @@ public class WebPathBenchmark {
 	}
 
 	/**
+	 * {@link #fullStoreRefusal(FullStore)} with the refusal rendered by an application's
+	 * {@code ResponseEntityExceptionHandler} advice ({@link AppRenderedFullStore}) instead of the filter: the refusal
+	 * raised to Spring MVC and resolved by the advice, its {@code ProblemDetail} written by Jackson.
+	 * @param store the full store's app with the advice
+	 * @return the response
+	 * @throws Exception never
+	 */
+	@Benchmark
+	public MvcResult fullStoreRefusalAppRendered(AppRenderedFullStore store) throws Exception {
+		return store.refused();
+	}
+
+	/**
 	 * The replay of a key the full store holds: the same path as {@link #replay()}, on the store of
 	 * {@link #fullStoreRefusal(FullStore)}.
 	 * @param store the full store's app
@@ -223,7 +237,8 @@ public class WebPathBenchmark {
 
 		@Setup
 		public void setUp() throws Exception {
-			this.context = start("idempotency.ttl=1h", "idempotency.memory.max-records=" + RECORDS);
+			this.context = start("idempotency.ttl=1h", "idempotency.memory.max-records=" + RECORDS,
+					WebPathApplication.APP_RENDERED_PROBLEMS + "=" + appRendersProblems());
 			this.mvc = mockMvc(this.context);
 			InMemoryIdempotencyStore store = this.context.getBean(InMemoryIdempotencyStore.class);
 			expect(idem(this.mvc, HELD_KEY), 201, false);
@@ -250,6 +265,11 @@ public class WebPathBenchmark {
 					throw new IllegalStateException("A new key on the full store was not answered with the 503 "
 							+ "store-unavailable problem: " + refused.getResponse().getContentType() + " "
 							+ refused.getResponse().getContentAsString());
+				}
+				// Spring MVC's rendering adds the request's path as the instance; the library's body has none
+				if (refused.getResponse().getContentAsString().contains("\"instance\":") != appRendersProblems()) {
+					throw new IllegalStateException("The 503 was " + (appRendersProblems() ? "not " : "")
+							+ "rendered by the application's advice: " + refused.getResponse().getContentAsString());
 				}
 			}
 			if (store.refusedClaims() != refusedBefore + 2) {
@@ -279,12 +299,34 @@ public class WebPathBenchmark {
 			this.context.close();
 		}
 
+		/**
+		 * Whether an application's advice renders the refusals.
+		 * @return {@code false}: the filter writes the library's problem
+		 */
+		boolean appRendersProblems() {
+			return false;
+		}
+
 		MvcResult refused() throws Exception {
 			return idem(this.mvc, REFUSED_KEY);
 		}
 
 		MvcResult replayed() throws Exception {
 			return idem(this.mvc, HELD_KEY);
+		}
+
+	}
+
+	/**
+	 * {@link FullStore} in an app whose {@code ResponseEntityExceptionHandler} advice renders the refusals: the same
+	 * 503 {@code problem+json} with its type and {@code Retry-After}, written by Spring MVC rather than the filter.
+	 */
+	@State(Scope.Thread)
+	public static class AppRenderedFullStore extends FullStore {
+
+		@Override
+		boolean appRendersProblems() {
+			return true;
 		}
 
 	}

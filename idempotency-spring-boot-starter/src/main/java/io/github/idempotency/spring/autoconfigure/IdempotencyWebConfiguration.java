@@ -12,6 +12,7 @@ import io.github.idempotency.spring.JoinedCompletion;
 import io.github.idempotency.spring.web.BodyFingerprint;
 import io.github.idempotency.spring.web.IdempotencyFilter;
 import io.github.idempotency.spring.web.IdempotencyProblemResolver;
+import io.github.idempotency.spring.web.IdempotencyRefusalInterceptor;
 import io.github.idempotency.spring.web.ServletIdempotentHttpHandler;
 import jakarta.servlet.Filter;
 
@@ -28,6 +29,7 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -106,6 +108,23 @@ final class IdempotencyWebConfiguration {
 			@Override
 			public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
 				IdempotencyProblemResolver.insertBeforeDefault(resolvers);
+			}
+
+		};
+	}
+
+	/**
+	 * Raises refusals to Spring MVC from the last interceptor's {@code postHandle}, so that the application's
+	 * exception handlers render them; without it, every refusal gets the library's own problem body.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "idempotencyRefusalInterceptorConfigurer")
+	static WebMvcConfigurer idempotencyRefusalInterceptorConfigurer() {
+		return new WebMvcConfigurer() {
+
+			@Override
+			public void addInterceptors(InterceptorRegistry registry) {
+				registry.addInterceptor(new IdempotencyRefusalInterceptor()).order(IdempotencyRefusalInterceptor.ORDER);
 			}
 
 		};

@@ -17,9 +17,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * response, so that after the whole chain returned (exception handlers and message converters included) the final
  * status and body bytes are stored before the client receives them, and a retry always finds the finished record.
  * When the interceptor replays, the filter discards what Spring MVC wrote and sends the stored response instead. A
- * refusal (conflict, mismatch, missing or invalid key, store unavailable) is raised to Spring MVC as an
- * {@link IdempotencyProblemException}: what an application's exception handler renders for it is sent, and when
- * only Spring MVC's default resolver handled it, the filter sends the library's problem body.
+ * refusal (conflict, mismatch, missing or invalid key, store unavailable) short-circuits the handler as a replay
+ * does, and {@link IdempotencyRefusalInterceptor} raises it to Spring MVC as an {@link IdempotencyProblemException}:
+ * what an application's exception handler renders for it is sent; when nothing did, or when the refusal was never
+ * raised because something failed on the short-circuited return value first, the filter sends the library's problem
+ * body. Neither a replay nor a refusal ever answers with a failure of the chain: the handler did not run.
  * <p>
  * Requests whose HTTP method no idempotent handler is mapped to pass through untouched.
  */
@@ -82,7 +84,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter implements Ord
 			chain.doFilter(digesting, capturing);
 		}
 		catch (IOException | ServletException | RuntimeException | Error ex) {
-			if (!exchange.unresolvedProblem(ex)) {
+			if (!exchange.answersDespiteFailure()) {
 				exchange.abort();
 				throw ex;
 			}
@@ -94,7 +96,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter implements Ord
 				digesting.release();
 			}
 		}
-		// a refusal that nothing resolved ends here too: the problem body replaces the failure
+		// a refusal or replay whose chain failed ends here too: its answer replaces the failure
 		exchange.finish();
 	}
 

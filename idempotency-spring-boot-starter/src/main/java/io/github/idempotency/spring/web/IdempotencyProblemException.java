@@ -8,8 +8,9 @@ import org.springframework.web.ErrorResponse;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * Raised from an {@code @Idempotent} controller handler that is refused without running, so that Spring MVC
- * resolves it like any other {@link ErrorResponse}: an application's {@code @ExceptionHandler}, a
+ * The refusal of an {@code @Idempotent} controller handler that did not run, raised to Spring MVC so that it resolves
+ * it like any other {@link ErrorResponse} thrown by that handler: the controller's or an application's
+ * {@code @ExceptionHandler}, a
  * {@code ResponseEntityExceptionHandler} or Spring Boot's problem-details support render its body, with detail and
  * title from the {@code MessageSource} under the codes
  * {@code problemDetail.io.github.idempotency.spring.web.IdempotencyProblemException.<slug>} and
@@ -17,9 +18,15 @@ import org.springframework.web.ErrorResponseException;
  * ends the type URI (e.g. {@code request-in-progress}). When nothing renders it, the idempotency filter sends the
  * library's own problem body.
  * <p>
- * It carries no stack trace: it is an answer of the protocol, raised from the one place where the idempotency
- * interceptor refuses a request, not a failure to debug, and a trace filled for every refused request would cost a
- * storm of refusals (a full or unreachable store, duplicates in flight) more than the refusal itself.
+ * The refused handler is not made to throw it: it returns like a replayed one, and
+ * {@link IdempotencyRefusalInterceptor} raises the refusal from its {@code postHandle}, where Spring MVC resolves it
+ * with the handler method as the handler, as it would have resolved an exception of the handler itself. Thrown
+ * through the handler's reflective call, it would be wrapped in an {@code InvocationTargetException} that fills a
+ * stack trace on every refused request.
+ * <p>
+ * It carries no stack trace itself either: it is an answer of the protocol, raised from one place, not a failure to
+ * debug, and a trace filled for every refused request would cost a storm of refusals (a full or unreachable store,
+ * duplicates in flight) more than the refusal itself.
  */
 public class IdempotencyProblemException extends ErrorResponseException {
 

@@ -12,7 +12,8 @@ import org.springframework.web.servlet.mvc.annotation.ResponseStatusExceptionRes
 import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
 
 /**
- * Resolves an {@link IdempotencyProblemException} that no exception handler of the application rendered, just before
+ * Resolves an {@link IdempotencyProblemException} (raised by {@link IdempotencyRefusalInterceptor} after the refused
+ * handler returned) that no exception handler of the application rendered, just before
  * Spring MVC's {@link DefaultHandlerExceptionResolver} would: that resolver logs a {@code WARN} line per exception it
  * resolves, so a storm of refused duplicates would flood the log with lines about requests that were answered as
  * designed. Resolving renders nothing: {@link IdempotencyFilter} then sends the library's problem body, as it did

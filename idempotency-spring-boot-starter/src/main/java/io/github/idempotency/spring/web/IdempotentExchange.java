@@ -8,6 +8,7 @@ import java.util.Map;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.Execution;
+import io.github.idempotency.core.execution.Refusal;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +17,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * One idempotent-candidate request as the filter and the interceptor share it (a request attribute): the interceptor
- * records its decision, the filter acts on it once the whole chain has returned.
+ * records its decision, the filter acts on it once the whole chain has returned. A refusal is recorded here and left
+ * for {@link IdempotencyRefusalInterceptor} to raise to Spring MVC once the short-circuited handler returned.
  */
 final class IdempotentExchange {
 
@@ -37,6 +39,10 @@ final class IdempotentExchange {
 	private @Nullable StoredResponse replay;
 
 	private @Nullable IdempotencyProblem problem;
+
+	private @Nullable Refusal refusal;
+
+	private boolean refusalRaised;
 
 	private boolean problemUnresolved;
 
@@ -136,9 +142,29 @@ final class IdempotentExchange {
 		this.response.startCapture();
 	}
 
-	void problem(IdempotencyProblem problem) {
+	/**
+	 * The handler is refused without running: the filter answers with the problem unless the refusal, once
+	 * {@linkplain #raiseRefusal() raised}, is rendered by an exception handler of the application.
+	 * @param refusal why
+	 * @param problem the library's answer
+	 */
+	void refused(Refusal refusal, IdempotencyProblem problem) {
+		this.refusal = refusal;
 		this.problem = problem;
 		this.response.startCapture();
+	}
+
+	/**
+	 * Takes the refusal that the handler's short-circuited return left pending, once: the caller throws it to Spring
+	 * MVC, whose exception handlers may then render it.
+	 * @return the refusal to throw, or {@code null} when none is pending
+	 */
+	@Nullable IdempotencyProblemException raiseRefusal() {
+		if (this.refusal == null || this.refusalRaised) {
+			return null;
+		}
+		this.refusalRaised = true;
+		return new IdempotencyProblemException(this.refusal, this.problem);
 	}
 
 	/**
@@ -167,16 +193,15 @@ final class IdempotentExchange {
 	}
 
 	/**
-	 * Notes that the chain threw, and tells whether what it threw is the refusal raised for this exchange, which
-	 * nothing in Spring MVC resolved; {@link #finish()} then answers with the library's problem instead of failing the
-	 * request.
-	 * @param ex what the chain threw
-	 * @return {@code true} for this exchange's unresolved problem
+	 * Notes that the chain threw, and tells whether the exchange still has its own answer: a refusal or a replay,
+	 * decided without running the handler, so what failed afterwards (the refusal itself, unresolved, or an
+	 * application's {@code ResponseBodyAdvice} or interceptor tripping over the short-circuited return value) is not
+	 * the client's concern; {@link #finish()} then answers instead of failing the request.
+	 * @return {@code true} when the exchange answers anyway
 	 */
-	boolean unresolvedProblem(Throwable ex) {
-		this.problemUnresolved = this.problem != null && (ex instanceof IdempotencyProblemException
-				|| ex.getCause() instanceof IdempotencyProblemException);
-		return this.problemUnresolved;
+	boolean answersDespiteFailure() {
+		this.problemUnresolved = this.problem != null;
+		return this.problemUnresolved || this.replay != null;
 	}
 
 	/**
@@ -228,13 +253,15 @@ final class IdempotentExchange {
 
 	private void answerProblem(IdempotencyProblem problem) throws IOException {
 		this.response.flushWriter();
-		if (!this.problemUnresolved && !this.response.hasError()
+		if (this.refusalRaised && !this.problemUnresolved && !this.response.hasError()
 				&& (this.response.getStatus() >= 400 || this.response.capturedSize() > 0)) {
 			// an exception handler of the application rendered the refusal: its answer stands
 			this.response.sendCaptured();
 			return;
 		}
-		// resolved by Spring MVC's default resolver, which only sends an error, or not at all: the library's body
+		// resolved by the library's resolver, which renders nothing, or never raised because something failed on the
+		// short-circuited return value first (what was rendered then answers that failure, not the refusal): the
+		// library's body
 		this.response.discardCapture();
 		ReplayWriter.problem(client(), problem);
 	}

@@ -35,8 +35,13 @@ import org.springframework.web.servlet.HandlerMapping;
  * Protects controller handlers on a servlet container, together with {@link IdempotencyFilter}: resolves the key
  * (header, SpEL or body hash), scopes it by HTTP method and route template, fingerprints method, route and body,
  * claims, and either runs the handler (the filter then stores its response), leaves a replay for the filter to send,
- * or raises the refusal as an {@link IdempotencyProblemException} for Spring MVC to render (the filter sends the
- * library's own problem body when nothing did).
+ * or leaves a refusal on the exchange. Replays and refusals return {@link IdempotentMethod#shortCircuitValue()}:
+ * a refusal is raised to Spring MVC as an {@link IdempotencyProblemException} by
+ * {@link IdempotencyRefusalInterceptor#postHandle}, not thrown here, because Spring MVC calls the handler's proxy by
+ * reflection and an exception thrown through it is wrapped in an {@code InvocationTargetException} whose stack trace
+ * made a refusal cost more than a replay. Raised from {@code postHandle}, it still reaches the controller's and the
+ * {@code @ControllerAdvice}'s exception handlers with the handler method; the filter sends the library's own problem
+ * body when nothing rendered it.
  * <p>
  * With a {@link JoinedCompletion} ({@code idempotency.jpa.join-transaction}), the handler runs in a transaction that
  * also marks the record finished with a provisional response (the status and headers known when the handler
@@ -126,9 +131,8 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 				return invocation.proceed();
 			}
 			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
-			IdempotencyProblem problem = IdempotencyProblem.anonymousBodyHash();
-			exchange.problem(problem);
-			throw new IdempotencyProblemException(Refusal.MISSING_KEY, problem);
+			exchange.refused(Refusal.MISSING_KEY, IdempotencyProblem.anonymousBodyHash());
+			return method.shortCircuitValue();
 		}
 		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
 		String route = (pattern != null) ? pattern.toString() : request.getRequestURI();
@@ -146,14 +150,14 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		}
 		catch (InvalidIdempotencyKeyException ex) {
 			this.listener.get().onOutcome(endpoint, RequestOutcome.INVALID_KEY);
-			throw refused(exchange, Refusal.INVALID_KEY, null, String.valueOf(ex.getMessage()));
+			return refused(exchange, method, Refusal.INVALID_KEY, null, String.valueOf(ex.getMessage()));
 		}
 		if (clientKey == null) {
 			if (!method.isRequired()) {
 				return invocation.proceed();
 			}
 			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
-			throw refused(exchange, Refusal.MISSING_KEY, null, this.header.name());
+			return refused(exchange, method, Refusal.MISSING_KEY, null, this.header.name());
 		}
 		IdempotencyKey key = IdempotencyKey.of(scope.get(), operation(request.getMethod(), route, pattern != null),
 				clientKey);
@@ -184,17 +188,16 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 			return invocation.proceed();
 		}
 		if (outcome instanceof ClaimOutcome.Refused refused) {
-			throw refused(exchange, refused.refusal(), refused.retryAfter(), "");
+			return refused(exchange, method, refused.refusal(), refused.retryAfter(), "");
 		}
 		exchange.replay(((ClaimOutcome.Replay) outcome).response());
 		return method.shortCircuitValue();
 	}
 
-	private static IdempotencyProblemException refused(IdempotentExchange exchange, Refusal refusal,
+	private static @Nullable Object refused(IdempotentExchange exchange, IdempotentMethod method, Refusal refusal,
 			@Nullable Duration retryAfter, String particulars) {
-		IdempotencyProblem problem = IdempotencyProblem.of(refusal, retryAfter, particulars);
-		exchange.problem(problem);
-		return new IdempotencyProblemException(refusal, problem);
+		exchange.refused(refusal, IdempotencyProblem.of(refusal, retryAfter, particulars));
+		return method.shortCircuitValue();
 	}
 
 	private @Nullable String clientKey(MethodInvocation invocation, IdempotentMethod method,

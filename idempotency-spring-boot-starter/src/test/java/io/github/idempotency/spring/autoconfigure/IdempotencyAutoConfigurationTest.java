@@ -23,6 +23,7 @@ import io.github.idempotency.spring.IdempotencyAdvisor;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.ResultCodecFactory;
 import io.github.idempotency.spring.IdempotencyOrder;
+import io.github.idempotency.spring.web.IdempotencyRefusalInterceptor;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,6 +42,8 @@ import org.springframework.core.io.support.PropertiesLoaderUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.annotation.ResponseStatusExceptionResolver;
 import org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExceptionResolver;
@@ -261,6 +264,33 @@ class IdempotencyAutoConfigurationTest {
 					.containsExactly("ExceptionHandlerExceptionResolver", "IdempotencyProblemResolver",
 							"ResponseStatusExceptionResolver", "DefaultHandlerExceptionResolver");
 			});
+	}
+
+	@Test
+	void servletWebApplicationRaisesRefusalsFromTheLastInterceptorWhosePostHandleRunsFirst() {
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
+			.run((context) -> {
+				VisibleInterceptorRegistry registry = new VisibleInterceptorRegistry();
+				context.getBean("idempotencyRefusalInterceptorConfigurer", WebMvcConfigurer.class)
+					.addInterceptors(registry);
+				// an application's, registered after the library's, with the default order
+				HandlerInterceptor application = new HandlerInterceptor() {
+				};
+				registry.addInterceptor(application);
+				assertThat(registry.interceptors()).hasSize(2)
+					.first()
+					.isSameAs(application);
+				assertThat(registry.interceptors()).last().isInstanceOf(IdempotencyRefusalInterceptor.class);
+			});
+	}
+
+	/** Shows the interceptors in the order Spring MVC chains them. */
+	static class VisibleInterceptorRegistry extends InterceptorRegistry {
+
+		List<Object> interceptors() {
+			return getInterceptors();
+		}
+
 	}
 
 	@Test
