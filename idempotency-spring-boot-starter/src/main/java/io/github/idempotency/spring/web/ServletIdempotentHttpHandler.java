@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
@@ -41,7 +42,8 @@ import org.springframework.web.servlet.HandlerMapping;
  * reflection and an exception thrown through it is wrapped in an {@code InvocationTargetException} whose stack trace
  * made a refusal cost more than a replay. Raised from {@code postHandle}, it still reaches the controller's and the
  * {@code @ControllerAdvice}'s exception handlers with the handler method; the filter sends the library's own problem
- * body when nothing rendered it.
+ * body when nothing rendered it. A handler method that another handler calls directly is not the one Spring MVC
+ * dispatched to: its refusal is thrown to that caller, which must not go on as if the call had run.
  * <p>
  * With a {@link JoinedCompletion} ({@code idempotency.jpa.join-transaction}), the handler runs in a transaction that
  * also marks the record finished with a provisional response (the status and headers known when the handler
@@ -131,8 +133,7 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 				return invocation.proceed();
 			}
 			this.listener.get().onOutcome(endpoint, RequestOutcome.MISSING_KEY);
-			exchange.refused(Refusal.MISSING_KEY, IdempotencyProblem.anonymousBodyHash());
-			return method.shortCircuitValue();
+			return refused(exchange, method, Refusal.MISSING_KEY, IdempotencyProblem.anonymousBodyHash());
 		}
 		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
 		String route = (pattern != null) ? pattern.toString() : request.getRequestURI();
@@ -196,8 +197,33 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 
 	private static @Nullable Object refused(IdempotentExchange exchange, IdempotentMethod method, Refusal refusal,
 			@Nullable Duration retryAfter, String particulars) {
-		exchange.refused(refusal, IdempotencyProblem.of(refusal, retryAfter, particulars));
+		return refused(exchange, method, refusal, IdempotencyProblem.of(refusal, retryAfter, particulars));
+	}
+
+	private static @Nullable Object refused(IdempotentExchange exchange, IdempotentMethod method, Refusal refusal,
+			IdempotencyProblem problem) {
+		exchange.refused(refusal, problem);
+		if (!isDispatchedHandler(exchange.request(), method)) {
+			// called directly by code of the application's (another handler): its caller must not go on with the
+			// short-circuit value as if the call had run, so the refusal is thrown here, as it always was
+			IdempotencyProblemException raised = exchange.raiseRefusal();
+			if (raised != null) {
+				throw raised;
+			}
+		}
 		return method.shortCircuitValue();
+	}
+
+	/**
+	 * Whether the method is the handler Spring MVC dispatched this request to, whose return value goes to Spring MVC
+	 * and after which {@link IdempotencyRefusalInterceptor} runs. Compared as the registry resolved the method, so
+	 * that an inherited or bridged handler method matches; anything else is treated as a direct call.
+	 */
+	private static boolean isDispatchedHandler(BodyDigestingRequest request, IdempotentMethod method) {
+		Object handler = request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
+		return handler instanceof HandlerMethod handlerMethod
+				&& method.method().equals(AopUtils.getMostSpecificMethod(handlerMethod.getMethod(),
+						handlerMethod.getBeanType()));
 	}
 
 	private @Nullable String clientKey(MethodInvocation invocation, IdempotentMethod method,

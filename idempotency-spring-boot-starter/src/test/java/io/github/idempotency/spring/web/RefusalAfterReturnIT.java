@@ -59,6 +59,15 @@ class RefusalAfterReturnIT {
 	}
 
 	@Test
+	void handlerCalledDirectlyByAnotherHandlerThrowsItsRefusalToItsCaller() {
+		HttpResponse<byte[]> refused = this.http.post("/refusals/delegating").json("{}").send();
+
+		assertThat(this.outcomes.outcomes()).isEmpty();
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(TestHttp.text(refused)).contains("\"type\":\"" + IdempotencyProblem.MISSING_KEY + "\"");
+	}
+
+	@Test
 	void storeRefusalReachesTheControllerAdviceWithTheHandlerMethodAndItsRetryAfter() {
 		this.store.failing(true);
 

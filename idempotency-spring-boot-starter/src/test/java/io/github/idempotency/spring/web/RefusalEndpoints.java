@@ -124,6 +124,28 @@ class RefusalEndpoints {
 
 	}
 
+	/** Not idempotent itself: calls {@link AdvisedController}'s handler directly, as application code may. */
+	@RestController
+	static class DelegatingController {
+
+		private final AdvisedController advised;
+
+		private final CallOutcomes outcomes;
+
+		DelegatingController(AdvisedController advised, CallOutcomes outcomes) {
+			this.advised = advised;
+			this.outcomes = outcomes;
+		}
+
+		@PostMapping("/refusals/delegating")
+		String delegating() {
+			String result = this.advised.advised();
+			this.outcomes.record("delegate went on with " + result);
+			return "delegated " + result;
+		}
+
+	}
+
 	@RestControllerAdvice(assignableTypes = AdvisedController.class)
 	static class AdvisedRefusals {
 
