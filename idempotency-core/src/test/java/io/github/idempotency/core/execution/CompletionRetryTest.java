@@ -22,6 +22,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,19 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CompletionRetryTest {
 
-	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
-
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-
-	};
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("charge", "100 EUR");
 

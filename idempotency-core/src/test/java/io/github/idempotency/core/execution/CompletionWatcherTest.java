@@ -12,18 +12,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.StorageKey;
+import io.github.idempotency.core.testing.Await;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.fail;
 
 class CompletionWatcherTest {
 
@@ -48,16 +46,6 @@ class CompletionWatcherTest {
 		this.scheduler.shutdownNow();
 	}
 
-	private static void await(BooleanSupplier condition, String what) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				fail("Timed out waiting until " + what);
-			}
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
-	}
-
 	private final List<Thread> waiterThreads = new CopyOnWriteArrayList<>();
 
 	private List<Future<Boolean>> wait(int count, Duration timeout) {
@@ -68,7 +56,7 @@ class CompletionWatcherTest {
 				return this.watcher.awaitEnd(this.key, timeout);
 			}));
 		}
-		await(() -> this.waiterThreads.size() == count && this.waiterThreads.stream().allMatch((thread) -> {
+		Await.until(() -> this.waiterThreads.size() == count && this.waiterThreads.stream().allMatch((thread) -> {
 			Thread.State state = thread.getState();
 			return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
 		}), "every waiter waits");
@@ -90,7 +78,7 @@ class CompletionWatcherTest {
 	@Test
 	void waitersShareOnePollOfTheStore() throws Exception {
 		List<Future<Boolean>> futures = wait(20, Duration.ofSeconds(30));
-		await(() -> this.polls.get() >= 4, "a few polls");
+		Await.until(() -> this.polls.get() >= 4, "a few polls");
 		assertThat(this.watcher.watchedKeys()).isEqualTo(1);
 		// one poll per back-off step (10 ms doubling to 250 ms) however many wait, not one per waiter
 		assertThat(this.polls.get()).isLessThan(20);
@@ -98,7 +86,7 @@ class CompletionWatcherTest {
 		for (Future<Boolean> future : futures) {
 			assertThat(future.get(10, TimeUnit.SECONDS)).isTrue();
 		}
-		await(() -> this.watcher.watchedKeys() == 0, "the watch closes");
+		Await.until(() -> this.watcher.watchedKeys() == 0, "the watch closes");
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package io.github.idempotency.core.execution;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,25 +8,14 @@ import org.junit.jupiter.api.Test;
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 class CompositeIdempotencyListenerTest {
 
-	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
-
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-
-	};
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
 	private final RecordingListener before = new RecordingListener();
 

@@ -15,8 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +30,8 @@ import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.core.testing.Await;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -42,19 +42,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 class IdempotentExecutorTest {
 
-	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
-
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-
-	};
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("charge", "100 EUR");
 
@@ -106,16 +94,6 @@ class IdempotentExecutorTest {
 		ClaimOutcome outcome = executor.claim(this.key, FINGERPRINT, policy);
 		assertThat(outcome).isInstanceOf(ClaimOutcome.Acquired.class);
 		return ((ClaimOutcome.Acquired) outcome).execution();
-	}
-
-	private static void await(BooleanSupplier condition, String what) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				fail("Timed out waiting until " + what);
-			}
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
 	}
 
 	private static boolean isBlocked(Thread thread) {
@@ -238,7 +216,8 @@ class IdempotentExecutorTest {
 			waiterThread.set(Thread.currentThread());
 			return this.executor.execute(this.key, FINGERPRINT, waiting(Duration.ofSeconds(30)), CODEC, this::charge);
 		});
-		await(() -> this.executor.watchedKeys() == 1 && waiterThread.get() != null && isBlocked(waiterThread.get()),
+		Await.until(
+				() -> this.executor.watchedKeys() == 1 && waiterThread.get() != null && isBlocked(waiterThread.get()),
 				"the duplicate waits");
 		assertThat(waiter).isNotDone();
 		finish.countDown();
@@ -256,7 +235,8 @@ class IdempotentExecutorTest {
 			waiterThread.set(Thread.currentThread());
 			return this.executor.execute(this.key, FINGERPRINT, waiting(Duration.ofSeconds(30)), CODEC, this::charge);
 		});
-		await(() -> this.executor.watchedKeys() == 1 && waiterThread.get() != null && isBlocked(waiterThread.get()),
+		Await.until(
+				() -> this.executor.watchedKeys() == 1 && waiterThread.get() != null && isBlocked(waiterThread.get()),
 				"the duplicate waits");
 		assertThat(first.release()).isEqualTo(WriteOutcome.APPLIED);
 		assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(new ExecutionResult.Executed<>("receipt-1", false));
@@ -282,7 +262,7 @@ class IdempotentExecutorTest {
 				this.clock.instant(), POLICY.lease());
 		Future<ExecutionResult<String>> waiter = this.threads.submit(() -> this.executor.execute(this.key,
 				FINGERPRINT, waiting(Duration.ofSeconds(30)), CODEC, this::charge));
-		await(() -> this.listener.count(StoreOperation.FIND) >= 2, "the watch polls the store");
+		Await.until(() -> this.listener.count(StoreOperation.FIND) >= 2, "the watch polls the store");
 		this.store.complete(this.key.storageKey(), remote.owner(), RecordState.FINISHED_OK,
 				StoredResponse.of(200, Map.of(), CODEC.encode("remote-receipt")), this.clock.instant(),
 				POLICY.retention());
@@ -303,12 +283,12 @@ class IdempotentExecutorTest {
 						this::charge);
 			}));
 		}
-		await(() -> this.listener.count(StoreOperation.CLAIM) == 1 + waiterCount
+		Await.until(() -> this.listener.count(StoreOperation.CLAIM) == 1 + waiterCount
 				&& waiterThreads.size() == waiterCount && waiterThreads.stream().allMatch(IdempotentExecutorTest::isBlocked),
 				"every duplicate waits");
 		assertThat(this.executor.watchedKeys()).isEqualTo(1);
 		// polls back off and are shared: far fewer reads than waiters
-		await(() -> this.listener.count(StoreOperation.FIND) >= 3, "a few polls");
+		Await.until(() -> this.listener.count(StoreOperation.FIND) >= 3, "a few polls");
 		// one read per back-off step (10 ms doubling to 250 ms), not one per waiter
 		assertThat(this.listener.count(StoreOperation.FIND)).isLessThan(waiterCount);
 		first.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), CODEC.encode("receipt-0")));
@@ -334,7 +314,7 @@ class IdempotentExecutorTest {
 			// the clock before the previous step may be the one seen); a duplicate tries to take over all along
 			for (int step = 0; step < 6; step++) {
 				long renewals = this.listener.count(StoreOperation.RENEW, StoreOperationResult.SUCCESS);
-				await(() -> this.listener.count(StoreOperation.RENEW, StoreOperationResult.SUCCESS) > renewals,
+				Await.until(() -> this.listener.count(StoreOperation.RENEW, StoreOperationResult.SUCCESS) > renewals,
 						"the lease is renewed");
 				this.clock.advance(shortLease.lease().dividedBy(3));
 				duplicateClaims.add(this.store.claim(this.key.storageKey(), FINGERPRINT, this.clock.instant(),
@@ -385,7 +365,7 @@ class IdempotentExecutorTest {
 		Execution execution = acquire(this.executor, POLICY.withLease(Duration.ofMillis(30)));
 		// the executor's clock jumps past the lease: the next renewal is refused
 		this.clock.advance(Duration.ofMinutes(1));
-		await(execution::isLeaseLost, "the renewal finds the lease lost");
+		Await.until(execution::isLeaseLost, "the renewal finds the lease lost");
 		assertThat(this.listener.fencedWrites).containsExactly(StoreOperation.RENEW);
 		assertThat(execution.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), new byte[0])))
 			.isEqualTo(WriteOutcome.FENCED);
@@ -547,7 +527,7 @@ class IdempotentExecutorTest {
 		assertThat(fresh.startedAt()).isEqualTo(start);
 		assertThat(fresh.leaseDeadline()).isEqualTo(start.plus(shortLease.lease()));
 		// the executor's clock stands still, so every renewal succeeds and counts
-		await(() -> this.executor.runningExecutions().get(0).renewals() >= 2, "two renewals");
+		Await.until(() -> this.executor.runningExecutions().get(0).renewals() >= 2, "two renewals");
 		this.clock.advance(Duration.ofMillis(5));
 		assertThat(this.executor.runningExecutions().get(0).age(this.clock.instant())).isEqualTo(Duration.ofMillis(5));
 		execution.complete(RecordState.FINISHED_OK, StoredResponse.of(200, Map.of(), new byte[0]));

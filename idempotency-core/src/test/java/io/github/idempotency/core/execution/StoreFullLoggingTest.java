@@ -1,18 +1,13 @@
 package io.github.idempotency.core.execution;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.idempotency.core.testing.CapturedLog;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,36 +21,8 @@ class StoreFullLoggingTest {
 
 	private static final ExecutionPolicy POLICY = ExecutionPolicy.defaults("charge");
 
-	private final Logger executorLogger = Logger.getLogger(IdempotentExecutor.class.getName());
-
-	private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-	private final Handler capture = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			StoreFullLoggingTest.this.records.add(record);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
-
-	@BeforeEach
-	void captureExecutorLog() {
-		this.executorLogger.addHandler(this.capture);
-	}
-
-	@AfterEach
-	void releaseExecutorLog() {
-		this.executorLogger.removeHandler(this.capture);
-	}
+	@RegisterExtension
+	final CapturedLog executorLog = CapturedLog.of(IdempotentExecutor.class);
 
 	@Test
 	void refusalsOfAFullStoreAreNotLoggedPerRequest() throws Exception {
@@ -69,7 +36,7 @@ class StoreFullLoggingTest {
 				.isInstanceOf(ClaimOutcome.StoreUnavailable.class);
 		}
 
-		assertThat(this.records).noneMatch((record) -> record.getLevel().intValue() >= Level.WARNING.intValue());
+		assertThat(this.executorLog.atLeast(Level.WARNING)).isEmpty();
 	}
 
 	@Test
@@ -80,7 +47,7 @@ class StoreFullLoggingTest {
 
 		executor.claim(IdempotencyKey.of("", "charge", "first"), FINGERPRINT, POLICY);
 
-		assertThat(this.records).anySatisfy((record) -> {
+		assertThat(this.executorLog.records()).anySatisfy((record) -> {
 			assertThat(record.getLevel()).isEqualTo(Level.WARNING);
 			assertThat(record.getThrown()).hasMessage("connection refused");
 		});

@@ -1,13 +1,10 @@
 package io.github.idempotency.core.store;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 import io.github.idempotency.core.ClaimResult;
-import io.github.idempotency.core.MutableClock;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StorageKey;
 
@@ -18,23 +15,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /**
  * The store contract on the in-memory store, time driven by a mutable clock, plus its bound.
  */
-class InMemoryIdempotencyStoreTest extends AbstractIdempotencyStoreContractTest {
-
-	private final MutableClock clock = MutableClock.start();
+class InMemoryIdempotencyStoreTest extends AbstractMutableClockStoreContractTest {
 
 	@Override
 	protected IdempotencyStore createStore() {
 		return new InMemoryIdempotencyStore();
-	}
-
-	@Override
-	protected Instant now() {
-		return this.clock.instant();
-	}
-
-	@Override
-	protected void elapse(Duration duration) {
-		this.clock.advance(duration);
 	}
 
 	@Test

@@ -1,12 +1,8 @@
 package io.github.idempotency.core.store;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
-import io.github.idempotency.core.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -60,23 +56,11 @@ class RandomizedStoreOperationsTest {
 	}
 
 	/** The contract suite run by hand against the broken store. */
-	private static final class BrokenStoreContract extends AbstractIdempotencyStoreContractTest {
-
-		private final MutableClock clock = MutableClock.start();
+	private static final class BrokenStoreContract extends AbstractMutableClockStoreContractTest {
 
 		@Override
 		protected IdempotencyStore createStore() {
 			return new ReadThenWriteStore();
-		}
-
-		@Override
-		protected Instant now() {
-			return this.clock.instant();
-		}
-
-		@Override
-		protected void elapse(Duration duration) {
-			this.clock.advance(duration);
 		}
 
 	}

@@ -11,6 +11,7 @@ import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.testing.ForwardingStore;
 
 /**
  * A completion written once, as a library without completion retries writes it: when the first attempt fails (a

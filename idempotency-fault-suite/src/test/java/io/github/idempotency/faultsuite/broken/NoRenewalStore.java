@@ -6,6 +6,7 @@ import java.time.Instant;
 import io.github.idempotency.core.OwnerToken;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.testing.ForwardingStore;
 
 /**
  * Renewals that report success and extend nothing, as a store without a keep-alive behaves: every claim runs out

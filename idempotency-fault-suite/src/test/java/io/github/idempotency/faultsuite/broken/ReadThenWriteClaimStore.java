@@ -8,6 +8,7 @@ import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.testing.ForwardingStore;
 
 /**
  * A claim as naive implementations write it: read the key, and when nothing is there, write a new record over

@@ -12,6 +12,7 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.testing.ForwardingStore;
 
 /**
  * The store the library configured, or one broken store in front of it, as the {@link BrokenSwitch} says at each

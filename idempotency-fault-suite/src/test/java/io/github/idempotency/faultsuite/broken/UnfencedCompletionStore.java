@@ -10,6 +10,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.testing.ForwardingStore;
 
 /**
  * A completion that writes by key alone, as the libraries without fencing do: when the caller's token no longer

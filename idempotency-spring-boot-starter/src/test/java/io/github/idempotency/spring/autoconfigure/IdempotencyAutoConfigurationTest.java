@@ -18,6 +18,7 @@ import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.RequestOutcome;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 import io.github.idempotency.spring.IdempotencyAdvisor;
 import io.github.idempotency.spring.IdempotentHttpHandler;
 import io.github.idempotency.spring.ResultCodecFactory;
@@ -216,7 +217,7 @@ class IdempotencyAutoConfigurationTest {
 		this.runner.withUserConfiguration(ListenersConfiguration.class).run((context) -> {
 			IdempotentExecutor executor = context.getBean(IdempotentExecutor.class);
 			executor.execute(IdempotencyKey.of("", "op", "k"), RequestFingerprint.of("x"),
-					ExecutionPolicy.defaults("op"), new StringCodec(), () -> "value");
+					ExecutionPolicy.defaults("op"), new Utf8StringCodec(), () -> "value");
 			assertThat(ListenersConfiguration.first).contains(RequestOutcome.EXECUTED);
 			assertThat(ListenersConfiguration.second).contains(RequestOutcome.EXECUTED);
 		});
@@ -362,17 +363,4 @@ class IdempotencyAutoConfigurationTest {
 
 	}
 
-	static final class StringCodec implements io.github.idempotency.core.execution.ResultCodec<String> {
-
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-		}
-
-	}
 }

@@ -1,6 +1,5 @@
 package io.github.idempotency.spring.jpa;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import io.github.idempotency.core.execution.ExecutionResult;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.ResultCodec;
 import io.github.idempotency.core.execution.StoreFailureStrategy;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +38,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.Assert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,21 +60,24 @@ abstract class AbstractJpaClaimIsolationTest {
 
 	static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{\"a\":1}");
 
-	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-
-	};
+	private final String table = AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_isolation_it");
 
 	private ExecutorService racers;
+
+	private @Nullable HikariDataSource setup;
+
+	/**
+	 * A new pool on the test class's database.
+	 * @param maximumPoolSize the most connections it opens
+	 * @param autoCommit whether it lends connections in auto-commit mode
+	 * @param isolation the isolation it lends them at ({@code TRANSACTION_SERIALIZABLE}), or {@code null} for the
+	 * server's default
+	 * @return the pool, closed by its caller
+	 */
+	protected abstract HikariDataSource newDataSource(int maximumPoolSize, boolean autoCommit,
+			@Nullable String isolation);
 
 	/**
 	 * A new pool of {@link #THREADS} connections and a few more on the test class's database.
@@ -82,19 +86,26 @@ abstract class AbstractJpaClaimIsolationTest {
 	 * server's default
 	 * @return the pool, closed by the test
 	 */
-	protected abstract HikariDataSource newDataSource(boolean autoCommit, @Nullable String isolation);
+	final HikariDataSource newDataSource(boolean autoCommit, @Nullable String isolation) {
+		return newDataSource(THREADS + 4, autoCommit, isolation);
+	}
 
 	/**
-	 * The test class's own table, created by the shipped script before the tests.
+	 * The test class's own table, created by the shipped script before the tests and dropped after them.
 	 * @return the table name
 	 */
-	protected abstract String tableName();
+	final String tableName() {
+		return this.table;
+	}
 
 	/**
 	 * A pool on the same database that lends auto-commit connections, for the test's own statements.
 	 * @return the pool
 	 */
-	protected abstract DataSource setupDataSource();
+	final DataSource setupDataSource() {
+		Assert.state(this.setup != null, "the table is created before the tests");
+		return this.setup;
+	}
 
 	/**
 	 * An update that makes the record of a key (its one parameter) expire by the database's clock.
@@ -116,6 +127,12 @@ abstract class AbstractJpaClaimIsolationTest {
 	}
 
 	@BeforeAll
+	void createTable() {
+		this.setup = newDataSource(2, true, null);
+		AbstractJpaIdempotencyStoreTest.createTable(this.setup, this.table);
+	}
+
+	@BeforeAll
 	void startRacers() {
 		this.racers = Executors.newFixedThreadPool(THREADS);
 	}
@@ -123,6 +140,14 @@ abstract class AbstractJpaClaimIsolationTest {
 	@AfterAll
 	void stopRacers() {
 		this.racers.shutdownNow();
+	}
+
+	@AfterAll
+	void dropTable() {
+		if (this.setup != null) {
+			PostgresTestServer.execute(this.setup, "DROP TABLE IF EXISTS " + this.table);
+			this.setup.close();
+		}
 	}
 
 	@ParameterizedTest(name = "{0}, auto-commit {2}")

@@ -1,6 +1,5 @@
 package io.github.idempotency.spring.jpa;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -11,6 +10,7 @@ import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.execution.ResultCodec;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -27,19 +27,7 @@ public final class CrashingLedgerApplication {
 	/** The exit status of the deliberate crash. */
 	static final int CRASH_STATUS = 137;
 
-	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
-
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-
-	};
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
 	private CrashingLedgerApplication() {
 	}

@@ -14,8 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
@@ -28,6 +26,7 @@ import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +35,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * More slow joined requests than the application's pool has connections, running for more than two leases: every
@@ -57,6 +55,9 @@ class JoinedRenewalStarvationH2Test {
 	private static final Duration LEASE = Duration.ofSeconds(1);
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{}");
+
+	// renewals here wait behind a starved pool: longer than the usual wait
+	private static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(20);
 
 	private final String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 
@@ -112,10 +113,10 @@ class JoinedRenewalStarvationH2Test {
 
 			// every lease renewed past two leases after the claims, while the pool had no connection free
 			Instant twoLeasesLater = claimedAt.plus(LEASE.multipliedBy(3));
-			await(() -> executions.stream()
+			Await.until(() -> executions.stream()
 				.allMatch((execution) -> execution.context().leaseDeadline().isAfter(twoLeasesLater)),
-					"every lease renewed more than two leases after the claims");
-			await(() -> runs.get() == POOL_SIZE, "a request in each pooled connection");
+					"every lease renewed more than two leases after the claims", AWAIT_TIMEOUT);
+			Await.until(() -> runs.get() == POOL_SIZE, "a request in each pooled connection", AWAIT_TIMEOUT);
 			for (Execution execution : executions) {
 				assertThat(execution.context().isLeaseLost()).isFalse();
 				ClaimResult takeover = otherInstance.claim(execution.key().storageKey(), FINGERPRINT, Instant.now(),
@@ -134,16 +135,6 @@ class JoinedRenewalStarvationH2Test {
 				assertThat(executor.claim(execution.key(), FINGERPRINT, policy)).isInstanceOf(ClaimOutcome.Replay.class);
 			}
 			assertThat(runs).as("no request ran twice").hasValue(REQUESTS);
-		}
-	}
-
-	private static void await(BooleanSupplier condition, String what) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				fail("Timed out waiting until " + what);
-			}
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}
 	}
 

@@ -2,14 +2,11 @@ package io.github.idempotency.spring.jpa;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.idempotency.core.execution.IdempotencyContext;
 import io.github.idempotency.core.store.IdempotencyStoreException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.util.PSQLException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,22 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class JoinedTransactionRepeatableReadPostgresIT extends AbstractJoinedTransactionTest {
 
-	private final String schema = "idem_joined_rr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-
-	@BeforeAll
-	void createSchema() {
-		try (HikariDataSource dataSource = PostgresTestServer.get().newDataSource(1)) {
-			PostgresTestServer.execute(dataSource, "CREATE SCHEMA " + this.schema);
-		}
-	}
-
-	@AfterAll
-	void dropSchema() {
-		stopApplication();
-		try (HikariDataSource dataSource = PostgresTestServer.get().newDataSource(1)) {
-			PostgresTestServer.execute(dataSource, "DROP SCHEMA " + this.schema + " CASCADE");
-		}
-	}
+	@RegisterExtension
+	static final PostgresTestSchema SCHEMA = new PostgresTestSchema("idem_joined_rr");
 
 	// Not at REPEATABLE READ: see renewalDuringTheTransactionFailsItsCompletionAndReleasesTheKey.
 	@Override
@@ -86,9 +69,8 @@ class JoinedTransactionRepeatableReadPostgresIT extends AbstractJoinedTransactio
 
 	@Override
 	protected String[] applicationProperties() {
-		return PostgresTestServer.get()
-			.springDataSourceProperties(this.schema, "idempotency.jpa.initialize-schema=always",
-					"spring.datasource.hikari.transaction-isolation=TRANSACTION_REPEATABLE_READ");
+		return SCHEMA.springDataSourceProperties("idempotency.jpa.initialize-schema=always",
+				"spring.datasource.hikari.transaction-isolation=TRANSACTION_REPEATABLE_READ");
 	}
 
 }

@@ -2,12 +2,8 @@ package io.github.idempotency.spring.jpa;
 
 import java.util.stream.Stream;
 
-import javax.sql.DataSource;
-
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
@@ -17,42 +13,14 @@ import org.junit.jupiter.params.provider.Arguments;
  */
 class JpaClaimIsolationMariaDbIT extends AbstractJpaClaimIsolationTest {
 
-	private static final String TABLE = AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_isolation_it");
-
-	private HikariDataSource setup;
-
-	@BeforeAll
-	void createTable() {
-		this.setup = MariaDbTestServer.get().newDataSource(2);
-		AbstractJpaIdempotencyStoreTest.createTable(this.setup, TABLE);
-	}
-
-	@AfterAll
-	void dropTable() {
-		if (this.setup != null) {
-			PostgresTestServer.execute(this.setup, "DROP TABLE IF EXISTS " + TABLE);
-			this.setup.close();
-		}
-	}
-
 	@Override
-	protected HikariDataSource newDataSource(boolean autoCommit, @Nullable String isolation) {
-		return MariaDbTestServer.get().newDataSource(THREADS + 4, autoCommit, isolation);
-	}
-
-	@Override
-	protected DataSource setupDataSource() {
-		return this.setup;
-	}
-
-	@Override
-	protected String tableName() {
-		return TABLE;
+	protected HikariDataSource newDataSource(int maximumPoolSize, boolean autoCommit, @Nullable String isolation) {
+		return MariaDbTestServer.get().newDataSource(maximumPoolSize, autoCommit, isolation);
 	}
 
 	@Override
 	protected String expireSql() {
-		return "UPDATE " + TABLE + " SET expires_at = TIMESTAMPADD(SECOND, -1, UTC_TIMESTAMP(6)) WHERE id = ?";
+		return "UPDATE " + tableName() + " SET expires_at = TIMESTAMPADD(SECOND, -1, UTC_TIMESTAMP(6)) WHERE id = ?";
 	}
 
 	@Override

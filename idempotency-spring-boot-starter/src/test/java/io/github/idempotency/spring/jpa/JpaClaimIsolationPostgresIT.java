@@ -1,8 +1,5 @@
 package io.github.idempotency.spring.jpa;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -20,8 +17,6 @@ import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.OwnerToken;
 import io.github.idempotency.core.StorageKey;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -37,34 +32,18 @@ import static org.awaitility.Awaitility.await;
  */
 class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 
-	private static final String TABLE = AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_isolation_it");
-
-	private HikariDataSource setup;
-
-	@BeforeAll
-	void createTable() {
-		this.setup = PostgresTestServer.get().newDataSource(2);
-		AbstractJpaIdempotencyStoreTest.createTable(this.setup, TABLE);
-	}
-
-	@AfterAll
-	void dropTable() {
-		PostgresTestServer.execute(this.setup, "DROP TABLE IF EXISTS " + TABLE);
-		this.setup.close();
-	}
-
 	// The one-statement claim that meets a row committed after its snapshot returns nothing, and tries again: a claim
 	// allowed one attempt has lost every race, which is an answer (the record in force), never a store failure.
 	@Test
 	void aClaimThatLosesEveryRaceAnswersWithTheRecordInForceNotAFailure() throws Exception {
 		ExecutorService claimer = Executors.newSingleThreadExecutor();
 		try (HikariDataSource pool = newDataSource(true, null); Connection holder = pool.getConnection()) {
-			JpaIdempotencyStore store = new JpaIdempotencyStore(pool, TABLE);
+			JpaIdempotencyStore store = new JpaIdempotencyStore(pool, tableName());
 			store.setMaxClaimAttempts(1);
 			StorageKey key = newKey();
 			OwnerToken holderToken = OwnerToken.random();
 			holder.setAutoCommit(false);
-			try (PreparedStatement insert = holder.prepareStatement("INSERT INTO " + TABLE
+			try (PreparedStatement insert = holder.prepareStatement("INSERT INTO " + tableName()
 					+ " (id, state, owner_token, fingerprint, expires_at, created_at) VALUES (?, 'ONGOING', ?, ?, "
 					+ "clock_timestamp() + INTERVAL '1 minute', clock_timestamp())")) {
 				insert.setString(1, key.value());
@@ -76,8 +55,8 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 			JdbcTemplate observer = new JdbcTemplate(pool);
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> observer.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
-						+ "'Lock' AND query LIKE ?", Integer.class, "WITH claimed AS (INSERT INTO " + TABLE + " %"),
-						(waiting) -> waiting == 1);
+						+ "'Lock' AND query LIKE ?", Integer.class,
+						"WITH claimed AS (INSERT INTO " + tableName() + " %"), (waiting) -> waiting == 1);
 			holder.commit();
 
 			assertThat(claim.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(ClaimResult.Existing.class,
@@ -94,49 +73,28 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 	@Test
 	void onAConnectionThatHidesItsSerializableIsolationALostRaceIsRetriedNotFailed() throws Exception {
 		try (HikariDataSource pool = newDataSource(true, "TRANSACTION_SERIALIZABLE")) {
-			DataSource hiding = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-					new Class<?>[] { DataSource.class }, (proxy, method, args) -> {
-						Object result = invoke(pool, method, args);
-						return (result instanceof Connection connection) ? readCommittedInName(connection) : result;
-					});
-			assertRacingClaimsHaveExactlyOneWinnerAndNoFailure(new JpaIdempotencyStore(hiding, TABLE));
+			DataSource hiding = InterceptingProxy.of(DataSource.class, pool, (target, method, args) -> {
+				Object result = InterceptingProxy.proceed(target, method, args);
+				return (result instanceof Connection connection) ? readCommittedInName(connection) : result;
+			});
+			assertRacingClaimsHaveExactlyOneWinnerAndNoFailure(new JpaIdempotencyStore(hiding, tableName()));
 		}
 	}
 
 	private static Connection readCommittedInName(Connection connection) {
-		return (Connection) Proxy.newProxyInstance(JpaClaimIsolationPostgresIT.class.getClassLoader(),
-				new Class<?>[] { Connection.class },
-				(proxy, method, args) -> method.getName().equals("getTransactionIsolation")
-						? Connection.TRANSACTION_READ_COMMITTED : invoke(connection, method, args));
-	}
-
-	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-		try {
-			return method.invoke(target, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
+		return InterceptingProxy.of(Connection.class, connection,
+				(target, method, args) -> method.getName().equals("getTransactionIsolation")
+						? Connection.TRANSACTION_READ_COMMITTED : InterceptingProxy.proceed(target, method, args));
 	}
 
 	@Override
-	protected HikariDataSource newDataSource(boolean autoCommit, @Nullable String isolation) {
-		return PostgresTestServer.get().newDataSource(THREADS + 4, autoCommit, isolation);
-	}
-
-	@Override
-	protected DataSource setupDataSource() {
-		return this.setup;
-	}
-
-	@Override
-	protected String tableName() {
-		return TABLE;
+	protected HikariDataSource newDataSource(int maximumPoolSize, boolean autoCommit, @Nullable String isolation) {
+		return PostgresTestServer.get().newDataSource(maximumPoolSize, autoCommit, isolation);
 	}
 
 	@Override
 	protected String expireSql() {
-		return "UPDATE " + TABLE + " SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE id = ?";
+		return "UPDATE " + tableName() + " SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE id = ?";
 	}
 
 	@Override

@@ -1,9 +1,5 @@
 package io.github.idempotency.spring.jpa;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -200,54 +196,31 @@ class JpaStatementCountPostgresIT {
 
 	/** A pool, recording every statement executed and every commit or rollback sent through it. */
 	private DataSource countingDataSource(DataSource pool) {
-		return proxy(DataSource.class, pool, (target, method, args) -> {
-			Object result = invoke(target, method, args);
+		return InterceptingProxy.of(DataSource.class, pool, (target, method, args) -> {
+			Object result = InterceptingProxy.proceed(target, method, args);
 			return (result instanceof Connection connection) ? countingConnection(connection) : result;
 		});
 	}
 
 	private Connection countingConnection(Connection connection) {
-		return proxy(Connection.class, connection, (target, method, args) -> {
+		return InterceptingProxy.of(Connection.class, connection, (target, method, args) -> {
 			if (method.getName().equals("commit") || method.getName().equals("rollback")
 					|| method.getName().endsWith("TransactionIsolation")) {
 				this.calls.add(method.getName());
 			}
-			Object result = invoke(target, method, args);
+			Object result = InterceptingProxy.proceed(target, method, args);
 			return (result instanceof Statement statement) ? countingStatement(statement, method.getReturnType())
 					: result;
 		});
 	}
 
 	private Object countingStatement(Statement statement, Class<?> type) {
-		return proxy(type, statement, (target, method, args) -> {
+		return InterceptingProxy.of(type, statement, (target, method, args) -> {
 			if (method.getName().startsWith("execute")) {
 				this.calls.add("statement");
 			}
-			return invoke(target, method, args);
+			return InterceptingProxy.proceed(target, method, args);
 		});
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T> T proxy(Class<T> type, Object target, TargetHandler handler) {
-		InvocationHandler invocationHandler = (proxy, method, args) -> handler.handle(target, method, args);
-		return (T) Proxy.newProxyInstance(JpaStatementCountPostgresIT.class.getClassLoader(), new Class<?>[] { type },
-				invocationHandler);
-	}
-
-	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-		try {
-			return method.invoke(target, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
-	}
-
-	@FunctionalInterface
-	private interface TargetHandler {
-
-		Object handle(Object target, Method method, Object[] args) throws Throwable;
-
 	}
 
 }

@@ -1,36 +1,18 @@
 package io.github.idempotency.spring.jpa;
 
-import java.util.UUID;
-
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Join-transaction on a real PostgreSQL ({@link PostgresTestServer}), in a schema of the test class's own.
  */
 class TransactionalCompletionPostgresIT extends AbstractTransactionalCompletionTest {
 
-	private final String schema = "idem_tx_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-
-	@BeforeAll
-	void createSchema() {
-		try (HikariDataSource dataSource = PostgresTestServer.get().newDataSource(1)) {
-			PostgresTestServer.execute(dataSource, "CREATE SCHEMA " + this.schema);
-		}
-	}
-
-	@AfterAll
-	void dropSchema() {
-		stopApplication();
-		try (HikariDataSource dataSource = PostgresTestServer.get().newDataSource(1)) {
-			PostgresTestServer.execute(dataSource, "DROP SCHEMA " + this.schema + " CASCADE");
-		}
-	}
+	@RegisterExtension
+	static final PostgresTestSchema SCHEMA = new PostgresTestSchema("idem_tx");
 
 	@Override
 	protected String[] applicationProperties() {
-		return PostgresTestServer.get().springDataSourceProperties(this.schema, "idempotency.jpa.initialize-schema=always");
+		return SCHEMA.springDataSourceProperties("idempotency.jpa.initialize-schema=always");
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.github.idempotency.spring.metrics;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -19,6 +18,7 @@ import io.github.idempotency.core.execution.StoreOperation;
 import io.github.idempotency.core.execution.StoreOperationResult;
 import io.github.idempotency.core.execution.WriteOutcome;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -29,19 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class MicrometerIdempotencyListenerTest {
 
-	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
-
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-
-	};
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 

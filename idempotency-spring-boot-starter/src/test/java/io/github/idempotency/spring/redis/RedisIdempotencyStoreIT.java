@@ -26,6 +26,7 @@ import io.github.idempotency.core.execution.StoreOperation;
 import io.github.idempotency.core.execution.StoreFailureStrategy;
 import io.github.idempotency.core.execution.StoreOperationResult;
 import io.github.idempotency.core.store.CorruptRecordException;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -198,7 +199,7 @@ class RedisIdempotencyStoreIT {
 		AtomicInteger runs = new AtomicInteger();
 		try (IdempotentExecutor executor = IdempotentExecutor.builder(store).listener(listener).build()) {
 			ExecutionResult<String> result = executor.execute(key, FINGERPRINT, ExecutionPolicy.defaults("test"),
-					StringCodec.INSTANCE, () -> "run " + runs.incrementAndGet());
+					new Utf8StringCodec(), () -> "run " + runs.incrementAndGet());
 
 			assertThat(result).isInstanceOfSatisfying(ExecutionResult.StoreUnavailable.class,
 					(unavailable) -> assertThat(unavailable.cause()).isInstanceOf(CorruptRecordException.class));
@@ -219,7 +220,7 @@ class RedisIdempotencyStoreIT {
 		try (IdempotentExecutor executor = IdempotentExecutor.builder(store).build()) {
 			ExecutionResult<String> result = executor.execute(key, FINGERPRINT,
 					ExecutionPolicy.defaults("test").withStoreFailure(StoreFailureStrategy.FAIL_OPEN),
-					StringCodec.INSTANCE, () -> "run " + runs.incrementAndGet());
+					new Utf8StringCodec(), () -> "run " + runs.incrementAndGet());
 
 			assertThat(result).isInstanceOf(ExecutionResult.StoreUnavailable.class);
 		}

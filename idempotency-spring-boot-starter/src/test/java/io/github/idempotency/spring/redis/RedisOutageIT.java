@@ -13,6 +13,7 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.ExecutionResult;
 import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +135,7 @@ class RedisOutageIT {
 
 	private ExecutionResult<String> execute(IdempotencyKey key) throws Exception {
 		return this.executor.execute(key, RequestFingerprint.of("POST", "/payments", key.clientKey()), POLICY,
-				StringCodec.INSTANCE, () -> "run " + this.runs.incrementAndGet());
+				new Utf8StringCodec(), () -> "run " + this.runs.incrementAndGet());
 	}
 
 	private static IdempotencyKey newKey() {

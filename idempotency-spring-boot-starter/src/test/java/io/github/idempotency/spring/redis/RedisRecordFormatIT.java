@@ -21,6 +21,7 @@ import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.ExecutionResult;
 import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class RedisRecordFormatIT {
 
 		try (IdempotentExecutor executor = IdempotentExecutor.builder(store).build()) {
 			ExecutionResult<String> result = executor.execute(key, FINGERPRINT, ExecutionPolicy.defaults("test"),
-					StringCodec.INSTANCE, () -> "run " + runs.incrementAndGet());
+					new Utf8StringCodec(), () -> "run " + runs.incrementAndGet());
 
 			assertThat(result).isInstanceOf(ExecutionResult.Replayed.class);
 		}

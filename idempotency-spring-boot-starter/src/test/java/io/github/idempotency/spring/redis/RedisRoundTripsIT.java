@@ -15,6 +15,8 @@ import io.github.idempotency.core.execution.ClaimOutcome;
 import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.ExecutionResult;
 import io.github.idempotency.core.execution.IdempotentExecutor;
+import io.github.idempotency.core.execution.ResultCodec;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class RedisRoundTripsIT {
 
 	private static final ExecutionPolicy POLICY = ExecutionPolicy.defaults("round-trips");
+
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
 	private final AtomicInteger runs = new AtomicInteger();
 
@@ -65,19 +69,19 @@ class RedisRoundTripsIT {
 		warmUp();
 
 		int mark = this.proxy.commands().size();
-		ExecutionResult<String> first = this.executor.execute(key, fingerprint("a"), POLICY, StringCodec.INSTANCE,
+		ExecutionResult<String> first = this.executor.execute(key, fingerprint("a"), POLICY, CODEC,
 				this::run);
 		assertThat(first).isInstanceOf(ExecutionResult.Executed.class);
 		assertThat(this.proxy.commandsSince(mark)).containsExactly("EVALSHA", "EVALSHA");
 
 		mark = this.proxy.commands().size();
-		ExecutionResult<String> replay = this.executor.execute(key, fingerprint("a"), POLICY, StringCodec.INSTANCE,
+		ExecutionResult<String> replay = this.executor.execute(key, fingerprint("a"), POLICY, CODEC,
 				this::run);
 		assertThat(replay).isEqualTo(new ExecutionResult.Replayed<>("result 1"));
 		assertThat(this.proxy.commandsSince(mark)).containsExactly("EVALSHA");
 
 		mark = this.proxy.commands().size();
-		assertThat(this.executor.execute(key, fingerprint("b"), POLICY, StringCodec.INSTANCE, this::run))
+		assertThat(this.executor.execute(key, fingerprint("b"), POLICY, CODEC, this::run))
 			.isInstanceOf(ExecutionResult.Mismatch.class);
 		assertThat(this.proxy.commandsSince(mark)).containsExactly("EVALSHA");
 		assertThat(this.runs).hasValue(1);
@@ -111,11 +115,11 @@ class RedisRoundTripsIT {
 		}
 
 		int mark = this.proxy.commands().size();
-		this.executor.execute(key, fingerprint("a"), POLICY, StringCodec.INSTANCE, this::run);
+		this.executor.execute(key, fingerprint("a"), POLICY, CODEC, this::run);
 		assertThat(this.proxy.commandsSince(mark)).containsExactly("EVALSHA", "EVAL", "EVALSHA", "EVAL");
 
 		mark = this.proxy.commands().size();
-		this.executor.execute(key, fingerprint("a"), POLICY, StringCodec.INSTANCE, this::run);
+		this.executor.execute(key, fingerprint("a"), POLICY, CODEC, this::run);
 		assertThat(this.proxy.commandsSince(mark)).containsExactly("EVALSHA");
 		assertThat(this.runs).hasValue(1);
 	}
@@ -131,7 +135,7 @@ class RedisRoundTripsIT {
 		warmUp();
 
 		resetCommandStats();
-		this.executor.execute(key, fingerprint("a"), POLICY, StringCodec.INSTANCE, this::run);
+		this.executor.execute(key, fingerprint("a"), POLICY, CODEC, this::run);
 		// claim: TIME, GET of the key and of its legacy key, SET; complete: TIME, GET, SET
 		assertThat(commandCalls()).containsEntry("evalsha", 2L)
 			.containsEntry("time", 2L)
@@ -139,7 +143,7 @@ class RedisRoundTripsIT {
 			.containsEntry("set", 2L);
 
 		resetCommandStats();
-		this.executor.execute(key, fingerprint("a"), POLICY, StringCodec.INSTANCE, this::run);
+		this.executor.execute(key, fingerprint("a"), POLICY, CODEC, this::run);
 		// a finished record is returned whatever the time: no TIME, one GET, no write
 		assertThat(commandCalls()).containsOnlyKeys("evalsha", "get")
 			.containsEntry("evalsha", 1L)
@@ -158,7 +162,7 @@ class RedisRoundTripsIT {
 
 	/** Opens the connection and caches the scripts, so that only the requests under test are counted. */
 	private void warmUp() throws Exception {
-		this.executor.execute(newKey(), fingerprint("warm-up"), POLICY, StringCodec.INSTANCE, () -> "warm");
+		this.executor.execute(newKey(), fingerprint("warm-up"), POLICY, CODEC, () -> "warm");
 		((ClaimOutcome.Acquired) this.executor.claim(newKey(), fingerprint("warm-up"), POLICY)).execution().release();
 	}
 

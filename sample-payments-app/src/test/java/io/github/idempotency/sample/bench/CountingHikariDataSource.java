@@ -1,9 +1,5 @@
 package io.github.idempotency.sample.bench;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.idempotency.spring.jpa.InterceptingProxy;
 
 /**
  * The application's Hikari pool (selected with {@code spring.datasource.type}), recording what its borrowers send to
@@ -46,7 +43,7 @@ public class CountingHikariDataSource extends HikariDataSource {
 	}
 
 	private Connection countingConnection(Connection connection) {
-		return proxy(Connection.class, connection, (target, method, args) -> {
+		return InterceptingProxy.of(Connection.class, connection, (target, method, args) -> {
 			String name = method.getName();
 			if (name.equals("commit") || name.equals("rollback")) {
 				this.calls.add(name);
@@ -54,7 +51,7 @@ public class CountingHikariDataSource extends HikariDataSource {
 			else if (name.equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
 				this.calls.add("setAutoCommit(false)");
 			}
-			Object result = invoke(target, method, args);
+			Object result = InterceptingProxy.proceed(target, method, args);
 			if (result instanceof Statement statement) {
 				String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : null;
 				return countingStatement(statement, method.getReturnType(), sql);
@@ -64,37 +61,14 @@ public class CountingHikariDataSource extends HikariDataSource {
 	}
 
 	private Object countingStatement(Statement statement, Class<?> type, String preparedSql) {
-		return proxy(type, statement, (target, method, args) -> {
+		return InterceptingProxy.of(type, statement, (target, method, args) -> {
 			String name = method.getName();
 			if (name.startsWith("execute")) {
 				String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : preparedSql;
 				this.calls.add("statement: " + sql);
 			}
-			return invoke(target, method, args);
+			return InterceptingProxy.proceed(target, method, args);
 		});
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T> T proxy(Class<T> type, Object target, TargetHandler handler) {
-		InvocationHandler invocationHandler = (proxy, method, args) -> handler.handle(target, method, args);
-		return (T) Proxy.newProxyInstance(CountingHikariDataSource.class.getClassLoader(), new Class<?>[] { type },
-				invocationHandler);
-	}
-
-	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-		try {
-			return method.invoke(target, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
-	}
-
-	@FunctionalInterface
-	private interface TargetHandler {
-
-		Object handle(Object target, Method method, Object[] args) throws Throwable;
-
 	}
 
 }

@@ -1,15 +1,14 @@
-package io.github.idempotency.spring.redis;
+package io.github.idempotency.core.testing;
 
 import java.nio.charset.StandardCharsets;
 
 import io.github.idempotency.core.execution.ResultCodec;
 
 /**
- * UTF-8 strings as results of executions in tests.
+ * Stores a {@link String} result as its UTF-8 bytes. It exists because most executor and store tests return a string
+ * and need a codec that is not the subject of the test.
  */
-final class StringCodec implements ResultCodec<String> {
-
-	static final StringCodec INSTANCE = new StringCodec();
+public final class Utf8StringCodec implements ResultCodec<String> {
 
 	@Override
 	public byte[] encode(String value) {

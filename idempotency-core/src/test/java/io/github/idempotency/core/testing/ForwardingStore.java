@@ -1,4 +1,4 @@
-package io.github.idempotency.faultsuite.broken;
+package io.github.idempotency.core.testing;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -14,17 +14,27 @@ import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStore;
 
 /**
- * A store that passes every operation to another; the broken stores override the one they break.
+ * A store that passes every operation to another. It exists for test stores that break or change one or two
+ * operations of a working store (a damaged record, a missing fence, a store that goes down): they override those
+ * and inherit the rest, so that each says only what it does differently.
  */
-abstract class ForwardingStore implements IdempotencyStore {
+public abstract class ForwardingStore implements IdempotencyStore {
 
 	private final IdempotencyStore delegate;
 
-	ForwardingStore(IdempotencyStore delegate) {
+	/**
+	 * A store that forwards to the given one.
+	 * @param delegate the store that does the work
+	 */
+	protected ForwardingStore(IdempotencyStore delegate) {
 		this.delegate = delegate;
 	}
 
-	final IdempotencyStore delegate() {
+	/**
+	 * The store that does the work.
+	 * @return the store given at construction
+	 */
+	protected final IdempotencyStore delegate() {
 		return this.delegate;
 	}
 
