@@ -51,7 +51,9 @@ import org.jspecify.annotations.Nullable;
  * tries to schedule it again, with a backoff, until the scheduler takes it; meanwhile executions start and keep
  * renewing as usual, and the refusals are logged as a warning at most once a minute ({@link SchedulerRefusalLog}).
  * Only an execution whose lease runs out while the scheduler still refuses is reported lost, as above. A renewal call
- * whose time-out the scheduler refused is interrupted by the next sweep instead, if it still runs then.
+ * whose time-out the scheduler refused is interrupted by the next sweep instead, if it still runs then, or as soon as
+ * its execution stops renewing (it ends, loses its lease or passes its maximum execution time), which the sweep would
+ * no longer visit.
  */
 final class LeaseKeepAlive {
 
@@ -465,6 +467,9 @@ final class LeaseKeepAlive {
 					renewalTimeout(execution.policy().lease()).toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
+			// the call goes on untimed: the next sweep interrupts it if it still runs then, or the execution when it
+			// stops renewing
+			execution.renewalCallUntimed(due);
 			if (this.closed) {
 				execution.stopRenewal();
 			}
@@ -472,8 +477,6 @@ final class LeaseKeepAlive {
 				schedulerLost(ex);
 			}
 			else {
-				// the call goes on untimed: the next sweep interrupts it if it still runs then
-				execution.renewalCallUntimed(due);
 				this.refusals.refused(ex);
 			}
 		}
@@ -504,7 +507,7 @@ final class LeaseKeepAlive {
 				// just written finds the record finished)
 				// reported before it is marked, so whoever sees the lease lost also finds the fenced write counted
 				this.listener.onFencedWrite(execution.policy().endpoint(), StoreOperation.RENEW);
-				execution.markLeaseLost();
+				execution.renewalRefused();
 				logger.log(Level.WARNING, "Lost the lease of " + execution.key()
 						+ " while it still runs: another execution may take it over");
 			}

@@ -198,6 +198,43 @@ class SchedulerRefusalTest {
 		assertThat(execution.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
 	}
 
+	@Test
+	void renewalCallWhoseTimeOutWasRefusedIsInterruptedWhenTheExecutionEnds() throws Exception {
+		Execution execution = stuckRenewalCallWithoutTimeOut();
+
+		// no sweep comes back for it: every task after the claim's sweep is refused, and it ended anyway
+		assertThat(execution.release()).isEqualTo(WriteOutcome.APPLIED);
+
+		assertThat(this.store.interrupted.await(10, TimeUnit.SECONDS)).as("the stuck call interrupted").isTrue();
+	}
+
+	@Test
+	void renewalCallWhoseTimeOutWasRefusedIsInterruptedWhenTheLeaseIsReportedLost() throws Exception {
+		Execution execution = stuckRenewalCallWithoutTimeOut();
+
+		// the retries of the refused sweep find the lease run out and report it lost
+		this.clock.set(execution.leaseDeadline());
+
+		await(execution::isLeaseLost, "the lease that ran out to be reported lost");
+		assertThat(this.store.interrupted.await(10, TimeUnit.SECONDS)).as("the stuck call interrupted").isTrue();
+		execution.close();
+	}
+
+	/**
+	 * An execution whose first renewal call hangs in the store and has no time-out, and a scheduler that refuses
+	 * every task from then on, so that no sweep runs again to interrupt the call.
+	 */
+	private Execution stuckRenewalCallWithoutTimeOut() throws Exception {
+		this.store.stuckKey = IdempotencyKey.of("", "charge", "stuck").storageKey();
+		// the first task is the sweep this claim schedules; its renewal call's time-out and all after it are refused
+		this.scheduler.refuse(1, Integer.MAX_VALUE);
+		Execution execution = acquire("stuck", SHORT_LEASE);
+		assertThat(this.store.stuck.await(10, TimeUnit.SECONDS)).isTrue();
+		await(() -> this.scheduler.refused.get() >= 1, "the call's time-out to be refused");
+		assertThat(this.store.interrupted.getCount()).as("the stuck call still runs").isOne();
+		return execution;
+	}
+
 	private int renewals(Execution execution) {
 		return this.store.renewalsOf(execution.key().storageKey());
 	}
