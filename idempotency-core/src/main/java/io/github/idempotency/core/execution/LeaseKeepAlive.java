@@ -285,7 +285,7 @@ final class LeaseKeepAlive {
 		}
 		ScheduledFuture<?> replaced = this.scheduledSweep;
 		try {
-			this.scheduledSweep = this.scheduler.schedule(this::sweep, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
+			this.scheduledSweep = schedule(this::sweep, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			if (!this.scheduler.isShutdown()) {
@@ -298,6 +298,24 @@ final class LeaseKeepAlive {
 		this.pendingSweep = NO_SWEEP;
 		if (replaced != null) {
 			replaced.cancel(false);
+		}
+	}
+
+	/**
+	 * Schedules a task on the scheduler, whose failure to take it for any reason counts as a refusal: a scheduler of
+	 * the application's (or its rejection policy) may throw what it likes, and a sweep left unscheduled by an
+	 * exception that no caller expects would stop every renewal silently.
+	 * @throws RejectedExecutionException when the scheduler refused the task or failed to take it
+	 */
+	private ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+		try {
+			return this.scheduler.schedule(task, delay, unit);
+		}
+		catch (RejectedExecutionException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw new RejectedExecutionException("The scheduler failed to take a lease renewal task", ex);
 		}
 	}
 
@@ -315,11 +333,31 @@ final class LeaseKeepAlive {
 		}
 	}
 
+	/** {@return whether a renewal thread is retrying to schedule a sweep the scheduler refused} */
+	synchronized boolean isRetryingSweep() {
+		return this.retrying;
+	}
+
 	/**
 	 * On a renewal thread: schedules the sweep owed once the scheduler takes it again, and meanwhile reports lost the
 	 * executions whose lease ran out for want of it.
 	 */
 	private void retrySweep() {
+		try {
+			retryUntilScheduled();
+		}
+		catch (RuntimeException | Error ex) {
+			// unexpected (a listener of the application's that throws, say): let the next refusal start a retry
+			// again rather than believe one runs. Not reset on the way out of a normal return, which decides to stop
+			// under the same lock as it resets the flag, so that a refusal in between still starts a retry
+			synchronized (this) {
+				this.retrying = false;
+			}
+			throw ex;
+		}
+	}
+
+	private void retryUntilScheduled() {
 		long wait = FIRST_RETRY_NANOS;
 		while (true) {
 			synchronized (this) {
@@ -463,8 +501,8 @@ final class LeaseKeepAlive {
 		}
 		execution.renewalCallStarted(call);
 		try {
-			this.scheduler.schedule(() -> timeOut(execution, call),
-					renewalTimeout(execution.policy().lease()).toMillis(), TimeUnit.MILLISECONDS);
+			schedule(() -> timeOut(execution, call), renewalTimeout(execution.policy().lease()).toMillis(),
+					TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			// the call goes on untimed: the next sweep interrupts it if it still runs then, or the execution when it

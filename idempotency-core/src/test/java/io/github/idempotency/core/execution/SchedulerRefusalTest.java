@@ -235,6 +235,49 @@ class SchedulerRefusalTest {
 		return execution;
 	}
 
+	@Test
+	void schedulerThatFailsWithAnotherExceptionThanARefusalIsRetriedAsOneThatRefused() throws Exception {
+		Execution running = acquire("running", SHORT_LEASE);
+		await(() -> renewals(running) >= 1, "a renewal");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		await(() -> this.scheduler.refused.get() >= 3, "the retries of the refused sweep to start");
+
+		// the retry meets an exception no scheduler is documented to throw, then the scheduler takes tasks again
+		this.scheduler.failOnceThenTake(new IllegalStateException("scheduler in a bad state"));
+
+		await(() -> this.scheduler.failed.get() == 1, "the scheduler to fail the retry");
+		int afterFailure = renewals(running);
+		await(() -> renewals(running) >= afterFailure + 3, "three more renewals once the scheduler takes tasks again");
+		assertThat(running.isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+		assertThat(errors()).isEmpty();
+		assertThat(running.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+	}
+
+	@Test
+	void retryThatDiesOfAnUnexpectedThrowableIsStartedAgainByTheNextRefusal() throws Exception {
+		Execution running = acquire("running", SHORT_LEASE);
+		await(() -> renewals(running) >= 1, "a renewal");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		await(() -> this.scheduler.refused.get() >= 3, "the retries of the refused sweep to start");
+
+		// an Error escapes the retry; the scheduler goes on refusing
+		this.scheduler.failOnce(new Error("test: a scheduler that breaks"));
+		await(() -> this.scheduler.failed.get() == 1, "the scheduler to fail the retry");
+		await(() -> !this.executor.keepAlive().isRetryingSweep(), "the dead retry to be known as no longer running");
+
+		// this claim's sweep is refused: the refusal must start a retry again, which nothing else would
+		Execution started = acquire("started", SHORT_LEASE);
+		int runningBefore = renewals(running);
+		this.scheduler.refuse(0, 0);
+
+		await(() -> renewals(running) >= runningBefore + 3 && renewals(started) >= 3,
+				"three renewals of each once the scheduler takes tasks again");
+		assertThat(running.isLeaseLost()).isFalse();
+		assertThat(started.isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+	}
+
 	private int renewals(Execution execution) {
 		return this.store.renewalsOf(execution.key().storageKey());
 	}
@@ -273,6 +316,11 @@ class SchedulerRefusalTest {
 
 		final AtomicInteger refused = new AtomicInteger();
 
+		/** How many tasks were failed with {@link #failOnce}'s throwable. */
+		final AtomicInteger failed = new AtomicInteger();
+
+		private Throwable failure;
+
 		private final Object lock = new Object();
 
 		private int toSkip;
@@ -296,9 +344,40 @@ class SchedulerRefusalTest {
 			}
 		}
 
+		/**
+		 * Fails the next task with {@code failure} instead of refusing it, then goes on as before.
+		 * @param failure what to throw: an unchecked exception or an error
+		 */
+		void failOnce(Throwable failure) {
+			synchronized (this.lock) {
+				this.failure = failure;
+			}
+		}
+
+		/**
+		 * Fails the next task with {@code failure}, then takes tasks again.
+		 * @param failure what to throw
+		 */
+		void failOnceThenTake(RuntimeException failure) {
+			synchronized (this.lock) {
+				this.failure = failure;
+				this.toSkip = 0;
+				this.toRefuse = 0;
+			}
+		}
+
 		@Override
 		public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
 			synchronized (this.lock) {
+				Throwable failing = this.failure;
+				if (failing != null) {
+					this.failure = null;
+					this.failed.incrementAndGet();
+					if (failing instanceof Error error) {
+						throw error;
+					}
+					throw (RuntimeException) failing;
+				}
 				if (this.toSkip > 0) {
 					this.toSkip--;
 				}
