@@ -361,9 +361,9 @@ final class LeaseKeepAlive {
 		long wait = FIRST_RETRY_NANOS;
 		while (true) {
 			synchronized (this) {
-				if (this.active.count() == 0) {
-					// what was owed ended meanwhile; an execution that joins from now on schedules a sweep itself,
-					// unless one is scheduled by its first renewal
+				if (!this.active.anyRenewing()) {
+					// what was owed ended, lost its lease or ran past its maximum time meanwhile; an execution that
+					// joins from now on schedules a sweep itself, unless one is scheduled by its first renewal
 					this.pendingSweep = NO_SWEEP;
 				}
 				if (this.closed || this.pendingSweep == NO_SWEEP || Thread.interrupted()) {

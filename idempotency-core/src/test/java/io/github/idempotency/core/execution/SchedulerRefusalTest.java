@@ -181,6 +181,22 @@ class SchedulerRefusalTest {
 	}
 
 	@Test
+	void retriesStopOnceNoExecutionNeedsTheRefusedSweep() throws Exception {
+		Execution execution = acquire("short", SHORT_LEASE);
+		await(() -> renewals(execution) >= 1, "a renewal");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		await(() -> this.scheduler.refused.get() >= 3, "the retries of the refused sweep to start");
+		await(() -> !execution.isRenewalCallRunning(), "the renewal call in flight to end");
+
+		this.clock.set(execution.leaseDeadline());
+
+		// still active until it ends, but no longer renewed: nothing is owed to it
+		await(execution::isLeaseLost, "the lease that ran out to be reported lost");
+		await(() -> !this.executor.keepAlive().isRetryingSweep(), "the retries to stop");
+		execution.close();
+	}
+
+	@Test
 	void renewalCallWhoseTimeOutWasRefusedIsInterruptedByTheNextSweep() throws Exception {
 		IdempotencyKey stuck = IdempotencyKey.of("", "charge", "stuck");
 		this.store.stuckKey = stuck.storageKey();
