@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
@@ -194,6 +195,49 @@ class SchedulerRefusalTest {
 		await(execution::isLeaseLost, "the lease that ran out to be reported lost");
 		await(() -> !this.executor.keepAlive().isRetryingSweep(), "the retries to stop");
 		execution.close();
+	}
+
+	@Test
+	void refusalOfTheClaimsSweepAloneCostsTheExecutionNoRenewal() throws Exception {
+		// no retry runs yet: the claim's own refusal must start one
+		this.scheduler.refuse(0, 1);
+
+		Execution execution = acquire("refused-at-claim", SHORT_LEASE);
+
+		assertThat(this.scheduler.refused).hasValue(1);
+		await(() -> renewals(execution) >= 3, "three renewals once the scheduler takes tasks again");
+		assertThat(execution.isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+		assertThat(errors()).isEmpty();
+		assertThat(refusalWarnings()).singleElement()
+			.satisfies((record) -> assertThat(record.getMessage()).contains("1 refusal"));
+		assertThat(execution.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+	}
+
+	@Test
+	void schedulerShutDownWhileTheRefusedSweepIsRetriedReportsEveryExecutionLost() throws Exception {
+		Execution first = acquire("first", SHORT_LEASE);
+		Execution second = acquire("second", SHORT_LEASE);
+		await(() -> renewals(first) >= 1 && renewals(second) >= 1, "a renewal of each");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		// at most the two time-outs and the rescheduling of the last sweep before the retries: one retry ran
+		await(() -> this.scheduler.refused.get() >= 4, "a retry of the refused sweep");
+
+		this.scheduler.shutdown();
+
+		// nothing but the retry asks the scheduler now: it is the one to find it shut down
+		await(() -> first.isLeaseLost() && second.isLeaseLost(), "every execution to be reported lost");
+		assertThat(this.listener.failedWrites).containsExactly(StoreOperation.RENEW, StoreOperation.RENEW);
+		assertThat(errors()).singleElement()
+			.satisfies((record) -> assertThat(record.getMessage()).contains("was shut down"));
+		assertThat(this.executor.keepAlive().isRetryingSweep()).isFalse();
+		IdempotencyKey refused = IdempotencyKey.of("", "charge", "after");
+		assertThatIllegalStateException().isThrownBy(() -> this.executor.claim(refused, FINGERPRINT, SHORT_LEASE))
+			.withMessageContaining("scheduler was shut down");
+		assertThat(this.store.find(refused.storageKey(), this.clock.instant())).isEmpty();
+		assertThat(errors()).as("still one error").hasSize(1);
+		first.close();
+		second.close();
 	}
 
 	@Test
