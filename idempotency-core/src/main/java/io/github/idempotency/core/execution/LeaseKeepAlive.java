@@ -46,10 +46,11 @@ import org.jspecify.annotations.Nullable;
  * whether its lease is lost, or ends.
  * <p>
  * A scheduler that refuses a task while it is <em>not</em> shut down (a bounded queue, or a rejection policy of the
- * application's, under a burst) is taken to refuse for a while only: a lease covers three renewal periods, so a sweep
- * that runs late still renews in time. The sweep it refused is owed ({@link #pendingSweep}) and a renewal thread
- * tries to schedule it again, with a backoff, until the scheduler takes it; meanwhile executions start and keep
- * renewing as usual, and the refusals are logged as a warning at most once a minute ({@link SchedulerRefusalLog}).
+ * application's, under a burst; or one that fails to take a task with any other exception) is taken to refuse for a
+ * while only: a lease covers three renewal periods, so a sweep that runs late still renews in time. The sweep it
+ * refused is owed ({@link #pendingSweep}) and a renewal thread tries to schedule it again, with a backoff, until
+ * the scheduler takes it; meanwhile executions start and keep renewing as usual, and the refusals are logged as a
+ * warning at most once a minute ({@link SchedulerRefusalLog}).
  * Only an execution whose lease runs out while the scheduler still refuses is reported lost, as above. A renewal call
  * whose time-out the scheduler refused is interrupted by the next sweep instead, if it still runs then, or as soon as
  * its execution stops renewing (it ends, loses its lease or passes its maximum execution time), which the sweep would
