@@ -91,6 +91,27 @@ final class ActiveExecutions {
 	}
 
 	/**
+	 * Whether an active execution still has its lease renewed: one that lost its lease or ran past its maximum time
+	 * stays active until it ends, but needs no sweep.
+	 * @return {@code true} at the first one found
+	 */
+	boolean anyRenewing() {
+		for (Stripe stripe : this.stripes) {
+			if (stripe.count == 0) {
+				continue;
+			}
+			synchronized (stripe) {
+				for (Execution execution = stripe.head; execution != null; execution = execution.nextActive) {
+					if (execution.isRenewing()) {
+						return true;
+					}
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Shows every active execution to {@code visitor}, one list at a time under its lock: executions that start or
 	 * end meanwhile on that list wait, so the visitor must be quick and must not start or end one itself.
 	 * @param visitor what to do with each

@@ -261,6 +261,10 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 	 */
 	void renewalCallUntimed(long since) {
 		renewals().untimedSince = since;
+		if (isRenewalStopped()) {
+			// renewals stopped while the time-out was being refused: no sweep will come back for this call
+			interruptUntimedRenewalCall();
+		}
 	}
 
 	/**
@@ -314,7 +318,17 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 		return renewals;
 	}
 
+	/** The lease is lost, as found by anyone but the renewal call in flight: that call is interrupted if untimed. */
 	void markLeaseLost() {
+		renewalRefused();
+		interruptUntimedRenewalCall();
+	}
+
+	/**
+	 * The renewal call in flight found the lease lost: marks it so without interrupting the call, which is the
+	 * caller and about to end.
+	 */
+	void renewalRefused() {
 		// one step, so that whoever sees the lease lost also sees renewals stopped
 		setFirst(LEASE_LOST | RENEWAL_STOPPED);
 	}
@@ -333,9 +347,28 @@ public final class Execution implements ClaimOutcome.Acquired, AutoCloseable {
 		}
 	}
 
-	/** Stops renewing; the renewal sweep passes this execution by from now on. */
+	/**
+	 * Stops renewing; the renewal sweep passes this execution by from now on. Never called by the renewal call in
+	 * flight, which it interrupts if the scheduler refused that call's time-out.
+	 */
 	void stopRenewal() {
 		setFirst(RENEWAL_STOPPED);
+		interruptUntimedRenewalCall();
+	}
+
+	/**
+	 * Interrupts the renewal call in flight if the scheduler refused its time-out: only the sweep would interrupt it
+	 * otherwise, and the sweep passes by an execution that stopped renewing, so a store call that hangs would hold a
+	 * renewal thread for good. Called after {@link #RENEWAL_STOPPED} is set, as {@link #renewalCallUntimed} checks it
+	 * after it marks the call untimed: one of the two sees the other.
+	 */
+	private void interruptUntimedRenewalCall() {
+		Renewals renewals = this.renewals;
+		Future<?> call = (renewals != null) ? renewals.inFlight : null;
+		// read after the call: renewalCallStarted marks a new call timed before it publishes it
+		if (call != null && renewals.untimedSince != Renewals.TIMED) {
+			call.cancel(true);
+		}
 	}
 
 	private boolean is(int flag) {

@@ -46,12 +46,15 @@ import org.jspecify.annotations.Nullable;
  * whether its lease is lost, or ends.
  * <p>
  * A scheduler that refuses a task while it is <em>not</em> shut down (a bounded queue, or a rejection policy of the
- * application's, under a burst) is taken to refuse for a while only: a lease covers three renewal periods, so a sweep
- * that runs late still renews in time. The sweep it refused is owed ({@link #pendingSweep}) and a renewal thread
- * tries to schedule it again, with a backoff, until the scheduler takes it; meanwhile executions start and keep
- * renewing as usual, and the refusals are logged as a warning at most once a minute ({@link SchedulerRefusalLog}).
+ * application's, under a burst; or one that fails to take a task with any other exception) is taken to refuse for a
+ * while only: a lease covers three renewal periods, so a sweep that runs late still renews in time. The sweep it
+ * refused is owed ({@link #pendingSweep}) and a renewal thread tries to schedule it again, with a backoff, until
+ * the scheduler takes it; meanwhile executions start and keep renewing as usual, and the refusals are logged as a
+ * warning at most once a minute ({@link SchedulerRefusalLog}).
  * Only an execution whose lease runs out while the scheduler still refuses is reported lost, as above. A renewal call
- * whose time-out the scheduler refused is interrupted by the next sweep instead, if it still runs then.
+ * whose time-out the scheduler refused is interrupted by the next sweep instead, if it still runs then, or as soon as
+ * its execution stops renewing (it ends, loses its lease or passes its maximum execution time), which the sweep would
+ * no longer visit.
  */
 final class LeaseKeepAlive {
 
@@ -284,7 +287,7 @@ final class LeaseKeepAlive {
 		}
 		ScheduledFuture<?> replaced = this.scheduledSweep;
 		try {
-			this.scheduledSweep = this.scheduler.schedule(this::sweep, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
+			this.scheduledSweep = schedule(this::sweep, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			if (!this.scheduler.isShutdown()) {
@@ -297,6 +300,24 @@ final class LeaseKeepAlive {
 		this.pendingSweep = NO_SWEEP;
 		if (replaced != null) {
 			replaced.cancel(false);
+		}
+	}
+
+	/**
+	 * Schedules a task on the scheduler, whose failure to take it for any reason counts as a refusal: a scheduler of
+	 * the application's (or its rejection policy) may throw what it likes, and a sweep left unscheduled by an
+	 * exception that no caller expects would stop every renewal silently.
+	 * @throws RejectedExecutionException when the scheduler refused the task or failed to take it
+	 */
+	private ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+		try {
+			return this.scheduler.schedule(task, delay, unit);
+		}
+		catch (RejectedExecutionException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw new RejectedExecutionException("The scheduler failed to take a lease renewal task", ex);
 		}
 	}
 
@@ -314,17 +335,37 @@ final class LeaseKeepAlive {
 		}
 	}
 
+	/** {@return whether a renewal thread is retrying to schedule a sweep the scheduler refused} */
+	synchronized boolean isRetryingSweep() {
+		return this.retrying;
+	}
+
 	/**
 	 * On a renewal thread: schedules the sweep owed once the scheduler takes it again, and meanwhile reports lost the
 	 * executions whose lease ran out for want of it.
 	 */
 	private void retrySweep() {
+		try {
+			retryUntilScheduled();
+		}
+		catch (RuntimeException | Error ex) {
+			// unexpected (a listener of the application's that throws, say): let the next refusal start a retry
+			// again rather than believe one runs. Not reset on the way out of a normal return, which decides to stop
+			// under the same lock as it resets the flag, so that a refusal in between still starts a retry
+			synchronized (this) {
+				this.retrying = false;
+			}
+			throw ex;
+		}
+	}
+
+	private void retryUntilScheduled() {
 		long wait = FIRST_RETRY_NANOS;
 		while (true) {
 			synchronized (this) {
-				if (this.active.count() == 0) {
-					// what was owed ended meanwhile; an execution that joins from now on schedules a sweep itself,
-					// unless one is scheduled by its first renewal
+				if (!this.active.anyRenewing()) {
+					// what was owed ended, lost its lease or ran past its maximum time meanwhile; an execution that
+					// joins from now on schedules a sweep itself, unless one is scheduled by its first renewal
 					this.pendingSweep = NO_SWEEP;
 				}
 				if (this.closed || this.pendingSweep == NO_SWEEP || Thread.interrupted()) {
@@ -462,10 +503,13 @@ final class LeaseKeepAlive {
 		}
 		execution.renewalCallStarted(call);
 		try {
-			this.scheduler.schedule(() -> timeOut(execution, call),
-					renewalTimeout(execution.policy().lease()).toMillis(), TimeUnit.MILLISECONDS);
+			schedule(() -> timeOut(execution, call), renewalTimeout(execution.policy().lease()).toMillis(),
+					TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
+			// the call goes on untimed: the next sweep interrupts it if it still runs then, or the execution when it
+			// stops renewing
+			execution.renewalCallUntimed(due);
 			if (this.closed) {
 				execution.stopRenewal();
 			}
@@ -473,8 +517,6 @@ final class LeaseKeepAlive {
 				schedulerLost(ex);
 			}
 			else {
-				// the call goes on untimed: the next sweep interrupts it if it still runs then
-				execution.renewalCallUntimed(due);
 				this.refusals.refused(ex);
 			}
 		}
@@ -505,7 +547,7 @@ final class LeaseKeepAlive {
 				// just written finds the record finished)
 				// reported before it is marked, so whoever sees the lease lost also finds the fenced write counted
 				this.listener.onFencedWrite(execution.policy().endpoint(), StoreOperation.RENEW);
-				execution.markLeaseLost();
+				execution.renewalRefused();
 				logger.log(Level.WARNING, "Lost the lease of " + execution.key()
 						+ " while it still runs: another execution may take it over");
 			}

@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +17,9 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.testing.Await;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Renewals run on threads of their own with a timeout, report their lag, and stop after the maximum execution time.
@@ -63,14 +61,14 @@ class LeaseRenewalTest {
 		while (this.clock.instant().isBefore(claimedAt.plus(policy.maxExecutionTime()))) {
 			this.clock.advance(Duration.ofMillis(100));
 			Instant now = this.clock.instant();
-			await(() -> !context.leaseDeadline().isBefore(now.plus(LEASE)) || execution.isRenewalStopped(),
+			Await.until(() -> !context.leaseDeadline().isBefore(now.plus(LEASE)) || execution.isRenewalStopped(),
 					"a renewal at " + now);
 			if (now.isBefore(claimedAt.plus(policy.maxExecutionTime()))) {
 				assertThat(context.isLeaseLost()).isFalse();
 				assertThat(this.executor.claim(key, FINGERPRINT, policy)).isInstanceOf(ClaimOutcome.InProgress.class);
 			}
 		}
-		await(execution::isRenewalStopped, "renewals stop past the maximum execution time");
+		Await.until(execution::isRenewalStopped, "renewals stop past the maximum execution time");
 		Instant deadline = context.leaseDeadline();
 		assertThat(deadline).isBeforeOrEqualTo(claimedAt.plus(policy.maxExecutionTime()).plus(LEASE));
 		assertThat(context.isLeaseLost()).isFalse();
@@ -101,7 +99,7 @@ class LeaseRenewalTest {
 		int renewalsBefore = this.listener.renewalLags.size();
 		this.clock.advance(Duration.ofMillis(100));
 		Instant now = this.clock.instant();
-		await(() -> !liveExecution.context().leaseDeadline().isBefore(now.plus(LEASE)), "a renewal of the live key");
+		Await.until(() -> !liveExecution.context().leaseDeadline().isBefore(now.plus(LEASE)), "a renewal of the live key");
 		assertThat(this.listener.renewalLags.size()).isGreaterThan(renewalsBefore);
 		assertThat(this.listener.renewalLags).allSatisfy((lag) -> assertThat(lag.isNegative()).isFalse());
 		assertThat(LeaseKeepAlive.renewalTimeout(LEASE)).isLessThan(LEASE.dividedBy(3));
@@ -113,16 +111,6 @@ class LeaseRenewalTest {
 		ClaimOutcome outcome = this.executor.claim(key, FINGERPRINT, policy);
 		assertThat(outcome).isInstanceOf(ClaimOutcome.Acquired.class);
 		return ((ClaimOutcome.Acquired) outcome).execution();
-	}
-
-	private static void await(BooleanSupplier condition, String what) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				fail("Timed out waiting for " + what);
-			}
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
 	}
 
 	/** Blocks the renewals of one key until interrupted, as a renewal waiting for a pooled connection does. */

@@ -14,8 +14,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,10 +26,10 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.testing.Await;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * One renewal sweep per executor keeps every lease alive: executions schedule nothing while a sweep is due before
@@ -81,7 +79,7 @@ class RenewalSweepTest {
 		IdempotencyKey shortKey = IdempotencyKey.of("", "charge", "short-lease");
 		Execution quick = acquire(shortKey, ExecutionPolicy.defaults("charge").withLease(Duration.ofMillis(150)));
 		// the executor's clock stands still, so every renewal succeeds
-		await(() -> this.store.renewalsOf(shortKey.storageKey()) >= 3, "three renewals of the short lease");
+		Await.until(() -> this.store.renewalsOf(shortKey.storageKey()) >= 3, "three renewals of the short lease");
 		assertThat(quick.isLeaseLost()).isFalse();
 		assertThat(this.store.renewalsOf(slow.key().storageKey())).as("its first renewal is 20 minutes away").isZero();
 		quick.close();
@@ -95,7 +93,7 @@ class RenewalSweepTest {
 				ExecutionPolicy.defaults("charge").withLease(Duration.ofDays(365L * 1_000)));
 		IdempotencyKey shortKey = IdempotencyKey.of("", "charge", "short-lease");
 		Execution quick = acquire(shortKey, ExecutionPolicy.defaults("charge").withLease(Duration.ofMillis(150)));
-		await(() -> this.store.renewalsOf(shortKey.storageKey()) >= 3, "three renewals of the short lease");
+		Await.until(() -> this.store.renewalsOf(shortKey.storageKey()) >= 3, "three renewals of the short lease");
 		assertThat(quick.isLeaseLost()).isFalse();
 		quick.close();
 		forever.close();
@@ -108,12 +106,12 @@ class RenewalSweepTest {
 		IdempotencyKey runningKey = IdempotencyKey.of("", "charge", "running");
 		Execution ended = acquire(endedKey, policy);
 		Execution running = acquire(runningKey, policy);
-		await(() -> this.store.renewalsOf(endedKey.storageKey()) >= 1, "a renewal before the end");
+		Await.until(() -> this.store.renewalsOf(endedKey.storageKey()) >= 1, "a renewal before the end");
 		ended.complete(RecordState.FINISHED_OK, RECEIPT);
 		int renewalsAtEnd = this.store.renewalsOf(endedKey.storageKey());
 		int others = this.store.renewalsOf(runningKey.storageKey());
 		// three renewals of the other execution span more than a renewal period of the ended one
-		await(() -> this.store.renewalsOf(runningKey.storageKey()) >= others + 3, "three more renewals of the other");
+		Await.until(() -> this.store.renewalsOf(runningKey.storageKey()) >= others + 3, "three more renewals of the other");
 		// at most the call already handed to a renewal thread when it ended, which the store refuses
 		assertThat(this.store.renewalsOf(endedKey.storageKey())).isLessThanOrEqualTo(renewalsAtEnd + 1);
 		assertThat(this.executor.runningExecutions()).extracting(RunningExecution::key)
@@ -183,16 +181,6 @@ class RenewalSweepTest {
 		ClaimOutcome outcome = this.executor.claim(key, FINGERPRINT, policy);
 		assertThat(outcome).isInstanceOf(ClaimOutcome.Acquired.class);
 		return ((ClaimOutcome.Acquired) outcome).execution();
-	}
-
-	private static void await(BooleanSupplier condition, String what) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				fail("Timed out waiting for " + what);
-			}
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
 	}
 
 	/** Counts the renewal calls each key received. */

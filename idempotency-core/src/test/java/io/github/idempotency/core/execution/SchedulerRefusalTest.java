@@ -5,19 +5,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.MutableClock;
@@ -27,11 +22,14 @@ import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.testing.Await;
+import io.github.idempotency.core.testing.CapturedLog;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
@@ -63,35 +61,11 @@ class SchedulerRefusalTest {
 		.scheduler(this.scheduler)
 		.build();
 
-	private final Logger executorLogger = Logger.getLogger(IdempotentExecutor.class.getName());
-
-	private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-	private final Handler capture = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			SchedulerRefusalTest.this.records.add(record);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
-
-	@BeforeEach
-	void captureExecutorLog() {
-		this.executorLogger.addHandler(this.capture);
-	}
+	@RegisterExtension
+	final CapturedLog executorLog = CapturedLog.of(IdempotentExecutor.class);
 
 	@AfterEach
 	void close() {
-		this.executorLogger.removeHandler(this.capture);
 		this.store.release.countDown();
 		this.executor.close();
 		this.scheduler.shutdownNow();
@@ -101,16 +75,16 @@ class SchedulerRefusalTest {
 	void burstOfRefusedTasksCostsNoExecutionItsLease() throws Exception {
 		Execution first = acquire("first", SHORT_LEASE);
 		Execution second = acquire("second", SHORT_LEASE);
-		await(() -> renewals(first) >= 1 && renewals(second) >= 1, "a renewal of each");
+		Await.until(() -> renewals(first) >= 1 && renewals(second) >= 1, "a renewal of each");
 
 		// the next sweep's time-outs and the sweep after it: however the executions share sweeps, the rescheduling
 		// of the sweep is among them
 		this.scheduler.refuse(0, 3);
-		await(() -> this.scheduler.refused.get() == 3, "the scheduler to refuse three tasks");
+		Await.until(() -> this.scheduler.refused.get() == 3, "the scheduler to refuse three tasks");
 		int firstAfterBurst = renewals(first);
 		int secondAfterBurst = renewals(second);
 
-		await(() -> renewals(first) >= firstAfterBurst + 3 && renewals(second) >= secondAfterBurst + 3,
+		Await.until(() -> renewals(first) >= firstAfterBurst + 3 && renewals(second) >= secondAfterBurst + 3,
 				"three more renewals of each once the scheduler takes tasks again");
 		assertThat(first.isLeaseLost()).isFalse();
 		assertThat(second.isLeaseLost()).isFalse();
@@ -126,10 +100,10 @@ class SchedulerRefusalTest {
 	@Test
 	void executionsRunningAndStartingWhileTheSchedulerRefusesAreRenewedOnceItTakesTasksAgain() throws Exception {
 		Execution running = acquire("running", SHORT_LEASE);
-		await(() -> renewals(running) >= 1, "a renewal");
+		Await.until(() -> renewals(running) >= 1, "a renewal");
 		this.scheduler.refuse(0, Integer.MAX_VALUE);
 		// the sweep's time-out, its rescheduling and a retry of it: no sweep is scheduled now
-		await(() -> this.scheduler.refused.get() >= 3, "the scheduler to refuse the sweep");
+		Await.until(() -> this.scheduler.refused.get() >= 3, "the scheduler to refuse the sweep");
 
 		// its claim tries to schedule a sweep of its own, which is refused too: it runs all the same
 		Execution started = acquire("started", SHORT_LEASE);
@@ -140,7 +114,7 @@ class SchedulerRefusalTest {
 
 		this.scheduler.refuse(0, 0);
 
-		await(() -> renewals(running) >= runningBeforeRecovery + 3 && renewals(started) >= 3,
+		Await.until(() -> renewals(running) >= runningBeforeRecovery + 3 && renewals(started) >= 3,
 				"three renewals of each once the scheduler takes tasks again");
 		assertThat(refusedBeforeRecovery).isGreaterThan(3);
 		assertThat(running.isLeaseLost()).isFalse();
@@ -156,25 +130,87 @@ class SchedulerRefusalTest {
 		Execution shortLived = acquire("short", SHORT_LEASE);
 		// its first renewal is twenty minutes away, its lease an hour: the refusal costs it nothing
 		Execution longLived = acquire("long", ExecutionPolicy.defaults("charge").withLease(Duration.ofHours(1)));
-		await(() -> renewals(shortLived) >= 1, "a renewal");
+		Await.until(() -> renewals(shortLived) >= 1, "a renewal");
 		this.scheduler.refuse(0, Integer.MAX_VALUE);
-		await(() -> this.scheduler.refused.get() >= 3, "the scheduler to refuse the sweep");
+		Await.until(() -> this.scheduler.refused.get() >= 3, "the scheduler to refuse the sweep");
+		// the last sweep may have handed a renewal call over before the refusals: let it read the clock and end
+		// first, or it would find the lease run out itself and report a fenced renewal instead
+		Await.until(() -> !shortLived.isRenewalCallRunning(), "the renewal call in flight to end");
 		assertThat(shortLived.context().isLeaseLost()).isFalse();
 		assertThat(this.listener.failedWrites).isEmpty();
 
 		this.clock.set(shortLived.leaseDeadline());
 
 		// the flag the retries set, not isLeaseLost() of the context, which compares the deadline itself
-		await(shortLived::isLeaseLost, "the lease that ran out to be reported lost");
+		Await.until(shortLived::isLeaseLost, "the lease that ran out to be reported lost");
 		assertThat(this.listener.failedWrites).containsExactly(StoreOperation.RENEW);
 		assertThat(longLived.isLeaseLost()).isFalse();
 		assertThat(longLived.context().isLeaseLost()).isFalse();
 		assertThat(errors()).isEmpty();
-		assertThat(this.records).filteredOn((record) -> record.getMessage().contains("ran out"))
+		assertThat(this.executorLog.records()).filteredOn((record) -> record.getMessage().contains("ran out"))
 			.singleElement()
 			.satisfies((record) -> assertThat(record.getMessage()).contains(shortLived.key().toString()));
 		shortLived.close();
 		longLived.close();
+	}
+
+	@Test
+	void retriesStopOnceNoExecutionNeedsTheRefusedSweep() throws Exception {
+		Execution execution = acquire("short", SHORT_LEASE);
+		Await.until(() -> renewals(execution) >= 1, "a renewal");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		Await.until(() -> this.scheduler.refused.get() >= 3, "the retries of the refused sweep to start");
+		Await.until(() -> !execution.isRenewalCallRunning(), "the renewal call in flight to end");
+
+		this.clock.set(execution.leaseDeadline());
+
+		// still active until it ends, but no longer renewed: nothing is owed to it
+		Await.until(execution::isLeaseLost, "the lease that ran out to be reported lost");
+		Await.until(() -> !this.executor.keepAlive().isRetryingSweep(), "the retries to stop");
+		execution.close();
+	}
+
+	@Test
+	void refusalOfTheClaimsSweepAloneCostsTheExecutionNoRenewal() throws Exception {
+		// no retry runs yet: the claim's own refusal must start one
+		this.scheduler.refuse(0, 1);
+
+		Execution execution = acquire("refused-at-claim", SHORT_LEASE);
+
+		assertThat(this.scheduler.refused).hasValue(1);
+		Await.until(() -> renewals(execution) >= 3, "three renewals once the scheduler takes tasks again");
+		assertThat(execution.isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+		assertThat(errors()).isEmpty();
+		assertThat(refusalWarnings()).singleElement()
+			.satisfies((record) -> assertThat(record.getMessage()).contains("1 refusal"));
+		assertThat(execution.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+	}
+
+	@Test
+	void schedulerShutDownWhileTheRefusedSweepIsRetriedReportsEveryExecutionLost() throws Exception {
+		Execution first = acquire("first", SHORT_LEASE);
+		Execution second = acquire("second", SHORT_LEASE);
+		Await.until(() -> renewals(first) >= 1 && renewals(second) >= 1, "a renewal of each");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		// at most the two time-outs and the rescheduling of the last sweep before the retries: one retry ran
+		Await.until(() -> this.scheduler.refused.get() >= 4, "a retry of the refused sweep");
+
+		this.scheduler.shutdown();
+
+		// nothing but the retry asks the scheduler now: it is the one to find it shut down
+		Await.until(() -> first.isLeaseLost() && second.isLeaseLost(), "every execution to be reported lost");
+		assertThat(this.listener.failedWrites).containsExactly(StoreOperation.RENEW, StoreOperation.RENEW);
+		assertThat(errors()).singleElement()
+			.satisfies((record) -> assertThat(record.getMessage()).contains("was shut down"));
+		assertThat(this.executor.keepAlive().isRetryingSweep()).isFalse();
+		IdempotencyKey refused = IdempotencyKey.of("", "charge", "after");
+		assertThatIllegalStateException().isThrownBy(() -> this.executor.claim(refused, FINGERPRINT, SHORT_LEASE))
+			.withMessageContaining("scheduler was shut down");
+		assertThat(this.store.find(refused.storageKey(), this.clock.instant())).isEmpty();
+		assertThat(errors()).as("still one error").hasSize(1);
+		first.close();
+		second.close();
 	}
 
 	@Test
@@ -188,11 +224,91 @@ class SchedulerRefusalTest {
 		assertThat(this.store.stuck.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.store.interrupted.await(10, TimeUnit.SECONDS)).as("the stuck call interrupted").isTrue();
 		// the calls after it are not stuck: the lease goes on being renewed
-		await(() -> this.listener.renewalLags.size() >= 2, "two renewals accepted after the stuck call");
+		Await.until(() -> this.listener.renewalLags.size() >= 2, "two renewals accepted after the stuck call");
 		assertThat(this.scheduler.refused).hasValue(1);
 		assertThat(execution.isLeaseLost()).isFalse();
 		assertThat(this.listener.failedWrites).isEmpty();
 		assertThat(execution.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+	}
+
+	@Test
+	void renewalCallWhoseTimeOutWasRefusedIsInterruptedWhenTheExecutionEnds() throws Exception {
+		Execution execution = stuckRenewalCallWithoutTimeOut();
+
+		// no sweep comes back for it: every task after the claim's sweep is refused, and it ended anyway
+		assertThat(execution.release()).isEqualTo(WriteOutcome.APPLIED);
+
+		assertThat(this.store.interrupted.await(10, TimeUnit.SECONDS)).as("the stuck call interrupted").isTrue();
+	}
+
+	@Test
+	void renewalCallWhoseTimeOutWasRefusedIsInterruptedWhenTheLeaseIsReportedLost() throws Exception {
+		Execution execution = stuckRenewalCallWithoutTimeOut();
+
+		// the retries of the refused sweep find the lease run out and report it lost
+		this.clock.set(execution.leaseDeadline());
+
+		Await.until(execution::isLeaseLost, "the lease that ran out to be reported lost");
+		assertThat(this.store.interrupted.await(10, TimeUnit.SECONDS)).as("the stuck call interrupted").isTrue();
+		execution.close();
+	}
+
+	/**
+	 * An execution whose first renewal call hangs in the store and has no time-out, and a scheduler that refuses
+	 * every task from then on, so that no sweep runs again to interrupt the call.
+	 */
+	private Execution stuckRenewalCallWithoutTimeOut() throws Exception {
+		this.store.stuckKey = IdempotencyKey.of("", "charge", "stuck").storageKey();
+		// the first task is the sweep this claim schedules; its renewal call's time-out and all after it are refused
+		this.scheduler.refuse(1, Integer.MAX_VALUE);
+		Execution execution = acquire("stuck", SHORT_LEASE);
+		assertThat(this.store.stuck.await(10, TimeUnit.SECONDS)).isTrue();
+		Await.until(() -> this.scheduler.refused.get() >= 1, "the call's time-out to be refused");
+		assertThat(this.store.interrupted.getCount()).as("the stuck call still runs").isOne();
+		return execution;
+	}
+
+	@Test
+	void schedulerThatFailsWithAnotherExceptionThanARefusalIsRetriedAsOneThatRefused() throws Exception {
+		Execution running = acquire("running", SHORT_LEASE);
+		Await.until(() -> renewals(running) >= 1, "a renewal");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		Await.until(() -> this.scheduler.refused.get() >= 3, "the retries of the refused sweep to start");
+
+		// the retry meets an exception no scheduler is documented to throw, then the scheduler takes tasks again
+		this.scheduler.failOnceThenTake(new IllegalStateException("scheduler in a bad state"));
+
+		Await.until(() -> this.scheduler.failed.get() == 1, "the scheduler to fail the retry");
+		int afterFailure = renewals(running);
+		Await.until(() -> renewals(running) >= afterFailure + 3, "three more renewals once the scheduler takes tasks again");
+		assertThat(running.isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
+		assertThat(errors()).isEmpty();
+		assertThat(running.complete(RecordState.FINISHED_OK, RECEIPT)).isEqualTo(WriteOutcome.APPLIED);
+	}
+
+	@Test
+	void retryThatDiesOfAnUnexpectedThrowableIsStartedAgainByTheNextRefusal() throws Exception {
+		Execution running = acquire("running", SHORT_LEASE);
+		Await.until(() -> renewals(running) >= 1, "a renewal");
+		this.scheduler.refuse(0, Integer.MAX_VALUE);
+		Await.until(() -> this.scheduler.refused.get() >= 3, "the retries of the refused sweep to start");
+
+		// an Error escapes the retry; the scheduler goes on refusing
+		this.scheduler.failOnce(new Error("test: a scheduler that breaks"));
+		Await.until(() -> this.scheduler.failed.get() == 1, "the scheduler to fail the retry");
+		Await.until(() -> !this.executor.keepAlive().isRetryingSweep(), "the dead retry to be known as no longer running");
+
+		// this claim's sweep is refused: the refusal must start a retry again, which nothing else would
+		Execution started = acquire("started", SHORT_LEASE);
+		int runningBefore = renewals(running);
+		this.scheduler.refuse(0, 0);
+
+		Await.until(() -> renewals(running) >= runningBefore + 3 && renewals(started) >= 3,
+				"three renewals of each once the scheduler takes tasks again");
+		assertThat(running.isLeaseLost()).isFalse();
+		assertThat(started.isLeaseLost()).isFalse();
+		assertThat(this.listener.failedWrites).isEmpty();
 	}
 
 	private int renewals(Execution execution) {
@@ -200,11 +316,11 @@ class SchedulerRefusalTest {
 	}
 
 	private List<LogRecord> errors() {
-		return this.records.stream().filter((record) -> record.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+		return this.executorLog.atLeast(Level.SEVERE);
 	}
 
 	private List<LogRecord> refusalWarnings() {
-		return this.records.stream()
+		return this.executorLog.records().stream()
 			.filter((record) -> record.getLevel() == Level.WARNING && record.getMessage().contains("refused a lease"))
 			.toList();
 	}
@@ -215,16 +331,6 @@ class SchedulerRefusalTest {
 		return ((ClaimOutcome.Acquired) outcome).execution();
 	}
 
-	private static void await(BooleanSupplier condition, String what) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				fail("Timed out waiting for " + what);
-			}
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
-	}
-
 	/**
 	 * A real scheduler that refuses a run of one-shot tasks while it is not shut down, as one with a bounded queue
 	 * does under a burst.
@@ -232,6 +338,11 @@ class SchedulerRefusalTest {
 	private static final class RefusingScheduler extends ScheduledThreadPoolExecutor {
 
 		final AtomicInteger refused = new AtomicInteger();
+
+		/** How many tasks were failed with {@link #failOnce}'s throwable. */
+		final AtomicInteger failed = new AtomicInteger();
+
+		private Throwable failure;
 
 		private final Object lock = new Object();
 
@@ -256,9 +367,40 @@ class SchedulerRefusalTest {
 			}
 		}
 
+		/**
+		 * Fails the next task with {@code failure} instead of refusing it, then goes on as before.
+		 * @param failure what to throw: an unchecked exception or an error
+		 */
+		void failOnce(Throwable failure) {
+			synchronized (this.lock) {
+				this.failure = failure;
+			}
+		}
+
+		/**
+		 * Fails the next task with {@code failure}, then takes tasks again.
+		 * @param failure what to throw
+		 */
+		void failOnceThenTake(RuntimeException failure) {
+			synchronized (this.lock) {
+				this.failure = failure;
+				this.toSkip = 0;
+				this.toRefuse = 0;
+			}
+		}
+
 		@Override
 		public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
 			synchronized (this.lock) {
+				Throwable failing = this.failure;
+				if (failing != null) {
+					this.failure = null;
+					this.failed.incrementAndGet();
+					if (failing instanceof Error error) {
+						throw error;
+					}
+					throw (RuntimeException) failing;
+				}
 				if (this.toSkip > 0) {
 					this.toSkip--;
 				}

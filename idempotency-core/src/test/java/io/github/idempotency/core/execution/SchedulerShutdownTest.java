@@ -3,15 +3,9 @@ package io.github.idempotency.core.execution;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.MutableClock;
@@ -19,13 +13,14 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StoredResponse;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.core.testing.Await;
+import io.github.idempotency.core.testing.CapturedLog;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A scheduler of the application's, passed to the builder, shut down while executions run: renewals stop, which
@@ -51,35 +46,11 @@ class SchedulerShutdownTest {
 		.scheduler(this.scheduler)
 		.build();
 
-	private final Logger executorLogger = Logger.getLogger(IdempotentExecutor.class.getName());
-
-	private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-	private final Handler capture = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			SchedulerShutdownTest.this.records.add(record);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
-
-	@BeforeEach
-	void captureExecutorLog() {
-		this.executorLogger.addHandler(this.capture);
-	}
+	@RegisterExtension
+	final CapturedLog executorLog = CapturedLog.of(IdempotentExecutor.class);
 
 	@AfterEach
 	void close() {
-		this.executorLogger.removeHandler(this.capture);
 		this.executor.close();
 		this.scheduler.shutdownNow();
 	}
@@ -122,7 +93,7 @@ class SchedulerShutdownTest {
 		this.scheduler.shutdown();
 
 		// the flag the sweep sets, not isLeaseLost() of the context, which would look at the scheduler itself
-		await(execution::isLeaseLost, "the sweep to report the lease lost");
+		Await.until(execution::isLeaseLost, "the sweep to report the lease lost");
 		assertThat(this.listener.failedWrites).containsExactly(StoreOperation.RENEW);
 		assertThat(errors()).singleElement()
 			.satisfies((record) -> assertThat(record.getMessage()).contains("leases are no longer renewed"));
@@ -155,23 +126,13 @@ class SchedulerShutdownTest {
 	}
 
 	private List<LogRecord> errors() {
-		return this.records.stream().filter((record) -> record.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+		return this.executorLog.atLeast(Level.SEVERE);
 	}
 
 	private Execution acquire(IdempotencyKey key, ExecutionPolicy policy) throws InterruptedException {
 		ClaimOutcome outcome = this.executor.claim(key, FINGERPRINT, policy);
 		assertThat(outcome).isInstanceOf(ClaimOutcome.Acquired.class);
 		return ((ClaimOutcome.Acquired) outcome).execution();
-	}
-
-	private static void await(BooleanSupplier condition, String what) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				fail("Timed out waiting for " + what);
-			}
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
 	}
 
 }

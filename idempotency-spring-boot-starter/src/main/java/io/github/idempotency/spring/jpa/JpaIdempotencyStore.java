@@ -92,6 +92,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 
 	private final OwnConnectionTransactions transactions;
 
+	private final ExhaustedClaimLog exhaustedClaims = new ExhaustedClaimLog(logger);
+
 	private volatile DataSource renewalDataSource;
 
 	/**
@@ -173,8 +175,9 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	 * takeovers and releases, so another request holds it or is about to. That is an answer, not a failure of the
 	 * store (which would run the request unprotected where the application fails open): the record in force if one
 	 * can be read now, else an ongoing record of no owner that the caller treats as in progress (a duplicate gets a
-	 * 409 and retries). Logged as a warning: so many lost races in a row mean a key contended far beyond the usual
-	 * duplicates, or a pool whose connections run at an isolation the store does not see (serialization failures).
+	 * 409 and retries). Logged as a warning, at most once a minute ({@link ExhaustedClaimLog}): so many lost races in
+	 * a row mean a key contended far beyond the usual duplicates, or a pool whose connections run at an isolation the
+	 * store does not see (serialization failures).
 	 */
 	private ClaimResult contended(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease,
 			@Nullable DataAccessException lastFailure) {
@@ -187,12 +190,14 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 			lastFailure = ex;
 			inForce = Optional.empty();
 		}
-		if (logger.isWarnEnabled()) {
-			logger.warn("The claim of " + key + " in table " + this.tableName + " lost " + this.maxClaimAttempts
-					+ " races in a row to concurrent writes" + ((lastFailure != null)
-							? " (the latest a serialization failure or deadlock, " + lostRace(lastFailure) + ")" : "")
-					+ "; answered " + (inForce.isPresent() ? "with the record in force" : "as a key in progress"));
-		}
+		DataAccessException lastSeen = lastFailure;
+		boolean found = inForce.isPresent();
+		// the last failure seen may be the read's, or an earlier attempt's when the later ones lost a compare-and-set
+		this.exhaustedClaims.exhausted(() -> "The claim of " + key + " in table " + this.tableName + " lost "
+				+ this.maxClaimAttempts + " races in a row to concurrent writes"
+				+ ((lastSeen != null) ? " (last serialization failure or deadlock seen: " + lostRace(lastSeen) + ")"
+						: "")
+				+ "; answered " + (found ? "with the record in force" : "as a key in progress"));
 		return new ClaimResult.Existing(inForce
 			.orElseGet(() -> IdempotencyRecord.ongoing(OwnerToken.random(), fingerprint, now.plus(lease))));
 	}

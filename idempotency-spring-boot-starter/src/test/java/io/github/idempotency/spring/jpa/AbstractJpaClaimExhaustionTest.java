@@ -155,8 +155,9 @@ abstract class AbstractJpaClaimExhaustionTest {
 		assertThat(warnings()).singleElement()
 			.satisfies((message) -> assertThat(message).contains(key.toString())
 				.contains("lost " + MAX_CLAIM_ATTEMPTS + " races in a row")
-				.contains("SQLState " + sqlState)
-				.contains("as a key in progress"));
+				.contains("last serialization failure or deadlock seen: SQLState " + sqlState)
+				.contains("as a key in progress")
+				.contains("1 claim ran out of attempts since the last such warning"));
 		// the key was left free: the next claim takes it
 		assertThat(this.store.claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
 	}
@@ -196,6 +197,23 @@ abstract class AbstractJpaClaimExhaustionTest {
 		assertThat(this.injector.injected).hasValue(MAX_CLAIM_ATTEMPTS + 1);
 		assertThat(this.plain.find(key, Instant.now())).hasValueSatisfying(
 				(record) -> assertThat(record.owner()).as("the holder keeps the key").isEqualTo(holder.owner()));
+		assertThat(warnings()).singleElement()
+			.satisfies((message) -> assertThat(message).contains("seen: SQLState 40P01").contains("as a key in progress"));
+	}
+
+	@Test
+	void claimsExhaustedWithinAMinuteOfTheFirstAreCountedNotLoggedEach() {
+		StorageKey first = newKey();
+		StorageKey second = newKey();
+
+		for (StorageKey key : List.of(first, second)) {
+			this.injector.failNext(MAX_CLAIM_ATTEMPTS, "40001", this.claimStatement);
+			assertThat(this.store.claim(key, FINGERPRINT, Instant.now(), LEASE))
+				.isInstanceOf(ClaimResult.Existing.class);
+		}
+
+		assertThat(warnings()).as("one warning for both").singleElement()
+			.satisfies((message) -> assertThat(message).contains(first.toString()).doesNotContain(second.toString()));
 	}
 
 	@Test
