@@ -160,7 +160,7 @@ class RenewalSweepTest {
 		this.store.claimTakes(Duration.ofMillis(150));
 		Execution execution = acquire(key, ExecutionPolicy.defaults("charge").withLease(Duration.ofMillis(300)));
 		assertThat(this.scheduler.delaysNanos).as("the sweep the slow claim scheduled").first().isEqualTo(0L);
-		await(() -> this.store.renewalsOf(key.storageKey()) >= 1, "the first renewal");
+		Await.until(() -> this.store.renewalsOf(key.storageKey()) >= 1, "the first renewal");
 		assertThat(execution.isLeaseLost()).isFalse();
 		execution.close();
 	}
