@@ -31,6 +31,7 @@ import io.github.idempotency.core.execution.RequestOutcome;
 import io.github.idempotency.core.execution.ResultCodec;
 import io.github.idempotency.core.execution.StoreFailureStrategy;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.testing.Utf8StringCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,19 +60,7 @@ abstract class AbstractJpaClaimExhaustionTest {
 
 	static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{\"amount\":100}");
 
-	private static final ResultCodec<String> CODEC = new ResultCodec<>() {
-
-		@Override
-		public byte[] encode(String value) {
-			return value.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String decode(byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-
-	};
+	private static final ResultCodec<String> CODEC = new Utf8StringCodec();
 
 	private LostRaceInjector injector;
 
