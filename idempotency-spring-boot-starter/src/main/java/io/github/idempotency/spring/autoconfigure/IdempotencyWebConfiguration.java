@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -115,16 +116,18 @@ final class IdempotencyWebConfiguration {
 
 	/**
 	 * Raises refusals to Spring MVC from the last interceptor's {@code postHandle}, so that the application's
-	 * exception handlers render them; without it, every refusal gets the library's own problem body.
+	 * exception handlers render them, where it has any; without it, every refusal gets the library's own problem
+	 * body.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "idempotencyRefusalInterceptorConfigurer")
-	static WebMvcConfigurer idempotencyRefusalInterceptorConfigurer() {
+	static WebMvcConfigurer idempotencyRefusalInterceptorConfigurer(ApplicationContext context) {
 		return new WebMvcConfigurer() {
 
 			@Override
 			public void addInterceptors(InterceptorRegistry registry) {
-				registry.addInterceptor(new IdempotencyRefusalInterceptor()).order(IdempotencyRefusalInterceptor.ORDER);
+				registry.addInterceptor(new IdempotencyRefusalInterceptor(context))
+					.order(IdempotencyRefusalInterceptor.ORDER);
 			}
 
 		};

@@ -159,6 +159,11 @@ final class IdempotentExchange {
 	 * MVC, whose exception handlers may then render it.
 	 * @return the refusal to throw, or {@code null} when none is pending
 	 */
+	/** Whether the handler's short-circuited return left a refusal that was not raised yet. */
+	boolean hasPendingRefusal() {
+		return this.refusal != null && !this.refusalRaised;
+	}
+
 	@Nullable IdempotencyProblemException raiseRefusal() {
 		if (this.refusal == null || this.refusalRaised) {
 			return null;
