@@ -33,6 +33,23 @@ public class WebPathApplication {
 	static final byte[] RECEIPT = "{\"id\":\"8e2afe3a-1756-4f35-9cd2-d897fad89a8e\",\"sku\":\"BOOK-1\",\"qty\":2,\"status\":\"CONFIRMED\"}"
 		.getBytes(StandardCharsets.US_ASCII);
 
+	/** What {@code /idem-sized} answers; set before its first request ({@link #sizeReceipt(int)}). */
+	static volatile byte[] sizedReceipt = RECEIPT;
+
+	/**
+	 * Makes {@code /idem-sized} answer a JSON receipt of exactly this many bytes: the receipt with a padding member.
+	 * @param bytes the length, at least the receipt's plus 10
+	 */
+	static void sizeReceipt(int bytes) {
+		String head = new String(RECEIPT, StandardCharsets.US_ASCII);
+		String prefix = head.substring(0, head.length() - 1) + ",\"pad\":\"";
+		int padding = bytes - prefix.length() - 2;
+		if (padding < 0) {
+			throw new IllegalArgumentException("A receipt cannot be as short as " + bytes + " bytes");
+		}
+		sizedReceipt = (prefix + "x".repeat(padding) + "\"}").getBytes(StandardCharsets.US_ASCII);
+	}
+
 	/**
 	 * The request body.
 	 * @param sku the article
@@ -53,6 +70,16 @@ public class WebPathApplication {
 		@Idempotent(name = "idem")
 		ResponseEntity<byte[]> idem(@RequestBody Purchase request) {
 			return created();
+		}
+
+		/**
+		 * {@code /idem} answering {@link #sizedReceipt}: a replay that writes as many bytes as the 503 problem, so that
+		 * the two compare with the same body to write (MockMvc writes a body byte by byte).
+		 */
+		@PostMapping("/idem-sized")
+		@Idempotent(name = "idem-sized")
+		ResponseEntity<byte[]> idemSized(@RequestBody Purchase request) {
+			return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON).body(sizedReceipt);
 		}
 
 		@PostMapping("/spel")

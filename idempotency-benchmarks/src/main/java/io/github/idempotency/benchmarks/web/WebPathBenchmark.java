@@ -179,6 +179,19 @@ public class WebPathBenchmark {
 		return store.replayed();
 	}
 
+	/**
+	 * {@link #fullStoreReplay(FullStore)} of a key whose stored body is exactly as long as the 503 problem: the refusal
+	 * against a replay with the same bytes to write, since MockMvc writes a body a byte at a time, each with a flush,
+	 * which a servlet container does not.
+	 * @param store the full store's app
+	 * @return the response
+	 * @throws Exception never
+	 */
+	@Benchmark
+	public MvcResult fullStoreReplayProblemSized(FullStore store) throws Exception {
+		return store.replayedProblemSized();
+	}
+
 	private MvcResult idem(String key) throws Exception {
 		return idem(this.mvc, key);
 	}
@@ -231,6 +244,8 @@ public class WebPathBenchmark {
 
 		private static final String REFUSED_KEY = "refused";
 
+		private static final String HELD_SIZED_KEY = "held-sized";
+
 		private ConfigurableApplicationContext context;
 
 		private MockMvc mvc;
@@ -242,7 +257,9 @@ public class WebPathBenchmark {
 			this.mvc = mockMvc(this.context);
 			InMemoryIdempotencyStore store = this.context.getBean(InMemoryIdempotencyStore.class);
 			expect(idem(this.mvc, HELD_KEY), 201, false);
-			for (int i = 1; i < RECORDS; i++) {
+			WebPathApplication.sizeReceipt(problemLength());
+			expect(idemSized(), 201, false);
+			for (int i = 2; i < RECORDS; i++) {
 				expect(idem(this.mvc, "fill-" + i), 201, false);
 			}
 			if (store.size() != RECORDS) {
@@ -256,8 +273,10 @@ public class WebPathBenchmark {
 		// held key replays its receipt
 		private void verify(InMemoryIdempotencyStore store) throws Exception {
 			long refusedBefore = store.refusedClaims();
+			int problemLength = -1;
 			for (int i = 0; i < 2; i++) {
 				MvcResult refused = expect(refused(), 503, false);
+				problemLength = refused.getResponse().getContentAsByteArray().length;
 				String type = "\"type\":\"https://idempotency.github.io/problems/store-unavailable\"";
 				if (!"application/problem+json".equals(refused.getResponse().getContentType())
 						|| !refused.getResponse().getContentAsString().contains(type)
@@ -275,6 +294,10 @@ public class WebPathBenchmark {
 			if (store.refusedClaims() != refusedBefore + 2) {
 				throw new IllegalStateException("The 503 did not come from the full store's refusal: "
 						+ (store.refusedClaims() - refusedBefore) + " refusals counted for 2 requests");
+			}
+			MvcResult sized = expect(replayedProblemSized(), 201, true);
+			if (sized.getResponse().getContentAsByteArray().length != problemLength) {
+				throw new IllegalStateException("The problem-sized replay is not as long as the 503 problem");
 			}
 			MvcResult replay = expect(replayed(), 201, true);
 			if (!Arrays.equals(replay.getResponse().getContentAsByteArray(), WebPathApplication.RECEIPT)) {
@@ -313,6 +336,27 @@ public class WebPathBenchmark {
 
 		MvcResult replayed() throws Exception {
 			return idem(this.mvc, HELD_KEY);
+		}
+
+		MvcResult replayedProblemSized() throws Exception {
+			return idemSized();
+		}
+
+		private MvcResult idemSized() throws Exception {
+			return this.mvc.perform(post("/idem-sized").contentType(MediaType.APPLICATION_JSON)
+				.header("Idempotency-Key", HELD_SIZED_KEY)
+				.content(BODY)).andReturn();
+		}
+
+		// the 503 problem's length, read from a store of one record before this store is full: its sized twin must
+		// be one of the records that fill it
+		private int problemLength() throws Exception {
+			try (ConfigurableApplicationContext probe = start("idempotency.ttl=1h", "idempotency.memory.max-records=1",
+					WebPathApplication.APP_RENDERED_PROBLEMS + "=" + appRendersProblems())) {
+				MockMvc probeMvc = mockMvc(probe);
+				expect(idem(probeMvc, HELD_KEY), 201, false);
+				return expect(idem(probeMvc, REFUSED_KEY), 503, false).getResponse().getContentAsByteArray().length;
+			}
 		}
 
 	}
