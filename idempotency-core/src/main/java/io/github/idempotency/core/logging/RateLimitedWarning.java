@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * next warning: it takes no lock and allocates nothing, cheap enough for a request path under load. Events that
  * come at once may be reported by the next warning rather than this one, but none is reported twice or lost.
  * <p>
- * Thread-safe.
+ * Thread-safe. Public so that the starter's stores share it; not part of the library's API ({@code docs/api.md}).
  */
 public final class RateLimitedWarning {
 
