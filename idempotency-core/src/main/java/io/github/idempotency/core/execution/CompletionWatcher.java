@@ -217,10 +217,12 @@ final class CompletionWatcher {
 		 * is due, and fails the watch if the scheduler was shut down meanwhile.
 		 */
 		void look() {
+			if (CompletionWatcher.this.scheduler.isShutdown()) {
+				// the executor is closing, or the application stopped its scheduler first: the wait ends either way
+				shutDown(new RejectedExecutionException(SCHEDULER_SHUT_DOWN));
+				return;
+			}
 			if (!this.polledByWaiters) {
-				if (CompletionWatcher.this.scheduler.isShutdown()) {
-					shutDown(new RejectedExecutionException(SCHEDULER_SHUT_DOWN));
-				}
 				return;
 			}
 			synchronized (this) {

@@ -18,6 +18,8 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.StorageKey;
@@ -175,20 +177,24 @@ class CompletionWatcherTest {
 		assertThat(this.refusing.refused).hasValue(1);
 	}
 
-	@Test
-	void schedulerShutDownWhileWaitingEndsTheWaitWithARefusal() throws Exception {
-		List<Future<Boolean>> futures = wait(3, Duration.ofSeconds(30));
+	@ParameterizedTest(name = "polled by the waiters: {0}")
+	@ValueSource(booleans = { false, true })
+	void schedulerShutDownWhileWaitingEndsTheWaitWithARefusal(boolean refusedBefore) throws Exception {
+		if (refusedBefore) {
+			this.refusing.refuse(0, Integer.MAX_VALUE);
+		}
+		List<Future<Boolean>> futures = wait(this.refusedWatcher, 3, Duration.ofSeconds(30));
 		Await.until(() -> this.polls.get() >= 1, "a poll");
 
-		// the poll it holds is dropped unrun: the waiters themselves notice the shut-down
-		this.scheduler.shutdownNow();
+		// a poll it holds is dropped unrun: the waiters themselves notice the shut-down
+		this.refusing.shutdownNow();
 
 		for (Future<Boolean> future : futures) {
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(10, TimeUnit.SECONDS))
 				.withCauseInstanceOf(RejectedExecutionException.class)
 				.withMessageContaining("was shut down");
 		}
-		assertThat(this.watcher.watchedKeys()).isZero();
+		assertThat(this.refusedWatcher.watchedKeys()).isZero();
 	}
 
 	@Test
