@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * which are blocked anyway, with the same backoff and still one store read per poll, the first waiter whose turn
  * is due taking it. The refusals are logged as a warning at most once a minute. A scheduler that was shut down ends
  * the wait at once, or within {@link #MAX_POLL_MILLIS} of its shut-down for those already waiting (one shut down
- * with {@code shutdownNow} never runs the poll it held), with a {@link RejectedExecutionException}.
+ * with {@code shutdownNow} never runs the poll it held), with a {@link RejectedExecutionException}. A background
+ * poll that dies of something unexpected (an {@link Error} from the scheduler or the store read) hands its watch to
+ * the waiters too, as no poll would come after it.
  */
 final class CompletionWatcher {
 
@@ -170,20 +172,42 @@ final class CompletionWatcher {
 		/**
 		 * Joins the watch, and schedules its first poll when it is the first waiter.
 		 * @return {@code false} when the watch closed meanwhile
-		 * @throws RejectedExecutionException when the scheduler was shut down
+		 * @throws RejectedExecutionException when the scheduler was shut down; then, as on an {@link Error} from the
+		 * scheduler, the waiter did not join
 		 */
-		synchronized boolean enter() {
-			if (this.closed) {
-				return false;
-			}
-			if (this.waiters++ == 0 && this.poll == null && !this.polledByWaiters) {
-				RejectedExecutionException shutDown = schedulePoll();
-				if (shutDown != null) {
-					// leave no watch behind that later waiters would join and never see polled
+		boolean enter() {
+			@Nullable RuntimeException refusal;
+			synchronized (this) {
+				if (this.closed) {
+					return false;
+				}
+				if (this.waiters++ > 0 || this.poll != null || this.polledByWaiters) {
+					return true;
+				}
+				try {
+					refusal = schedulePoll();
+				}
+				catch (Error ex) {
+					// not a refusal, and thrown to this waiter: leave no watch behind that later waiters would join
+					// and never see polled
 					this.waiters--;
 					close();
-					throw shutDown;
+					throw ex;
 				}
+				if (refusal != null && !this.polledByWaiters) {
+					// shut down: the same, no watch left behind
+					this.waiters--;
+					close();
+					throw new RejectedExecutionException(SCHEDULER_SHUT_DOWN, refusal);
+				}
+			}
+			try {
+				warnRefused(refusal);
+			}
+			catch (RuntimeException | Error ex) {
+				// a logger that throws: this waiter leaves, or its count would keep the watch open for ever
+				leave();
+				throw ex;
 			}
 			return true;
 		}
@@ -256,10 +280,12 @@ final class CompletionWatcher {
 
 		/**
 		 * Schedules the next poll; a refusal while the scheduler is not shut down hands the polls over to the waiters.
-		 * Called holding the lock.
-		 * @return the scheduler's refusal when it was shut down, else {@code null}
+		 * Called holding the lock, which is why it does not log: the caller warns of the refusal once it released the
+		 * lock, so that a slow log appender holds up neither the waiters nor the signal of the execution's end.
+		 * @return what the scheduler threw, {@code null} when it took the poll; the polls are then the waiters' unless
+		 * the scheduler was shut down
 		 */
-		private @Nullable RejectedExecutionException schedulePoll() {
+		private @Nullable RuntimeException schedulePoll() {
 			long delay = nextDelay();
 			try {
 				this.poll = CompletionWatcher.this.scheduler.schedule(this::pollOnce, delay, TimeUnit.MILLISECONDS);
@@ -267,13 +293,23 @@ final class CompletionWatcher {
 			}
 			catch (RuntimeException ex) {
 				this.poll = null;
-				if (CompletionWatcher.this.scheduler.isShutdown()) {
-					return new RejectedExecutionException(SCHEDULER_SHUT_DOWN, ex);
+				if (!CompletionWatcher.this.scheduler.isShutdown()) {
+					pollByWaiters(delay);
 				}
-				CompletionWatcher.this.refusals.warn(System.nanoTime(), REFUSAL_WARNING, ex);
-				this.nextWaiterPollNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-				this.polledByWaiters = true;
-				return null;
+				return ex;
+			}
+		}
+
+		/** Hands the polls over to the waiters, the first due after the given delay. Called holding the lock. */
+		private void pollByWaiters(long delayMillis) {
+			this.poll = null;
+			this.nextWaiterPollNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+			this.polledByWaiters = true;
+		}
+
+		private void warnRefused(@Nullable RuntimeException refusal) {
+			if (refusal != null) {
+				CompletionWatcher.this.refusals.warn(System.nanoTime(), REFUSAL_WARNING, refusal);
 			}
 		}
 
@@ -285,19 +321,36 @@ final class CompletionWatcher {
 		}
 
 		private void pollOnce() {
-			if (!stillOngoing(this.key)) {
-				finish();
-				return;
-			}
-			RejectedExecutionException shutDown;
-			synchronized (this) {
-				if (this.closed) {
+			@Nullable RuntimeException refusal;
+			boolean wasShutDown;
+			try {
+				if (!stillOngoing(this.key)) {
+					finish();
 					return;
 				}
-				shutDown = schedulePoll();
+				synchronized (this) {
+					if (this.closed) {
+						return;
+					}
+					refusal = schedulePoll();
+					wasShutDown = refusal != null && !this.polledByWaiters;
+				}
 			}
-			if (shutDown != null) {
-				shutDown(shutDown);
+			catch (RuntimeException | Error ex) {
+				// unexpected (an Error from the store read or the scheduler): no poll would come after this one, so
+				// the waiters take over rather than wait out their time-out; the scheduler's future keeps the throwable
+				synchronized (this) {
+					if (!this.closed && !this.polledByWaiters) {
+						pollByWaiters(nextDelay());
+					}
+				}
+				throw ex;
+			}
+			if (wasShutDown) {
+				shutDown(new RejectedExecutionException(SCHEDULER_SHUT_DOWN, refusal));
+			}
+			else {
+				warnRefused(refusal);
 			}
 		}
 

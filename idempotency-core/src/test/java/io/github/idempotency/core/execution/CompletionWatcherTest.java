@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,7 +14,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -203,6 +207,160 @@ class CompletionWatcherTest {
 		assertThatExceptionOfType(RejectedExecutionException.class)
 			.isThrownBy(() -> this.watcher.awaitEnd(this.key, Duration.ofSeconds(1)));
 		assertThat(this.watcher.watchedKeys()).isZero();
+	}
+
+	@Test
+	void errorFromTheSchedulerAtTheFirstPollLeavesNoWatchBehind() throws Exception {
+		// an Error, as a scheduler that cannot start a thread throws: it is not a refusal, but must not strand the key
+		this.refusing.failOnce(new Error("test: a scheduler that breaks"));
+
+		assertThatExceptionOfType(Error.class).isThrownBy(() -> this.refusedWatcher.awaitEnd(this.key, Duration.ofSeconds(30)))
+			.withMessage("test: a scheduler that breaks");
+
+		assertThat(this.refusedWatcher.watchedKeys()).isZero();
+		// the next waiter on the key is polled again, and learns that the record ended
+		this.ongoing.set(false);
+		assertThat(this.refusedWatcher.awaitEnd(this.key, Duration.ofSeconds(10))).isTrue();
+		assertThat(this.refusedWatcher.watchedKeys()).isZero();
+	}
+
+	@Test
+	void errorFromTheSchedulerAtALaterPollHandsThePollsToTheWaiters() throws Exception {
+		CountDownLatch firstPoll = new CountDownLatch(1);
+		CountDownLatch pollGoesOn = new CountDownLatch(1);
+		CompletionWatcher watcher = new CompletionWatcher(this.refusing, (key) -> {
+			if (this.polls.incrementAndGet() == 1) {
+				firstPoll.countDown();
+				awaitUninterruptibly(pollGoesOn);
+			}
+			return this.ongoing.get();
+		});
+		List<Future<Boolean>> futures = wait(watcher, 3, Duration.ofSeconds(30));
+		assertThat(firstPoll.await(10, TimeUnit.SECONDS)).isTrue();
+		// the poll running now reads the store, then fails to schedule the next one
+		this.refusing.failOnce(new Error("test: a scheduler that breaks"));
+		pollGoesOn.countDown();
+		Await.until(() -> this.refusing.failed.get() == 1, "the scheduler to fail the next poll");
+
+		// through the store only: no signal, so only a poll, the waiters' own, can tell them
+		this.ongoing.set(false);
+
+		for (Future<Boolean> future : futures) {
+			assertThat(future.get(10, TimeUnit.SECONDS)).isTrue();
+		}
+		Await.until(() -> watcher.watchedKeys() == 0, "the watch closes");
+	}
+
+	@Test
+	void storeReadThatThrowsAnErrorOnTheSchedulerHandsThePollsToTheWaiters() throws Exception {
+		CompletionWatcher watcher = new CompletionWatcher(this.scheduler, (key) -> {
+			if (this.polls.incrementAndGet() == 1) {
+				throw new Error("test: a store read that breaks");
+			}
+			return this.ongoing.get();
+		});
+		List<Future<Boolean>> futures = wait(watcher, 3, Duration.ofSeconds(30));
+		Await.until(() -> this.polls.get() >= 1, "the first poll");
+
+		this.ongoing.set(false);
+
+		for (Future<Boolean> future : futures) {
+			assertThat(future.get(10, TimeUnit.SECONDS)).isTrue();
+		}
+		Await.until(() -> watcher.watchedKeys() == 0, "the watch closes");
+	}
+
+	@ParameterizedTest(name = "{0} polls taken before the refusals")
+	@ValueSource(ints = { 0, 1 })
+	void refusalIsLoggedWithoutHoldingTheWatch(int taken) throws Exception {
+		this.refusing.refuse(taken, Integer.MAX_VALUE);
+		// a log handler that blocks (a slow appender) must not hold up the end of the execution: a signal sent while
+		// the warning is written goes through
+		AtomicBoolean signalledWhileLogging = new AtomicBoolean();
+		CountDownLatch logged = new CountDownLatch(1);
+		Handler signalling = new Handler() {
+
+			@Override
+			public void publish(LogRecord record) {
+				if (!record.getMessage().contains("refused to poll the store")) {
+					return;
+				}
+				Thread signaller = new Thread(() -> CompletionWatcherTest.this.refusedWatcher.signal(CompletionWatcherTest.this.key));
+				signaller.start();
+				try {
+					signaller.join(TimeUnit.SECONDS.toMillis(10));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				signalledWhileLogging.set(!signaller.isAlive());
+				logged.countDown();
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		Logger logger = Logger.getLogger(IdempotentExecutor.class.getName());
+		logger.addHandler(signalling);
+		try {
+			assertThat(this.refusedWatcher.awaitEnd(this.key, Duration.ofSeconds(30))).isTrue();
+		}
+		finally {
+			logger.removeHandler(signalling);
+		}
+		// the warning of a later poll's refusal is written on the scheduler's thread
+		assertThat(logged.await(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(signalledWhileLogging).as("the signal went through while the warning was logged").isTrue();
+		assertThat(this.refusedWatcher.watchedKeys()).isZero();
+	}
+
+	@Test
+	void loggerThatThrowsOnTheRefusalLeavesNoWatchBehind() throws Exception {
+		this.refusing.refuse(0, Integer.MAX_VALUE);
+		// java.util.logging passes on what a handler throws
+		Handler throwing = new Handler() {
+
+			@Override
+			public void publish(LogRecord record) {
+				throw new IllegalStateException("test: a handler that breaks");
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		Logger logger = Logger.getLogger(IdempotentExecutor.class.getName());
+		logger.addHandler(throwing);
+		try {
+			assertThatExceptionOfType(IllegalStateException.class)
+				.isThrownBy(() -> this.refusedWatcher.awaitEnd(this.key, Duration.ofSeconds(30)))
+				.withMessage("test: a handler that breaks");
+		}
+		finally {
+			logger.removeHandler(throwing);
+		}
+		assertThat(this.refusedWatcher.watchedKeys()).isZero();
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }
