@@ -23,13 +23,19 @@ import org.jspecify.annotations.Nullable;
  * it maps it: the classes come parsed and verified, which saves part of each start-up's CPU. An archive is made
  * again only when the class path changed (its jars, their sizes and time stamps, recorded next to it), so a second
  * run in the same {@code target/} reuses it. The suite runs without archives when {@code -Dfault-suite.cds=false};
- * a configuration runs without one when its training fails (its log says why); a JVM that finds an archive stale
- * ignores it and loads its classes as usual.
+ * a configuration runs without one when its training fails twice (its log says why); a JVM that finds an archive
+ * stale ignores it and loads its classes as usual.
  */
 final class ClassDataArchive {
 
 	// per configuration: whether its archive is usable (absent: not trained yet in this JVM)
 	private static final Map<String, Boolean> usable = new HashMap<>();
+
+	// per configuration: failed trainings. A training fails when its start does (scenario 8's app exits at start-up
+	// by design, a store may be down), so the next start of that configuration tries once more
+	private static final Map<String, Integer> failures = new HashMap<>();
+
+	private static final int TRAININGS = 2;
 
 	private static long trainingNanos;
 
@@ -75,7 +81,14 @@ final class ClassDataArchive {
 		}
 		String configuration = configuration(profile, properties);
 		Path archive = archive(configuration);
-		if (usable.computeIfAbsent(configuration, (name) -> train(name, archive, training))) {
+		if (!usable.containsKey(configuration)) {
+			boolean made = train(configuration, archive, training);
+			int failed = made ? 0 : failures.merge(configuration, 1, Integer::sum);
+			if (made || failed >= TRAININGS) {
+				usable.put(configuration, made);
+			}
+		}
+		if (usable.getOrDefault(configuration, false)) {
 			return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
 					"-Xlog:cds+dynamic=off");
 		}
