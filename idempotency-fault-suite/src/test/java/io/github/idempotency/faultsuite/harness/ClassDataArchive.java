@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Class-data sharing archives of the sample app's classes (AppCDS), one per configuration the child apps start
- * with (their Spring profile and, for a JPA profile, the database the JDBC URL names: the PostgreSQL and the MariaDB
- * runs load different drivers and dialects). Each is made by a training start of the app in that configuration
+ * Class-data sharing archives of the sample app's classes (AppCDS): the default configuration's, and one per
+ * configuration that asks for its own (its Spring profile and, for a JPA profile, the database the JDBC URL names:
+ * the PostgreSQL and the MariaDB runs load different drivers and dialects; see {@link ChildApp}). Each is made by a training start of the app in that configuration
  * ({@code -XX:ArchiveClassesAtExit}): it starts as a child app would, against the same store, answers its health
  * check and its caller's warm-up, and stops with {@code SIGTERM}, so that the archive holds what a child's start-up
  * and first requests load (one trained with the default configuration held 16,466 of the 19,415 classes a
