@@ -21,6 +21,10 @@ final class ChildClassPath {
 
 	static final Path DIRECTORY = Path.of("target", "fault-suite-child");
 
+	// every entry's time stamp, so that the same classes make the same jar: left to the time of packing, they made
+	// a new jar each run, and with it a stale class-data archive that each run trained again
+	private static final long ENTRY_TIME = java.time.Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+
 	private static String value;
 
 	private ChildClassPath() {
@@ -66,11 +70,10 @@ final class ChildClassPath {
 				if (name.isEmpty()) {
 					continue;
 				}
-				if (Files.isDirectory(each)) {
-					out.putNextEntry(new JarEntry(name + "/"));
-				}
-				else {
-					out.putNextEntry(new JarEntry(name));
+				JarEntry entry = new JarEntry(Files.isDirectory(each) ? name + "/" : name);
+				entry.setTime(ENTRY_TIME);
+				out.putNextEntry(entry);
+				if (!Files.isDirectory(each)) {
 					Files.copy(each, out);
 				}
 				out.closeEntry();
