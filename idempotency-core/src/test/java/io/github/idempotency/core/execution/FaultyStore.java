@@ -15,20 +15,23 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
-import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.core.testing.ForwardingStore;
 
 /**
- * An in-memory store whose operations can be made to fail, as a store does when its server is unreachable.
+ * An in-memory store whose operations can be made to fail, as a store does when its server is unreachable. The
+ * administrative operations ({@code delete}, {@code deleteIfUnchanged}) never fail.
  */
-class FaultyStore implements IdempotencyStore {
-
-	final InMemoryIdempotencyStore delegate = new InMemoryIdempotencyStore();
+class FaultyStore extends ForwardingStore {
 
 	private final Set<StoreOperation> failing = ConcurrentHashMap.newKeySet();
 
 	private volatile RuntimeException failure = new IdempotencyStoreException("connection refused");
+
+	FaultyStore() {
+		super(new InMemoryIdempotencyStore());
+	}
 
 	void fail(StoreOperation operation) {
 		this.failing.add(operation);
@@ -64,42 +67,32 @@ class FaultyStore implements IdempotencyStore {
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
 		check(StoreOperation.CLAIM);
-		return this.delegate.claim(key, fingerprint, now, lease);
+		return super.claim(key, fingerprint, now, lease);
 	}
 
 	@Override
 	public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response, Instant now,
 			Duration retention) {
 		check(StoreOperation.COMPLETE);
-		return this.delegate.complete(key, owner, state, response, now, retention);
+		return super.complete(key, owner, state, response, now, retention);
 	}
 
 	@Override
 	public boolean release(StorageKey key, OwnerToken owner, Instant now) {
 		check(StoreOperation.RELEASE);
-		return this.delegate.release(key, owner, now);
+		return super.release(key, owner, now);
 	}
 
 	@Override
 	public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
 		check(StoreOperation.RENEW);
-		return this.delegate.renew(key, owner, now, lease);
+		return super.renew(key, owner, now, lease);
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
 		check(StoreOperation.FIND);
-		return this.delegate.find(key, now);
-	}
-
-	@Override
-	public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
-		return this.delegate.deleteIfUnchanged(key, seen, now);
-	}
-
-	@Override
-	public boolean delete(StorageKey key) {
-		return this.delegate.delete(key);
+		return super.find(key, now);
 	}
 
 	@Override

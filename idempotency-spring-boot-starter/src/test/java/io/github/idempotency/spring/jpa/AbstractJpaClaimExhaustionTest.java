@@ -79,16 +79,18 @@ abstract class AbstractJpaClaimExhaustionTest {
 	private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
 	/**
-	 * The test class's database.
-	 * @return a pool on it
+	 * The test class's own table, created by the shipped script before the tests, on the test class's database.
+	 * @return the table, registered as an extension of the test class
 	 */
-	protected abstract DataSource dataSource();
+	protected abstract StoreTestTable table();
 
-	/**
-	 * The test class's own table, created by the shipped script before the tests.
-	 * @return the table name
-	 */
-	protected abstract String tableName();
+	private DataSource dataSource() {
+		return table().dataSource();
+	}
+
+	private String tableName() {
+		return table().name();
+	}
 
 	@BeforeEach
 	void createStores() {

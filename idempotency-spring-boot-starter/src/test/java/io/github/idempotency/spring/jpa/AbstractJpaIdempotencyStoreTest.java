@@ -33,16 +33,26 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreContractTest {
 
 	/**
-	 * The database of the test class.
-	 * @return a pool on it
+	 * The test class's own table, created by the shipped script before the tests, on the test class's database.
+	 * @return the table, registered as an extension of the test class
 	 */
-	protected abstract DataSource dataSource();
+	protected abstract StoreTestTable table();
 
 	/**
-	 * The test class's own table, created by the shipped script before the tests.
-	 * @return the table name
+	 * The database the store works on.
+	 * @return a pool on it: by default, the table's
 	 */
-	protected abstract String tableName();
+	protected DataSource dataSource() {
+		return table().dataSource();
+	}
+
+	/**
+	 * The name of {@link #table()}.
+	 * @return the name
+	 */
+	protected final String tableName() {
+		return table().name();
+	}
 
 	/**
 	 * An update that moves every deadline back by a number of milliseconds (its one parameter).

@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -15,25 +16,26 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class JpaIdempotencyStoreManualCommitPostgresIT extends AbstractJpaIdempotencyStoreTest {
 
-	private static final String TABLE = uniqueTableName("idem_store_manual_it");
+	// on a pool of its own that auto-commits: the test's own changes of the rows (moving deadlines, corrupting a
+	// record) commit on their own
+	@RegisterExtension
+	static final StoreTestTable TABLE = StoreTestTable.onPostgres("idem_store_manual_it", 2);
 
 	private static HikariDataSource manualCommit;
 
-	// the test's own changes of the rows (moving deadlines, corrupting a record) commit on their own
-	private static HikariDataSource autoCommit;
-
 	@BeforeAll
-	static void createTable() {
+	static void openManualCommitPool() {
 		manualCommit = PostgresTestServer.get().newDataSource(32, false);
-		autoCommit = PostgresTestServer.get().newDataSource(2);
-		createTable(autoCommit, TABLE);
 	}
 
 	@AfterAll
-	static void dropTable() {
-		PostgresTestServer.execute(autoCommit, "DROP TABLE IF EXISTS " + TABLE);
+	static void closeManualCommitPool() {
 		manualCommit.close();
-		autoCommit.close();
+	}
+
+	@Override
+	protected StoreTestTable table() {
+		return TABLE;
 	}
 
 	@Override
@@ -42,18 +44,13 @@ class JpaIdempotencyStoreManualCommitPostgresIT extends AbstractJpaIdempotencySt
 	}
 
 	@Override
-	protected String tableName() {
-		return TABLE;
-	}
-
-	@Override
 	protected JdbcTemplate testJdbc() {
-		return new JdbcTemplate(autoCommit);
+		return new JdbcTemplate(TABLE.dataSource());
 	}
 
 	@Override
 	protected String shiftDeadlinesSql() {
-		return "UPDATE " + TABLE + " SET expires_at = expires_at - CAST(? AS double precision) * INTERVAL '1 millisecond', "
+		return "UPDATE " + TABLE.name() + " SET expires_at = expires_at - CAST(? AS double precision) * INTERVAL '1 millisecond', "
 				+ "awaiting_response_until = awaiting_response_until - CAST(? AS double precision) * INTERVAL '1 millisecond'";
 	}
 

@@ -22,12 +22,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.StorageKey;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -40,23 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JpaIdempotencyStoreMariaDbIT extends AbstractJpaIdempotencyStoreTest {
 
-	private static final String TABLE = uniqueTableName("idem_store_it");
-
-	private static HikariDataSource dataSource;
-
-	@BeforeAll
-	static void createTable() {
-		dataSource = MariaDbTestServer.get().newDataSource(32);
-		createTable(dataSource, TABLE);
-	}
-
-	@AfterAll
-	static void dropTable() {
-		if (dataSource != null) {
-			PostgresTestServer.execute(dataSource, "DROP TABLE IF EXISTS " + TABLE);
-			dataSource.close();
-		}
-	}
+	@RegisterExtension
+	static final StoreTestTable TABLE = StoreTestTable.onMariaDb("idem_store_it", 32);
 
 	/**
 	 * MariaDB Connector/J logs every error the server answers at WARN: a claim that lost the race to insert its key
@@ -67,7 +50,7 @@ class JpaIdempotencyStoreMariaDbIT extends AbstractJpaIdempotencyStoreTest {
 		int threads = 16;
 		int rounds = 20;
 		AtomicInteger inserts = new AtomicInteger();
-		JpaIdempotencyStore store = new JpaIdempotencyStore(countingInserts(dataSource, inserts), TABLE);
+		JpaIdempotencyStore store = new JpaIdempotencyStore(countingInserts(TABLE.dataSource(), inserts), TABLE.name());
 		ListAppender<ILoggingEvent> warnings = new ListAppender<>();
 		ThresholdFilter warnOrWorse = new ThresholdFilter();
 		warnOrWorse.setLevel(Level.WARN.levelStr);
@@ -139,18 +122,13 @@ class JpaIdempotencyStoreMariaDbIT extends AbstractJpaIdempotencyStoreTest {
 	}
 
 	@Override
-	protected DataSource dataSource() {
-		return dataSource;
-	}
-
-	@Override
-	protected String tableName() {
+	protected StoreTestTable table() {
 		return TABLE;
 	}
 
 	@Override
 	protected String shiftDeadlinesSql() {
-		return "UPDATE " + TABLE + " SET expires_at = TIMESTAMPADD(MICROSECOND, -1000 * ?, expires_at), "
+		return "UPDATE " + TABLE.name() + " SET expires_at = TIMESTAMPADD(MICROSECOND, -1000 * ?, expires_at), "
 				+ "awaiting_response_until = TIMESTAMPADD(MICROSECOND, -1000 * ?, awaiting_response_until)";
 	}
 

@@ -18,10 +18,9 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -34,33 +33,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JpaStatementCountPostgresIT {
 
-	private static final String TABLE = AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_statements_it");
+	@RegisterExtension
+	static final StoreTestTable TABLE = StoreTestTable.onPostgres("idem_statements_it", 4);
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{}");
 
 	private static final Duration LEASE = Duration.ofSeconds(30);
 
-	private static HikariDataSource dataSource;
-
 	private final List<String> calls = new CopyOnWriteArrayList<>();
 
 	private JpaIdempotencyStore store;
 
-	@BeforeAll
-	static void createTable() {
-		dataSource = PostgresTestServer.get().newDataSource(4);
-		AbstractJpaIdempotencyStoreTest.createTable(dataSource, TABLE);
-	}
-
-	@AfterAll
-	static void dropTable() {
-		PostgresTestServer.execute(dataSource, "DROP TABLE IF EXISTS " + TABLE);
-		dataSource.close();
-	}
-
 	@BeforeEach
 	void createStore() {
-		this.store = new JpaIdempotencyStore(countingDataSource(dataSource), TABLE);
+		this.store = new JpaIdempotencyStore(countingDataSource(TABLE.dataSource()), TABLE.name());
 		// the first use recognizes the database from its metadata, once per store: not part of any request
 		this.store.find(newKey(), Instant.now());
 	}
@@ -105,8 +91,8 @@ class JpaStatementCountPostgresIT {
 		StorageKey key = newKey();
 		ClaimResult first = this.store.claim(key, FINGERPRINT, Instant.now(), LEASE);
 		assertThat(first).isInstanceOf(ClaimResult.Claimed.class);
-		new JdbcTemplate(dataSource).update(
-				"UPDATE " + TABLE + " SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE id = ?",
+		new JdbcTemplate(TABLE.dataSource()).update(
+				"UPDATE " + TABLE.name() + " SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE id = ?",
 				key.value());
 
 		this.calls.clear();
@@ -127,8 +113,9 @@ class JpaStatementCountPostgresIT {
 	@Test
 	void onAPoolOfManualCommitConnectionsTheStatementsCommitWithoutACommitRoundTrip() {
 		try (HikariDataSource manualCommit = PostgresTestServer.get().newDataSource(2, false)) {
-			JpaIdempotencyStore manualCommitStore = new JpaIdempotencyStore(countingDataSource(manualCommit), TABLE);
-			JpaIdempotencyStore observer = new JpaIdempotencyStore(dataSource, TABLE);
+			JpaIdempotencyStore manualCommitStore = new JpaIdempotencyStore(countingDataSource(manualCommit),
+					TABLE.name());
+			JpaIdempotencyStore observer = new JpaIdempotencyStore(TABLE.dataSource(), TABLE.name());
 			manualCommitStore.find(newKey(), Instant.now());
 			StorageKey key = newKey();
 
@@ -165,7 +152,8 @@ class JpaStatementCountPostgresIT {
 	void onAPoolAtSerializableEachOperationRunsAtReadCommittedAndGivesTheConnectionBack() throws Exception {
 		try (HikariDataSource serializable = PostgresTestServer.get().newDataSource(1, false,
 				"TRANSACTION_SERIALIZABLE")) {
-			JpaIdempotencyStore serializableStore = new JpaIdempotencyStore(countingDataSource(serializable), TABLE);
+			JpaIdempotencyStore serializableStore = new JpaIdempotencyStore(countingDataSource(serializable),
+					TABLE.name());
 			serializableStore.find(newKey(), Instant.now());
 			StorageKey key = newKey();
 
@@ -185,8 +173,8 @@ class JpaStatementCountPostgresIT {
 	}
 
 	private static String rowVersion(StorageKey key) {
-		return new JdbcTemplate(dataSource).queryForObject(
-				"SELECT ctid::text || '/' || xmin::text || '/' || xmax::text FROM " + TABLE + " WHERE id = ?",
+		return new JdbcTemplate(TABLE.dataSource()).queryForObject(
+				"SELECT ctid::text || '/' || xmin::text || '/' || xmax::text FROM " + TABLE.name() + " WHERE id = ?",
 				String.class, key.value());
 	}
 

@@ -27,12 +27,10 @@ import io.github.idempotency.core.execution.StoreFailureStrategy;
 import io.github.idempotency.core.execution.StoreOperationResult;
 import io.github.idempotency.core.store.CorruptRecordException;
 import io.github.idempotency.core.testing.Utf8StringCodec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -52,29 +50,17 @@ class RedisIdempotencyStoreIT {
 
 	private static final String PREFIX = RedisTestServer.uniquePrefix(RedisIdempotencyStoreIT.class);
 
-	private static LettuceConnectionFactory connectionFactory;
-
-	private static RedisIdempotencyStore store;
-
-	@BeforeAll
-	static void connect() {
-		connectionFactory = RedisTestServer.connectionFactory();
-		store = new RedisIdempotencyStore(connectionFactory, PREFIX);
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connectionFactory.destroy();
-	}
+	@RegisterExtension
+	static final RedisTestStore REDIS = new RedisTestStore(PREFIX);
 
 	@Test
 	void storesRecordsUnderThePrefixAndAHashTagOfTheStorageKeyOnly() {
 		IdempotencyKey key = IdempotencyKey.of("alice", "POST /payments", "order-4711");
-		store.claim(key.storageKey(), FINGERPRINT, Instant.now(), LEASE);
+		REDIS.store().claim(key.storageKey(), FINGERPRINT, Instant.now(), LEASE);
 
-		String redisKey = new String(store.redisKey(key.storageKey()), StandardCharsets.UTF_8);
+		String redisKey = new String(REDIS.store().redisKey(key.storageKey()), StandardCharsets.UTF_8);
 		assertThat(redisKey).startsWith(PREFIX + "{").endsWith("}").hasSize(PREFIX.length() + 42);
-		try (RedisConnection connection = connectionFactory.getConnection()) {
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
 			byte[] value = connection.stringCommands().get(redisKey.getBytes(StandardCharsets.UTF_8));
 			assertThat(new String(value, StandardCharsets.UTF_8)).doesNotContain("alice", "order-4711");
 		}
@@ -83,13 +69,13 @@ class RedisIdempotencyStoreIT {
 	@Test
 	void everyWriteCarriesAnExpiry() {
 		StorageKey key = randomKey();
-		ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		ClaimResult.Claimed claimed = (ClaimResult.Claimed) REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE);
 		assertThat(pttl(key)).isPositive().isLessThanOrEqualTo(2 * LEASE.toMillis());
 
-		store.renew(key, claimed.owner(), Instant.now(), LEASE);
+		REDIS.store().renew(key, claimed.owner(), Instant.now(), LEASE);
 		assertThat(pttl(key)).isPositive().isLessThanOrEqualTo(2 * LEASE.toMillis());
 
-		store.complete(key, claimed.owner(), RecordState.FINISHED_OK, response(), Instant.now(), RETENTION);
+		REDIS.store().complete(key, claimed.owner(), RecordState.FINISHED_OK, response(), Instant.now(), RETENTION);
 		assertThat(pttl(key)).isGreaterThan(RETENTION.toMillis() - 60_000).isLessThanOrEqualTo(RETENTION.toMillis());
 	}
 
@@ -98,25 +84,25 @@ class RedisIdempotencyStoreIT {
 		StorageKey key = randomKey();
 		Instant callerNow = Instant.parse("2001-01-01T00:00:00Z");
 
-		ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(key, FINGERPRINT, callerNow, LEASE);
+		ClaimResult.Claimed claimed = (ClaimResult.Claimed) REDIS.store().claim(key, FINGERPRINT, callerNow, LEASE);
 
 		long serverNow = serverTimeMillis();
 		assertThat(claimed.leaseDeadline().toEpochMilli()).isBetween(serverNow + LEASE.toMillis() - 5_000,
 				serverNow + LEASE.toMillis());
-		assertThat(store.complete(key, claimed.owner(), RecordState.FINISHED_OK, response(),
+		assertThat(REDIS.store().complete(key, claimed.owner(), RecordState.FINISHED_OK, response(),
 				Instant.parse("2100-01-01T00:00:00Z"), RETENTION)).isTrue();
-		assertThat(store.find(key, Instant.parse("2100-01-01T00:00:00Z"))).isPresent();
+		assertThat(REDIS.store().find(key, Instant.parse("2100-01-01T00:00:00Z"))).isPresent();
 	}
 
 	@Test
 	void aClaimOnAFinishedRecordReturnsTheWholeRecordForReplay() {
 		StorageKey key = randomKey();
-		ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		ClaimResult.Claimed claimed = (ClaimResult.Claimed) REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE);
 		StoredResponse response = StoredResponse.of(201, Map.of("Location", List.of("/payments/1"),
 				"Content-Type", List.of("application/json")), "{\"id\":1}".getBytes(StandardCharsets.UTF_8));
-		store.complete(key, claimed.owner(), RecordState.FINISHED_OK, response, Instant.now(), RETENTION);
+		REDIS.store().complete(key, claimed.owner(), RecordState.FINISHED_OK, response, Instant.now(), RETENTION);
 
-		ClaimResult replay = store.claim(key, RequestFingerprint.of("other"), Instant.now(), LEASE);
+		ClaimResult replay = REDIS.store().claim(key, RequestFingerprint.of("other"), Instant.now(), LEASE);
 
 		assertThat(replay).isInstanceOfSatisfying(ClaimResult.Existing.class, (existing) -> {
 			IdempotencyRecord record = existing.record();
@@ -129,57 +115,59 @@ class RedisIdempotencyStoreIT {
 	@Test
 	void aLeaseThatRanOutIsTakenOverAndFencesItsOwner() {
 		StorageKey key = randomKey();
-		ClaimResult.Claimed first = (ClaimResult.Claimed) store.claim(key, FINGERPRINT, Instant.now(),
+		ClaimResult.Claimed first = (ClaimResult.Claimed) REDIS.store().claim(key, FINGERPRINT, Instant.now(),
 				Duration.ofMillis(200));
 		// Without its Redis expiry the ongoing record outlives its lease however slow this thread is: the claim below
 		// then always meets a lease that ran out, never a key Redis has already dropped.
-		try (RedisConnection connection = connectionFactory.getConnection()) {
-			assertThat(connection.keyCommands().persist(store.redisKey(key))).isTrue();
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
+			assertThat(connection.keyCommands().persist(REDIS.store().redisKey(key))).isTrue();
 		}
-		await().atMost(Duration.ofSeconds(5)).until(() -> store.find(key, Instant.now()).isEmpty());
+		await().atMost(Duration.ofSeconds(5)).until(() -> REDIS.store().find(key, Instant.now()).isEmpty());
 
-		ClaimResult second = store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		ClaimResult second = REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE);
 
 		assertThat(second).isInstanceOfSatisfying(ClaimResult.Claimed.class, (claimed) -> {
 			assertThat(claimed.tookOver()).isTrue();
 			assertThat(claimed.owner()).isNotEqualTo(first.owner());
 		});
-		assertThat(store.complete(key, first.owner(), RecordState.FINISHED_OK, response(), Instant.now(), RETENTION))
-			.isFalse();
-		assertThat(store.release(key, first.owner(), Instant.now())).isFalse();
-		assertThat(store.renew(key, first.owner(), Instant.now(), LEASE)).isFalse();
-		assertThat(store.find(key, Instant.now()).map(IdempotencyRecord::owner))
+		assertThat(REDIS.store()
+			.complete(key, first.owner(), RecordState.FINISHED_OK, response(), Instant.now(), RETENTION)).isFalse();
+		assertThat(REDIS.store().release(key, first.owner(), Instant.now())).isFalse();
+		assertThat(REDIS.store().renew(key, first.owner(), Instant.now(), LEASE)).isFalse();
+		assertThat(REDIS.store().find(key, Instant.now()).map(IdempotencyRecord::owner))
 			.contains(((ClaimResult.Claimed) second).owner());
 	}
 
 	@Test
 	void aCorruptRecordIsNeitherAbsentNorOverwritten() {
 		StorageKey key = randomKey();
-		byte[] redisKey = store.redisKey(key);
+		byte[] redisKey = REDIS.store().redisKey(key);
 		byte[] garbage = "not a record".getBytes(StandardCharsets.UTF_8);
-		try (RedisConnection connection = connectionFactory.getConnection()) {
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
 			connection.stringCommands().set(redisKey, garbage);
 			connection.keyCommands().pExpire(redisKey, 60_000);
 		}
 
 		assertThatExceptionOfType(CorruptRecordException.class)
-			.isThrownBy(() -> store.claim(key, FINGERPRINT, Instant.now(), LEASE));
-		assertThatExceptionOfType(CorruptRecordException.class).isThrownBy(() -> store.find(key, Instant.now()));
+			.isThrownBy(() -> REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE));
 		assertThatExceptionOfType(CorruptRecordException.class)
-			.isThrownBy(() -> store.release(key, io.github.idempotency.core.OwnerToken.random(), Instant.now()));
-		try (RedisConnection connection = connectionFactory.getConnection()) {
+			.isThrownBy(() -> REDIS.store().find(key, Instant.now()));
+		assertThatExceptionOfType(CorruptRecordException.class)
+			.isThrownBy(
+					() -> REDIS.store().release(key, io.github.idempotency.core.OwnerToken.random(), Instant.now()));
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
 			assertThat(connection.stringCommands().get(redisKey)).isEqualTo(garbage);
 		}
-		assertThat(store.delete(key)).isTrue();
-		assertThat(store.claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
+		assertThat(REDIS.store().delete(key)).isTrue();
+		assertThat(REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Claimed.class);
 	}
 
 	@Test
 	void aCorruptRecordFailsTheRequestWithAnErrorMetricAndNothingRuns() throws Exception {
 		IdempotencyKey key = IdempotencyKey.of("", "test", UUID.randomUUID().toString());
-		try (RedisConnection connection = connectionFactory.getConnection()) {
-			connection.stringCommands().set(store.redisKey(key.storageKey()), new byte[] { '1', 'K', 0 });
-			connection.keyCommands().pExpire(store.redisKey(key.storageKey()), 60_000);
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
+			connection.stringCommands().set(REDIS.store().redisKey(key.storageKey()), new byte[] { '1', 'K', 0 });
+			connection.keyCommands().pExpire(REDIS.store().redisKey(key.storageKey()), 60_000);
 		}
 		List<String> events = new CopyOnWriteArrayList<>();
 		IdempotencyListener listener = new IdempotencyListener() {
@@ -197,7 +185,7 @@ class RedisIdempotencyStoreIT {
 
 		};
 		AtomicInteger runs = new AtomicInteger();
-		try (IdempotentExecutor executor = IdempotentExecutor.builder(store).listener(listener).build()) {
+		try (IdempotentExecutor executor = IdempotentExecutor.builder(REDIS.store()).listener(listener).build()) {
 			ExecutionResult<String> result = executor.execute(key, FINGERPRINT, ExecutionPolicy.defaults("test"),
 					new Utf8StringCodec(), () -> "run " + runs.incrementAndGet());
 
@@ -206,18 +194,18 @@ class RedisIdempotencyStoreIT {
 		}
 		assertThat(runs).hasValue(0);
 		assertThat(events).containsExactly("redis CLAIM ERROR", "STORE_UNAVAILABLE");
-		store.delete(key.storageKey());
+		REDIS.store().delete(key.storageKey());
 	}
 
 	@Test
 	void aCorruptRecordFailsClosedEvenWhenTheStoreFailureStrategyIsFailOpen() throws Exception {
 		IdempotencyKey key = IdempotencyKey.of("", "test", UUID.randomUUID().toString());
-		try (RedisConnection connection = connectionFactory.getConnection()) {
-			connection.stringCommands().set(store.redisKey(key.storageKey()), new byte[] { '9' });
-			connection.keyCommands().pExpire(store.redisKey(key.storageKey()), 60_000);
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
+			connection.stringCommands().set(REDIS.store().redisKey(key.storageKey()), new byte[] { '9' });
+			connection.keyCommands().pExpire(REDIS.store().redisKey(key.storageKey()), 60_000);
 		}
 		AtomicInteger runs = new AtomicInteger();
-		try (IdempotentExecutor executor = IdempotentExecutor.builder(store).build()) {
+		try (IdempotentExecutor executor = IdempotentExecutor.builder(REDIS.store()).build()) {
 			ExecutionResult<String> result = executor.execute(key, FINGERPRINT,
 					ExecutionPolicy.defaults("test").withStoreFailure(StoreFailureStrategy.FAIL_OPEN),
 					new Utf8StringCodec(), () -> "run " + runs.incrementAndGet());
@@ -225,43 +213,44 @@ class RedisIdempotencyStoreIT {
 			assertThat(result).isInstanceOf(ExecutionResult.StoreUnavailable.class);
 		}
 		assertThat(runs).hasValue(0);
-		store.delete(key.storageKey());
+		REDIS.store().delete(key.storageKey());
 	}
 
 	@Test
 	void aKeyHoldingAnotherTypeIsACorruptRecord() {
 		StorageKey key = randomKey();
-		byte[] redisKey = store.redisKey(key);
-		try (RedisConnection connection = connectionFactory.getConnection()) {
+		byte[] redisKey = REDIS.store().redisKey(key);
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
 			connection.listCommands().rPush(redisKey, "x".getBytes(StandardCharsets.UTF_8));
 			connection.keyCommands().pExpire(redisKey, 60_000);
 		}
 
 		assertThatExceptionOfType(CorruptRecordException.class)
-			.isThrownBy(() -> store.claim(key, FINGERPRINT, Instant.now(), LEASE));
-		store.delete(key);
+			.isThrownBy(() -> REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE));
+		REDIS.store().delete(key);
 	}
 
 	@Test
 	void refusesAPrefixThatWouldPinEveryKeyToOneSlot() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new RedisIdempotencyStore(connectionFactory, "app:{x}:"))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RedisIdempotencyStore(REDIS.connectionFactory(), "app:{x}:"))
 			.withMessageContaining("'{' or '}'");
 	}
 
 	@Test
 	void findsNothingForAnUnknownKey() {
-		assertThat(store.find(randomKey(), Instant.now())).isEqualTo(Optional.empty());
-		assertThat(store.delete(randomKey())).isFalse();
+		assertThat(REDIS.store().find(randomKey(), Instant.now())).isEqualTo(Optional.empty());
+		assertThat(REDIS.store().delete(randomKey())).isFalse();
 	}
 
 	private static long pttl(StorageKey key) {
-		try (RedisConnection connection = connectionFactory.getConnection()) {
-			return connection.keyCommands().pTtl(store.redisKey(key));
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
+			return connection.keyCommands().pTtl(REDIS.store().redisKey(key));
 		}
 	}
 
 	private static long serverTimeMillis() {
-		try (RedisConnection connection = connectionFactory.getConnection()) {
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
 			return connection.serverCommands().time();
 		}
 	}

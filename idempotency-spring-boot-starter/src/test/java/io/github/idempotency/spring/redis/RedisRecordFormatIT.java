@@ -22,12 +22,10 @@ import io.github.idempotency.core.execution.ExecutionPolicy;
 import io.github.idempotency.core.execution.ExecutionResult;
 import io.github.idempotency.core.execution.IdempotentExecutor;
 import io.github.idempotency.core.testing.Utf8StringCodec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,20 +44,8 @@ class RedisRecordFormatIT {
 	// unique, and as long as the benchmark's prefix (idempotency-bench:)
 	private static final String PREFIX = "itest:" + UUID.randomUUID().toString().substring(0, 11) + ":";
 
-	private static LettuceConnectionFactory connectionFactory;
-
-	private static RedisIdempotencyStore store;
-
-	@BeforeAll
-	static void connect() {
-		connectionFactory = RedisTestServer.connectionFactory();
-		store = new RedisIdempotencyStore(connectionFactory, PREFIX);
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connectionFactory.destroy();
-	}
+	@RegisterExtension
+	static final RedisTestStore REDIS = new RedisTestStore(PREFIX);
 
 	@Test
 	void keysARecordByA240BitBase64HashTagOfItsStorageKey() {
@@ -68,7 +54,7 @@ class RedisRecordFormatIT {
 			.withoutPadding()
 			.encodeToString(HexFormat.of().parseHex(key.value().substring(0, 60)));
 
-		assertThat(new String(store.redisKey(key), StandardCharsets.US_ASCII))
+		assertThat(new String(REDIS.store().redisKey(key), StandardCharsets.US_ASCII))
 			.isEqualTo(PREFIX + "{" + expectedTag + "}")
 			.hasSize(60);
 	}
@@ -76,16 +62,16 @@ class RedisRecordFormatIT {
 	@Test
 	void keepsAFinishedRecordWithA128ByteBodyIn176Bytes() {
 		StorageKey key = randomKey();
-		ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		ClaimResult.Claimed claimed = (ClaimResult.Claimed) REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE);
 		StoredResponse response = StoredResponse.of(201, Map.of("Content-Type", List.of("application/json")),
 				new byte[128]);
-		store.complete(key, claimed.owner(), RecordState.FINISHED_OK, response, Instant.now(), RETENTION);
+		REDIS.store().complete(key, claimed.owner(), RecordState.FINISHED_OK, response, Instant.now(), RETENTION);
 
-		try (RedisConnection connection = connectionFactory.getConnection()) {
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
 			// key and value within the 64- and 192-byte allocations that fit 300 bytes of MEMORY USAGE
-			assertThat(connection.stringCommands().strLen(store.redisKey(key))).isEqualTo(176);
+			assertThat(connection.stringCommands().strLen(REDIS.store().redisKey(key))).isEqualTo(176);
 		}
-		assertThat(store.find(key, Instant.now()).map(IdempotencyRecord::response)).contains(response);
+		assertThat(REDIS.store().find(key, Instant.now()).map(IdempotencyRecord::response)).contains(response);
 	}
 
 	@Test
@@ -97,14 +83,15 @@ class RedisRecordFormatIT {
 				Version1Records.finished('K', serverTimeMillis() + RETENTION.toMillis(), FINGERPRINT, response));
 		AtomicInteger runs = new AtomicInteger();
 
-		try (IdempotentExecutor executor = IdempotentExecutor.builder(store).build()) {
+		try (IdempotentExecutor executor = IdempotentExecutor.builder(REDIS.store()).build()) {
 			ExecutionResult<String> result = executor.execute(key, FINGERPRINT, ExecutionPolicy.defaults("test"),
 					new Utf8StringCodec(), () -> "run " + runs.incrementAndGet());
 
 			assertThat(result).isInstanceOf(ExecutionResult.Replayed.class);
 		}
 		assertThat(runs).hasValue(0);
-		assertThat(store.find(key.storageKey(), Instant.now()).map(IdempotencyRecord::response)).contains(response);
+		assertThat(REDIS.store().find(key.storageKey(), Instant.now()).map(IdempotencyRecord::response))
+			.contains(response);
 	}
 
 	@Test
@@ -113,7 +100,7 @@ class RedisRecordFormatIT {
 		OwnerToken owner = OwnerToken.random();
 		writeLegacy(key, Version1Records.ongoing(serverTimeMillis() + LEASE.toMillis(), FINGERPRINT, owner));
 
-		ClaimResult result = store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		ClaimResult result = REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE);
 
 		assertThat(result).isInstanceOfSatisfying(ClaimResult.Existing.class,
 				(existing) -> assertThat(existing.record().owner()).isEqualTo(owner));
@@ -124,11 +111,11 @@ class RedisRecordFormatIT {
 		StorageKey key = randomKey();
 		writeLegacy(key, Version1Records.ongoing(serverTimeMillis() - 1_000, FINGERPRINT, OwnerToken.random()));
 
-		ClaimResult result = store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		ClaimResult result = REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE);
 
 		assertThat(result).isInstanceOfSatisfying(ClaimResult.Claimed.class,
 				(claimed) -> assertThat(claimed.tookOver()).isTrue());
-		assertThat(store.find(key, Instant.now()).map(IdempotencyRecord::owner))
+		assertThat(REDIS.store().find(key, Instant.now()).map(IdempotencyRecord::owner))
 			.contains(((ClaimResult.Claimed) result).owner());
 	}
 
@@ -145,12 +132,12 @@ class RedisRecordFormatIT {
 				OwnerToken.random()));
 
 		for (StorageKey key : List.of(finished, ongoing)) {
-			IdempotencyRecord seen = store.find(key, Instant.now()).orElseThrow();
-			assertThat(store.deleteIfUnchanged(key, seen, Instant.now())).isTrue();
-			assertThat(store.find(key, Instant.now())).isEmpty();
+			IdempotencyRecord seen = REDIS.store().find(key, Instant.now()).orElseThrow();
+			assertThat(REDIS.store().deleteIfUnchanged(key, seen, Instant.now())).isTrue();
+			assertThat(REDIS.store().find(key, Instant.now())).isEmpty();
 		}
-		assertThat(store.delete(forced)).isTrue();
-		assertThat(store.find(forced, Instant.now())).isEmpty();
+		assertThat(REDIS.store().delete(forced)).isTrue();
+		assertThat(REDIS.store().find(forced, Instant.now())).isEmpty();
 	}
 
 	@Test
@@ -158,27 +145,28 @@ class RedisRecordFormatIT {
 		StorageKey key = randomKey();
 		// the legacy record ran out: a claim writes under the current key, which then wins over the legacy one
 		writeLegacy(key, Version1Records.ongoing(serverTimeMillis() - 1_000, FINGERPRINT, OwnerToken.random()));
-		ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(key, FINGERPRINT, Instant.now(), LEASE);
+		ClaimResult.Claimed claimed = (ClaimResult.Claimed) REDIS.store().claim(key, FINGERPRINT, Instant.now(), LEASE);
 		writeLegacy(key, Version1Records.ongoing(serverTimeMillis() + LEASE.toMillis(), FINGERPRINT,
 				OwnerToken.random()));
 
-		assertThat(store.find(key, Instant.now()).map(IdempotencyRecord::owner)).contains(claimed.owner());
-		assertThat(store.renew(key, claimed.owner(), Instant.now(), LEASE)).isTrue();
-		assertThat(store.complete(key, claimed.owner(), RecordState.FINISHED_OK,
+		assertThat(REDIS.store().find(key, Instant.now()).map(IdempotencyRecord::owner)).contains(claimed.owner());
+		assertThat(REDIS.store().renew(key, claimed.owner(), Instant.now(), LEASE)).isTrue();
+		assertThat(REDIS.store().complete(key, claimed.owner(), RecordState.FINISHED_OK,
 				StoredResponse.of(200, Map.of(), new byte[0]), Instant.now(), RETENTION)).isTrue();
-		assertThat(store.find(key, Instant.now()).map(IdempotencyRecord::state)).contains(RecordState.FINISHED_OK);
+		assertThat(REDIS.store().find(key, Instant.now()).map(IdempotencyRecord::state))
+			.contains(RecordState.FINISHED_OK);
 	}
 
 	private static void writeLegacy(StorageKey key, byte[] value) {
 		byte[] legacyKey = (PREFIX + "{" + key.value() + "}").getBytes(StandardCharsets.US_ASCII);
-		try (RedisConnection connection = connectionFactory.getConnection()) {
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
 			connection.stringCommands().set(legacyKey, value);
 			connection.keyCommands().pExpire(legacyKey, 60_000);
 		}
 	}
 
 	private static long serverTimeMillis() {
-		try (RedisConnection connection = connectionFactory.getConnection()) {
+		try (RedisConnection connection = REDIS.connectionFactory().getConnection()) {
 			return connection.serverCommands().time();
 		}
 	}

@@ -21,9 +21,9 @@ import io.github.idempotency.core.execution.IdempotencyListener;
 import io.github.idempotency.core.execution.StoreOperation;
 import io.github.idempotency.core.execution.StoreOperationResult;
 import io.github.idempotency.core.store.CorruptRecordException;
-import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.InMemoryIdempotencyStore;
+import io.github.idempotency.core.testing.ForwardingStore;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -167,13 +167,15 @@ public class WebTestApplication {
 	}
 
 	/** The in-memory store, which a test can make unreachable. */
-	public static class SwitchableStore implements IdempotencyStore {
-
-		private final InMemoryIdempotencyStore delegate = new InMemoryIdempotencyStore();
+	public static class SwitchableStore extends ForwardingStore {
 
 		private final AtomicBoolean failing = new AtomicBoolean();
 
 		private final AtomicBoolean corrupt = new AtomicBoolean();
+
+		public SwitchableStore() {
+			super(new InMemoryIdempotencyStore());
+		}
 
 		public void failing(boolean failing) {
 			this.failing.set(failing);
@@ -197,42 +199,32 @@ public class WebTestApplication {
 		@Override
 		public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
 			check();
-			return this.delegate.claim(key, fingerprint, now, lease);
+			return super.claim(key, fingerprint, now, lease);
 		}
 
 		@Override
 		public boolean complete(StorageKey key, OwnerToken owner, RecordState state, StoredResponse response,
 				Instant now, Duration retention) {
 			check();
-			return this.delegate.complete(key, owner, state, response, now, retention);
+			return super.complete(key, owner, state, response, now, retention);
 		}
 
 		@Override
 		public boolean release(StorageKey key, OwnerToken owner, Instant now) {
 			check();
-			return this.delegate.release(key, owner, now);
+			return super.release(key, owner, now);
 		}
 
 		@Override
 		public boolean renew(StorageKey key, OwnerToken owner, Instant now, Duration lease) {
 			check();
-			return this.delegate.renew(key, owner, now, lease);
+			return super.renew(key, owner, now, lease);
 		}
 
 		@Override
 		public Optional<IdempotencyRecord> find(StorageKey key, Instant now) {
 			check();
-			return this.delegate.find(key, now);
-		}
-
-		@Override
-		public boolean deleteIfUnchanged(StorageKey key, IdempotencyRecord seen, Instant now) {
-			return this.delegate.deleteIfUnchanged(key, seen, now);
-		}
-
-		@Override
-		public boolean delete(StorageKey key) {
-			return this.delegate.delete(key);
+			return super.find(key, now);
 		}
 
 		@Override
