@@ -115,7 +115,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 	 * @return what to do: run, replay, or refuse
 	 * @throws InterruptedException when interrupted while waiting for a running duplicate
 	 * @throws IllegalStateException when the executor was closed, or the scheduler passed to its builder was shut
-	 * down (a claim it made is released again)
+	 * down (a claim it made is released again, and a duplicate waiting for a running execution stops waiting); a
+	 * scheduler that only refuses tasks for a while throws nothing here
 	 */
 	public ClaimOutcome claim(IdempotencyKey key, RequestFingerprint fingerprint, ExecutionPolicy policy)
 			throws InterruptedException {
@@ -161,7 +162,7 @@ public final class IdempotentExecutor implements AutoCloseable {
 			}
 			long remaining = waitUntil - System.nanoTime();
 			if (policy.onConflict() == ConflictStrategy.REJECT || remaining <= 0
-					|| !this.watcher.awaitEnd(key.storageKey(), Duration.ofNanos(remaining))) {
+					|| !awaitEnd(key, Duration.ofNanos(remaining))) {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.CONFLICT);
 				return new ClaimOutcome.InProgress(RETRY_AFTER);
 			}
@@ -254,6 +255,20 @@ public final class IdempotentExecutor implements AutoCloseable {
 			throw new IllegalStateException(ex.getMessage(), ex);
 		}
 		return execution;
+	}
+
+	/**
+	 * Waits for the key's running execution to end. A scheduler that refuses the polls while it is not shut down
+	 * costs the wait nothing (the waiters poll themselves); one that was shut down ends it, as it ends a claim that
+	 * would run.
+	 */
+	private boolean awaitEnd(IdempotencyKey key, Duration timeout) throws InterruptedException {
+		try {
+			return this.watcher.awaitEnd(key.storageKey(), timeout);
+		}
+		catch (RejectedExecutionException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
 	}
 
 	/**

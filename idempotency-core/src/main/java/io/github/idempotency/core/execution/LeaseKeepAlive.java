@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
+import io.github.idempotency.core.logging.RateLimitedWarning;
 import io.github.idempotency.core.store.IdempotencyStore;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * while only: a lease covers three renewal periods, so a sweep that runs late still renews in time. The sweep it
  * refused is owed ({@link #pendingSweep}) and a renewal thread tries to schedule it again, with a backoff, until
  * the scheduler takes it; meanwhile executions start and keep renewing as usual, and the refusals are logged as a
- * warning at most once a minute ({@link SchedulerRefusalLog}).
+ * warning at most once a minute ({@link RateLimitedWarning}).
  * Only an execution whose lease runs out while the scheduler still refuses is reported lost, as above. A renewal call
  * whose time-out the scheduler refused is interrupted by the next sweep instead, if it still runs then, or as soon as
  * its execution stops renewing (it ends, loses its lease or passes its maximum execution time), which the sweep would
@@ -70,6 +72,13 @@ final class LeaseKeepAlive {
 
 	private static final String SCHEDULER_SHUT_DOWN = "The idempotent executor's scheduler was shut down, so no lease "
 			+ "can be renewed; close the executor before its scheduler";
+
+	private static final LongFunction<String> REFUSAL_WARNING = (count) -> "The scheduler of the idempotent executor "
+			+ "refused a lease renewal task although it is not shut down (" + count
+			+ ((count == 1) ? " refusal" : " refusals") + " since the last warning): leases go on being renewed once "
+			+ "it takes tasks again, which is retried; an execution is reported lost only if its lease runs out "
+			+ "meanwhile. Give the scheduler passed to the executor's builder room for one sweep per executor and one "
+			+ "time-out per renewal in flight, or pass none";
 
 	/** The first retry of a sweep the scheduler refused; each next one waits twice as long, up to the maximum. */
 	static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -129,7 +138,8 @@ final class LeaseKeepAlive {
 	/** Set once the shut-down of the scheduler is logged: one error, however many executions it cost. */
 	private final AtomicBoolean schedulerLossLogged = new AtomicBoolean();
 
-	private final SchedulerRefusalLog refusals = new SchedulerRefusalLog(logger);
+	/** The scheduler's refusals while it is not shut down: a burst would flood the log when under pressure. */
+	private final RateLimitedWarning refusals = RateLimitedWarning.to(logger);
 
 	LeaseKeepAlive(IdempotencyStore store, Clock clock, IdempotencyListener listener,
 			ScheduledExecutorService scheduler, ExecutorService renewals, ActiveExecutions active) {
@@ -199,8 +209,12 @@ final class LeaseKeepAlive {
 				throw new RejectedExecutionException(SCHEDULER_SHUT_DOWN, ex);
 			}
 			// its first renewal is a third of a lease away: the sweep owed is retried meanwhile
-			this.refusals.refused(ex);
+			refused(ex);
 		}
+	}
+
+	private void refused(RuntimeException refusal) {
+		this.refusals.warn(System.nanoTime(), REFUSAL_WARNING, refusal);
 	}
 
 	/**
@@ -392,7 +406,7 @@ final class LeaseKeepAlive {
 					schedulerLost(ex);
 					return;
 				}
-				this.refusals.refused(ex);
+				refused(ex);
 				reportLeasesRunOut();
 			}
 		}
@@ -445,7 +459,7 @@ final class LeaseKeepAlive {
 						}
 						else if (!this.closed) {
 							// owed: retried on a renewal thread
-							this.refusals.refused(ex);
+							refused(ex);
 						}
 					}
 				}
@@ -517,7 +531,7 @@ final class LeaseKeepAlive {
 				schedulerLost(ex);
 			}
 			else {
-				this.refusals.refused(ex);
+				refused(ex);
 			}
 		}
 	}

@@ -1,11 +1,12 @@
 package io.github.idempotency.core.store;
 
 import java.lang.System.Logger;
-import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
+import io.github.idempotency.core.logging.RateLimitedWarning;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,8 +16,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class StoreCapacity {
 
-	private static final Duration REFUSAL_REPORT_INTERVAL = Duration.ofMinutes(1);
-
 	private final AtomicInteger size = new AtomicInteger();
 
 	private final AtomicLong bytes = new AtomicLong();
@@ -25,7 +24,7 @@ final class StoreCapacity {
 
 	private final long maxBytes;
 
-	private final RefusalReport refusals;
+	private final RateLimitedWarning refusals;
 
 	// built once: a refusal is answered on the request path of a store under load, and must cost no more than a replay
 	private final String recordsFullMessage;
@@ -39,7 +38,7 @@ final class StoreCapacity {
 	StoreCapacity(int maxRecords, long maxBytes, Logger logger) {
 		this.maxRecords = maxRecords;
 		this.maxBytes = maxBytes;
-		this.refusals = new RefusalReport(logger, REFUSAL_REPORT_INTERVAL);
+		this.refusals = RateLimitedWarning.to(logger);
 		this.recordsFullMessage = "The in-memory idempotency store holds " + maxRecords
 				+ " records in force, its maximum, and accepts no new key until some expire";
 		this.bytesFullMessage = "The in-memory idempotency store holds records in force of an estimated " + maxBytes
@@ -100,7 +99,9 @@ final class StoreCapacity {
 	 */
 	void refused(long nowMillis, String refusal) {
 		// the refusal is one of the two messages built above; their reports are built once too, not per refusal
-		this.refusals.refused(nowMillis, (refusal == this.bytesFullMessage) ? this.bytesFullReport : this.recordsFullReport);
+		// the time is the refused claim's, from the clock its caller injects, so that tests drive the reports
+		this.refusals.warn(TimeUnit.MILLISECONDS.toNanos(nowMillis),
+				(refusal == this.bytesFullMessage) ? this.bytesFullReport : this.recordsFullReport);
 	}
 
 	int size() {
@@ -120,7 +121,7 @@ final class StoreCapacity {
 	}
 
 	long refusedClaims() {
-		return this.refusals.total();
+		return this.refusals.count();
 	}
 
 	private String report(String refusal, long count) {

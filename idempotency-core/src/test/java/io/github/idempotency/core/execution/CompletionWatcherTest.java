@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -12,13 +13,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.testing.Await;
+import io.github.idempotency.core.testing.CapturedLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -40,20 +46,35 @@ class CompletionWatcherTest {
 
 	private final StorageKey key = IdempotencyKey.of("", "watch", "k").storageKey();
 
+	private final RefusingScheduler refusing = new RefusingScheduler();
+
+	private final CompletionWatcher refusedWatcher = new CompletionWatcher(this.refusing, (key) -> {
+		this.polls.incrementAndGet();
+		return this.ongoing.get();
+	});
+
+	@RegisterExtension
+	final CapturedLog executorLog = CapturedLog.of(IdempotentExecutor.class);
+
 	@AfterEach
 	void shutDown() {
 		this.waiters.shutdownNow();
 		this.scheduler.shutdownNow();
+		this.refusing.shutdownNow();
 	}
 
 	private final List<Thread> waiterThreads = new CopyOnWriteArrayList<>();
 
 	private List<Future<Boolean>> wait(int count, Duration timeout) {
+		return wait(this.watcher, count, timeout);
+	}
+
+	private List<Future<Boolean>> wait(CompletionWatcher watcher, int count, Duration timeout) {
 		List<Future<Boolean>> futures = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			futures.add(this.waiters.submit(() -> {
 				this.waiterThreads.add(Thread.currentThread());
-				return this.watcher.awaitEnd(this.key, timeout);
+				return watcher.awaitEnd(this.key, timeout);
 			}));
 		}
 		Await.until(() -> this.waiterThreads.size() == count && this.waiterThreads.stream().allMatch((thread) -> {
@@ -117,6 +138,63 @@ class CompletionWatcherTest {
 	void signalWithoutWaitersDoesNothing() {
 		this.watcher.signal(this.key);
 		assertThat(this.watcher.watchedKeys()).isZero();
+	}
+
+	@Test
+	void waitersPollTheStoreThemselvesOnePollAtATimeWhenTheSchedulerRefusesTheFirstPoll() throws Exception {
+		this.refusing.refuse(0, Integer.MAX_VALUE);
+		List<Future<Boolean>> futures = wait(this.refusedWatcher, 20, Duration.ofSeconds(30));
+		Await.until(() -> this.polls.get() >= 4, "a few polls by the waiters");
+		assertThat(this.refusing.refused).as("the first waiter's poll, and nothing after it").hasValue(1);
+		// the same back-off, the turn taken by one waiter: not one read per waiter
+		assertThat(this.polls.get()).isLessThan(20);
+
+		this.ongoing.set(false);
+
+		for (Future<Boolean> future : futures) {
+			assertThat(future.get(10, TimeUnit.SECONDS)).isTrue();
+		}
+		Await.until(() -> this.refusedWatcher.watchedKeys() == 0, "the watch closes");
+		assertThat(this.executorLog.atLeast(Level.WARNING)).singleElement()
+			.satisfies((record) -> assertThat(record.getMessage()).contains("refused to poll the store")
+				.contains("(1 refusal since the last warning)"));
+	}
+
+	@Test
+	void waitersPollTheStoreThemselvesWhenTheSchedulerRefusesALaterPoll() throws Exception {
+		// the first poll is taken, the one it schedules next refused
+		this.refusing.refuse(1, Integer.MAX_VALUE);
+		List<Future<Boolean>> futures = wait(this.refusedWatcher, 3, Duration.ofSeconds(30));
+		Await.until(() -> this.refusing.refused.get() == 1, "the scheduler to refuse the second poll");
+		int pollsByTheScheduler = this.polls.get();
+		Await.until(() -> this.polls.get() > pollsByTheScheduler, "a poll by a waiter");
+
+		this.ongoing.set(false);
+
+		for (Future<Boolean> future : futures) {
+			assertThat(future.get(10, TimeUnit.SECONDS)).isTrue();
+		}
+		assertThat(this.refusing.refused).hasValue(1);
+	}
+
+	@ParameterizedTest(name = "polled by the waiters: {0}")
+	@ValueSource(booleans = { false, true })
+	void schedulerShutDownWhileWaitingEndsTheWaitWithARefusal(boolean refusedBefore) throws Exception {
+		if (refusedBefore) {
+			this.refusing.refuse(0, Integer.MAX_VALUE);
+		}
+		List<Future<Boolean>> futures = wait(this.refusedWatcher, 3, Duration.ofSeconds(30));
+		Await.until(() -> this.polls.get() >= 1, "a poll");
+
+		// a poll it holds is dropped unrun: the waiters themselves notice the shut-down
+		this.refusing.shutdownNow();
+
+		for (Future<Boolean> future : futures) {
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(RejectedExecutionException.class)
+				.withMessageContaining("was shut down");
+		}
+		assertThat(this.refusedWatcher.watchedKeys()).isZero();
 	}
 
 	@Test

@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.MutableClock;
 import io.github.idempotency.core.OwnerToken;
@@ -27,16 +29,20 @@ import io.github.idempotency.core.testing.CapturedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A scheduler of the application's that refuses tasks while it is not shut down (a bounded queue under a burst):
  * the executions keep their leases renewed once it takes tasks again, and only one whose lease runs out while it
- * still refuses is reported lost. The executor's clock stands still unless a test moves it, so no lease runs out
- * by itself.
+ * still refuses is reported lost; a duplicate that waits ({@link ConflictStrategy#WAIT}) for an execution of
+ * another instance polls the store itself, and replays its result. The executor's clock stands still unless a test
+ * moves it, so no lease runs out by itself.
  */
 class SchedulerRefusalTest {
 
@@ -46,6 +52,9 @@ class SchedulerRefusalTest {
 
 	// renewed every 50 ms
 	private static final ExecutionPolicy SHORT_LEASE = ExecutionPolicy.defaults("charge").withLease(Duration.ofMillis(150));
+
+	private static final ExecutionPolicy WAITING = ExecutionPolicy.defaults("charge")
+		.withConflictStrategy(ConflictStrategy.WAIT, Duration.ofSeconds(30));
 
 	private final MutableClock clock = MutableClock.start();
 
@@ -61,11 +70,15 @@ class SchedulerRefusalTest {
 		.scheduler(this.scheduler)
 		.build();
 
+	private final ExecutorService duplicates = Executors.newCachedThreadPool();
+
 	@RegisterExtension
 	final CapturedLog executorLog = CapturedLog.of(IdempotentExecutor.class);
 
 	@AfterEach
-	void close() {
+	void close() throws InterruptedException {
+		this.duplicates.shutdownNow();
+		assertThat(this.duplicates.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 		this.store.release.countDown();
 		this.executor.close();
 		this.scheduler.shutdownNow();
@@ -311,6 +324,56 @@ class SchedulerRefusalTest {
 		assertThat(this.listener.failedWrites).isEmpty();
 	}
 
+	@ParameterizedTest(name = "{0} polls taken before the refusals")
+	@ValueSource(ints = { 0, 1 })
+	void duplicateWhosePollIsRefusedReplaysOnceTheExecutionElsewhereCompletes(int taken) throws Exception {
+		IdempotencyKey key = IdempotencyKey.of("", "charge", "elsewhere");
+		ClaimResult.Claimed elsewhere = claimElsewhere(key);
+		this.scheduler.refuse(taken, Integer.MAX_VALUE);
+
+		Future<ClaimOutcome> duplicate = this.duplicates.submit(() -> this.executor.claim(key, FINGERPRINT, WAITING));
+		// at most one poll ran on the scheduler before the refusal: a second one is the duplicate's own
+		Await.until(() -> this.scheduler.refused.get() == 1 && this.listener.count(StoreOperation.FIND) >= 2,
+				"the duplicate to poll the store itself");
+		assertThat(duplicate).isNotDone();
+
+		// through the store, as another instance does: no local signal, only a poll can tell the duplicate
+		this.store.complete(key.storageKey(), elsewhere.owner(), RecordState.FINISHED_OK, RECEIPT,
+				this.clock.instant(), WAITING.retention());
+
+		assertThat(duplicate.get(10, TimeUnit.SECONDS))
+			.isEqualTo(new ClaimOutcome.Replay(RecordState.FINISHED_OK, RECEIPT));
+		assertThat(this.listener.outcomes).containsExactly(RequestOutcome.REPLAYED);
+		assertThat(this.executor.watchedKeys()).isZero();
+		assertThat(this.scheduler.refused).hasValue(1);
+		assertThat(this.executorLog.atLeast(Level.WARNING)).singleElement()
+			.satisfies((record) -> assertThat(record.getMessage()).contains("refused to poll the store")
+				.contains("(1 refusal since the last warning)"));
+	}
+
+	@Test
+	void schedulerShutDownEndsTheWaitOfADuplicateAsItEndsAClaimThatWouldRun() throws Exception {
+		IdempotencyKey key = IdempotencyKey.of("", "charge", "elsewhere");
+		claimElsewhere(key);
+		Future<ClaimOutcome> duplicate = this.duplicates.submit(() -> this.executor.claim(key, FINGERPRINT, WAITING));
+		Await.until(() -> this.listener.count(StoreOperation.FIND) >= 1, "the duplicate to wait");
+
+		this.scheduler.shutdownNow();
+
+		// well before its 30 seconds of waiting
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> duplicate.get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(IllegalStateException.class)
+			.withMessageContaining("scheduler was shut down");
+		assertThat(this.executor.watchedKeys()).isZero();
+		assertThatIllegalStateException().isThrownBy(() -> this.executor.claim(key, FINGERPRINT, WAITING))
+			.withMessageContaining("scheduler was shut down");
+	}
+
+	private ClaimResult.Claimed claimElsewhere(IdempotencyKey key) {
+		return (ClaimResult.Claimed) this.store.claim(key.storageKey(), FINGERPRINT, this.clock.instant(),
+				WAITING.lease());
+	}
+
 	private int renewals(Execution execution) {
 		return this.store.renewalsOf(execution.key().storageKey());
 	}
@@ -329,90 +392,6 @@ class SchedulerRefusalTest {
 		ClaimOutcome outcome = this.executor.claim(IdempotencyKey.of("", "charge", id), FINGERPRINT, policy);
 		assertThat(outcome).isInstanceOf(ClaimOutcome.Acquired.class);
 		return ((ClaimOutcome.Acquired) outcome).execution();
-	}
-
-	/**
-	 * A real scheduler that refuses a run of one-shot tasks while it is not shut down, as one with a bounded queue
-	 * does under a burst.
-	 */
-	private static final class RefusingScheduler extends ScheduledThreadPoolExecutor {
-
-		final AtomicInteger refused = new AtomicInteger();
-
-		/** How many tasks were failed with {@link #failOnce}'s throwable. */
-		final AtomicInteger failed = new AtomicInteger();
-
-		private Throwable failure;
-
-		private final Object lock = new Object();
-
-		private int toSkip;
-
-		private int toRefuse;
-
-		RefusingScheduler() {
-			super(2);
-			setRemoveOnCancelPolicy(true);
-		}
-
-		/**
-		 * Takes the next {@code skip} tasks, then refuses {@code count}, then takes tasks again.
-		 * @param skip tasks to take first
-		 * @param count tasks to refuse
-		 */
-		void refuse(int skip, int count) {
-			synchronized (this.lock) {
-				this.toSkip = skip;
-				this.toRefuse = count;
-			}
-		}
-
-		/**
-		 * Fails the next task with {@code failure} instead of refusing it, then goes on as before.
-		 * @param failure what to throw: an unchecked exception or an error
-		 */
-		void failOnce(Throwable failure) {
-			synchronized (this.lock) {
-				this.failure = failure;
-			}
-		}
-
-		/**
-		 * Fails the next task with {@code failure}, then takes tasks again.
-		 * @param failure what to throw
-		 */
-		void failOnceThenTake(RuntimeException failure) {
-			synchronized (this.lock) {
-				this.failure = failure;
-				this.toSkip = 0;
-				this.toRefuse = 0;
-			}
-		}
-
-		@Override
-		public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-			synchronized (this.lock) {
-				Throwable failing = this.failure;
-				if (failing != null) {
-					this.failure = null;
-					this.failed.incrementAndGet();
-					if (failing instanceof Error error) {
-						throw error;
-					}
-					throw (RuntimeException) failing;
-				}
-				if (this.toSkip > 0) {
-					this.toSkip--;
-				}
-				else if (this.toRefuse > 0) {
-					this.toRefuse--;
-					this.refused.incrementAndGet();
-					throw new RejectedExecutionException("queue full");
-				}
-			}
-			return super.schedule(command, delay, unit);
-		}
-
 	}
 
 	/** Counts the renewal calls of each key, and blocks the first renewal of one key until interrupted. */

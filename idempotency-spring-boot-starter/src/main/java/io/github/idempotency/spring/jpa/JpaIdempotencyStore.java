@@ -18,6 +18,7 @@ import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
+import io.github.idempotency.core.logging.RateLimitedWarning;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import org.apache.commons.logging.Log;
@@ -92,7 +93,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 
 	private final OwnConnectionTransactions transactions;
 
-	private final ExhaustedClaimLog exhaustedClaims = new ExhaustedClaimLog(logger);
+	/** Claims that ran out of attempts: a hot key may exhaust many, and a warning each would flood the log. */
+	private final RateLimitedWarning exhaustedClaims = new RateLimitedWarning(logger::warn);
 
 	private volatile DataSource renewalDataSource;
 
@@ -175,7 +177,7 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	 * takeovers and releases, so another request holds it or is about to. That is an answer, not a failure of the
 	 * store (which would run the request unprotected where the application fails open): the record in force if one
 	 * can be read now, else an ongoing record of no owner that the caller treats as in progress (a duplicate gets a
-	 * 409 and retries). Logged as a warning, at most once a minute ({@link ExhaustedClaimLog}): so many lost races in
+	 * 409 and retries). Logged as a warning, at most once a minute ({@link RateLimitedWarning}): so many lost races in
 	 * a row mean a key contended far beyond the usual duplicates, or a pool whose connections run at an isolation the
 	 * store does not see (serialization failures).
 	 */
@@ -193,11 +195,15 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 		DataAccessException lastSeen = lastFailure;
 		boolean found = inForce.isPresent();
 		// the last failure seen may be the read's, or an earlier attempt's when the later ones lost a compare-and-set
-		this.exhaustedClaims.exhausted(() -> "The claim of " + key + " in table " + this.tableName + " lost "
-				+ this.maxClaimAttempts + " races in a row to concurrent writes"
-				+ ((lastSeen != null) ? " (last serialization failure or deadlock seen: " + lostRace(lastSeen) + ")"
-						: "")
-				+ "; answered " + (found ? "with the record in force" : "as a key in progress"));
+		if (logger.isWarnEnabled()) {
+			this.exhaustedClaims.warn(System.nanoTime(), (count) -> "The claim of " + key + " in table "
+					+ this.tableName + " lost " + this.maxClaimAttempts + " races in a row to concurrent writes"
+					+ ((lastSeen != null) ? " (last serialization failure or deadlock seen: " + lostRace(lastSeen) + ")"
+							: "")
+					+ "; answered " + (found ? "with the record in force" : "as a key in progress") + " (" + count
+					+ ((count == 1) ? " claim" : " claims") + " ran out of attempts since the last such warning; "
+					+ "logged at most once a minute)");
+		}
 		return new ClaimResult.Existing(inForce
 			.orElseGet(() -> IdempotencyRecord.ongoing(OwnerToken.random(), fingerprint, now.plus(lease))));
 	}

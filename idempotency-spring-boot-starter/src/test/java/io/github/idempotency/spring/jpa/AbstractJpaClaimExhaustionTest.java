@@ -206,6 +206,28 @@ abstract class AbstractJpaClaimExhaustionTest {
 	}
 
 	@Test
+	void claimExhaustedWhileWarningsAreOffIsNeitherDescribedNorCounted() {
+		StorageKey unlogged = newKey();
+		StorageKey logged = newKey();
+		this.storeLogger.setLevel(Level.ERROR);
+		try {
+			this.injector.failNext(MAX_CLAIM_ATTEMPTS, "40001", this.claimStatement);
+			assertThat(this.store.claim(unlogged, FINGERPRINT, Instant.now(), LEASE))
+				.isInstanceOf(ClaimResult.Existing.class);
+		}
+		finally {
+			this.storeLogger.setLevel(null);
+		}
+
+		this.injector.failNext(MAX_CLAIM_ATTEMPTS, "40001", this.claimStatement);
+		assertThat(this.store.claim(logged, FINGERPRINT, Instant.now(), LEASE)).isInstanceOf(ClaimResult.Existing.class);
+
+		assertThat(warnings()).singleElement()
+			.satisfies((message) -> assertThat(message).contains(logged.toString())
+				.contains("1 claim ran out of attempts since the last such warning"));
+	}
+
+	@Test
 	void failureThatIsNotALostRaceFailsTheClaimAtOnce() {
 		StorageKey key = newKey();
 		// connection failure: the store cannot tell what happened, which is a store failure, not a contended key
