@@ -136,22 +136,38 @@ public final class ChildApp implements AutoCloseable {
 		return app;
 	}
 
-	// without a warm-up, the default configuration's archive: a configuration's own costs a training start, which
-	// pays only where many instances start, and needs its store up (the start scenario 8 expects to fail would fail
-	// it)
+	// without a warm-up, the default configuration's archive: a configuration's own costs a training start (and a
+	// Spring AOT processing), which pays only where many instances start, and needs its store up (the start scenario
+	// 8 expects to fail would fail it)
 	private static ChildApp start(String name, String profile, Map<String, String> properties, boolean isShared,
 			Consumer<ChildApp> warmUp) {
-		List<String> archive = (warmUp != null)
-				? ClassDataArchive.jvmOptions(profile, properties,
-						(trainingOptions, trainingLog) -> train(profile, properties, warmUp, trainingOptions,
-								trainingLog))
-				: defaultArchive();
+		String classPath = ChildClassPath.get();
+		List<String> jvmOptions = new ArrayList<>();
+		if (warmUp != null) {
+			List<String> arguments = appArguments(0, profile, properties);
+			AotProcessedContext aot = AotProcessedContext.of(ClassDataArchive.configuration(profile, properties),
+					MAIN_CLASS, classPath, arguments);
+			if (aot != null) {
+				classPath = aot.jar() + File.pathSeparator + classPath;
+				if (aot.serves(arguments)) {
+					jvmOptions.add("-Dspring.aot.enabled=true");
+				}
+			}
+			String trainingClassPath = classPath;
+			List<String> trainingOptions = List.copyOf(jvmOptions);
+			jvmOptions.addAll(ClassDataArchive.jvmOptions(profile, properties, classPath,
+					(archiveOptions, trainingLog) -> train(profile, properties, warmUp, trainingClassPath,
+							concat(trainingOptions, archiveOptions), trainingLog)));
+		}
+		else {
+			jvmOptions.addAll(defaultArchive());
+		}
 		int port = FreePorts.next();
 		try {
 			Path log = Files.createDirectories(Path.of("target", "fault-suite-logs"))
 				.resolve(name + "-" + port + ".log");
 			long startedAt = System.nanoTime();
-			Process process = launch(port, profile, properties, archive, log);
+			Process process = launch(port, profile, properties, classPath, jvmOptions, log);
 			ChildApp app = new ChildApp(process, port, log, isShared);
 			try {
 				app.awaitHealthy();
@@ -174,24 +190,31 @@ public final class ChildApp implements AutoCloseable {
 		}
 	}
 
+	private static List<String> concat(List<String> first, List<String> second) {
+		List<String> both = new ArrayList<>(first);
+		both.addAll(second);
+		return both;
+	}
+
 	/**
 	 * The JVM options that map the default configuration's class-data archive (no profile, the memory store), made
 	 * first if need be: the archive of every start without a warm-up.
 	 * @return the options, empty without an archive
 	 */
 	static List<String> defaultArchive() {
-		return ClassDataArchive.jvmOptions(null, Map.of(), (trainingOptions, trainingLog) -> train(null, Map.of(),
-				(app) -> {
-				}, trainingOptions, trainingLog));
+		String classPath = ChildClassPath.get();
+		return ClassDataArchive.jvmOptions(null, Map.of(), classPath, (trainingOptions, trainingLog) -> train(null,
+				Map.of(), (app) -> {
+				}, classPath, trainingOptions, trainingLog));
 	}
 
 	// the class-data archive's training start: an instance as the caller's, warmed up as they are, stopped with
 	// SIGTERM so that its JVM exits normally and writes the archive
 	private static boolean train(String profile, Map<String, String> properties, Consumer<ChildApp> warmUp,
-			List<String> archiveOptions, Path log) {
+			String classPath, List<String> jvmOptions, Path log) {
 		int port = FreePorts.next();
 		try {
-			Process process = launch(port, profile, properties, archiveOptions, log);
+			Process process = launch(port, profile, properties, classPath, jvmOptions, log);
 			ChildApp app = new ChildApp(process, port, log, false);
 			try {
 				app.awaitHealthy();
@@ -218,21 +241,27 @@ public final class ChildApp implements AutoCloseable {
 		}
 	}
 
-	private static Process launch(int port, String profile, Map<String, String> properties, List<String> jvmOptions,
-			Path log) throws IOException {
+	private static Process launch(int port, String profile, Map<String, String> properties, String classPath,
+			List<String> jvmOptions, Path log) throws IOException {
 		List<String> command = new ArrayList<>(jvm());
 		command.addAll(jvmOptions);
-		command.addAll(List.of("-cp", ChildClassPath.get(), MAIN_CLASS, "--server.port=" + port,
-				"--server.address=127.0.0.1", "--logging.level.root=WARN",
-				"--logging.level.io.github.idempotency=INFO", "--spring.main.banner-mode=off"));
-		if (profile != null) {
-			command.add("--spring.profiles.active=" + profile);
-		}
-		command.addAll(lighterStartUp(profile));
-		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+		command.addAll(List.of("-cp", classPath, MAIN_CLASS));
+		command.addAll(appArguments(port, profile, properties));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		running.add(process);
 		return process;
+	}
+
+	private static List<String> appArguments(int port, String profile, Map<String, String> properties) {
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--logging.level.root=WARN", "--logging.level.io.github.idempotency=INFO",
+				"--spring.main.banner-mode=off"));
+		if (profile != null) {
+			arguments.add("--spring.profiles.active=" + profile);
+		}
+		arguments.addAll(lighterStartUp(profile));
+		properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+		return arguments;
 	}
 
 	/**
@@ -240,7 +269,7 @@ public final class ChildApp implements AutoCloseable {
 	 * JVM start fast: the C1 compiler only, the serial collector, small thread stacks.
 	 * @return the options
 	 */
-	private static List<String> jvm() {
+	static List<String> jvm() {
 		String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
 		return List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
 	}

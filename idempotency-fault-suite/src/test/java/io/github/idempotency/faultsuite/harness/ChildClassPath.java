@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -46,7 +48,7 @@ final class ChildClassPath {
 				Path path = Path.of(entry);
 				if (Files.isDirectory(path)) {
 					Path jar = DIRECTORY.resolve("classes-" + directories++ + ".jar").toAbsolutePath();
-					jar(path, jar);
+					jar(jar, path);
 					entries.add(jar.toString());
 				}
 				else if (!entry.isEmpty()) {
@@ -60,23 +62,36 @@ final class ChildClassPath {
 		}
 	}
 
-	private static void jar(Path directory, Path jar) throws IOException {
+	/**
+	 * Packs directories into a jar, in a stable order and with fixed time stamps, so that the same files make the
+	 * same jar; an entry that an earlier directory already gave is left out.
+	 * @param jar the jar, replaced only if its content changed
+	 * @param directories the directories, whose files go to the jar's root
+	 * @throws IOException if a file cannot be read or the jar written
+	 */
+	static void jar(Path jar, Path... directories) throws IOException {
 		Path temporary = Files.createTempFile(DIRECTORY, "classes", ".tmp");
-		try (OutputStream file = Files.newOutputStream(temporary);
-				JarOutputStream out = new JarOutputStream(file);
-				Stream<Path> files = Files.walk(directory)) {
-			for (Path each : (Iterable<Path>) files.sorted()::iterator) {
-				String name = directory.relativize(each).toString().replace(File.separatorChar, '/');
-				if (name.isEmpty()) {
-					continue;
+		Set<String> names = new HashSet<>();
+		try (OutputStream file = Files.newOutputStream(temporary); JarOutputStream out = new JarOutputStream(file)) {
+			for (Path directory : directories) {
+				try (Stream<Path> files = Files.walk(directory)) {
+					for (Path each : (Iterable<Path>) files.sorted()::iterator) {
+						String name = directory.relativize(each).toString().replace(File.separatorChar, '/');
+						if (Files.isDirectory(each)) {
+							name += "/";
+						}
+						if (name.equals("/") || !names.add(name)) {
+							continue;
+						}
+						JarEntry entry = new JarEntry(name);
+						entry.setTime(ENTRY_TIME);
+						out.putNextEntry(entry);
+						if (!Files.isDirectory(each)) {
+							Files.copy(each, out);
+						}
+						out.closeEntry();
+					}
 				}
-				JarEntry entry = new JarEntry(Files.isDirectory(each) ? name + "/" : name);
-				entry.setTime(ENTRY_TIME);
-				out.putNextEntry(entry);
-				if (!Files.isDirectory(each)) {
-					Files.copy(each, out);
-				}
-				out.closeEntry();
 			}
 		}
 		// an unchanged jar keeps its time stamp, so that the class-data archive made from it stays valid

@@ -37,17 +37,7 @@ final class ClassDataArchive {
 
 	private static final int TRAININGS = 2;
 
-	private static long trainingNanos;
-
 	private ClassDataArchive() {
-	}
-
-	/**
-	 * How long the training starts took so far, in this JVM: the report counts it apart from the rows.
-	 * @return nanoseconds
-	 */
-	static synchronized long trainingNanos() {
-		return trainingNanos;
 	}
 
 	/**
@@ -71,18 +61,19 @@ final class ClassDataArchive {
 	 * The JVM options that map the archive of a configuration, made first if need be.
 	 * @param profile the Spring profile, or {@code null} for the default run
 	 * @param properties the app's command-line properties
+	 * @param classPath the class path of the configuration's starts
 	 * @param training the training start, if the archive must be made
 	 * @return the options, empty without an archive
 	 */
 	static synchronized List<String> jvmOptions(@Nullable String profile, Map<String, String> properties,
-			Training training) {
+			String classPath, Training training) {
 		if ("false".equals(System.getProperty("fault-suite.cds"))) {
 			return List.of();
 		}
 		String configuration = configuration(profile, properties);
 		Path archive = archive(configuration);
 		if (!usable.containsKey(configuration)) {
-			boolean made = train(configuration, archive, training);
+			boolean made = train(configuration, archive, classPath, training);
 			int failed = made ? 0 : failures.merge(configuration, 1, Integer::sum);
 			if (made || failed >= TRAININGS) {
 				usable.put(configuration, made);
@@ -115,8 +106,13 @@ final class ClassDataArchive {
 		return ChildClassPath.DIRECTORY.resolve("sample-app-" + configuration + ".jsa").toAbsolutePath();
 	}
 
-	// each entry with its size and time stamp: what the JVM checks before it maps an archive
-	private static String fingerprint(String classPath) throws IOException {
+	/**
+	 * A class path's entries, each with its size and time stamp: what the JVM checks before it maps an archive.
+	 * @param classPath the class path
+	 * @return one line per entry
+	 * @throws IOException if an entry cannot be read
+	 */
+	static String fingerprint(String classPath) throws IOException {
 		StringBuilder fingerprint = new StringBuilder();
 		for (String entry : classPath.split(java.io.File.pathSeparator)) {
 			Path path = Path.of(entry);
@@ -128,13 +124,13 @@ final class ClassDataArchive {
 		return fingerprint.toString();
 	}
 
-	private static boolean train(String configuration, Path archive, Training training) {
+	private static boolean train(String configuration, Path archive, String classPath, Training training) {
 		long start = System.nanoTime();
 		Path madeFor = archive.resolveSibling(archive.getFileName() + ".classpath");
 		Path log = archive.resolveSibling("sample-app-" + configuration + "-cds-training.log");
 		try {
-			String classPath = fingerprint(ChildClassPath.get());
-			if (Files.exists(archive) && Files.exists(madeFor) && Files.readString(madeFor).equals(classPath)) {
+			String fingerprint = fingerprint(classPath);
+			if (Files.exists(archive) && Files.exists(madeFor) && Files.readString(madeFor).equals(fingerprint)) {
 				System.out.println("fault suite: class-data archive reused: " + archive);
 				return true;
 			}
@@ -145,11 +141,11 @@ final class ClassDataArchive {
 				exited = training.run(List.of("-XX:ArchiveClassesAtExit=" + archive), log);
 			}
 			finally {
-				trainingNanos += System.nanoTime() - start;
+				StartUps.recordPreparation(System.nanoTime() - start);
 			}
 			boolean made = exited && Files.exists(archive) && Files.size(archive) > 0;
 			if (made) {
-				Files.writeString(madeFor, classPath);
+				Files.writeString(madeFor, fingerprint);
 			}
 			System.out.println("fault suite: class-data archive " + configuration + " "
 					+ (made ? "made" : "NOT made (see " + log + ")") + " in "

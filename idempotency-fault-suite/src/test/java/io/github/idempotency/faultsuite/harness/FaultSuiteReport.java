@@ -60,7 +60,8 @@ public final class FaultSuiteReport {
 	 * Records how long one scenario (a test, or one store of a parameterized test) took, and rewrites the report.
 	 * @param scenario the row's name: the scenario, and the store or fault where it has several
 	 * @param duration from its start to its end, app and store start-ups included
-	 * @param training the part of it that trained class-data archives, which belongs to the suite, not to the row
+	 * @param training the part of it that prepared start-ups (Spring AOT contexts, class-data archives), which
+	 *     belongs to the suite, not to the row
 	 * (the first row that needs a configuration trains its archive, unless an earlier run left it)
 	 * @param startUps child apps it started
 	 * @param startUpTime their start-ups' wall time, summed
@@ -106,7 +107,7 @@ public final class FaultSuiteReport {
 		for (Timing timing : timings) {
 			line(table, timing.scenario(),
 					seconds(timing.duration()) + (timing.training().isZero() ? ""
-							: " (+ " + seconds(timing.training()) + " of class-data archive training)"),
+							: " (+ " + seconds(timing.training()) + " of start-up preparation: Spring AOT, class-data archive)"),
 					(timing.duration().compareTo(SCENARIO_BOUND) <= 0) ? "yes" : "no",
 					Integer.toString(timing.startUps()), seconds(timing.startUpTime()), seconds(timing.startUpCpu()),
 					timing.outcome());
@@ -217,8 +218,8 @@ public final class FaultSuiteReport {
 	 * One scenario's duration.
 	 *
 	 * @param scenario the row's name: the scenario, and the store or fault where it has several
-	 * @param duration how long it took, without the archive training
-	 * @param training the class-data archive training it waited for
+	 * @param duration how long it took, without the start-ups' preparation
+	 * @param training the start-ups' preparation it waited for (Spring AOT contexts, class-data archives)
 	 * @param startUps child apps it started
 	 * @param startUpTime their start-ups' wall time, summed
 	 * @param startUpCpu the CPU their start-ups used

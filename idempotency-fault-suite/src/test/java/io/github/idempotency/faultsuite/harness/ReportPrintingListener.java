@@ -112,12 +112,13 @@ public final class ReportPrintingListener implements TestExecutionListener {
 	 *
 	 * @param nanos {@link System#nanoTime()}
 	 * @param startUps the child apps' start-up totals then ({@link StartUps#totals()})
-	 * @param training the class-data archives' training time so far ({@link ClassDataArchive#trainingNanos()})
+	 * @param training the start-ups' preparation time so far: Spring AOT contexts and class-data archives
+	 *     ({@link StartUps#preparationNanos()})
 	 */
 	private record Mark(long nanos, long[] startUps, long training) {
 
 		static Mark now() {
-			return new Mark(System.nanoTime(), StartUps.totals(), ClassDataArchive.trainingNanos());
+			return new Mark(System.nanoTime(), StartUps.totals(), StartUps.preparationNanos());
 		}
 
 	}

@@ -16,6 +16,8 @@ final class StartUps {
 
 	private static long cpuNanos;
 
+	private static long preparationNanos;
+
 	private StartUps() {
 	}
 
@@ -25,6 +27,23 @@ final class StartUps {
 		cpuNanos += cpu.toNanos();
 		System.out.println(String.format(Locale.ROOT, "fault suite: app %s started in %.1f s (%.1f s of CPU)", name,
 				wall / 1e9, cpu.toNanos() / 1e9));
+	}
+
+	/**
+	 * Counts time spent making what makes start-ups faster (a Spring AOT context, a class-data archive), which the
+	 * report shows apart from the rows that waited for it.
+	 * @param nanos the time spent
+	 */
+	static synchronized void recordPreparation(long nanos) {
+		preparationNanos += nanos;
+	}
+
+	/**
+	 * The preparation's time so far, in this JVM.
+	 * @return nanoseconds
+	 */
+	static synchronized long preparationNanos() {
+		return preparationNanos;
 	}
 
 	/**
