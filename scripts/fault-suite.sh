@@ -12,7 +12,8 @@
 #
 # Further arguments go to Maven, e.g. one scenario: scripts/fault-suite.sh short -Dit.test=GrowthScenario, the
 # growth scenario's 10-minute run: -Dfault-suite.growth=long, or child apps without the class-data archive:
-# -Dfault-suite.cds=false (docs/reliability.md).
+# -Dfault-suite.cds=false, scenario 2's apps without their Spring AOT context: -Dfault-suite.aot=false
+# (docs/reliability.md).
 #
 # The upstream modules are built without their tests (-DskipTests); the suite's own failsafe run ignores that flag.
 set -euo pipefail
