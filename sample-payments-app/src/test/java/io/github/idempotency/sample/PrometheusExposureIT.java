@@ -1,15 +1,9 @@
 package io.github.idempotency.sample;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,41 +45,46 @@ class PrometheusExposureIT {
 
 	private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
 	@LocalServerPort
 	private int port;
 
+	private LocalSampleApp app;
+
 	@Autowired
 	private HealthIndicator idempotencyHealthIndicator;
+
+	@BeforeEach
+	void connect() {
+		this.app = new LocalSampleApp(this.port);
+	}
 
 	@Test
 	void knownSequenceOfRequestsIsCountedAndExposesEverySeriesTheDashboardQueries() throws Exception {
 		Scrape before = scrape();
 
 		String replayedKey = key();
-		assertThat(payment(replayedKey, PAYMENT).statusCode()).isEqualTo(201);
-		assertThat(payment(replayedKey, PAYMENT).headers().firstValue("Idempotent-Replayed")).hasValue("true");
-		assertThat(payment(replayedKey, PAYMENT).statusCode()).isEqualTo(201);
+		assertThat(this.app.payment(replayedKey, PAYMENT).statusCode()).isEqualTo(201);
+		assertThat(this.app.payment(replayedKey, PAYMENT).headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(this.app.payment(replayedKey, PAYMENT).statusCode()).isEqualTo(201);
 
 		String mismatchedKey = key();
-		assertThat(payment(mismatchedKey, PAYMENT).statusCode()).isEqualTo(201);
-		assertThat(payment(mismatchedKey, PAYMENT.replace("1250", "999")).statusCode()).isEqualTo(422);
+		assertThat(this.app.payment(mismatchedKey, PAYMENT).statusCode()).isEqualTo(201);
+		assertThat(this.app.payment(mismatchedKey, PAYMENT.replace("1250", "999")).statusCode()).isEqualTo(422);
 
-		assertThat(payment(null, PAYMENT).statusCode()).isEqualTo(400);
-		assertThat(payment("x".repeat(256), PAYMENT).statusCode()).isEqualTo(400);
+		assertThat(this.app.payment(null, PAYMENT).statusCode()).isEqualTo(400);
+		assertThat(this.app.payment("x".repeat(256), PAYMENT).statusCode()).isEqualTo(400);
 
-		assertThat(payment(key(), simulate("\"psp-unavailable\"")).statusCode()).isEqualTo(503);
+		assertThat(this.app.payment(key(), simulate("\"psp-unavailable\"")).statusCode()).isEqualTo(503);
 
 		String slowKey = key();
 		// long enough that the duplicate below, sent after two scrapes, still finds it running on a loaded machine
 		String slowPayment = simulate("\"slow\", \"delayMs\": 10000");
 		CompletableFuture<HttpResponse<String>> slow = CompletableFuture
-			.supplyAsync(() -> payment(slowKey, slowPayment));
+			.supplyAsync(() -> this.app.payment(slowKey, slowPayment));
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> scrape().value("idempotency_executions_active") >= 1);
 		assertThat(scrape().value("idempotency_executions_oldest_age_seconds")).isGreaterThanOrEqualTo(0);
-		assertThat(payment(slowKey, slowPayment).statusCode()).isEqualTo(409);
+		assertThat(this.app.payment(slowKey, slowPayment).statusCode()).isEqualTo(409);
 		assertThat(slow.get().statusCode()).isEqualTo(201);
 
 		Scrape after = scrape();
@@ -140,35 +140,8 @@ class PrometheusExposureIT {
 		return "{\"amount\": 1250, \"currency\": \"EUR\", \"simulate\": " + simulation + "}";
 	}
 
-	private HttpResponse<String> payment(String key, String body) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/payments"))
-			.header("Authorization", "Basic " + Base64.getEncoder()
-				.encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8)))
-			.header("Content-Type", "application/json")
-			.timeout(Duration.ofSeconds(30))
-			.POST(HttpRequest.BodyPublishers.ofString(body));
-		if (key != null) {
-			request.header("Idempotency-Key", key);
-		}
-		return send(request.build());
-	}
-
-	private HttpResponse<String> send(HttpRequest request) {
-		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private Scrape scrape() {
-		HttpResponse<String> response = send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus")).build());
+		HttpResponse<String> response = this.app.send("GET", "/actuator/prometheus", null);
 		assertThat(response.statusCode()).isEqualTo(200);
 		return new Scrape(response.body());
 	}

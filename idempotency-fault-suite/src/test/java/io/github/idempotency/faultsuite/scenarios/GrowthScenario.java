@@ -1,13 +1,10 @@
 package io.github.idempotency.faultsuite.scenarios;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
+import io.github.idempotency.faultsuite.harness.AppHttp;
 import io.github.idempotency.faultsuite.harness.ChildApp;
 import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
 import io.github.idempotency.faultsuite.harness.HeapProbe;
@@ -68,14 +66,6 @@ class GrowthScenario {
 	private static final Duration SLACK = Duration.ofSeconds(5);
 
 	private static final double HEAP_TOLERANCE = 0.10;
-
-	private static final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
-
-	private static final String AUTHORIZATION = "Basic "
-			+ Base64.getEncoder().encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8));
 
 	@Test
 	@Timeout(value = 25, unit = TimeUnit.MINUTES)
@@ -160,7 +150,7 @@ class GrowthScenario {
 
 	private static String get(ChildApp app, String path) {
 		try {
-			return http.send(HttpRequest.newBuilder(app.uri(path)).timeout(Duration.ofSeconds(30)).build(),
+			return AppHttp.CLIENT.send(HttpRequest.newBuilder(app.uri(path)).timeout(Duration.ofSeconds(30)).build(),
 					HttpResponse.BodyHandlers.ofString()).body();
 		}
 		catch (IOException ex) {
@@ -308,9 +298,9 @@ class GrowthScenario {
 
 		private static int post(ChildApp app, String key) {
 			try {
-				return http.send(HttpRequest.newBuilder(app.uri("/fault-suite/blobs?size=256"))
+				return AppHttp.CLIENT.send(HttpRequest.newBuilder(app.uri("/fault-suite/blobs?size=256"))
 					.timeout(Duration.ofSeconds(30))
-					.header("Authorization", AUTHORIZATION)
+					.header("Authorization", AppHttp.ALICE)
 					.header("Idempotency-Key", key)
 					.POST(HttpRequest.BodyPublishers.noBody())
 					.build(), HttpResponse.BodyHandlers.discarding()).statusCode();

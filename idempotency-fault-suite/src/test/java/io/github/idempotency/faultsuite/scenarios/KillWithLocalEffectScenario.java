@@ -1,13 +1,10 @@
 package io.github.idempotency.faultsuite.scenarios;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.github.idempotency.faultsuite.harness.AppHttp;
 import io.github.idempotency.faultsuite.harness.ChildApp;
 import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
 import io.github.idempotency.faultsuite.harness.SuiteConfiguration;
@@ -61,14 +59,6 @@ class KillWithLocalEffectScenario {
 
 	// instances started ahead of the one in use: on 2 cores, two start-ups at once keep both busy
 	private static final int STARTED_AHEAD = 2;
-
-	private static final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
-
-	private static final String AUTHORIZATION = "Basic "
-			+ Base64.getEncoder().encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8));
 
 	@Timeout(value = 30, unit = TimeUnit.MINUTES)
 	@ParameterizedTest(name = "{0}")
@@ -283,9 +273,9 @@ class KillWithLocalEffectScenario {
 	}
 
 	private static Answer send(HttpRequest.Builder request) {
-		request.timeout(Duration.ofSeconds(60)).header("Authorization", AUTHORIZATION);
+		request.timeout(Duration.ofSeconds(60)).header("Authorization", AppHttp.ALICE);
 		try {
-			HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = AppHttp.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			return new Answer(response.statusCode(),
 					response.headers().firstValue("Idempotent-Replayed").filter("true"::equals).isPresent(),
 					response.body().contains("response-not-retained"));

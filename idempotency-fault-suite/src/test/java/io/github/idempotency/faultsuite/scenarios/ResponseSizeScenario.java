@@ -2,7 +2,6 @@ package io.github.idempotency.faultsuite.scenarios;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.github.idempotency.faultsuite.blobs.BlobAutoConfiguration;
+import io.github.idempotency.faultsuite.harness.AppHttp;
 import io.github.idempotency.faultsuite.harness.ChildApp;
 import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
 import io.github.idempotency.faultsuite.stores.RedisStore;
@@ -59,14 +58,6 @@ class ResponseSizeScenario {
 	private static final int RETRIES = 2;
 
 	private static final int CONCURRENT_LARGE = 32;
-
-	private static final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
-
-	private static final String AUTHORIZATION = "Basic "
-			+ Base64.getEncoder().encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8));
 
 	@Test
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -209,10 +200,11 @@ class ResponseSizeScenario {
 
 	private static long executions(ChildApp app, String field) {
 		try {
-			HttpResponse<String> response = http.send(HttpRequest.newBuilder(app.uri("/fault-suite/blobs/executions"))
+			HttpRequest request = HttpRequest.newBuilder(app.uri("/fault-suite/blobs/executions"))
 				.timeout(Duration.ofSeconds(30))
-				.header("Authorization", AUTHORIZATION)
-				.build(), HttpResponse.BodyHandlers.ofString());
+				.header("Authorization", AppHttp.ALICE)
+				.build();
+			HttpResponse<String> response = AppHttp.CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
 			java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"" + field + "\"\\s*:\\s*(\\d+)")
 				.matcher(response.body());
 			if (response.statusCode() != 200 || !matcher.find()) {
@@ -233,12 +225,13 @@ class ResponseSizeScenario {
 	private static Blob post(ChildApp app, String key, long size) {
 		HttpRequest request = HttpRequest.newBuilder(app.uri("/fault-suite/blobs?size=" + size))
 			.timeout(Duration.ofMinutes(3))
-			.header("Authorization", AUTHORIZATION)
+			.header("Authorization", AppHttp.ALICE)
 			.header("Idempotency-Key", key)
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build();
 		try {
-			HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+			HttpResponse<InputStream> response = AppHttp.CLIENT.send(request,
+					HttpResponse.BodyHandlers.ofInputStream());
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");
 			byte[] buffer = new byte[64 * 1024];
 			byte[] start = new byte[512];

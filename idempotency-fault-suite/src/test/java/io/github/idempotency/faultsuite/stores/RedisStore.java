@@ -1,14 +1,7 @@
 package io.github.idempotency.faultsuite.stores;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -86,25 +79,7 @@ public final class RedisStore implements StoreUnderTest {
 	 * @return the keys and values
 	 */
 	public Map<String, String> contents() {
-		try (Socket socket = new Socket("127.0.0.1", this.server.port())) {
-			socket.setSoTimeout(10_000);
-			DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-			send(socket, "KEYS", "*");
-			List<String> keys = new ArrayList<>();
-			int count = Integer.parseInt(line(in).substring(1));
-			for (int i = 0; i < count; i++) {
-				keys.add(bulk(in));
-			}
-			Map<String, String> contents = new LinkedHashMap<>();
-			for (String key : keys) {
-				send(socket, "GET", key);
-				contents.put(key, bulk(in));
-			}
-			return contents;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return RedisCommands.contents(this.server.port());
 	}
 
 	/**
@@ -113,42 +88,6 @@ public final class RedisStore implements StoreUnderTest {
 	 */
 	public List<String> keys() {
 		return new ArrayList<>(contents().keySet());
-	}
-
-	private static void send(Socket socket, String... command) throws IOException {
-		StringBuilder request = new StringBuilder("*" + command.length + "\r\n");
-		for (String part : command) {
-			request.append('$').append(part.getBytes(StandardCharsets.ISO_8859_1).length).append("\r\n").append(part)
-				.append("\r\n");
-		}
-		socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-		socket.getOutputStream().flush();
-	}
-
-	private static String bulk(DataInputStream in) throws IOException {
-		String header = line(in);
-		int length = Integer.parseInt(header.substring(1));
-		if (length < 0) {
-			return "";
-		}
-		byte[] value = new byte[length];
-		in.readFully(value);
-		line(in);
-		return new String(value, StandardCharsets.ISO_8859_1);
-	}
-
-	private static String line(DataInputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		int c;
-		while ((c = in.read()) != -1 && c != '\n') {
-			if (c != '\r') {
-				line.append((char) c);
-			}
-		}
-		if (line.length() > 0 && line.charAt(0) == '-') {
-			throw new IOException("Redis answered " + line);
-		}
-		return line.toString();
 	}
 
 	/** Stops a scenario's own server; the shared one outlives the scenario. */

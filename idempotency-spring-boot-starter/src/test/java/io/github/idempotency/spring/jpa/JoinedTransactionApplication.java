@@ -87,21 +87,9 @@ class JoinedTransactionApplication {
 	 */
 	@Bean
 	FilterRegistrationBean<OncePerRequestFilter> failingAfterHandlerFilter() {
-		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
-				new OncePerRequestFilter() {
-
-					@Override
-					protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
-							FilterChain chain) throws ServletException, IOException {
-						chain.doFilter(request, response);
-						if (request.getHeader(FAIL_AFTER_HANDLER) != null) {
-							throw new IllegalStateException("Failed after the handler's transaction committed");
-						}
-					}
-
-				});
-		registration.setOrder(IdempotencyFilter.DEFAULT_ORDER + 1);
-		return registration;
+		return afterTheHandler(FAIL_AFTER_HANDLER, IdempotencyFilter.DEFAULT_ORDER + 1, () -> {
+			throw new IllegalStateException("Failed after the handler's transaction committed");
+		});
 	}
 
 	@Bean
@@ -116,6 +104,19 @@ class JoinedTransactionApplication {
 	 */
 	@Bean
 	FilterRegistrationBean<OncePerRequestFilter> pausingBeforeAttachFilter(AttachGate gate) {
+		return afterTheHandler(PAUSE_BEFORE_ATTACH, IdempotencyFilter.DEFAULT_ORDER + 2, gate::pause);
+	}
+
+	/**
+	 * A filter inside the idempotency filter (a higher order) that runs an action once the rest of the chain returned,
+	 * for a request that carries a header.
+	 * @param header the header
+	 * @param order the filter's order
+	 * @param action what to do then
+	 * @return the filter's registration
+	 */
+	private static FilterRegistrationBean<OncePerRequestFilter> afterTheHandler(String header, int order,
+			Runnable action) {
 		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
 				new OncePerRequestFilter() {
 
@@ -123,13 +124,13 @@ class JoinedTransactionApplication {
 					protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
 							FilterChain chain) throws ServletException, IOException {
 						chain.doFilter(request, response);
-						if (request.getHeader(PAUSE_BEFORE_ATTACH) != null) {
-							gate.pause();
+						if (request.getHeader(header) != null) {
+							action.run();
 						}
 					}
 
 				});
-		registration.setOrder(IdempotencyFilter.DEFAULT_ORDER + 2);
+		registration.setOrder(order);
 		return registration;
 	}
 
@@ -203,25 +204,21 @@ class JoinedTransactionApplication {
 
 		private final Ledger ledger;
 
-		private volatile Runnable afterBooking = () -> {
-		};
+		private final NextBookingAction afterBooking = new NextBookingAction();
 
 		Bookings(Ledger ledger) {
 			this.ledger = ledger;
 		}
 
 		void afterNextBooking(Runnable action) {
-			this.afterBooking = action;
+			this.afterBooking.set(action);
 		}
 
 		@Idempotent(key = "#paymentId", scope = Idempotent.Scope.GLOBAL)
 		@Transactional
 		public String book(String paymentId, long amount) {
 			String entryId = this.ledger.book(paymentId, amount);
-			Runnable action = this.afterBooking;
-			this.afterBooking = () -> {
-			};
-			action.run();
+			this.afterBooking.runOnce();
 			return entryId;
 		}
 

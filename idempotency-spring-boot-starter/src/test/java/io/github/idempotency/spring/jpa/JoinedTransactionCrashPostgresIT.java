@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.IdempotencyRecord;
@@ -16,6 +15,7 @@ import io.github.idempotency.core.StorageKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -30,23 +30,20 @@ class JoinedTransactionCrashPostgresIT {
 
 	static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/ledger", "{}");
 
-	private static final String TABLE = AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_crash_it");
+	@RegisterExtension
+	static final StoreTestTable TABLE = StoreTestTable.onPostgres("idem_crash_it", 2);
 
-	private static final String LEDGER = TABLE + "_ledger";
+	private static final String LEDGER = TABLE.name() + "_ledger";
 
-	private static HikariDataSource dataSource;
-
+	// on the store table's pool, which opens before the class's @BeforeAll and closes after its @AfterAll
 	@BeforeAll
-	static void createTables() {
-		dataSource = PostgresTestServer.get().newDataSource(2);
-		AbstractJpaIdempotencyStoreTest.createTable(dataSource, TABLE);
-		PostgresTestServer.execute(dataSource, "CREATE TABLE " + LEDGER + " (payment_id VARCHAR(64) NOT NULL)");
+	static void createLedger() {
+		PostgresTestServer.execute(TABLE.dataSource(), "CREATE TABLE " + LEDGER + " (payment_id VARCHAR(64) NOT NULL)");
 	}
 
 	@AfterAll
-	static void dropTables() {
-		PostgresTestServer.execute(dataSource, "DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + LEDGER);
-		dataSource.close();
+	static void dropLedger() {
+		PostgresTestServer.execute(TABLE.dataSource(), "DROP TABLE IF EXISTS " + LEDGER);
 	}
 
 	@Test
@@ -55,26 +52,26 @@ class JoinedTransactionCrashPostgresIT {
 		String paymentId = UUID.randomUUID().toString();
 		String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
 		Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-				CrashingLedgerApplication.class.getName(), PostgresTestServer.get().jdbcUrl(), TABLE, LEDGER,
+				CrashingLedgerApplication.class.getName(), PostgresTestServer.get().jdbcUrl(), TABLE.name(), LEDGER,
 				clientKey, paymentId)
 			.inheritIO()
 			.start();
 		assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
 		assertThat(child.exitValue()).isEqualTo(CrashingLedgerApplication.CRASH_STATUS);
 
-		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		JdbcTemplate jdbc = new JdbcTemplate(TABLE.dataSource());
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM " + LEDGER + " WHERE payment_id = ?", Integer.class,
 				paymentId))
 			.as("business row")
 			.isZero();
-		JpaIdempotencyStore store = new JpaIdempotencyStore(dataSource, TABLE);
+		JpaIdempotencyStore store = new JpaIdempotencyStore(TABLE.dataSource(), TABLE.name());
 		StorageKey key = IdempotencyKey.of("", "ledger", clientKey).storageKey();
 		IdempotencyRecord record = store.find(key, Instant.now()).orElseThrow();
 		assertThat(record.state()).as("only the claim, which committed on its own, remains")
 			.isEqualTo(RecordState.ONGOING);
 
 		// the crashed owner's lease runs out
-		jdbc.update("UPDATE " + TABLE + " SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE id = ?",
+		jdbc.update("UPDATE " + TABLE.name() + " SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE id = ?",
 				key.value());
 		ClaimResult retry = store.claim(key, FINGERPRINT, Instant.now(), Duration.ofSeconds(30));
 		assertThat(retry).isInstanceOf(ClaimResult.Claimed.class);

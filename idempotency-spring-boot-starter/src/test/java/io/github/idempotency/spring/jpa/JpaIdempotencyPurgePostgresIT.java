@@ -13,15 +13,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyKey;
 import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.StorageKey;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -34,34 +32,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JpaIdempotencyPurgePostgresIT {
 
-	private static final String TABLE = AbstractJpaIdempotencyStoreTest.uniqueTableName("idem_purge_it");
+	@RegisterExtension
+	static final StoreTestTable TABLE = StoreTestTable.onPostgres("idem_purge_it", 8);
 
 	private static final int EXPIRED_ROWS = 100_000;
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/payments", "{}");
 
-	private static HikariDataSource dataSource;
-
-	@BeforeAll
-	static void createTable() {
-		dataSource = PostgresTestServer.get().newDataSource(8);
-		AbstractJpaIdempotencyStoreTest.createTable(dataSource, TABLE);
-	}
-
-	@AfterAll
-	static void dropTable() {
-		PostgresTestServer.execute(dataSource, "DROP TABLE IF EXISTS " + TABLE);
-		dataSource.close();
-	}
-
 	@Test
 	void purgeRemovesExpiredRowsInBatchesWhileClaimsOnLiveKeysSucceed() throws Exception {
-		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		jdbc.update("INSERT INTO " + TABLE + " (id, state, fingerprint, expires_at, created_at, status, headers, "
-				+ "body, body_retained) SELECT lpad(to_hex(g), 64, '0'), 'FINISHED_OK', 'v1:' || repeat('0', 64), "
-				+ "clock_timestamp() - INTERVAL '1 hour', clock_timestamp() - INTERVAL '2 hours', 200, '', "
+		JdbcTemplate jdbc = new JdbcTemplate(TABLE.dataSource());
+		jdbc.update("INSERT INTO " + TABLE.name() + " (id, state, fingerprint, expires_at, created_at, status, "
+				+ "headers, body, body_retained) SELECT lpad(to_hex(g), 64, '0'), 'FINISHED_OK', "
+				+ "'v1:' || repeat('0', 64), clock_timestamp() - INTERVAL '1 hour', "
+				+ "clock_timestamp() - INTERVAL '2 hours', 200, '', "
 				+ "'\\x7b7d'::bytea, TRUE FROM generate_series(1, " + EXPIRED_ROWS + ") g");
-		JpaIdempotencyStore store = new JpaIdempotencyStore(dataSource, TABLE);
+		JpaIdempotencyStore store = new JpaIdempotencyStore(TABLE.dataSource(), TABLE.name());
 		List<StorageKey> liveBefore = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			StorageKey key = newKey();
@@ -71,11 +57,11 @@ class JpaIdempotencyPurgePostgresIT {
 		}
 		String heldId = String.format("%064x", 1);
 		ExecutorService threads = Executors.newFixedThreadPool(3);
-		try (Connection holder = dataSource.getConnection()) {
+		try (Connection holder = TABLE.dataSource().getConnection()) {
 			// another transaction holds one expired row: the purge must skip it, not wait for it
 			holder.setAutoCommit(false);
 			try (Statement statement = holder.createStatement()) {
-				statement.execute("SELECT id FROM " + TABLE + " WHERE id = '" + heldId + "' FOR UPDATE");
+				statement.execute("SELECT id FROM " + TABLE.name() + " WHERE id = '" + heldId + "' FOR UPDATE");
 			}
 			AtomicBoolean purging = new AtomicBoolean(true);
 			Future<List<ClaimResult>> claimer = threads.submit(() -> {
@@ -110,7 +96,7 @@ class JpaIdempotencyPurgePostgresIT {
 
 	@Test
 	void scheduledPurgeRunsOnItsInterval() throws Exception {
-		JpaIdempotencyStore store = new JpaIdempotencyStore(dataSource, TABLE);
+		JpaIdempotencyStore store = new JpaIdempotencyStore(TABLE.dataSource(), TABLE.name());
 		StorageKey key = newKey();
 		store.claim(key, FINGERPRINT, Instant.now(), Duration.ofMillis(1));
 		ScheduledPurge purge = new ScheduledPurge(store, Duration.ofMillis(50), 10);
@@ -125,11 +111,11 @@ class JpaIdempotencyPurgePostgresIT {
 	}
 
 	private static int countKey(StorageKey key) {
-		return count(new JdbcTemplate(dataSource), "id = '" + key.value() + "'");
+		return count(new JdbcTemplate(TABLE.dataSource()), "id = '" + key.value() + "'");
 	}
 
 	private static int count(JdbcTemplate jdbc, String condition) {
-		return jdbc.queryForObject("SELECT COUNT(*) FROM " + TABLE + " WHERE " + condition, Integer.class);
+		return jdbc.queryForObject("SELECT COUNT(*) FROM " + TABLE.name() + " WHERE " + condition, Integer.class);
 	}
 
 	private static StorageKey newKey() {

@@ -12,8 +12,7 @@ public class LedgerPayments {
 
 	private final LedgerService ledger;
 
-	private volatile Runnable afterBooking = () -> {
-	};
+	private final NextBookingAction afterBooking = new NextBookingAction();
 
 	LedgerPayments(LedgerService ledger) {
 		this.ledger = ledger;
@@ -24,7 +23,7 @@ public class LedgerPayments {
 	 * @param action the action
 	 */
 	void afterNextBooking(Runnable action) {
-		this.afterBooking = action;
+		this.afterBooking.set(action);
 	}
 
 	/**
@@ -37,10 +36,7 @@ public class LedgerPayments {
 	@Idempotent(key = "#paymentId", scope = Idempotent.Scope.GLOBAL)
 	public String book(String paymentId, long amount, boolean failAfterInsert) {
 		String entryId = this.ledger.book(paymentId, amount, failAfterInsert);
-		Runnable action = this.afterBooking;
-		this.afterBooking = () -> {
-		};
-		action.run();
+		this.afterBooking.runOnce();
 		return entryId;
 	}
 

@@ -1,17 +1,14 @@
 package io.github.idempotency.sample.operations;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.idempotency.sample.LocalSampleApp;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,28 +31,34 @@ class IdempotencyEndpointIT {
 
 	private static final String PROBLEM_BASE = "https://idempotency.github.io/problems/";
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@LocalServerPort
 	private int port;
 
+	private LocalSampleApp app;
+
+	@BeforeEach
+	void connect() {
+		this.app = new LocalSampleApp(this.port);
+	}
+
 	@Test
 	void onlyTheOperatorMayReadOrDelete() {
 		String someId = "0".repeat(64);
-		assertThat(send("GET", "/actuator/idempotency", "admin").statusCode()).isEqualTo(200);
+		assertThat(this.app.send("GET", "/actuator/idempotency", "admin").statusCode()).isEqualTo(200);
 		for (String user : new String[] { "alice", "bob" }) {
-			assertThat(send("GET", "/actuator/idempotency", user).statusCode()).as(user).isEqualTo(403);
-			assertThat(send("DELETE", "/actuator/idempotency/" + someId + "?force=true", user).statusCode()).as(user)
+			assertThat(this.app.send("GET", "/actuator/idempotency", user).statusCode()).as(user).isEqualTo(403);
+			assertThat(this.app.send("DELETE", "/actuator/idempotency/" + someId + "?force=true", user).statusCode())
+				.as(user)
 				.isEqualTo(403);
 		}
-		assertThat(send("GET", "/actuator/idempotency", null).statusCode()).isEqualTo(401);
+		assertThat(this.app.send("GET", "/actuator/idempotency", null).statusCode()).isEqualTo(401);
 	}
 
 	@Test
 	void reportListsTheConfiguredEndpointsAndTheStore() {
-		JsonNode report = body(send("GET", "/actuator/idempotency", "admin"));
+		JsonNode report = body(this.app.send("GET", "/actuator/idempotency", "admin"));
 		assertThat(report.at("/store/name").asString()).isEqualTo("memory");
 		JsonNode payments = endpoint(report, "payments");
 		assertThat(payments.at("/operations/0").asString()).isEqualTo("POST /payments");
@@ -79,7 +82,7 @@ class IdempotencyEndpointIT {
 		String key = UUID.randomUUID().toString();
 		int attemptsBefore = pspAttempts();
 		// long enough that the operator reads the record while the payment still runs, even on a loaded machine
-		CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> payment(key,
+		CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> this.app.payment(key,
 				PAYMENT.replace("}", ", \"simulate\": \"slow\", \"delayMs\": 8000}")));
 		JsonNode execution = await().atMost(Duration.ofSeconds(20))
 			.until(() -> execution("payments"), (found) -> found != null);
@@ -88,7 +91,7 @@ class IdempotencyEndpointIT {
 		assertThat(Duration.parse(execution.at("/age").asString()).isNegative()).isFalse();
 		String id = execution.at("/id").asString();
 
-		JsonNode ongoing = body(send("GET", "/actuator/idempotency/" + id, "admin"));
+		JsonNode ongoing = body(this.app.send("GET", "/actuator/idempotency/" + id, "admin"));
 		assertThat(ongoing.at("/state").asString()).isEqualTo("ONGOING");
 		String ongoingVersion = ongoing.at("/version").asString();
 
@@ -96,32 +99,32 @@ class IdempotencyEndpointIT {
 		assertThat(paid.statusCode()).isEqualTo(201);
 
 		// the payment completed since the operator read the record: the delete they decided on no longer applies
-		HttpResponse<String> stale = send("DELETE", "/actuator/idempotency/" + id + "?version=" + ongoingVersion,
-				"admin");
+		HttpResponse<String> stale = this.app.send("DELETE",
+				"/actuator/idempotency/" + id + "?version=" + ongoingVersion, "admin");
 		assertThat(stale.statusCode()).isEqualTo(409);
 		assertThat(stale.headers().firstValue("Content-Type")).hasValueSatisfying(
 				(type) -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode changed = body(stale);
 		assertThat(changed.at("/type").asString()).isEqualTo(PROBLEM_BASE + "record-changed");
 		assertThat(changed.at("/state").asString()).isEqualTo("FINISHED_OK");
-		assertThat(payment(key, PAYMENT.replace("}", ", \"simulate\": \"slow\", \"delayMs\": 8000}"))
+		assertThat(this.app.payment(key, PAYMENT.replace("}", ", \"simulate\": \"slow\", \"delayMs\": 8000}"))
 			.headers()
 			.firstValue("Idempotent-Replayed")).hasValue("true");
 
 		// looked up by endpoint, client key and principal, as an incident report names them
 		String lookup = "/actuator/idempotency?endpoint=payments&key=" + encode(key)
 				+ "&principal=alice";
-		JsonNode finished = body(send("GET", lookup, "admin"));
+		JsonNode finished = body(this.app.send("GET", lookup, "admin"));
 		assertThat(finished.at("/id").asString()).isEqualTo(id);
 		assertThat(finished.at("/state").asString()).isEqualTo("FINISHED_OK");
 		assertThat(finished.at("/status").asInt()).isEqualTo(201);
-		HttpResponse<String> deleted = send("DELETE",
+		HttpResponse<String> deleted = this.app.send("DELETE",
 				lookup + "&version=" + finished.at("/version").asString(), "admin");
 		assertThat(deleted.statusCode()).isEqualTo(200);
 		assertThat(body(deleted).at("/outcome").asString()).isEqualTo("deleted");
 
 		// unblocked: the same key runs again
-		HttpResponse<String> again = payment(key, PAYMENT);
+		HttpResponse<String> again = this.app.payment(key, PAYMENT);
 		assertThat(again.statusCode()).isEqualTo(201);
 		assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
 		assertThat(pspAttempts() - attemptsBefore).isEqualTo(2);
@@ -134,26 +137,26 @@ class IdempotencyEndpointIT {
 	@Test
 	void forcedDeleteRemovesWhateverIsThereAndSaysSo() {
 		String key = UUID.randomUUID().toString();
-		assertThat(payment(key, PAYMENT).statusCode()).isEqualTo(201);
+		assertThat(this.app.payment(key, PAYMENT).statusCode()).isEqualTo(201);
 		String lookup = "/actuator/idempotency?endpoint=payments&key=" + encode(key)
 				+ "&principal=alice";
-		HttpResponse<String> forced = send("DELETE", lookup + "&force=true", "admin");
+		HttpResponse<String> forced = this.app.send("DELETE", lookup + "&force=true", "admin");
 		assertThat(forced.statusCode()).isEqualTo(200);
 		assertThat(body(forced).at("/outcome").asString()).isEqualTo("forced");
-		HttpResponse<String> gone = send("DELETE", lookup + "&force=true", "admin");
+		HttpResponse<String> gone = this.app.send("DELETE", lookup + "&force=true", "admin");
 		assertThat(gone.statusCode()).isEqualTo(404);
 		assertThat(body(gone).at("/type").asString()).isEqualTo(PROBLEM_BASE + "record-absent");
 	}
 
 	@Test
 	void requestsThatCannotBeActedOnAreProblems() {
-		assertProblem(send("DELETE", "/actuator/idempotency/not-a-hash?force=true", "admin"), 400,
+		assertProblem(this.app.send("DELETE", "/actuator/idempotency/not-a-hash?force=true", "admin"), 400,
 				"operator-request-invalid");
-		assertProblem(send("DELETE", "/actuator/idempotency/" + "a".repeat(64), "admin"), 400,
+		assertProblem(this.app.send("DELETE", "/actuator/idempotency/" + "a".repeat(64), "admin"), 400,
 				"operator-request-invalid");
-		assertProblem(send("DELETE", "/actuator/idempotency?endpoint=nope&key=k1&force=true", "admin"), 400,
+		assertProblem(this.app.send("DELETE", "/actuator/idempotency?endpoint=nope&key=k1&force=true", "admin"), 400,
 				"operator-request-invalid");
-		assertProblem(send("GET", "/actuator/idempotency/" + "b".repeat(64), "admin"), 404, "record-absent");
+		assertProblem(this.app.send("GET", "/actuator/idempotency/" + "b".repeat(64), "admin"), 404, "record-absent");
 	}
 
 	private void assertProblem(HttpResponse<String> response, int status, String type) {
@@ -167,7 +170,7 @@ class IdempotencyEndpointIT {
 	}
 
 	private JsonNode execution(String endpoint) {
-		for (JsonNode execution : body(send("GET", "/actuator/idempotency", "admin")).at("/executions")) {
+		for (JsonNode execution : body(this.app.send("GET", "/actuator/idempotency", "admin")).at("/executions")) {
 			if (endpoint.equals(execution.at("/endpoint").asString())) {
 				return execution;
 			}
@@ -185,55 +188,15 @@ class IdempotencyEndpointIT {
 	}
 
 	private int pspAttempts() {
-		return body(send("GET", "/psp/attempts", "alice")).at("/attempts").asInt();
+		return body(this.app.send("GET", "/psp/attempts", "alice")).at("/attempts").asInt();
 	}
 
 	private String prometheus() {
-		return send("GET", "/actuator/prometheus", null).body();
-	}
-
-	private HttpResponse<String> payment(String key, String body) {
-		return send(HttpRequest.newBuilder(uri("/payments"))
-			.header("Authorization", basic("alice"))
-			.header("Content-Type", "application/json")
-			.header("Idempotency-Key", key)
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build());
-	}
-
-	private HttpResponse<String> send(String method, String path, String user) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-			.method(method, HttpRequest.BodyPublishers.noBody());
-		if (user != null) {
-			request.header("Authorization", basic(user));
-		}
-		return send(request.build());
-	}
-
-	private HttpResponse<String> send(HttpRequest request) {
-		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return this.app.send("GET", "/actuator/prometheus", null).body();
 	}
 
 	private JsonNode body(HttpResponse<String> response) {
 		return this.json.readTree(response.body());
-	}
-
-	private URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + this.port + path);
-	}
-
-	private static String basic(String user) {
-		return "Basic " + Base64.getEncoder()
-			.encodeToString((user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static String encode(String value) {

@@ -7,6 +7,7 @@ import java.util.UUID;
 import io.github.idempotency.spring.IdempotentMethodRegistry;
 import io.github.idempotency.spring.messaging.AbstractIdempotentListenerIT;
 import io.github.idempotency.spring.messaging.ConsumerStore;
+import io.github.idempotency.spring.messaging.CountingDeliveryAdvice;
 import io.github.idempotency.spring.messaging.amqp.PaymentsListenerApplication.PaymentsListener;
 import org.junit.jupiter.api.Test;
 
@@ -132,7 +133,7 @@ abstract class AbstractRabbitIdempotentListenerIT extends AbstractIdempotentList
 			properties.setMessageId(messageId);
 			properties.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
 			if (loseFirstAck) {
-				properties.setHeader(PaymentsListenerApplication.LOSE_ACK, true);
+				properties.setHeader(CountingDeliveryAdvice.LOSE_ACK, true);
 			}
 			return message;
 		});

@@ -3,6 +3,7 @@ package io.github.idempotency.spring.messaging.amqp;
 import io.github.idempotency.spring.Idempotent;
 import io.github.idempotency.spring.messaging.ChargeLedger;
 import io.github.idempotency.spring.messaging.ChildJvm;
+import io.github.idempotency.spring.messaging.CrashingConsumerCharge;
 import io.github.idempotency.spring.messaging.CrashingConsumerConfiguration;
 import io.github.idempotency.spring.messaging.KillPoint;
 import io.github.idempotency.spring.messaging.ReportingDeliveryAdvice;
@@ -40,21 +41,12 @@ import org.springframework.messaging.handler.annotation.Header;
 @EnableAutoConfiguration(excludeName = {
 		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
-@Import(CrashingConsumerConfiguration.class)
+@Import({ CrashingConsumerConfiguration.class, CrashingRabbitConsumerApplication.PaymentsConsumer.class,
+		CrashingRabbitConsumerApplication.DeliveryReporter.class })
 public class CrashingRabbitConsumerApplication {
 
 	public static void main(String[] args) {
 		CrashingConsumerConfiguration.run(CrashingRabbitConsumerApplication.class, args);
-	}
-
-	@Bean
-	PaymentsConsumer paymentsConsumer(ChargeLedger ledger, KillPoint killPoint) {
-		return new PaymentsConsumer(ledger, killPoint);
-	}
-
-	@Bean
-	DeliveryReporter deliveryReporter(KillPoint killPoint) {
-		return new DeliveryReporter(killPoint);
 	}
 
 	@Bean
@@ -65,21 +57,17 @@ public class CrashingRabbitConsumerApplication {
 	/** Charges once per message id; in AUTO acknowledge mode, the container acknowledges after it returned. */
 	public static class PaymentsConsumer {
 
-		private final ChargeLedger ledger;
+		private final CrashingConsumerCharge charge;
 
-		private final KillPoint killPoint;
-
-		PaymentsConsumer(ChargeLedger ledger, KillPoint killPoint) {
-			this.ledger = ledger;
-			this.killPoint = killPoint;
+		PaymentsConsumer(CrashingConsumerCharge charge) {
+			this.charge = charge;
 		}
 
 		@RabbitListener(id = "crashing-payments", queues = "${test.queue}")
 		@Idempotent(keySource = Idempotent.KeySource.MESSAGE_ID, scope = Idempotent.Scope.GLOBAL,
 				onConflict = Idempotent.OnConflict.WAIT)
 		public void onPayment(String body, @Header(AmqpHeaders.MESSAGE_ID) String messageId) {
-			this.ledger.charge(messageId);
-			this.killPoint.reach(KillPoint.AFTER_CHARGE, messageId);
+			this.charge.charge(messageId);
 		}
 
 	}

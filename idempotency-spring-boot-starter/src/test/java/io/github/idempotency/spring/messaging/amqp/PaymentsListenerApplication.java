@@ -3,13 +3,13 @@ package io.github.idempotency.spring.messaging.amqp;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.spring.Idempotent;
+import io.github.idempotency.spring.messaging.CountingDeliveryAdvice;
 import io.github.idempotency.spring.messaging.DeliveryCounts;
 import io.github.idempotency.spring.messaging.FakePsp;
-import org.aopalliance.intercept.MethodInterceptor;
-import org.aopalliance.intercept.MethodInvocation;
 
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
@@ -20,6 +20,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.SendTo;
 
@@ -32,10 +33,9 @@ import org.springframework.messaging.handler.annotation.SendTo;
 @EnableAutoConfiguration(excludeName = {
 		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
+@Import({ DeliveryCounts.class, PaymentsListenerApplication.LostAcknowledgement.class,
+		PaymentsListenerApplication.PaymentsListener.class, PaymentsListenerApplication.QuotesListener.class })
 public class PaymentsListenerApplication {
-
-	/** Header that makes {@link LostAcknowledgement} fail the first delivery after the listener ran. */
-	static final String LOSE_ACK = "x-test-lose-ack";
 
 	/** Where {@link LostAcknowledgement} counts the deliveries of messages without a message id. */
 	static final String NO_ID = "(no message id)";
@@ -56,28 +56,8 @@ public class PaymentsListenerApplication {
 	}
 
 	@Bean
-	QuotesListener quotesListener() {
-		return new QuotesListener();
-	}
-
-	@Bean
 	FakePsp fakePsp() {
 		return new FakePsp(DeclinedException::new);
-	}
-
-	@Bean
-	DeliveryCounts deliveryCounts() {
-		return new DeliveryCounts();
-	}
-
-	@Bean
-	LostAcknowledgement lostAcknowledgement(DeliveryCounts deliveries) {
-		return new LostAcknowledgement(deliveries);
-	}
-
-	@Bean
-	PaymentsListener paymentsListener(FakePsp psp) {
-		return new PaymentsListener(psp);
 	}
 
 	@Bean
@@ -131,36 +111,31 @@ public class PaymentsListenerApplication {
 	}
 
 	/**
-	 * Innermost container advice: counts deliveries per message id as they arrive and as they end, and for a message
-	 * with {@link #LOSE_ACK} fails its first (not redelivered) delivery after the listener returned, as if the
-	 * acknowledgement was lost (the container rejects and requeues it).
+	 * Innermost container advice: counts deliveries per message id, and fails the first (not redelivered) delivery of
+	 * a message with {@link CountingDeliveryAdvice#LOSE_ACK} after the listener returned, as if the acknowledgement was
+	 * lost (the container rejects and requeues it).
 	 */
-	public static class LostAcknowledgement implements MethodInterceptor {
-
-		private final DeliveryCounts deliveries;
+	public static class LostAcknowledgement extends CountingDeliveryAdvice {
 
 		LostAcknowledgement(DeliveryCounts deliveries) {
-			this.deliveries = deliveries;
+			super(deliveries);
 		}
 
 		@Override
-		public Object invoke(MethodInvocation invocation) throws Throwable {
-			Message message = (Message) invocation.getArguments()[1];
-			String id = (message.getMessageProperties().getMessageId() != null)
-					? message.getMessageProperties().getMessageId() : NO_ID;
-			this.deliveries.arrive(id);
-			try {
-				Object result = invocation.proceed();
-				// the broker marks the redelivery, so only the marked copy's first delivery loses its acknowledgement
-				if (message.getMessageProperties().getHeader(LOSE_ACK) != null
-						&& !message.getMessageProperties().isRedelivered()) {
-					throw new IllegalStateException("acknowledgement of " + id + " lost");
-				}
-				return result;
-			}
-			finally {
-				this.deliveries.end(id);
-			}
+		protected String messageId(Object[] arguments) {
+			String id = message(arguments).getMessageProperties().getMessageId();
+			return (id != null) ? id : NO_ID;
+		}
+
+		// the broker marks the redelivery, so only the marked copy's first delivery loses its acknowledgement
+		@Override
+		protected boolean losesAcknowledgement(Object[] arguments) {
+			MessageProperties properties = message(arguments).getMessageProperties();
+			return properties.getHeader(LOSE_ACK) != null && !properties.isRedelivered();
+		}
+
+		private static Message message(Object[] arguments) {
+			return (Message) arguments[1];
 		}
 
 	}

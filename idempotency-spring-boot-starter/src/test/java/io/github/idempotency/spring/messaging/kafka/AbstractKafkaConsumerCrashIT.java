@@ -121,75 +121,71 @@ abstract class AbstractKafkaConsumerCrashIT {
 
 	@Test
 	void killedAfterTheCompletionButBeforeTheCommitTheRedeliveryDoesNotChargeAgain() {
-		String topic = newTopic();
-		String group = newGroup();
-		String id = "msg-" + UUID.randomUUID();
-		publish(topic, "warm-up-" + UUID.randomUUID());
-		RecordMetadata record = publish(topic, id);
-		TopicPartition partition = new TopicPartition(topic, record.partition());
+		RecordUnderTest record = publishBehindAWarmUp();
+		String id = record.id();
 
 		KillPoint killPoint = KillPoint.afterCompletion(id);
-		ChildJvm first = startConsumer("first", topic, group, killPoint);
+		ChildJvm first = startConsumer("first", record, killPoint);
 		this.harness.awaitKillPoint(first, killPoint);
 		Charge charge = this.harness.assertChargedOnceAndCompleted(id);
-		assertThat(committedOffset(group, partition)).as("the warm-up's offset is committed, the record's is not")
+		assertThat(committedOffset(record)).as("the warm-up's offset is committed, the record's is not")
 			.isEqualTo(record.offset());
 		first.kill();
 
-		ChildJvm second = startConsumer("second", topic, group, KillPoint.never());
+		ChildJvm second = startConsumer("second", record, KillPoint.never());
 		second.awaitEvent("listener-returned", id, PATIENCE);
-		awaitCommittedOffset(group, partition, record.offset() + 1);
+		awaitCommittedOffset(record, record.offset() + 1);
 		second.stop(PATIENCE);
 
 		assertThat(second.events("delivered")).as("the restarted consumer starts at the uncommitted record")
-			.containsExactly(delivered(id, record));
+			.containsExactly(record.delivered());
 		assertThat(second.events("listener-failed")).isEmpty();
 		this.harness.assertNotChargedAgain(id, charge);
 	}
 
 	@Test
 	void killedBetweenTheChargeAndItsCompletionTheRedeliveryChargesAgainAfterTheLeaseWithTheSameDownstreamKey() {
-		String topic = newTopic();
-		String group = newGroup();
-		String id = "msg-" + UUID.randomUUID();
-		publish(topic, "warm-up-" + UUID.randomUUID());
-		RecordMetadata record = publish(topic, id);
-		TopicPartition partition = new TopicPartition(topic, record.partition());
+		RecordUnderTest record = publishBehindAWarmUp();
+		String id = record.id();
 
 		KillPoint killPoint = KillPoint.afterCharge(id);
-		ChildJvm first = startConsumer("first", topic, group, killPoint, SHORT_LEASE);
+		ChildJvm first = startConsumer("first", record, killPoint, SHORT_LEASE);
 		this.harness.awaitKillPoint(first, killPoint);
 		Charge charge = this.harness.assertChargedButNotCompleted(id);
-		assertThat(committedOffset(group, partition)).isEqualTo(record.offset());
+		assertThat(committedOffset(record)).isEqualTo(record.offset());
 		first.kill();
 
 		// the redelivery waits (or fails as IN_PROGRESS and the error handler delivers it again) until the dead
 		// execution's lease ran out, then takes the key over
-		ChildJvm second = startConsumer("second", topic, group, KillPoint.never(), SHORT_LEASE);
+		ChildJvm second = startConsumer("second", record, KillPoint.never(), SHORT_LEASE);
 		second.awaitEvent("listener-returned", id, PATIENCE);
-		awaitCommittedOffset(group, partition, record.offset() + 1);
+		awaitCommittedOffset(record, record.offset() + 1);
 		second.stop(PATIENCE);
 
 		assertThat(second.events("delivered")).as("the restarted consumer starts at the uncommitted record")
 			.first()
-			.isEqualTo(delivered(id, record));
+			.isEqualTo(record.delivered());
 		this.harness.assertChargedAgainWithTheSameDownstreamKey(id, charge, second);
 	}
 
-	private ChildJvm startConsumer(String name, String topic, String group, KillPoint killPoint, String... more) {
+	private ChildJvm startConsumer(String name, RecordUnderTest record, KillPoint killPoint, String... more) {
 		List<String> arguments = new ArrayList<>(List.of("--spring.application.name=kafka-crash-it",
 				"--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
 				"--spring.kafka.consumer.auto-offset-reset=earliest", "--spring.kafka.listener.ack-mode=record",
 				"--spring.kafka.consumer.properties[group.instance.id]=crash-consumer",
-				"--spring.kafka.consumer.properties[session.timeout.ms]=" + SESSION_TIMEOUT_MS, "--test.topic=" + topic,
-				"--test.group=" + group));
+				"--spring.kafka.consumer.properties[session.timeout.ms]=" + SESSION_TIMEOUT_MS, "--test.topic=" + record.topic(),
+				"--test.group=" + record.group()));
 		arguments.addAll(List.of(more));
 		return this.harness.start(getClass().getSimpleName() + "-" + name, CrashingKafkaConsumerApplication.class,
 				killPoint, arguments);
 	}
 
-	private static String delivered(String id, RecordMetadata record) {
-		return id + " partition=" + record.partition() + " offset=" + record.offset();
+	// every test needs a committed offset ahead of its record to look at (see the class's description)
+	private RecordUnderTest publishBehindAWarmUp() {
+		String topic = newTopic();
+		String id = "msg-" + UUID.randomUUID();
+		publish(topic, "warm-up-" + UUID.randomUUID());
+		return new RecordUnderTest(topic, newGroup(), id, publish(topic, id));
 	}
 
 	private String newTopic() {
@@ -221,16 +217,19 @@ abstract class AbstractKafkaConsumerCrashIT {
 		}
 	}
 
-	/** {@return the group's committed offset on the partition (the next record it will read), or -1 without one} */
-	private long committedOffset(String group, TopicPartition partition) {
+	/**
+	 * {@return the committed offset of the record's group on its partition (the next record it will read), or -1
+	 * without one}
+	 */
+	private long committedOffset(RecordUnderTest record) {
 		Map<TopicPartition, OffsetAndMetadata> offsets = get(
-				this.admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
-		OffsetAndMetadata committed = offsets.get(partition);
+				this.admin.listConsumerGroupOffsets(record.group()).partitionsToOffsetAndMetadata());
+		OffsetAndMetadata committed = offsets.get(record.partition());
 		return (committed != null) ? committed.offset() : -1;
 	}
 
-	private void awaitCommittedOffset(String group, TopicPartition partition, long offset) {
-		await().atMost(PATIENCE).until(() -> committedOffset(group, partition) == offset);
+	private void awaitCommittedOffset(RecordUnderTest record, long offset) {
+		await().atMost(PATIENCE).until(() -> committedOffset(record) == offset);
 	}
 
 	// a static member stays in its group until its session times out or it is removed; an empty group can go
@@ -257,6 +256,31 @@ abstract class AbstractKafkaConsumerCrashIT {
 				throw ex;
 			}
 		}
+	}
+
+	/**
+	 * The record a test's consumer dies on: published on a fresh topic behind a warm-up record, read by a fresh
+	 * group.
+	 * @param topic its topic
+	 * @param group the consumers' group
+	 * @param id its message id
+	 * @param metadata where it was published
+	 */
+	private record RecordUnderTest(String topic, String group, String id, RecordMetadata metadata) {
+
+		TopicPartition partition() {
+			return new TopicPartition(this.topic, this.metadata.partition());
+		}
+
+		long offset() {
+			return this.metadata.offset();
+		}
+
+		/** {@return the delivery as the consumer reports it} */
+		String delivered() {
+			return this.id + " partition=" + this.metadata.partition() + " offset=" + this.metadata.offset();
+		}
+
 	}
 
 	private static <T> T get(KafkaFuture<T> future) {

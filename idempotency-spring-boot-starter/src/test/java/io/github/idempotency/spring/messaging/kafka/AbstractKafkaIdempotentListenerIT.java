@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.idempotency.spring.IdempotentMethodRegistry;
 import io.github.idempotency.spring.messaging.AbstractIdempotentListenerIT;
 import io.github.idempotency.spring.messaging.ConsumerStore;
+import io.github.idempotency.spring.messaging.CountingDeliveryAdvice;
 import io.github.idempotency.spring.messaging.kafka.KafkaPaymentsListenerApplication.Observed;
 import io.github.idempotency.spring.messaging.kafka.KafkaPaymentsListenerApplication.PaymentsListener;
 import io.github.idempotency.spring.metrics.IdempotencyMetricNames;
@@ -201,7 +202,7 @@ abstract class AbstractKafkaIdempotentListenerIT extends AbstractIdempotentListe
 	private RecordMetadata publishPayment(String messageId, String body, boolean loseFirstAck) {
 		ProducerRecord<String, String> record = new ProducerRecord<>(this.topic, body);
 		if (loseFirstAck) {
-			record.headers().add(KafkaPaymentsListenerApplication.LOSE_ACK, new byte[] { 1 });
+			record.headers().add(CountingDeliveryAdvice.LOSE_ACK, new byte[] { 1 });
 		}
 		return send(record, messageId);
 	}

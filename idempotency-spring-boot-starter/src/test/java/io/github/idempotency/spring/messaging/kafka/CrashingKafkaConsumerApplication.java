@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import io.github.idempotency.spring.Idempotent;
 import io.github.idempotency.spring.messaging.ChargeLedger;
 import io.github.idempotency.spring.messaging.ChildJvm;
+import io.github.idempotency.spring.messaging.CrashingConsumerCharge;
 import io.github.idempotency.spring.messaging.CrashingConsumerConfiguration;
 import io.github.idempotency.spring.messaging.KillPoint;
 import io.github.idempotency.spring.messaging.ReportingDeliveryAdvice;
@@ -46,7 +47,8 @@ import org.springframework.util.backoff.FixedBackOff;
 @EnableAutoConfiguration(excludeName = {
 		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
-@Import(CrashingConsumerConfiguration.class)
+@Import({ CrashingConsumerConfiguration.class, CrashingKafkaConsumerApplication.PaymentsConsumer.class,
+		CrashingKafkaConsumerApplication.DeliveryReporter.class })
 public class CrashingKafkaConsumerApplication {
 
 	/** The header that carries the message id. */
@@ -54,16 +56,6 @@ public class CrashingKafkaConsumerApplication {
 
 	public static void main(String[] args) {
 		CrashingConsumerConfiguration.run(CrashingKafkaConsumerApplication.class, args);
-	}
-
-	@Bean
-	PaymentsConsumer paymentsConsumer(ChargeLedger ledger, KillPoint killPoint) {
-		return new PaymentsConsumer(ledger, killPoint);
-	}
-
-	@Bean
-	DeliveryReporter deliveryReporter(KillPoint killPoint) {
-		return new DeliveryReporter(killPoint);
 	}
 
 	/**
@@ -89,22 +81,17 @@ public class CrashingKafkaConsumerApplication {
 	/** Charges once per message id; in the {@code RECORD} ack mode, the offset is committed after it returned. */
 	public static class PaymentsConsumer {
 
-		private final ChargeLedger ledger;
+		private final CrashingConsumerCharge charge;
 
-		private final KillPoint killPoint;
-
-		PaymentsConsumer(ChargeLedger ledger, KillPoint killPoint) {
-			this.ledger = ledger;
-			this.killPoint = killPoint;
+		PaymentsConsumer(CrashingConsumerCharge charge) {
+			this.charge = charge;
 		}
 
 		@KafkaListener(id = "crashing-payments", groupId = "${test.group}", topics = "${test.topic}")
 		@Idempotent(keySource = Idempotent.KeySource.HEADER, header = MESSAGE_ID, scope = Idempotent.Scope.GLOBAL,
 				onConflict = Idempotent.OnConflict.WAIT)
 		public void onPayment(ConsumerRecord<String, String> record) {
-			String id = idOf(record);
-			this.ledger.charge(id);
-			this.killPoint.reach(KillPoint.AFTER_CHARGE, id);
+			this.charge.charge(idOf(record));
 		}
 
 	}

@@ -8,18 +8,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.idempotency.spring.Idempotent;
+import io.github.idempotency.spring.messaging.CountingDeliveryAdvice;
 import io.github.idempotency.spring.messaging.DeliveryCounts;
 import io.github.idempotency.spring.messaging.FakePsp;
-import org.aopalliance.intercept.MethodInterceptor;
-import org.aopalliance.intercept.MethodInvocation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractConsumerSeekAware;
@@ -40,47 +41,17 @@ import org.springframework.util.backoff.FixedBackOff;
 @EnableAutoConfiguration(excludeName = {
 		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
+@Import({ DeliveryCounts.class, KafkaPaymentsListenerApplication.DeliveryCounter.class,
+		KafkaPaymentsListenerApplication.PaymentsListener.class, KafkaPaymentsListenerApplication.OrdersListener.class,
+		KafkaPaymentsListenerApplication.QuotesListener.class, KafkaPaymentsListenerApplication.Observed.class })
 public class KafkaPaymentsListenerApplication {
 
 	/** The header that carries the message id. */
 	static final String MESSAGE_ID = "message-id";
 
-	/** Header that makes {@link DeliveryCounter} fail the first delivery of a record after the listener ran. */
-	static final String LOSE_ACK = "x-test-lose-ack";
-
 	@Bean
 	FakePsp fakePsp() {
 		return new FakePsp(DeclinedException::new);
-	}
-
-	@Bean
-	DeliveryCounts deliveryCounts() {
-		return new DeliveryCounts();
-	}
-
-	@Bean
-	DeliveryCounter deliveryCounter(DeliveryCounts deliveries) {
-		return new DeliveryCounter(deliveries);
-	}
-
-	@Bean
-	PaymentsListener paymentsListener(FakePsp psp) {
-		return new PaymentsListener(psp);
-	}
-
-	@Bean
-	OrdersListener ordersListener(FakePsp psp) {
-		return new OrdersListener(psp);
-	}
-
-	@Bean
-	QuotesListener quotesListener() {
-		return new QuotesListener();
-	}
-
-	@Bean
-	Observed observed() {
-		return new Observed();
 	}
 
 	/**
@@ -200,41 +171,34 @@ public class KafkaPaymentsListenerApplication {
 
 	/**
 	 * Innermost container advice: counts deliveries to the listeners under test per message id (the
-	 * {@code message-id} header, else the record key, else the body) as they arrive and as they end, and fails the first delivery of a record marked
-	 * {@link #LOSE_ACK} after the listener returned, as if the consumer died before committing its offset: the
-	 * error handler seeks back and the record is delivered again.
+	 * {@code message-id} header, else the record key, else the body) as they arrive and as they end, and fails the
+	 * first delivery of a record marked {@link CountingDeliveryAdvice#LOSE_ACK} after the listener returned, as if the
+	 * consumer died before committing its offset: the error handler seeks back and the record is delivered again.
 	 */
-	public static class DeliveryCounter implements MethodInterceptor {
-
-		private final DeliveryCounts deliveries;
+	public static class DeliveryCounter extends CountingDeliveryAdvice {
 
 		private final Map<String, Boolean> lostAcknowledgements = new ConcurrentHashMap<>();
 
 		DeliveryCounter(DeliveryCounts deliveries) {
-			this.deliveries = deliveries;
+			super(deliveries);
 		}
 
 		@Override
-		public Object invoke(MethodInvocation invocation) throws Throwable {
-			Object[] arguments = invocation.getArguments();
+		protected @Nullable String messageId(Object[] arguments) {
 			if (arguments.length == 0 || !(arguments[0] instanceof ConsumerRecord<?, ?> record)
 					|| isObserved(record.topic())) {
-				return invocation.proceed();
+				return null;
 			}
-			String id = idOf(record);
-			this.deliveries.arrive(id);
-			try {
-				Object result = invocation.proceed();
-				String position = record.topic() + "-" + record.partition() + "@" + record.offset();
-				if (record.headers().lastHeader(LOSE_ACK) != null
-						&& this.lostAcknowledgements.putIfAbsent(position, true) == null) {
-					throw new IllegalStateException("offset of " + id + " not committed");
-				}
-				return result;
-			}
-			finally {
-				this.deliveries.end(id);
-			}
+			return idOf(record);
+		}
+
+		// Kafka does not mark a redelivery: the record's position tells whether its first delivery already failed
+		@Override
+		protected boolean losesAcknowledgement(Object[] arguments) {
+			ConsumerRecord<?, ?> record = (ConsumerRecord<?, ?>) arguments[0];
+			String position = record.topic() + "-" + record.partition() + "@" + record.offset();
+			return record.headers().lastHeader(LOSE_ACK) != null
+					&& this.lostAcknowledgements.putIfAbsent(position, true) == null;
 		}
 
 		// dead letters and replies carry the message id too, but are not deliveries of the listeners under test
