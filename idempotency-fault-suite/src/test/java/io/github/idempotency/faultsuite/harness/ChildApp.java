@@ -275,12 +275,9 @@ public final class ChildApp implements AutoCloseable {
 	}
 
 	/**
-	 * Start-up work no scenario needs: the OpenAPI document and Swagger UI, the Kafka and RabbitMQ
-	 * auto-configurations (the app's events profiles are never active here), and Hibernate's bytecode provider,
-	 * which generates lazy-loading proxies of the entities at start-up (the app's two entities have no associations
-	 * and the app asks for no reference, so nothing uses them; without it a start of scenario 2's app took about a
-	 * sixth less CPU, docs/reliability.md); spring.autoconfigure.exclude on the command line replaces the app's own
-	 * list, so that list is repeated outside the redis profile.
+	 * Start-up work no scenario needs: the OpenAPI document and Swagger UI, and the Kafka and RabbitMQ
+	 * auto-configurations (the app's events profiles are never active here); spring.autoconfigure.exclude on the
+	 * command line replaces the app's own list, so that list is repeated outside the redis profile.
 	 * @param profile the Spring profile, or {@code null}
 	 * @return command-line properties
 	 */
@@ -290,8 +287,7 @@ public final class ChildApp implements AutoCloseable {
 			excluded.addAll(REDIS_AUTO_CONFIGURATIONS);
 		}
 		return List.of("--spring.autoconfigure.exclude=" + String.join(",", excluded),
-				"--springdoc.api-docs.enabled=false", "--springdoc.swagger-ui.enabled=false",
-				"--spring.jpa.properties.hibernate.bytecode.provider=none");
+				"--springdoc.api-docs.enabled=false", "--springdoc.swagger-ui.enabled=false");
 	}
 
 	/**
