@@ -137,8 +137,12 @@ final class AotProcessedContext {
 		}
 	}
 
+	// sorted: the arguments' order (of a map's properties) says nothing about the context
 	private static List<String> comparable(List<String> appArguments) {
-		return appArguments.stream().filter((argument) -> RUN_SPECIFIC.stream().noneMatch(argument::startsWith)).toList();
+		return appArguments.stream()
+			.filter((argument) -> RUN_SPECIFIC.stream().noneMatch(argument::startsWith))
+			.sorted()
+			.toList();
 	}
 
 	private static boolean runProcessor(String mainClass, String classPath, List<String> appArguments, Path sources,
