@@ -18,7 +18,7 @@ import javax.tools.ToolProvider;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The sample app's application context processed ahead of time by Spring AOT, for one configuration (as
+ * An app's application context processed ahead of time by Spring AOT, for one configuration (as
  * {@link ClassDataArchive#configuration named}): the bean definitions, which a start-up otherwise derives from
  * annotations, conditions and reflection, come as generated code ({@code -Dspring.aot.enabled=true}). For
  * scenarios that start many instances of one configuration; side by side, a start of scenario 2's app took about a
@@ -60,18 +60,18 @@ final class AotProcessedContext {
 	/**
 	 * The processed context of a configuration, made first if need be from the arguments of its first start.
 	 * @param configuration the configuration's name
-	 * @param mainClass the app's main class
+	 * @param app the app
 	 * @param classPath the app's class path
 	 * @param appArguments the start's arguments
 	 * @return the context, or {@code null} to start without one
 	 */
-	static synchronized @Nullable AotProcessedContext of(String configuration, String mainClass, String classPath,
+	static synchronized @Nullable AotProcessedContext of(String configuration, AppUnderTest app, String classPath,
 			List<String> appArguments) {
 		if ("false".equals(System.getProperty("fault-suite.aot"))) {
 			return null;
 		}
 		if (!contexts.containsKey(configuration)) {
-			Path jar = process(configuration, mainClass, classPath, appArguments);
+			Path jar = process(configuration, app, classPath, appArguments);
 			contexts.put(configuration, (jar != null) ? new AotProcessedContext(jar, comparable(appArguments)) : null);
 		}
 		return contexts.get(configuration);
@@ -95,13 +95,13 @@ final class AotProcessedContext {
 		return this.arguments.equals(comparable(appArguments));
 	}
 
-	private static @Nullable Path process(String configuration, String mainClass, String classPath,
+	private static @Nullable Path process(String configuration, AppUnderTest app, String classPath,
 			List<String> appArguments) {
 		long start = System.nanoTime();
-		Path jar = ChildClassPath.DIRECTORY.resolve("sample-app-" + configuration + "-aot.jar").toAbsolutePath();
+		Path jar = ChildClassPath.DIRECTORY.resolve(configuration + "-aot.jar").toAbsolutePath();
 		Path madeFor = jar.resolveSibling(jar.getFileName() + ".made-for");
 		Path work = ChildClassPath.DIRECTORY.resolve("aot-" + configuration).toAbsolutePath();
-		Path log = ChildClassPath.DIRECTORY.resolve("sample-app-" + configuration + "-aot.log").toAbsolutePath();
+		Path log = ChildClassPath.DIRECTORY.resolve(configuration + "-aot.log").toAbsolutePath();
 		try {
 			String fingerprint = ClassDataArchive.fingerprint(classPath) + String.join("\n", comparable(appArguments));
 			if (Files.exists(jar) && Files.exists(madeFor) && Files.readString(madeFor).equals(fingerprint)) {
@@ -113,7 +113,7 @@ final class AotProcessedContext {
 			Path sources = work.resolve("sources");
 			Path resources = Files.createDirectories(work.resolve("resources"));
 			Path classes = Files.createDirectories(work.resolve("classes"));
-			boolean made = runProcessor(mainClass, classPath, appArguments, sources, resources, classes, log)
+			boolean made = runProcessor(app, classPath, appArguments, sources, resources, classes, log)
 					&& compile(sources, classes, classPath, log);
 			if (made) {
 				ChildClassPath.jar(jar, classes, resources);
@@ -145,11 +145,11 @@ final class AotProcessedContext {
 			.toList();
 	}
 
-	private static boolean runProcessor(String mainClass, String classPath, List<String> appArguments, Path sources,
+	private static boolean runProcessor(AppUnderTest app, String classPath, List<String> appArguments, Path sources,
 			Path resources, Path classes, Path log) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(ChildApp.jvm());
-		command.addAll(List.of("-cp", classPath, PROCESSOR, mainClass, sources.toString(), resources.toString(),
-				classes.toString(), "io.github.idempotency", "sample-payments-app"));
+		command.addAll(List.of("-cp", classPath, PROCESSOR, app.mainClass(), sources.toString(), resources.toString(),
+				classes.toString(), "io.github.idempotency", app.artifactId()));
 		command.addAll(appArguments);
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		try {

@@ -25,9 +25,10 @@ import io.github.idempotency.faultsuite.broken.BrokenSetting;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One instance of the sample app in a child JVM of its own, on a free loopback port, started from this module's
- * class path (so the test-only {@code fault-suite.broken} auto-configuration is on it). A scenario can kill it
- * ({@code SIGKILL}), freeze it ({@code SIGSTOP}) and thaw it ({@code SIGCONT}), always by its PID.
+ * One instance of an {@linkplain AppUnderTest app} (the sample app unless a scenario names another) in a child JVM
+ * of its own, on a free loopback port, started from this module's class path (so the test-only
+ * {@code fault-suite.broken} auto-configuration is on it). A scenario can kill it ({@code SIGKILL}), freeze it
+ * ({@code SIGSTOP}) and thaw it ({@code SIGCONT}), always by its PID.
  */
 public final class ChildApp implements AutoCloseable {
 
@@ -47,24 +48,10 @@ public final class ChildApp implements AutoCloseable {
 			.addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly), "fault-suite-child-apps"));
 	}
 
-	private static final String MAIN_CLASS = "io.github.idempotency.sample.SamplePaymentsApplication";
-
-	// Redis stays off unless the redis profile asks for it, as the app's own application.yml says
-	private static final List<String> REDIS_AUTO_CONFIGURATIONS = List.of(
-			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-			"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
-			"org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration");
-
-	// the messaging the app's kafka and rabbit profiles use, which no scenario does
-	private static final List<String> MESSAGING_AUTO_CONFIGURATIONS = List.of(
-			"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
-			"org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration",
-			"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
-			"org.springframework.boot.amqp.autoconfigure.health.RabbitHealthContributorAutoConfiguration",
-			"org.springframework.boot.amqp.autoconfigure.metrics.RabbitMetricsAutoConfiguration");
-
 	// instances that scenarios share, by profile and properties (ChildApp.shared)
 	private static final Map<String, ChildApp> sharedApps = new HashMap<>();
+
+	private final AppUnderTest app;
 
 	private final Process process;
 
@@ -74,7 +61,8 @@ public final class ChildApp implements AutoCloseable {
 
 	private final boolean isShared;
 
-	private ChildApp(Process process, int port, Path log, boolean isShared) {
+	private ChildApp(AppUnderTest app, Process process, int port, Path log, boolean isShared) {
+		this.app = app;
 		this.process = process;
 		this.port = port;
 		this.log = log;
@@ -89,24 +77,26 @@ public final class ChildApp implements AutoCloseable {
 	 * @return the running instance
 	 */
 	public static ChildApp start(String name, String profile, Map<String, String> properties) {
-		return start(name, profile, properties, false, null);
+		return start(AppUnderTest.SAMPLE_APP, name, profile, properties, false, null);
 	}
 
 	/**
-	 * Starts an instance, waits until its health endpoint answers, then warms it up: what its first requests would
-	 * pay (the dispatcher's and the persistence layer's first use, the interpreter's first passes) is paid before it
-	 * is handed out, and counted in its start-up. For scenarios that start many instances of one configuration
-	 * (scenario 2 starts 46): it maps a class-data archive trained on that configuration and that warm-up, made by
-	 * the first such start (the other starts map the default configuration's archive).
+	 * Starts an instance, waits until it is ready, then warms it up: what its first requests would pay (the
+	 * dispatcher's and the persistence layer's first use, the interpreter's first passes) is paid before it is handed
+	 * out, and counted in its start-up. For scenarios that start many instances of one configuration (scenario 2
+	 * starts 46): it starts on a Spring AOT-processed context and maps a class-data archive, both made for that
+	 * configuration and that warm-up by its first such start (the other starts map the default configuration's
+	 * archive).
+	 * @param app the app
 	 * @param name a name for its log file
 	 * @param profile the Spring profile, or {@code null} for the default (memory) run
 	 * @param properties command-line properties
 	 * @param warmUp requests that leave nothing behind in the app's stores
 	 * @return the running, warmed-up instance
 	 */
-	public static ChildApp start(String name, String profile, Map<String, String> properties,
+	public static ChildApp start(AppUnderTest app, String name, String profile, Map<String, String> properties,
 			Consumer<ChildApp> warmUp) {
-		return start(name, profile, properties, false, warmUp);
+		return start(app, name, profile, properties, false, warmUp);
 	}
 
 	/**
@@ -123,11 +113,11 @@ public final class ChildApp implements AutoCloseable {
 	public static synchronized ChildApp shared(String name, String profile, Map<String, String> properties) {
 		String key = profile + " " + new TreeMap<>(properties);
 		ChildApp app = sharedApps.get(key);
-		if (app == null || !app.isAlive() || !app.healthy()) {
+		if (app == null || !app.isAlive() || !app.ready()) {
 			if (app != null) {
 				app.kill();
 			}
-			app = start(name, profile, properties, true, null);
+			app = start(AppUnderTest.SAMPLE_APP, name, profile, properties, true, null);
 			sharedApps.put(key, app);
 		}
 		else if (properties.containsKey(BrokenSetting.PROPERTY)) {
@@ -139,14 +129,14 @@ public final class ChildApp implements AutoCloseable {
 	// without a warm-up, the default configuration's archive: a configuration's own costs a training start (and a
 	// Spring AOT processing), which pays only where many instances start, and needs its store up (the start scenario
 	// 8 expects to fail would fail it)
-	private static ChildApp start(String name, String profile, Map<String, String> properties, boolean isShared,
-			Consumer<ChildApp> warmUp) {
+	private static ChildApp start(AppUnderTest app, String name, String profile, Map<String, String> properties,
+			boolean isShared, Consumer<ChildApp> warmUp) {
 		String classPath = ChildClassPath.get();
 		List<String> jvmOptions = new ArrayList<>();
 		if (warmUp != null) {
-			List<String> arguments = appArguments(0, profile, properties);
-			AotProcessedContext aot = AotProcessedContext.of(ClassDataArchive.configuration(profile, properties),
-					MAIN_CLASS, classPath, arguments);
+			List<String> arguments = appArguments(app, 0, profile, properties);
+			AotProcessedContext aot = AotProcessedContext.of(ClassDataArchive.configuration(app, profile, properties),
+					app, classPath, arguments);
 			if (aot != null) {
 				classPath = aot.jar() + File.pathSeparator + classPath;
 				if (aot.serves(arguments)) {
@@ -155,8 +145,8 @@ public final class ChildApp implements AutoCloseable {
 			}
 			String trainingClassPath = classPath;
 			List<String> trainingOptions = List.copyOf(jvmOptions);
-			jvmOptions.addAll(ClassDataArchive.jvmOptions(profile, properties, classPath,
-					(archiveOptions, trainingLog) -> train(profile, properties, warmUp, trainingClassPath,
+			jvmOptions.addAll(ClassDataArchive.jvmOptions(app, profile, properties, classPath,
+					(archiveOptions, trainingLog) -> train(app, profile, properties, warmUp, trainingClassPath,
 							concat(trainingOptions, archiveOptions), trainingLog)));
 		}
 		else {
@@ -167,23 +157,23 @@ public final class ChildApp implements AutoCloseable {
 			Path log = Files.createDirectories(Path.of("target", "fault-suite-logs"))
 				.resolve(name + "-" + port + ".log");
 			long startedAt = System.nanoTime();
-			Process process = launch(port, profile, properties, classPath, jvmOptions, log);
-			ChildApp app = new ChildApp(process, port, log, isShared);
+			Process process = launch(app, port, profile, properties, classPath, jvmOptions, log);
+			ChildApp instance = new ChildApp(app, process, port, log, isShared);
 			try {
-				app.awaitHealthy();
+				instance.awaitReady();
 				if (warmUp != null) {
-					warmUp.accept(app);
+					warmUp.accept(instance);
 				}
 			}
 			catch (RuntimeException ex) {
-				app.kill();
+				instance.kill();
 				throw ex;
 			}
 			finally {
 				StartUps.record(name, System.nanoTime() - startedAt,
 						process.info().totalCpuDuration().orElse(Duration.ZERO));
 			}
-			return app;
+			return instance;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -203,22 +193,22 @@ public final class ChildApp implements AutoCloseable {
 	 */
 	static List<String> defaultArchive() {
 		String classPath = ChildClassPath.get();
-		return ClassDataArchive.jvmOptions(null, Map.of(), classPath, (trainingOptions, trainingLog) -> train(null,
-				Map.of(), (app) -> {
+		return ClassDataArchive.jvmOptions(AppUnderTest.SAMPLE_APP, null, Map.of(), classPath,
+				(trainingOptions, trainingLog) -> train(AppUnderTest.SAMPLE_APP, null, Map.of(), (app) -> {
 				}, classPath, trainingOptions, trainingLog));
 	}
 
 	// the class-data archive's training start: an instance as the caller's, warmed up as they are, stopped with
 	// SIGTERM so that its JVM exits normally and writes the archive
-	private static boolean train(String profile, Map<String, String> properties, Consumer<ChildApp> warmUp,
-			String classPath, List<String> jvmOptions, Path log) {
+	private static boolean train(AppUnderTest app, String profile, Map<String, String> properties,
+			Consumer<ChildApp> warmUp, String classPath, List<String> jvmOptions, Path log) {
 		int port = FreePorts.next();
 		try {
-			Process process = launch(port, profile, properties, classPath, jvmOptions, log);
-			ChildApp app = new ChildApp(process, port, log, false);
+			Process process = launch(app, port, profile, properties, classPath, jvmOptions, log);
+			ChildApp instance = new ChildApp(app, process, port, log, false);
 			try {
-				app.awaitHealthy();
-				warmUp.accept(app);
+				instance.awaitReady();
+				warmUp.accept(instance);
 				process.destroy();
 				boolean exited = process.waitFor(2, TimeUnit.MINUTES);
 				if (exited) {
@@ -228,7 +218,7 @@ public final class ChildApp implements AutoCloseable {
 			}
 			finally {
 				if (process.isAlive()) {
-					app.kill();
+					instance.kill();
 				}
 			}
 		}
@@ -241,25 +231,26 @@ public final class ChildApp implements AutoCloseable {
 		}
 	}
 
-	private static Process launch(int port, String profile, Map<String, String> properties, String classPath,
-			List<String> jvmOptions, Path log) throws IOException {
+	private static Process launch(AppUnderTest app, int port, String profile, Map<String, String> properties,
+			String classPath, List<String> jvmOptions, Path log) throws IOException {
 		List<String> command = new ArrayList<>(jvm());
 		command.addAll(jvmOptions);
-		command.addAll(List.of("-cp", classPath, MAIN_CLASS));
-		command.addAll(appArguments(port, profile, properties));
+		command.addAll(List.of("-cp", classPath, app.mainClass()));
+		command.addAll(appArguments(app, port, profile, properties));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		running.add(process);
 		return process;
 	}
 
-	private static List<String> appArguments(int port, String profile, Map<String, String> properties) {
+	private static List<String> appArguments(AppUnderTest app, int port, String profile,
+			Map<String, String> properties) {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
 				"--logging.level.root=WARN", "--logging.level.io.github.idempotency=INFO",
 				"--spring.main.banner-mode=off"));
 		if (profile != null) {
 			arguments.add("--spring.profiles.active=" + profile);
 		}
-		arguments.addAll(lighterStartUp(profile));
+		arguments.addAll(app.arguments(profile));
 		properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
 		return arguments;
 	}
@@ -272,22 +263,6 @@ public final class ChildApp implements AutoCloseable {
 	static List<String> jvm() {
 		String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
 		return List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
-	}
-
-	/**
-	 * Start-up work no scenario needs: the OpenAPI document and Swagger UI, and the Kafka and RabbitMQ
-	 * auto-configurations (the app's events profiles are never active here); spring.autoconfigure.exclude on the
-	 * command line replaces the app's own list, so that list is repeated outside the redis profile.
-	 * @param profile the Spring profile, or {@code null}
-	 * @return command-line properties
-	 */
-	private static List<String> lighterStartUp(String profile) {
-		List<String> excluded = new ArrayList<>(MESSAGING_AUTO_CONFIGURATIONS);
-		if (profile == null || !List.of(profile.split(",")).contains("redis")) {
-			excluded.addAll(REDIS_AUTO_CONFIGURATIONS);
-		}
-		return List.of("--spring.autoconfigure.exclude=" + String.join(",", excluded),
-				"--springdoc.api-docs.enabled=false", "--springdoc.swagger-ui.enabled=false");
 	}
 
 	/**
@@ -377,20 +352,20 @@ public final class ChildApp implements AutoCloseable {
 		}
 	}
 
-	private void awaitHealthy() {
+	private void awaitReady() {
 		await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
 			if (!this.process.isAlive()) {
 				throw new IllegalStateException(
 						"the app exited with " + this.process.exitValue() + " at start-up; log: " + this.log);
 			}
-			return healthy();
+			return ready();
 		});
 	}
 
-	private boolean healthy() {
+	private boolean ready() {
 		try {
 			HttpResponse<Void> response = probe.send(
-					HttpRequest.newBuilder(uri("/actuator/health")).timeout(Duration.ofSeconds(5)).build(),
+					HttpRequest.newBuilder(uri(this.app.readinessPath())).timeout(Duration.ofSeconds(5)).build(),
 					HttpResponse.BodyHandlers.discarding());
 			return response.statusCode() == 200;
 		}

@@ -13,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Class-data sharing archives of the sample app's classes (AppCDS): the default configuration's, and one per
- * configuration that asks for its own (its Spring profile and, for a JPA profile, the database the JDBC URL names:
- * the PostgreSQL and the MariaDB runs load different drivers and dialects; see {@link ChildApp}). Each is made by a training start of the app in that configuration
- * ({@code -XX:ArchiveClassesAtExit}): it starts as a child app would, against the same store, answers its health
+ * Class-data sharing archives of the child apps' classes (AppCDS): the sample app's default configuration's, and one
+ * per configuration that asks for its own (its app, its Spring profile and, for JPA, the database the JDBC URL names:
+ * the PostgreSQL and the MariaDB runs load different drivers and dialects; see {@link ChildApp}). Each is made by a
+ * training start of the app in that configuration
+ * ({@code -XX:ArchiveClassesAtExit}): it starts as a child app would, against the same store, answers its readiness
  * check and its caller's warm-up, and stops with {@code SIGTERM}, so that the archive holds what a child's start-up
  * and first requests load (one trained with the default configuration held 16,466 of the 19,415 classes a
  * PostgreSQL child loads; one trained on that configuration 18,859). Every child app of that configuration after
@@ -59,18 +60,19 @@ final class ClassDataArchive {
 
 	/**
 	 * The JVM options that map the archive of a configuration, made first if need be.
+	 * @param app the app
 	 * @param profile the Spring profile, or {@code null} for the default run
 	 * @param properties the app's command-line properties
 	 * @param classPath the class path of the configuration's starts
 	 * @param training the training start, if the archive must be made
 	 * @return the options, empty without an archive
 	 */
-	static synchronized List<String> jvmOptions(@Nullable String profile, Map<String, String> properties,
-			String classPath, Training training) {
+	static synchronized List<String> jvmOptions(AppUnderTest app, @Nullable String profile,
+			Map<String, String> properties, String classPath, Training training) {
 		if ("false".equals(System.getProperty("fault-suite.cds"))) {
 			return List.of();
 		}
-		String configuration = configuration(profile, properties);
+		String configuration = configuration(app, profile, properties);
 		Path archive = archive(configuration);
 		if (!usable.containsKey(configuration)) {
 			boolean made = train(configuration, archive, classPath, training);
@@ -87,14 +89,16 @@ final class ClassDataArchive {
 	}
 
 	/**
-	 * The configuration's name: the profile, and the database of a JDBC URL ({@code postgres-mariadb} for the JPA
-	 * profile pointed at MariaDB). The other properties (ports, kill points, a lease) change few loaded classes.
+	 * The configuration's name: the app, the profile, and the database of a JDBC URL
+	 * ({@code sample-app-postgres-mariadb} for the sample app's JPA profile pointed at MariaDB). The other properties
+	 * (ports, kill points, a lease) change few loaded classes.
+	 * @param app the app
 	 * @param profile the Spring profile, or {@code null}
 	 * @param properties the app's command-line properties
 	 * @return the name, usable in a file name
 	 */
-	static String configuration(@Nullable String profile, Map<String, String> properties) {
-		String name = (profile != null) ? profile : "default";
+	static String configuration(AppUnderTest app, @Nullable String profile, Map<String, String> properties) {
+		String name = app.fileName() + "-" + ((profile != null) ? profile : "default");
 		String url = properties.get("spring.datasource.url");
 		if (url != null && url.startsWith("jdbc:")) {
 			name += "-" + URI.create(url.substring("jdbc:".length())).getScheme();
@@ -103,7 +107,7 @@ final class ClassDataArchive {
 	}
 
 	private static Path archive(String configuration) {
-		return ChildClassPath.DIRECTORY.resolve("sample-app-" + configuration + ".jsa").toAbsolutePath();
+		return ChildClassPath.DIRECTORY.resolve(configuration + ".jsa").toAbsolutePath();
 	}
 
 	/**
@@ -127,7 +131,7 @@ final class ClassDataArchive {
 	private static boolean train(String configuration, Path archive, String classPath, Training training) {
 		long start = System.nanoTime();
 		Path madeFor = archive.resolveSibling(archive.getFileName() + ".classpath");
-		Path log = archive.resolveSibling("sample-app-" + configuration + "-cds-training.log");
+		Path log = archive.resolveSibling(configuration + "-cds-training.log");
 		try {
 			String fingerprint = fingerprint(classPath);
 			if (Files.exists(archive) && Files.exists(madeFor) && Files.readString(madeFor).equals(fingerprint)) {

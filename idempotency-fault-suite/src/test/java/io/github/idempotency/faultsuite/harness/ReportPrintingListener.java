@@ -16,8 +16,9 @@ import org.junit.platform.launcher.TestPlan;
  * in {@code META-INF/services}). A row is a test: a scenario's one test, or one store or fault of a parameterized
  * one. It counts from the end of the scenario's previous test, or from the scenario's start for its first, so its
  * {@code @BeforeAll} start-ups and the shared apps and stores it was the first to need are its first row's; the
- * {@code @AfterAll} clean-up after the last row (stopping what the scenario started) and the class-data archive's
- * training start are counted in the whole run only.
+ * {@code @AfterAll} clean-up after the last row (stopping what the scenario started) and the start-up preparation
+ * (a configuration's Spring AOT processing and its class-data archive's training start) are counted in the whole run
+ * only.
  */
 public final class ReportPrintingListener implements TestExecutionListener {
 

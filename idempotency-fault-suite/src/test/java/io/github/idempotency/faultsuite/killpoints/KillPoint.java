@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Where a request's thread stops until the app is killed, told by JDBC events on the connection of its business
- * transaction (the one that touches the {@code payment} table). The order is that of a joined transaction: the
+ * transaction (the one that touches the business table, {@link #TABLE_PROPERTY}). The order is that of a joined transaction: the
  * method reads, its completion is written to the idempotency record, Hibernate flushes the insert, the transaction
  * commits; then the rendered response is attached in a statement of its own.
  */
@@ -27,6 +27,9 @@ public enum KillPoint {
 
 	/** The property that switches the points on in a child app. */
 	public static final String PROPERTY = "fault-suite.kill-points";
+
+	/** The property that names the business table, {@code payment} unless set. */
+	public static final String TABLE_PROPERTY = "fault-suite.kill-points.table";
 
 	private static final String MARKER = "fault-suite kill point ";
 

@@ -17,7 +17,7 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * The application's {@link DataSource}, whose connections stop a request with a kill point where it reaches it: on
- * the connection that touches the {@code payment} table, before its first statement there, before and after the
+ * the connection that touches the business table, before its first statement there, before and after the
  * insert, after the commit. Connections of threads without a kill point are the pool's own.
  */
 final class KillPointDataSource extends DelegatingDataSource {
@@ -25,10 +25,11 @@ final class KillPointDataSource extends DelegatingDataSource {
 	private static final Set<String> EXECUTIONS = Set.of("execute", "executeUpdate", "executeLargeUpdate",
 			"executeBatch", "executeLargeBatch");
 
-	private static final Pattern PAYMENT_TABLE = Pattern.compile("\\bpayment\\b");
+	private final Pattern businessTable;
 
-	KillPointDataSource(DataSource target) {
+	KillPointDataSource(DataSource target, String table) {
 		super(target);
+		this.businessTable = Pattern.compile("\\b" + Pattern.quote(table.toLowerCase(Locale.ROOT)) + "\\b");
 	}
 
 	@Override
@@ -41,12 +42,12 @@ final class KillPointDataSource extends DelegatingDataSource {
 		return watched(super.getConnection(username, password));
 	}
 
-	private static Connection watched(Connection connection) {
+	private Connection watched(Connection connection) {
 		if (KillPointRequest.current() == null) {
 			return connection;
 		}
 		return (Connection) Proxy.newProxyInstance(KillPointDataSource.class.getClassLoader(),
-				new Class<?>[] { Connection.class }, new ConnectionPoints(connection));
+				new Class<?>[] { Connection.class }, new ConnectionPoints(connection, this.businessTable));
 	}
 
 	private static Object invoke(Object target, Method method, Object[] arguments) throws Throwable {
@@ -62,12 +63,15 @@ final class KillPointDataSource extends DelegatingDataSource {
 
 		private final Connection connection;
 
+		private final Pattern businessTable;
+
 		private boolean touchedPayments;
 
 		private boolean inserted;
 
-		ConnectionPoints(Connection connection) {
+		ConnectionPoints(Connection connection, Pattern businessTable) {
 			this.connection = connection;
+			this.businessTable = businessTable;
 		}
 
 		@Override
@@ -78,7 +82,7 @@ final class KillPointDataSource extends DelegatingDataSource {
 			}
 			if (method.getName().equals("prepareStatement") && arguments != null && arguments[0] instanceof String sql) {
 				String statement = sql.toLowerCase(Locale.ROOT);
-				boolean payments = PAYMENT_TABLE.matcher(statement).find();
+				boolean payments = this.businessTable.matcher(statement).find();
 				if (payments && !this.touchedPayments) {
 					this.touchedPayments = true;
 					request.stopIfAt(KillPoint.IN_METHOD);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.github.idempotency.faultsuite.harness.AppHttp;
+import io.github.idempotency.faultsuite.harness.AppUnderTest;
 import io.github.idempotency.faultsuite.harness.ChildApp;
 import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
 import io.github.idempotency.faultsuite.harness.SuiteConfiguration;
@@ -35,14 +36,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Scenario 2, kill -9 with a local effect (JPA store, join-transaction, PostgreSQL and MariaDB). Each kill finds
- * five payments in flight: four stopped at a kill point around the business insert and the commit (inside the method,
- * before the insert, after the insert, after the commit; see {@link KillPoint}), in random order, and one without a
- * kill point, sent with a random PSP delay a random moment before the kill, which lands wherever it is. The app is
- * killed ({@code SIGKILL}, by PID) and restarted (the next instance, started meanwhile), and every key is retried
- * until it is no longer refused. Then: exactly one business row per key (the payment table, which has no unique
- * constraint on the key: the payment's description carries it), every record finished, none left ONGOING, and a
- * second retry of every key is a replay.
+ * Scenario 2, kill -9 with a local effect (JPA store, join-transaction, PostgreSQL and MariaDB), on the
+ * {@linkplain AppUnderTest#LEDGER ledger}, a minimal app with one idempotent, transactional endpoint that inserts a
+ * payment row: the scenario starts 23 instances per database, each on about two thirds of the sample app's CPU. Each
+ * kill finds five payments in flight: four stopped at a kill point around the business insert and the commit (inside
+ * the method, before the insert, after the insert, after the commit; see {@link KillPoint}), in random order, and one
+ * without a kill point, sent with a random delay before its insert a random moment before the kill, which lands
+ * wherever it is. The app is killed ({@code SIGKILL}, by PID) and restarted (the next instance, started meanwhile),
+ * and every key is retried until it is no longer refused. Then: exactly one business row per key (the ledger's
+ * payment table, which has no unique constraint on the key: the payment's description carries it), every record
+ * finished, none left ONGOING, and a second retry of every key is a replay.
  * <p>
  * The control runs one kill with {@code join-transaction} off: the business insert commits on its own, so a kill
  * after that commit leaves the record ONGOING, and the retry pays a second time.
@@ -143,7 +146,7 @@ class KillWithLocalEffectScenario {
 				.until(() -> inFlight.stream()
 					.allMatch((key) -> killed.log().contains(KillPoint.valueOf(key.pointName()).marker(key.key()))));
 			keys.addAll(answered(retrying));
-			// the fifth payment: no kill point; its PSP delay and the moment of the kill are random
+			// the fifth payment: no kill point; its delay before the insert and the moment of the kill are random
 			inFlight.add(send(app, "random", body(random.nextInt(300)), null));
 			Thread.sleep(random.nextInt(400));
 			app.kill();
@@ -178,8 +181,6 @@ class KillWithLocalEffectScenario {
 
 		private final String name;
 
-		private final String profile;
-
 		private final Map<String, String> properties;
 
 		private final int kills;
@@ -190,7 +191,6 @@ class KillWithLocalEffectScenario {
 
 		Instances(StoreUnderTest store, boolean joinTransaction, int kills, String name, ExecutorService background) {
 			this.name = name;
-			this.profile = store.profile();
 			this.properties = new HashMap<>(store.appProperties());
 			this.properties.put("idempotency.jpa.join-transaction", Boolean.toString(joinTransaction));
 			this.properties.put("idempotency.lease", LEASE.toSeconds() + "s");
@@ -211,7 +211,7 @@ class KillWithLocalEffectScenario {
 			while (this.started.size() <= Math.min(index, this.kills)) {
 				String instance = this.name + "-" + this.started.size();
 				this.started.add(CompletableFuture
-					.supplyAsync(() -> ChildApp.start(instance, this.profile, this.properties,
+					.supplyAsync(() -> ChildApp.start(AppUnderTest.LEDGER, instance, null, this.properties,
 							KillWithLocalEffectScenario::warmUp), this.background));
 			}
 		}
@@ -233,9 +233,9 @@ class KillWithLocalEffectScenario {
 	}
 
 	/**
-	 * Sends an instance, before its first payment, requests that take the paths a payment takes (security, the
-	 * dispatcher, the idempotency filter, a query on the payment table, a problem rendered) and leave no business row
-	 * and no record: a missing payment, and a payment without a key. A kill's payments then reach their kill points
+	 * Sends an instance, before its first payment, requests that take the paths a payment takes (the dispatcher,
+	 * the idempotency filter, a query on the payment table, a problem rendered) and leave no business row and no
+	 * record: a missing payment, and a payment without a key. A kill's payments then reach their kill points
 	 * on a successor without paying for its first requests, while the previous kill's keys wait for their lease.
 	 */
 	private static void warmUp(ChildApp app) {
@@ -249,9 +249,9 @@ class KillWithLocalEffectScenario {
 		}
 	}
 
-	private static String body(@Nullable Integer pspDelayMs) {
+	private static String body(@Nullable Integer delayMs) {
 		return "{\"amount\": 1000, \"currency\": \"EUR\", \"description\": \"%s\""
-				+ ((pspDelayMs != null) ? ", \"simulate\": \"slow\", \"delayMs\": " + pspDelayMs : "") + "}";
+				+ ((delayMs != null) ? ", \"delayMs\": " + delayMs : "") + "}";
 	}
 
 	private static Key send(ChildApp app, String point, String body, @Nullable KillPoint killPoint) {
@@ -273,7 +273,7 @@ class KillWithLocalEffectScenario {
 	}
 
 	private static Answer send(HttpRequest.Builder request) {
-		request.timeout(Duration.ofSeconds(60)).header("Authorization", AppHttp.ALICE);
+		request.timeout(Duration.ofSeconds(60));
 		try {
 			HttpResponse<String> response = AppHttp.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			return new Answer(response.statusCode(),
@@ -330,8 +330,8 @@ class KillWithLocalEffectScenario {
 	private record Run(List<Key> keys) {
 
 		Map<String, Long> businessRows(StoreDatabase database) {
-			return database.counts(
-					"SELECT description, COUNT(*) FROM payment WHERE description LIKE 'kill-%' GROUP BY description");
+			return database.counts("SELECT description, COUNT(*) FROM ledger_payment WHERE description LIKE 'kill-%' "
+					+ "GROUP BY description");
 		}
 
 		String describePoints() {
