@@ -19,12 +19,13 @@ public enum AppUnderTest {
 			"/actuator/health"),
 
 	/**
-	 * The ledger ({@code io.github.idempotency.faultsuite.ledger}): one {@code @Idempotent @Transactional} endpoint
-	 * that inserts a row through JPA, on Spring MVC, Hibernate and the JPA store only. Scenario 2 starts it 23 times
-	 * per database: it starts on about two thirds of the sample app's CPU (docs/reliability.md).
+	 * The minimal payments app ({@code io.github.idempotency.faultsuite.minimal}): one
+	 * {@code @Idempotent @Transactional} endpoint that inserts a row through JPA, on Spring MVC, Hibernate and the JPA
+	 * store only. Scenario 2 starts it 23 times per database: a start takes about half the sample app's CPU
+	 * (docs/reliability.md).
 	 */
-	LEDGER("ledger", "io.github.idempotency.faultsuite.ledger.LedgerApplication", "fault-suite-ledger",
-			"/ledger/ready");
+	MINIMAL_APP("minimal-app", "io.github.idempotency.faultsuite.minimal.MinimalPaymentsApplication",
+			"fault-suite-minimal-app", "/ready");
 
 	// Redis stays off unless the redis profile asks for it, as the sample app's own application.yml says
 	private static final List<String> REDIS_AUTO_CONFIGURATIONS = List.of(
@@ -79,15 +80,15 @@ public enum AppUnderTest {
 	 * <p>
 	 * For the sample app, start-up work no scenario needs: the OpenAPI document and Swagger UI, and the Kafka and
 	 * RabbitMQ auto-configurations (its events profiles are never active here); spring.autoconfigure.exclude on the
-	 * command line replaces the app's own list, so that list is repeated outside the redis profile. The ledger reads
-	 * its own {@code ledger.yml} rather than the sample app's {@code application.yml}, which is on the same class
-	 * path.
+	 * command line replaces the app's own list, so that list is repeated outside the redis profile. The minimal app
+	 * reads its own {@code minimal-app.yml} rather than the sample app's {@code application.yml}, which is on the
+	 * same class path.
 	 * @param profile the Spring profile, or {@code null}
 	 * @return command-line arguments
 	 */
 	List<String> arguments(@Nullable String profile) {
-		if (this == LEDGER) {
-			return List.of("--spring.config.name=ledger");
+		if (this == MINIMAL_APP) {
+			return List.of("--spring.config.name=minimal-app");
 		}
 		List<String> excluded = new ArrayList<>(MESSAGING_AUTO_CONFIGURATIONS);
 		if (profile == null || !List.of(profile.split(",")).contains("redis")) {

@@ -37,14 +37,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Scenario 2, kill -9 with a local effect (JPA store, join-transaction, PostgreSQL and MariaDB), on the
- * {@linkplain AppUnderTest#LEDGER ledger}, a minimal app with one idempotent, transactional endpoint that inserts a
- * payment row: the scenario starts 23 instances per database, each on about two thirds of the sample app's CPU. Each
+ * {@linkplain AppUnderTest#MINIMAL_APP minimal payments app}, whose one idempotent, transactional endpoint inserts a
+ * payment row: the scenario starts 23 instances per database, each on about half the sample app's CPU. Each
  * kill finds five payments in flight: four stopped at a kill point around the business insert and the commit (inside
  * the method, before the insert, after the insert, after the commit; see {@link KillPoint}), in random order, and one
  * without a kill point, sent with a random delay before its insert a random moment before the kill, which lands
  * wherever it is. The app is killed ({@code SIGKILL}, by PID) and restarted (the next instance, started meanwhile),
- * and every key is retried until it is no longer refused. Then: exactly one business row per key (the ledger's
- * payment table, which has no unique constraint on the key: the payment's description carries it), every record
+ * and every key is retried until it is no longer refused. Then: exactly one business row per key (the minimal
+ * app's payment table, which has no unique constraint on the key: the payment's description carries it), every record
  * finished, none left ONGOING, and a second retry of every key is a replay.
  * <p>
  * The control runs one kill with {@code join-transaction} off: the business insert commits on its own, so a kill
@@ -211,7 +211,7 @@ class KillWithLocalEffectScenario {
 			while (this.started.size() <= Math.min(index, this.kills)) {
 				String instance = this.name + "-" + this.started.size();
 				this.started.add(CompletableFuture
-					.supplyAsync(() -> ChildApp.start(AppUnderTest.LEDGER, instance, null, this.properties,
+					.supplyAsync(() -> ChildApp.start(AppUnderTest.MINIMAL_APP, instance, null, this.properties,
 							KillWithLocalEffectScenario::warmUp), this.background));
 			}
 		}
@@ -330,7 +330,7 @@ class KillWithLocalEffectScenario {
 	private record Run(List<Key> keys) {
 
 		Map<String, Long> businessRows(StoreDatabase database) {
-			return database.counts("SELECT description, COUNT(*) FROM ledger_payment WHERE description LIKE 'kill-%' "
+			return database.counts("SELECT description, COUNT(*) FROM minimal_payment WHERE description LIKE 'kill-%' "
 					+ "GROUP BY description");
 		}
 

@@ -1,4 +1,4 @@
-package io.github.idempotency.faultsuite.ledger;
+package io.github.idempotency.faultsuite.minimal;
 
 import io.github.idempotency.faultsuite.killpoints.KillPointAutoConfiguration;
 import io.github.idempotency.spring.autoconfigure.IdempotencyAutoConfiguration;
@@ -20,11 +20,11 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
- * The ledger: a minimal app for the scenario that starts one configuration many times (scenario 2, 23 starts per
+ * The minimal payments app, for the scenario that starts one configuration many times (scenario 2, 23 starts per
  * database). It has what that scenario tests, and nothing else: one {@code @Idempotent @Transactional} endpoint that
  * inserts a row through JPA, with the JPA store joining its transaction. The auto-configurations are listed rather
  * than discovered, so that the security, actuator, metrics and validation on the shared class path stay out: a start
- * takes about two thirds of the sample app's CPU (docs/reliability.md). Its settings are in {@code ledger.yml}.
+ * takes about half the sample app's CPU (docs/reliability.md). Its settings are in {@code minimal-app.yml}.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @AutoConfigurationPackage
@@ -33,11 +33,11 @@ import org.springframework.context.annotation.Import;
 		HttpMessageConvertersAutoConfiguration.class, TomcatServletWebServerAutoConfiguration.class,
 		DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class, IdempotencyAutoConfiguration.class,
 		JpaIdempotencyStoreAutoConfiguration.class, KillPointAutoConfiguration.class })
-@Import(LedgerController.class)
-public class LedgerApplication {
+@Import(MinimalPaymentsController.class)
+public class MinimalPaymentsApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(LedgerApplication.class, args);
+		SpringApplication.run(MinimalPaymentsApplication.class, args);
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.github.idempotency.faultsuite.ledger;
+package io.github.idempotency.faultsuite.minimal;
 
 import java.net.URI;
 
@@ -18,10 +18,10 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The ledger's endpoints: a payment, as the sample app's {@code POST /payments} takes it, and a payment by id.
+ * The minimal app's endpoints: a payment, as the sample app's {@code POST /payments} takes it, and a payment by id.
  */
 @RestController
-class LedgerController {
+class MinimalPaymentsController {
 
 	@PersistenceContext
 	private EntityManager entityManager;
@@ -40,7 +40,7 @@ class LedgerController {
 		if (request.delayMs() != null) {
 			Thread.sleep(request.delayMs());
 		}
-		LedgerPayment payment = new LedgerPayment(request.amount(), request.currency(), request.description());
+		MinimalPayment payment = new MinimalPayment(request.amount(), request.currency(), request.description());
 		this.entityManager.persist(payment);
 		return ResponseEntity.created(URI.create("/payments/" + payment.getId())).body(PaymentResponse.of(payment));
 	}
@@ -48,7 +48,7 @@ class LedgerController {
 	@GetMapping("/payments/{id}")
 	@Transactional(readOnly = true)
 	PaymentResponse get(@PathVariable String id) {
-		LedgerPayment payment = this.entityManager.find(LedgerPayment.class, id);
+		MinimalPayment payment = this.entityManager.find(MinimalPayment.class, id);
 		if (payment == null) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no payment " + id);
 		}
@@ -56,7 +56,7 @@ class LedgerController {
 	}
 
 	/** Answers once the context is refreshed and the server takes requests. */
-	@GetMapping("/ledger/ready")
+	@GetMapping("/ready")
 	String ready() {
 		return "ready";
 	}
@@ -66,7 +66,7 @@ class LedgerController {
 
 	record PaymentResponse(String id, long amount, String currency, String description) {
 
-		static PaymentResponse of(LedgerPayment payment) {
+		static PaymentResponse of(MinimalPayment payment) {
 			return new PaymentResponse(payment.getId(), payment.getAmount(), payment.getCurrency(),
 					payment.getDescription());
 		}

@@ -1,4 +1,4 @@
-package io.github.idempotency.faultsuite.ledger;
+package io.github.idempotency.faultsuite.minimal;
 
 import java.util.UUID;
 
@@ -8,13 +8,13 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * A payment as the ledger records it. Its table has no unique constraint on the description, which carries the
+ * A payment as the minimal app records it. Its table has no unique constraint on the description, which carries the
  * idempotency key: a second execution of one key leaves a second row. Not the sample app's {@code payment} table,
  * which other scenarios create in the same database with other columns.
  */
 @Entity
-@Table(name = "ledger_payment")
-public class LedgerPayment {
+@Table(name = "minimal_payment")
+public class MinimalPayment {
 
 	@Id
 	@Column(length = 36)
@@ -29,10 +29,10 @@ public class LedgerPayment {
 	@Column(length = 140)
 	private String description;
 
-	protected LedgerPayment() {
+	protected MinimalPayment() {
 	}
 
-	LedgerPayment(long amount, String currency, String description) {
+	MinimalPayment(long amount, String currency, String description) {
 		this.id = UUID.randomUUID().toString();
 		this.amount = amount;
 		this.currency = currency;

@@ -1,8 +1,0 @@
-/**
- * The ledger, a minimal test app that the fault suite starts as a child JVM where a scenario needs many starts of
- * one configuration: one idempotent, transactional endpoint on Spring MVC, Hibernate and the JPA store.
- */
-@NullMarked
-package io.github.idempotency.faultsuite.ledger;
-
-import org.jspecify.annotations.NullMarked;
