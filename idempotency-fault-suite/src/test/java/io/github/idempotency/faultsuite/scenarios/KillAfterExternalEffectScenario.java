@@ -16,14 +16,18 @@ import io.github.idempotency.faultsuite.harness.Caller;
 import io.github.idempotency.faultsuite.harness.ChildApp;
 import io.github.idempotency.faultsuite.harness.FaultSuiteReport;
 import io.github.idempotency.faultsuite.stores.RedisStore;
-import org.junit.jupiter.api.Test;
+import io.github.idempotency.faultsuite.stores.StoreUnderTest;
+import io.github.idempotency.faultsuite.stores.Stores;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Scenario 3, kill -9 with an external effect (Redis): instance A is killed while the fake PSP holds its charge.
+ * Scenario 3, kill -9 with an external effect (Redis; JPA without join-transaction, on PostgreSQL): instance A is
+ * killed while the fake PSP holds its charge.
  * Retries on instance B get 409 only until A's lease has run out (no 409 later than lease + 1 s after the kill),
  * then run; and the retry passes the PSP the same downstream key as A did, so a PSP that honours idempotency keys
  * sees one charge. The downstream keys are read from the PSP's debug log of each instance.
@@ -37,16 +41,19 @@ class KillAfterExternalEffectScenario {
 	private static final String BODY = """
 			{"amount": 4200, "currency": "EUR", "description": "killed owner", "simulate": "slow", "delayMs": 8000}""";
 
-	@Test
 	@Timeout(value = 5, unit = TimeUnit.MINUTES)
-	void aKilledOwnersKeyIsFreeOneLeaseLaterAndTheRetryReusesTheDownstreamKey() throws Exception {
-		try (RedisStore store = RedisStore.start()) {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "redis", "postgresql-unjoined" })
+	void aKilledOwnersKeyIsFreeOneLeaseLaterAndTheRetryReusesTheDownstreamKey(String storeName) throws Exception {
+		// a Redis of its own, as the scenarios that stop or reconfigure one; the shared PostgreSQL, emptied
+		try (StoreUnderTest store = storeName.equals("redis") ? RedisStore.start() : Stores.start(storeName)) {
 			Map<String, String> properties = new HashMap<>(store.appProperties());
 			properties.put("idempotency.lease", LEASE.toSeconds() + "s");
 			properties.put("logging.level.io.github.idempotency.sample.psp", "DEBUG");
 			CompletableFuture<ChildApp> startingB = CompletableFuture
-				.supplyAsync(() -> ChildApp.start("killed-owner-b", "redis", properties));
-			try (ChildApp a = ChildApp.start("killed-owner-a", "redis", properties); ChildApp b = startingB.get()) {
+				.supplyAsync(() -> ChildApp.start("killed-owner-b-" + storeName, store.profile(), properties));
+			try (ChildApp a = ChildApp.start("killed-owner-a-" + storeName, store.profile(), properties);
+					ChildApp b = startingB.get()) {
 				CallHistory history = new CallHistory();
 				Caller onA = new Caller(a, "alice", history);
 				Caller onB = new Caller(b, "alice", history);
@@ -72,7 +79,7 @@ class KillAfterExternalEffectScenario {
 				boolean sameDownstreamKey = keysOfA.size() == 1 && keysOfB.equals(keysOfA);
 				long bound = LEASE.plusSeconds(1).toNanos();
 				boolean passed = retry.status() == 201 && last409 <= bound && sameDownstreamKey;
-				FaultSuiteReport.add(new FaultSuiteReport.Row("3 kill -9 after the external call", "redis", "1",
+				FaultSuiteReport.add(new FaultSuiteReport.Row("3 kill -9 after the external call", store.name(), "1",
 						"last 409 " + TimeUnit.NANOSECONDS.toMillis(last409) + " ms after the kill (lease "
 								+ LEASE.toMillis() + " ms + 1 s allowed); retry " + retry.status()
 								+ "; same downstream key: " + sameDownstreamKey,
