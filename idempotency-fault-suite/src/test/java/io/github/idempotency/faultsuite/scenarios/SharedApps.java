@@ -7,6 +7,7 @@ import java.util.Map;
 import io.github.idempotency.faultsuite.blobs.BlobAutoConfiguration;
 import io.github.idempotency.faultsuite.broken.BrokenSetting;
 import io.github.idempotency.faultsuite.harness.ChildApp;
+import io.github.idempotency.faultsuite.receipts.ReceiptAutoConfiguration;
 import io.github.idempotency.faultsuite.stores.StoreUnderTest;
 
 /**
@@ -44,6 +45,7 @@ final class SharedApps {
 	static Map<String, String> properties(StoreUnderTest store) {
 		Map<String, String> properties = new HashMap<>(store.appProperties());
 		properties.put(BlobAutoConfiguration.PROPERTY, "true");
+		properties.put(ReceiptAutoConfiguration.PROPERTY, "true");
 		properties.put("idempotency.endpoints.blobs.ttl", BLOB_TTL.toSeconds() + "s");
 		properties.put("idempotency.jpa.purge-interval", PURGE_INTERVAL.toSeconds() + "s");
 		properties.put(BrokenSetting.PROPERTY, "none");
