@@ -84,9 +84,9 @@ public final class ChildApp implements AutoCloseable {
 	 * Starts an instance, waits until it is ready, then warms it up: what its first requests would pay (the
 	 * dispatcher's and the persistence layer's first use, the interpreter's first passes) is paid before it is handed
 	 * out, and counted in its start-up. For scenarios that start many instances of one configuration (scenario 2
-	 * starts 46): it starts on a Spring AOT-processed context and maps a class-data archive, both made for that
-	 * configuration and that warm-up by its first such start (the other starts map the default configuration's
-	 * archive).
+	 * starts 46): it starts on a Spring AOT-processed context and maps a class-data archive of that configuration,
+	 * both made before its first such start (the archive by a training start with that warm-up); the other starts map
+	 * the default configuration's archive.
 	 * @param app the app
 	 * @param name a name for its log file
 	 * @param profile the Spring profile, or {@code null} for the default (memory) run
