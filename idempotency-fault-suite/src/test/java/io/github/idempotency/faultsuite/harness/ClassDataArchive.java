@@ -16,16 +16,15 @@ import org.jspecify.annotations.Nullable;
  * Class-data sharing archives of the child apps' classes (AppCDS): the sample app's default configuration's, and one
  * per configuration that asks for its own (its app, its Spring profile and, for JPA, the database the JDBC URL names:
  * the PostgreSQL and the MariaDB runs load different drivers and dialects; see {@link ChildApp}). Each is made by a
- * training start of the app in that configuration
- * ({@code -XX:ArchiveClassesAtExit}): it starts as a child app would, against the same store, answers its readiness
- * check and its caller's warm-up, and stops with {@code SIGTERM}, so that the archive holds what a child's start-up
- * and first requests load (one trained with the default configuration held 16,466 of the 19,415 classes a
- * PostgreSQL child loads; one trained on that configuration 18,859). Every child app of that configuration after
- * it maps it: the classes come parsed and verified, which saves part of each start-up's CPU. An archive is made
- * again only when the class path changed (its jars, their sizes and time stamps, recorded next to it), so a second
- * run in the same {@code target/} reuses it. The suite runs without archives when {@code -Dfault-suite.cds=false};
- * a configuration runs without one when its training fails twice (its log says why); a JVM that finds an archive
- * stale ignores it and loads its classes as usual.
+ * training start of the app in that configuration ({@code -XX:ArchiveClassesAtExit}): it starts as a child app would,
+ * against the same store, answers its readiness check and its caller's warm-up, and stops with {@code SIGTERM}, so that
+ * the archive holds what a child's start-up and first requests load (one trained with the default configuration held
+ * 16,466 of the 19,415 classes a PostgreSQL child loads; one trained on that configuration 18,859). Every child app of
+ * that configuration after it maps it: the classes come parsed and verified, which saves part of each start-up's CPU.
+ * An archive is made again only when the class path changed (its jars, their sizes and time stamps, recorded next to
+ * it), so a second run in the same {@code target/} reuses it. The suite runs without archives when
+ * {@code -Dfault-suite.cds=false}; a configuration runs without one when its training fails twice (its log says why); a JVM
+ * that finds an archive stale ignores it and loads its classes as usual.
  */
 final class ClassDataArchive {
 

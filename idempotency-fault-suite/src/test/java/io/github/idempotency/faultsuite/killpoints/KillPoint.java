@@ -4,9 +4,9 @@ import java.util.Locale;
 
 /**
  * Where a request's thread stops until the app is killed, told by JDBC events on the connection of its business
- * transaction (the one that touches the business table, {@link #TABLE_PROPERTY}). The order is that of a joined transaction: the
- * method reads, its completion is written to the idempotency record, Hibernate flushes the insert, the transaction
- * commits; then the rendered response is attached in a statement of its own.
+ * transaction (the one that touches the business table, {@link #TABLE_PROPERTY}). The order is that of a joined
+ * transaction: the method reads, its completion is written to the idempotency record, Hibernate flushes the insert,
+ * the transaction commits; then the rendered response is attached in a statement of its own.
  */
 public enum KillPoint {
 
