@@ -82,6 +82,7 @@ public final class EndToEndBenchmark {
 	private void runStore(String store, String runId) throws Exception {
 		List<String> arguments = new ArrayList<>();
 		RoundTripCounter counter = RoundTripCounter.NONE;
+		Duration recordTtl = LoadRound.BENCH_RECORD_TTL;
 		switch (store) {
 			case "redis" -> {
 				arguments.add("--spring.profiles.active=redis,bench");
@@ -97,7 +98,8 @@ public final class EndToEndBenchmark {
 				arguments.add("--spring.datasource.username=" + this.options.postgresUser());
 				// the round trip count reads late (PostgresStatsCounter), so replayed keys must outlive its pauses;
 				// the rows stay in the benchmark's own database
-				arguments.add("--idempotency.endpoints.bench.ttl=10m");
+				recordTtl = Duration.ofMinutes(10);
+				arguments.add("--idempotency.endpoints.bench.ttl=" + recordTtl.toMinutes() + "m");
 				counter = new PostgresStatsCounter(adminUrl(), this.options.database());
 			}
 			default -> {
@@ -117,7 +119,7 @@ public final class EndToEndBenchmark {
 		Path log = AppProcess.logFile(this.options.out(), store);
 		log("starting the app for " + store + " (log: " + log + ")");
 		try (AppProcess app = AppProcess.start(this.options.app(), jvm, arguments, log, Duration.ofMinutes(5))) {
-			LoadRound rounds = new LoadRound("127.0.0.1", app.port(), runId + "-" + store);
+			LoadRound rounds = new LoadRound("127.0.0.1", app.port(), runId + "-" + store, true, recordTtl);
 			for (Scenario scenario : Scenario.values()) {
 				for (int connections : new int[] { this.options.throughputConnections(), 1 }) {
 					measure(store, scenario, connections, rounds);

@@ -1,9 +1,12 @@
 package io.github.idempotency.benchmarks.http;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
@@ -11,8 +14,18 @@ import java.util.function.IntPredicate;
 /**
  * Runs one timed round: a number of connections, each on its own thread, send requests back to back (closed loop)
  * for a fixed time.
+ * <p>
+ * A replay storm on a protected {@link Variant} may last longer than its key's record: every half of the records'
+ * lifetime, a thread of the round sends the first request of a new key, and the senders move to it. Without that, the
+ * replayed key would expire inside the round and its next request would execute again.
  */
 final class LoadRound {
+
+	/**
+	 * How long the records of the bench paths live: {@code idempotency.endpoints.bench.ttl} of the sample app's
+	 * {@code bench} profile (which its ideal paths use too) and the peer app's {@code duration}.
+	 */
+	static final Duration BENCH_RECORD_TTL = Duration.ofSeconds(3);
 
 	private static final AtomicLong ROUNDS = new AtomicLong();
 
@@ -26,7 +39,14 @@ final class LoadRound {
 
 	private final boolean replaysMarked;
 
+	private final long renewalMillis;
+
+	/** When each replayed key that {@link #prepare} sent and no round has used yet was first sent. */
+	private final Map<String, Long> seededAt = new ConcurrentHashMap<>();
+
 	private long lastReconnects;
+
+	private int lastRenewals;
 
 	LoadRound(String host, int port, String runId) {
 		this(host, port, runId, true);
@@ -42,11 +62,25 @@ final class LoadRound {
 	 * first requests and replays with the app's execution counter instead
 	 */
 	LoadRound(String host, int port, String runId, boolean replaysMarked) {
+		this(host, port, runId, replaysMarked, BENCH_RECORD_TTL);
+	}
+
+	/**
+	 * A round runner whose protected variants keep their records for a given time.
+	 * @param host the app's host
+	 * @param port the app's port
+	 * @param runId what every key of this runner starts with
+	 * @param replaysMarked see {@link #LoadRound(String, int, String, boolean)}
+	 * @param recordTtl how long a record of {@code /bench/idem} and {@code /bench/ideal} lives; a replay storm on
+	 * them sends a new key every half of it
+	 */
+	LoadRound(String host, int port, String runId, boolean replaysMarked, Duration recordTtl) {
 		this.host = host;
 		this.port = port;
 		this.requests = new Requests(host, port);
 		this.runId = runId;
 		this.replaysMarked = replaysMarked;
+		this.renewalMillis = recordTtl.toMillis() / 2;
 	}
 
 	/**
@@ -84,14 +118,24 @@ final class LoadRound {
 	String prepare(String path, Scenario scenario) throws Exception {
 		String roundKey = this.runId + "-" + ROUNDS.incrementAndGet();
 		if (scenario == Scenario.REPLAY) {
-			try (HttpConnection seed = new HttpConnection(this.host, this.port)) {
-				int status = seed.send(this.requests.post(path, roundKey));
-				if (Math.abs(status) != 201) {
-					throw new IllegalStateException("The replayed key's first request answered " + status);
-				}
-			}
+			this.seededAt.put(roundKey, seed(path, roundKey));
 		}
 		return roundKey;
+	}
+
+	/**
+	 * Sends the first request of a replayed key.
+	 * @return when it was sent ({@link System#nanoTime()})
+	 */
+	private long seed(String path, String key) throws IOException {
+		long sentAt = System.nanoTime();
+		try (HttpConnection seed = new HttpConnection(this.host, this.port)) {
+			int status = seed.send(this.requests.post(path, key));
+			if (Math.abs(status) != 201) {
+				throw new IllegalStateException("The replayed key's first request answered " + status);
+			}
+		}
+		return sentAt;
 	}
 
 	/**
@@ -114,7 +158,8 @@ final class LoadRound {
 			// a unique key must execute, a replayed key must replay
 			expected = (scenario == Scenario.UNIQUE) ? (status) -> status == 201 : (status) -> status == -201;
 		}
-		return run(variant.path(), scenario, expected, connections, millis, roundKey);
+		long renewal = (variant == Variant.PLAIN) ? 0 : this.renewalMillis;
+		return run(variant.path(), scenario, expected, connections, millis, roundKey, false, renewal);
 	}
 
 	/**
@@ -148,26 +193,45 @@ final class LoadRound {
 	 */
 	RoundResult run(String path, Scenario scenario, IntPredicate expected, int connections, long millis,
 			String roundKey, boolean closeEach) throws Exception {
+		return run(path, scenario, expected, connections, millis, roundKey, closeEach, 0);
+	}
+
+	private RoundResult run(String path, Scenario scenario, IntPredicate expected, int connections, long millis,
+			String roundKey, boolean closeEach, long renewalMillis) throws Exception {
+		Long seeded = this.seededAt.remove(roundKey);
+		ReplayKey replayKey = new ReplayKey(path, roundKey, (seeded != null) ? seeded : System.nanoTime(),
+				(scenario == Scenario.REPLAY) ? renewalMillis : 0);
 		Worker[] workers = new Worker[connections];
 		CountDownLatch ready = new CountDownLatch(connections);
 		CountDownLatch start = new CountDownLatch(1);
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < connections; i++) {
-			workers[i] = new Worker(path, scenario, expected, roundKey + "-" + i, closeEach, ready, start);
+			workers[i] = new Worker(path, scenario, expected, roundKey + "-" + i, replayKey, closeEach, ready,
+					start);
 			Thread thread = new Thread(workers[i], "load-" + i);
 			thread.start();
 			threads.add(thread);
 		}
 		ready.await();
+		// starting the senders may have taken a while: a key due for renewal is renewed before the round
+		replayKey.renewIfDue();
 		long begin = System.nanoTime();
 		long deadline = begin + millis * 1_000_000L;
 		for (Worker worker : workers) {
 			worker.deadline = deadline;
 		}
+		Thread renewer = replayKey.startRenewing(deadline);
 		start.countDown();
 		for (Thread thread : threads) {
 			thread.join();
 		}
+		if (renewer != null) {
+			renewer.join();
+			if (replayKey.failure != null) {
+				throw replayKey.failure;
+			}
+		}
+		this.lastRenewals = replayKey.renewals;
 		long end = 0;
 		long total = 0;
 		long reconnects = 0;
@@ -199,6 +263,87 @@ final class LoadRound {
 		return this.lastReconnects;
 	}
 
+	/**
+	 * The first requests of new keys that the last replay storm sent so that its key would not expire inside it
+	 * (each executes the handler once); 0 for other rounds.
+	 * @return how many
+	 */
+	int lastRenewals() {
+		return this.lastRenewals;
+	}
+
+	/**
+	 * The key a replay storm sends, renewed every {@code renewalMillis} after it was first sent (never when 0).
+	 */
+	private final class ReplayKey implements Runnable {
+
+		private final String path;
+
+		private final String roundKey;
+
+		private final long renewalNanos;
+
+		private long seededAt;
+
+		private long deadline;
+
+		volatile String current;
+
+		volatile int renewals;
+
+		volatile Exception failure;
+
+		ReplayKey(String path, String roundKey, long seededAt, long renewalMillis) {
+			this.path = path;
+			this.roundKey = roundKey;
+			this.current = roundKey;
+			this.seededAt = seededAt;
+			this.renewalNanos = renewalMillis * 1_000_000L;
+		}
+
+		void renewIfDue() throws IOException {
+			if (this.renewalNanos > 0 && System.nanoTime() - (this.seededAt + this.renewalNanos) >= 0) {
+				renew();
+			}
+		}
+
+		Thread startRenewing(long deadline) {
+			if (this.renewalNanos == 0) {
+				return null;
+			}
+			this.deadline = deadline;
+			Thread thread = new Thread(this, "replay-key-renewal");
+			thread.start();
+			return thread;
+		}
+
+		@Override
+		public void run() {
+			try {
+				long next = this.seededAt + this.renewalNanos;
+				while (next - this.deadline < 0) {
+					long wait = next - System.nanoTime();
+					if (wait > 0) {
+						Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+					}
+					renew();
+					next = this.seededAt + this.renewalNanos;
+				}
+			}
+			catch (IOException | InterruptedException | RuntimeException ex) {
+				this.failure = ex;
+			}
+		}
+
+		private void renew() throws IOException {
+			String key = this.roundKey + "-r" + (this.renewals + 1);
+			this.seededAt = seed(this.path, key);
+			this.current = key;
+			this.renewals++;
+		}
+
+	}
+
 	private final class Worker implements Runnable {
 
 		private final String path;
@@ -208,6 +353,8 @@ final class LoadRound {
 		private final IntPredicate expected;
 
 		private final String keyPrefix;
+
+		private final ReplayKey replayKey;
 
 		private final boolean closeEach;
 
@@ -229,12 +376,13 @@ final class LoadRound {
 
 		Exception failure;
 
-		Worker(String path, Scenario scenario, IntPredicate expected, String keyPrefix, boolean closeEach,
-				CountDownLatch ready, CountDownLatch start) {
+		Worker(String path, Scenario scenario, IntPredicate expected, String keyPrefix, ReplayKey replayKey,
+				boolean closeEach, CountDownLatch ready, CountDownLatch start) {
 			this.path = path;
 			this.scenario = scenario;
 			this.expected = expected;
 			this.keyPrefix = keyPrefix;
+			this.replayKey = replayKey;
 			this.closeEach = closeEach;
 			this.ready = ready;
 			this.start = start;
@@ -246,8 +394,8 @@ final class LoadRound {
 			try {
 				// with a new connection per request, the first one is opened in the round like every other
 				connection = this.closeEach ? null : new HttpConnection(LoadRound.this.host, LoadRound.this.port);
-				byte[] replay = LoadRound.this.requests.post(this.path,
-						this.keyPrefix.substring(0, this.keyPrefix.lastIndexOf('-')), this.closeEach);
+				String replayed = this.replayKey.current;
+				byte[] replay = LoadRound.this.requests.post(this.path, replayed, this.closeEach);
 				this.ready.countDown();
 				this.start.await();
 				long deadline = this.deadline;
@@ -261,6 +409,10 @@ final class LoadRound {
 						}
 						connection = new HttpConnection(LoadRound.this.host, LoadRound.this.port);
 						this.reconnects++;
+					}
+					if (this.scenario == Scenario.REPLAY && this.replayKey.current != replayed) {
+						replayed = this.replayKey.current;
+						replay = LoadRound.this.requests.post(this.path, replayed, this.closeEach);
 					}
 					byte[] request = (this.scenario == Scenario.REPLAY) ? replay
 							: LoadRound.this.requests.post(this.path, this.keyPrefix + "-" + this.count,

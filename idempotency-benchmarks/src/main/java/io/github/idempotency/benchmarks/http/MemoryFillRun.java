@@ -36,7 +36,7 @@ final class MemoryFillRun {
 	private static final String IDEM_LONG = "/bench/idem-long";
 
 	/** How long the records of {@code /bench/idem} live ({@code idempotency.endpoints.bench.ttl} of the profile). */
-	private static final int RECORD_SECONDS = 3;
+	private static final long RECORD_SECONDS = LoadRound.BENCH_RECORD_TTL.toSeconds();
 
 	private static final Pattern NUMBER = Pattern.compile("\"(\\w+)\":(\\d+)");
 

@@ -8,10 +8,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,17 +24,19 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The driver's two ways of sending a round, against a stub HTTP/1.1 server that counts connections and honours
- * {@code Connection: close} as Tomcat does: {@code --memory-fill}'s close rows compare a 503 with a replay only if
- * both really pay for one connection per request.
+ * The driver's rounds against a stub HTTP/1.1 server that counts connections and honours {@code Connection: close} as
+ * Tomcat does: {@code --memory-fill}'s close rows compare a 503 with a replay only if both really pay for one
+ * connection per request; and a replay storm longer than its key's record must never make the handler run again.
  */
 class LoadRoundTest {
+
+	private static final Duration RECORD_TTL = Duration.ofSeconds(2);
 
 	private StubServer server;
 
 	@BeforeEach
 	void start() throws IOException {
-		this.server = new StubServer();
+		this.server = new StubServer((key) -> StubServer.SERVICE_UNAVAILABLE);
 	}
 
 	@AfterEach
@@ -62,6 +68,46 @@ class LoadRoundTest {
 	}
 
 	@Test
+	void replayStormLongerThanItsRecordMovesToANewKeyBeforeTheRecordExpires() throws Exception {
+		ExpiringRecords records = new ExpiringRecords(RECORD_TTL);
+		try (StubServer store = new StubServer(records::answer)) {
+			LoadRound rounds = new LoadRound("127.0.0.1", store.port(), "test", true, RECORD_TTL);
+			// more than twice the records' lifetime
+			RoundResult result = rounds.run(Variant.IDEM, Scenario.REPLAY, 2, 2 * RECORD_TTL.toMillis() + 500);
+			assertThat(result.requests()).isPositive();
+			assertThat(result.unexpected()).isZero();
+			assertThat(rounds.lastRenewals()).isGreaterThanOrEqualTo(2);
+			// the seed before the round, then one first request per renewal; every other request replayed
+			assertThat(records.executions.get()).isEqualTo(1 + rounds.lastRenewals());
+		}
+	}
+
+	@Test
+	void replayStormWithoutRenewalsExecutesItsKeyAgainOnceTheRecordExpires() throws Exception {
+		ExpiringRecords records = new ExpiringRecords(RECORD_TTL);
+		try (StubServer store = new StubServer(records::answer)) {
+			// told that records live an hour, the round never renews its key: the control of the test above
+			LoadRound rounds = new LoadRound("127.0.0.1", store.port(), "test", true, Duration.ofHours(1));
+			RoundResult result = rounds.run(Variant.IDEM, Scenario.REPLAY, 2, 2 * RECORD_TTL.toMillis() + 500);
+			assertThat(rounds.lastRenewals()).isZero();
+			assertThat(records.executions.get()).isGreaterThan(1);
+			assertThat(result.unexpected()).isPositive();
+		}
+	}
+
+	@Test
+	void plainPathAndUniqueKeysAreNeverRenewed() throws Exception {
+		ExpiringRecords records = new ExpiringRecords(Duration.ofMillis(100));
+		try (StubServer store = new StubServer(records::answer)) {
+			LoadRound rounds = new LoadRound("127.0.0.1", store.port(), "test", true, Duration.ofMillis(100));
+			rounds.run(Variant.PLAIN, Scenario.REPLAY, 1, 300);
+			assertThat(rounds.lastRenewals()).isZero();
+			rounds.run(Variant.IDEM, Scenario.UNIQUE, 1, 300);
+			assertThat(rounds.lastRenewals()).isZero();
+		}
+	}
+
+	@Test
 	void closeRequestCarriesOneConnectionHeaderAndTheSameBody() {
 		Requests requests = new Requests("127.0.0.1", 8080);
 		String keepAlive = new String(requests.post("/bench/idem", "k1"), StandardCharsets.US_ASCII);
@@ -71,8 +117,49 @@ class LoadRoundTest {
 		assertThat(close.replace("\r\nConnection: close", "")).isEqualTo(keepAlive);
 	}
 
-	/** Answers every request 503 with a small body, and closes the connection after it when the request asks. */
+	/**
+	 * Records that live a fixed time, as an idempotent path keeps them: the first request of a key, or the first after
+	 * its record expired, executes and is answered 201; any other is a replay.
+	 */
+	private static final class ExpiringRecords {
+
+		final AtomicLong executions = new AtomicLong();
+
+		private final Map<String, Long> expiresAt = new ConcurrentHashMap<>();
+
+		private final long ttlNanos;
+
+		ExpiringRecords(Duration ttl) {
+			this.ttlNanos = ttl.toNanos();
+		}
+
+		String answer(String key) {
+			long now = System.nanoTime();
+			boolean[] executed = new boolean[1];
+			this.expiresAt.compute(key, (k, expires) -> {
+				if (expires == null || now - expires >= 0) {
+					executed[0] = true;
+					return now + this.ttlNanos;
+				}
+				return expires;
+			});
+			if (executed[0]) {
+				this.executions.incrementAndGet();
+				return "HTTP/1.1 201 Created\r\n";
+			}
+			return "HTTP/1.1 201 Created\r\nIdempotent-Replayed: true\r\n";
+		}
+
+	}
+
+	/**
+	 * Answers every request with the status line and headers its function gives for the request's
+	 * {@code Idempotency-Key}, and a small body; closes the connection after it when the request asks.
+	 */
 	private static final class StubServer implements AutoCloseable {
+
+		static final String SERVICE_UNAVAILABLE = "HTTP/1.1 503 Service Unavailable\r\n"
+				+ "Content-Type: application/problem+json\r\n";
 
 		private static final byte[] BODY = "{\"status\":503}".getBytes(StandardCharsets.US_ASCII);
 
@@ -80,11 +167,14 @@ class LoadRoundTest {
 
 		final AtomicLong closeRequested = new AtomicLong();
 
+		private final Function<String, String> answer;
+
 		private final ServerSocket socket;
 
 		private final ExecutorService threads = Executors.newCachedThreadPool();
 
-		StubServer() throws IOException {
+		StubServer(Function<String, String> answer) throws IOException {
+			this.answer = answer;
 			this.socket = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
 			this.threads.execute(this::accept);
 		}
@@ -113,9 +203,13 @@ class LoadRoundTest {
 				while (true) {
 					int length = -1;
 					boolean close = false;
+					String key = null;
 					for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
 						if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
 							length = Integer.parseInt(line.substring(15).trim());
+						}
+						else if (line.regionMatches(true, 0, "Idempotency-Key:", 0, 16)) {
+							key = line.substring(16).trim();
 						}
 						else if (line.equalsIgnoreCase("Connection: close")) {
 							close = true;
@@ -129,8 +223,8 @@ class LoadRoundTest {
 					if (close) {
 						this.closeRequested.incrementAndGet();
 					}
-					String head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-							+ "Content-Length: " + BODY.length + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n";
+					String head = this.answer.apply(key) + "Content-Length: " + BODY.length + "\r\n"
+							+ (close ? "Connection: close\r\n" : "") + "\r\n";
 					out.write(head.getBytes(StandardCharsets.US_ASCII));
 					out.write(BODY);
 					out.flush();
