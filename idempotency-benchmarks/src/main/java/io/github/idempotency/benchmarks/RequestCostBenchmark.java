@@ -40,8 +40,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>
  * First requests cycle through {@value #KEY_COUNT} client keys on a {@link SteppingClock} with a one-second
  * retention: by the time a key comes round again its record has expired, so every claim wins as for a new key,
- * while the store stays at {@value #KEY_COUNT} records at most instead of growing for as long as the run lasts (a growing
- * heap would measure the garbage collector). {@link #verify()} checks that before measuring.
+ * while the store stays at {@value #KEY_COUNT} records at most instead of growing for as long as the run lasts (a
+ * growing heap would measure the garbage collector). {@link #verify()} checks that before measuring.
  * <p>
  * The defaults below are modest on purpose (one fork, short iterations, one thread); see {@code docs/benchmarks.md}.
  */

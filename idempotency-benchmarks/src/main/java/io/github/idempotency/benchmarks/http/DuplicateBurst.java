@@ -101,7 +101,8 @@ final class DuplicateBurst {
 			}
 		}
 		long handlerRuns = executions() - before;
-		return new Outcome(this.store, variant, n, trials, executed, replayed, conflicts, other, trialsNotOnce, handlerRuns, nanos);
+		return new Outcome(this.store, variant, n, trials, executed, replayed, conflicts, other, trialsNotOnce, handlerRuns,
+				nanos);
 	}
 
 	private long executions() throws Exception {
@@ -129,8 +130,8 @@ final class DuplicateBurst {
 	 * @param handlerRuns how much the server's execution counter grew
 	 * @param nanos how long the trials took
 	 */
-	record Outcome(String store, Variant variant, int n, int trials, long executed, long replayed, long conflicts, long other,
-			int trialsNotOnce, long handlerRuns, long nanos) {
+	record Outcome(String store, Variant variant, int n, int trials, long executed, long replayed, long conflicts,
+			long other, int trialsNotOnce, long handlerRuns, long nanos) {
 
 		boolean oncePerKey() {
 			return this.trialsNotOnce == 0 && this.handlerRuns == this.trials && this.other == 0;

@@ -30,7 +30,8 @@ public class WebPathApplication {
 	/** The SpEL key of {@code /spel}. */
 	public static final String KEY_EXPRESSION = "#request.sku() + ':' + #request.qty()";
 
-	static final byte[] RECEIPT = "{\"id\":\"8e2afe3a-1756-4f35-9cd2-d897fad89a8e\",\"sku\":\"BOOK-1\",\"qty\":2,\"status\":\"CONFIRMED\"}"
+	static final byte[] RECEIPT = ("{\"id\":\"8e2afe3a-1756-4f35-9cd2-d897fad89a8e\","
+			+ "\"sku\":\"BOOK-1\",\"qty\":2,\"status\":\"CONFIRMED\"}")
 		.getBytes(StandardCharsets.US_ASCII);
 
 	/** What {@code /idem-sized} answers; set before its first request ({@link #sizeReceipt(int)}). */

@@ -46,8 +46,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * second app whose memory store is full of records in force ({@link FullStore}): a new key answered 503 against the
  * replay of a key the store holds, the library's own share of issue 12's "the 503 path costs no more than a
  * replay", without the connection a 503 costs on Tomcat; {@code fullStoreRefusalAppRendered} is the same refusal
- * rendered by an application's {@code ResponseEntityExceptionHandler}. Run with {@code -prof gc} for the bytes allocated per
- * request.
+ * rendered by an application's {@code ResponseEntityExceptionHandler}. Run with {@code -prof gc} for the bytes
+ * allocated per request.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

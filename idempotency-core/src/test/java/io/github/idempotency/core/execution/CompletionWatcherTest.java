@@ -214,7 +214,8 @@ class CompletionWatcherTest {
 		// an Error, as a scheduler that cannot start a thread throws: it is not a refusal, but must not strand the key
 		this.refusing.failOnce(new Error("test: a scheduler that breaks"));
 
-		assertThatExceptionOfType(Error.class).isThrownBy(() -> this.refusedWatcher.awaitEnd(this.key, Duration.ofSeconds(30)))
+		assertThatExceptionOfType(Error.class)
+			.isThrownBy(() -> this.refusedWatcher.awaitEnd(this.key, Duration.ofSeconds(30)))
 			.withMessage("test: a scheduler that breaks");
 
 		assertThat(this.refusedWatcher.watchedKeys()).isZero();
@@ -285,7 +286,8 @@ class CompletionWatcherTest {
 				if (!record.getMessage().contains("refused to poll the store")) {
 					return;
 				}
-				Thread signaller = new Thread(() -> CompletionWatcherTest.this.refusedWatcher.signal(CompletionWatcherTest.this.key));
+				Thread signaller = new Thread(
+						() -> CompletionWatcherTest.this.refusedWatcher.signal(CompletionWatcherTest.this.key));
 				signaller.start();
 				try {
 					signaller.join(TimeUnit.SECONDS.toMillis(10));

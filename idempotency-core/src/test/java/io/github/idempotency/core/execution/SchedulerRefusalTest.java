@@ -51,7 +51,8 @@ class SchedulerRefusalTest {
 	private static final StoredResponse RECEIPT = StoredResponse.of(200, Map.of(), new byte[] { 1 });
 
 	// renewed every 50 ms
-	private static final ExecutionPolicy SHORT_LEASE = ExecutionPolicy.defaults("charge").withLease(Duration.ofMillis(150));
+	private static final ExecutionPolicy SHORT_LEASE = ExecutionPolicy.defaults("charge")
+		.withLease(Duration.ofMillis(150));
 
 	private static final ExecutionPolicy WAITING = ExecutionPolicy.defaults("charge")
 		.withConflictStrategy(ConflictStrategy.WAIT, Duration.ofSeconds(30));

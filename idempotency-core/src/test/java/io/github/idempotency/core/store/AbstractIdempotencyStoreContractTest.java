@@ -440,8 +440,9 @@ public abstract class AbstractIdempotencyStoreContractTest {
 
 	@Test
 	void finishedErrorRoundTrips() {
-		assertRoundTrip(RecordState.FINISHED_ERROR, StoredResponse.of(402,
-				Map.of("Content-Type", List.of("application/problem+json")), "{\"type\":\"declined\"}".getBytes(StandardCharsets.UTF_8)));
+		assertRoundTrip(RecordState.FINISHED_ERROR,
+				StoredResponse.of(402, Map.of("Content-Type", List.of("application/problem+json")),
+						"{\"type\":\"declined\"}".getBytes(StandardCharsets.UTF_8)));
 	}
 
 	// retention
@@ -673,7 +674,8 @@ public abstract class AbstractIdempotencyStoreContractTest {
 	 * @return the response
 	 */
 	protected static StoredResponse response() {
-		return StoredResponse.of(201, Map.of("Location", List.of("/payments/1")), "{\"id\":1}".getBytes(StandardCharsets.UTF_8));
+		return StoredResponse.of(201, Map.of("Location", List.of("/payments/1")),
+				"{\"id\":1}".getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.time.Instant;
 import io.github.idempotency.core.ClaimResult;
 import io.github.idempotency.core.IdempotencyRecord;
 import io.github.idempotency.core.OwnerToken;
+import io.github.idempotency.core.RequestFingerprint;
 import io.github.idempotency.core.RecordState;
 import io.github.idempotency.core.StorageKey;
 import io.github.idempotency.core.StoredResponse;
@@ -36,8 +37,7 @@ final class UnfencedCompletionStore extends ForwardingStore {
 			delegate().delete(key);
 		}
 		ClaimResult claim = delegate().claim(key,
-				(current != null) ? current.fingerprint() : io.github.idempotency.core.RequestFingerprint.of("unfenced-completion"), now,
-				retention);
+				(current != null) ? current.fingerprint() : RequestFingerprint.of("unfenced-completion"), now, retention);
 		return claim instanceof ClaimResult.Claimed claimed
 				&& delegate().complete(key, claimed.owner(), state, response, now, retention);
 	}

@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * that configuration after it maps it: the classes come parsed and verified, which saves part of each start-up's CPU.
  * An archive is made again only when the class path changed (its jars, their sizes and time stamps, recorded next to
  * it), so a second run in the same {@code target/} reuses it. The suite runs without archives when
- * {@code -Dfault-suite.cds=false}; a configuration runs without one when its training fails twice (its log says why); a JVM
- * that finds an archive stale ignores it and loads its classes as usual.
+ * {@code -Dfault-suite.cds=false}; a configuration runs without one when its training fails twice (its log says why); a
+ * JVM that finds an archive stale ignores it and loads its classes as usual.
  */
 final class ClassDataArchive {
 

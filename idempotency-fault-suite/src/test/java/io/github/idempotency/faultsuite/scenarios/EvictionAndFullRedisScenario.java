@@ -35,9 +35,9 @@ import static org.awaitility.Awaitility.await;
  * with a message that names the policy and the fix.</li>
  * <li>With {@code noeviction}, Redis is filled up to its {@code maxmemory} with other data (the app's records were
  * written first), and kept full: its limit is then set 1 MiB below the memory in use, since at the limit every
- * closed connection frees room for claims again. Fresh keys then answer 503 with {@code Retry-After} and nothing executes; every stored record is
- * still there and replayed byte for byte, while Redis is full and after memory was freed; the fresh keys, retried
- * after that, execute once each.</li>
+ * closed connection frees room for claims again. Fresh keys then answer 503 with {@code Retry-After} and nothing
+ * executes; every stored record is still there and replayed byte for byte, while Redis is full and after memory was
+ * freed; the fresh keys, retried after that, execute once each.</li>
  * </ul>
  */
 class EvictionAndFullRedisScenario {
@@ -152,8 +152,9 @@ class EvictionAndFullRedisScenario {
 						&& recordsBefore == STORED_KEYS && replayedAfter == STORED_KEYS && ranAfter == FRESH_KEYS
 						&& check.passed() && check.executions() == STORED_KEYS + FRESH_KEYS;
 				String figure = "filled with " + fillers + " x 64 KiB of other data up to maxmemory " + MAXMEMORY
-						+ ", then maxmemory 1 MiB below the memory in use: " + unavailable + "/" + FRESH_KEYS + " fresh keys answered 503 with Retry-After, "
-						+ ranWhileFull + " executions; records " + recordsBefore + " before, " + recordsWhileFull
+						+ ", then maxmemory 1 MiB below the memory in use: " + unavailable + "/" + FRESH_KEYS
+						+ " fresh keys answered 503 with Retry-After, " + ranWhileFull + " executions; records "
+						+ recordsBefore + " before, " + recordsWhileFull
 						+ " while full; " + replayedWhileFull + "/" + STORED_KEYS + " replayed while full, "
 						+ replayedAfter + "/" + STORED_KEYS + " after memory was freed; then " + ranAfter
 						+ " executions for " + FRESH_KEYS + " fresh keys";

@@ -180,8 +180,8 @@ class StoreDownBeforeClaimScenario {
 		return withLease;
 	}
 
-	private static String failure(int keys, Duration answerWithin, long unavailable, long withinBound, long ranWhileDown, long ranAfter,
-			HistoryChecker.Result check) {
+	private static String failure(int keys, Duration answerWithin, long unavailable, long withinBound, long ranWhileDown,
+			long ranAfter, HistoryChecker.Result check) {
 		List<String> reasons = new ArrayList<>();
 		if (unavailable != keys) {
 			reasons.add((keys - unavailable) + " answers were not 503 store-unavailable with Retry-After");

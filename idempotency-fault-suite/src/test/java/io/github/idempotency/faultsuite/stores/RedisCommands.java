@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Administrative commands to one of the suite's own {@code redis-server} children ({@code CONFIG SET},
- * {@code REPLICAOF}, {@code INFO}, filler writes, a listing of every key), over a connection of their own that bypasses the app: RESP
- * spoken by hand, so that the scenario needs no client library of its own.
+ * {@code REPLICAOF}, {@code INFO}, filler writes, a listing of every key), over a connection of their own that bypasses
+ * the app: RESP spoken by hand, so that the scenario needs no client library of its own.
  */
 public final class RedisCommands {
 

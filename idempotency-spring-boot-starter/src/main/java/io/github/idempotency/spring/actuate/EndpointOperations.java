@@ -5,9 +5,9 @@ import java.util.List;
 import io.github.idempotency.spring.IdempotentMethod;
 
 /**
- * The operation parts of the keys of an {@code @Idempotent} method, as the interceptor builds them: {@code Class#method}
- * for a plain bean method, HTTP method and route template (such as {@code POST /payments}) for a web handler. An
- * operator's key is hashed with one of them.
+ * The operation parts of the keys of an {@code @Idempotent} method, as the interceptor builds them:
+ * {@code Class#method} for a plain bean method, HTTP method and route template (such as {@code POST /payments}) for a
+ * web handler. An operator's key is hashed with one of them.
  */
 @FunctionalInterface
 public interface EndpointOperations {

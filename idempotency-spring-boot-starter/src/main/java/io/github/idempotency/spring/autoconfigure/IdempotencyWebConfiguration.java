@@ -51,8 +51,8 @@ final class IdempotencyWebConfiguration {
 		// created with the advisor, while post-processors are: binds early, resolves its collaborators later
 		IdempotencyProperties properties = IdempotencyAutoConfiguration.bindEarly(environment);
 		ServletIdempotentHttpHandler handler = new ServletIdempotentHttpHandler(executor::getObject,
-				IdempotencyAutoConfiguration.compositeOnFirstUse(listeners), properties.getHeaderName(), properties.getKeyMaxLength(),
-				IdempotencyAutoConfiguration.onFirstUse(joinedCompletion));
+				IdempotencyAutoConfiguration.compositeOnFirstUse(listeners), properties.getHeaderName(),
+				properties.getKeyMaxLength(), IdempotencyAutoConfiguration.onFirstUse(joinedCompletion));
 		handler.setBodyFingerprint(properties.getFingerprint(), endpointBodyFingerprints(properties));
 		handler.setAnonymousBodyHash(properties.getAnonymousBodyHash());
 		return handler;

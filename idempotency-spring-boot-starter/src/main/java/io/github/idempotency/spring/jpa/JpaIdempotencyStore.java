@@ -55,12 +55,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * connections at ({@code spring.datasource.hikari.transaction-isolation}): on PostgreSQL and H2 a pool at REPEATABLE
  * READ or SERIALIZABLE, on MySQL and MariaDB one at SERIALIZABLE, has each connection switched for the store's work
  * and back (up to three round trips more per operation); MySQL's and MariaDB's default REPEATABLE READ is kept, at
- * no cost. A claim that still meets a serialization failure or a deadlock counts it as a lost race and tries again; one that
- * loses every race (16 in a row, a key contended by as many concurrent writes) answers with the record in force, or
- * else as if the key were in progress, never with a failure that an application failing open would answer by running
- * the request unprotected. A completion written in the application's transaction ({@link TransactionalCompletion})
- * runs at that transaction's isolation: on PostgreSQL at REPEATABLE READ or above it fails (and rolls the transaction
- * back) when a renewal or a takeover changed the record after the transaction's snapshot.
+ * no cost. A claim that still meets a serialization failure or a deadlock counts it as a lost race and tries again; one
+ * that loses every race (16 in a row, a key contended by as many concurrent writes) answers with the record in force,
+ * or else as if the key were in progress, never with a failure that an application failing open would answer by running
+ * the request unprotected. A completion written in the application's transaction ({@link TransactionalCompletion}) runs
+ * at that transaction's isolation: on PostgreSQL at REPEATABLE READ or above it fails (and rolls the transaction back)
+ * when a renewal or a takeover changed the record after the transaction's snapshot.
  * <p>
  * <strong>Time:</strong> the {@code now} arguments are ignored. Leases, retention and expiry are computed and
  * compared with the database's clock ({@code clock_timestamp()} on PostgreSQL, {@code UTC_TIMESTAMP(6)} on

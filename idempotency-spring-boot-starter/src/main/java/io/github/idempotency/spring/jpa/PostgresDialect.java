@@ -40,10 +40,10 @@ final class PostgresDialect extends SqlDialect {
 
 	// The insert comes first, so that a key without a row (a first request, the common case) costs the insert alone:
 	// a plan with one modifying node and no read ahead of it, which took about a fifth less of the server's time than
-	// reading the record in force first (docs/benchmarks.md). ON CONFLICT DO NOTHING neither writes nor locks the row it meets, so a replay or a
-	// conflict still writes nothing; the row is then read from the statement's snapshot, in force or not. An
-	// expired row is taken over by takeOverExpired(), one statement more, only for a key whose expired record the
-	// purge has not deleted yet. When the insert meets a row committed after the snapshot (or waits for one), the
+	// reading the record in force first (docs/benchmarks.md). ON CONFLICT DO NOTHING neither writes nor locks the row it
+	// meets, so a replay or a conflict still writes nothing; the row is then read from the statement's snapshot, in force
+	// or not. An expired row is taken over by takeOverExpired(), one statement more, only for a key whose expired record
+	// the purge has not deleted yet. When the insert meets a row committed after the snapshot (or waits for one), the
 	// statement returns no row and the store runs it again, with a fresh snapshot that shows that row.
 	@Override
 	String claimInOneStatement() {

@@ -7,8 +7,8 @@ package io.github.idempotency.spring.metrics;
  * {@code idempotency_fenced_writes_total}, {@code idempotency_write_retries_total},
  * {@code idempotency_write_failures_total}, {@code idempotency_lease_renewal_lag_seconds_max},
  * {@code idempotency_response_size_bytes_count},
- * {@code idempotency_memory_records}, {@code idempotency_memory_bytes}, {@code idempotency_memory_refused_claims_total},
- * {@code idempotency_operator_deletions_total}.
+ * {@code idempotency_memory_records}, {@code idempotency_memory_bytes},
+ * {@code idempotency_memory_refused_claims_total}, {@code idempotency_operator_deletions_total}.
  */
 public final class IdempotencyMetricNames {
 

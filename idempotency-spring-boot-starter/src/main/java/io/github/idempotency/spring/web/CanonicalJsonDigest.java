@@ -18,8 +18,8 @@ import tools.jackson.core.json.JsonFactory;
  * object members in any order, any insignificant whitespace, any escape form of a string.
  * <p>
  * The body is fed as it is read ({@link #update}), through Jackson's non-blocking streaming parser: no tree, and no
- * copy of the body beyond its first bytes (below). {@link CanonicalJsonWriter} writes each token in a tagged, length-prefixed encoding
- * ({@link EncodedDocument}), never text:
+ * copy of the body beyond its first bytes (below). {@link CanonicalJsonWriter} writes each token in a tagged,
+ * length-prefixed encoding ({@link EncodedDocument}), never text:
  * <ul>
  * <li><strong>objects</strong>: members sorted by name ({@link OpenObjects}), nested objects first. Members are moved
  * only when they arrived out of order, and the outermost object is hashed where it lies, so a body is held only until

@@ -162,8 +162,9 @@ public final class ServletIdempotentHttpHandler implements IdempotentHttpHandler
 		}
 		IdempotencyKey key = IdempotencyKey.of(scope.get(), operation(request.getMethod(), route, pattern != null),
 				clientKey);
-		ClaimOutcome outcome = this.executor.get()
-			.claim(key, (fingerprint != null) ? fingerprint : ServletRequestFingerprint.of(request, route, bodyMode), method.policy());
+		RequestFingerprint claimed = (fingerprint != null) ? fingerprint
+				: ServletRequestFingerprint.of(request, route, bodyMode);
+		ClaimOutcome outcome = this.executor.get().claim(key, claimed, method.policy());
 		if (outcome instanceof ClaimOutcome.Acquired acquired) {
 			Execution execution = acquired.execution();
 			exchange.acquired(execution);

@@ -50,7 +50,8 @@ class JpaIdempotencyStoreManualCommitPostgresIT extends AbstractJpaIdempotencySt
 
 	@Override
 	protected String shiftDeadlinesSql() {
-		return "UPDATE " + TABLE.name() + " SET expires_at = expires_at - CAST(? AS double precision) * INTERVAL '1 millisecond', "
+		return "UPDATE " + TABLE.name()
+				+ " SET expires_at = expires_at - CAST(? AS double precision) * INTERVAL '1 millisecond', "
 				+ "awaiting_response_until = awaiting_response_until - CAST(? AS double precision) * INTERVAL '1 millisecond'";
 	}
 

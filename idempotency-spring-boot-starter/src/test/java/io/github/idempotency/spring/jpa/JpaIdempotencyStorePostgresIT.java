@@ -40,7 +40,8 @@ class JpaIdempotencyStorePostgresIT extends AbstractJpaIdempotencyStoreTest {
 
 	@Override
 	protected String shiftDeadlinesSql() {
-		return "UPDATE " + TABLE.name() + " SET expires_at = expires_at - CAST(? AS double precision) * INTERVAL '1 millisecond', "
+		return "UPDATE " + TABLE.name()
+				+ " SET expires_at = expires_at - CAST(? AS double precision) * INTERVAL '1 millisecond', "
 				+ "awaiting_response_until = awaiting_response_until - CAST(? AS double precision) * INTERVAL '1 millisecond'";
 	}
 

@@ -28,9 +28,9 @@ public final class ConsumerCrashHarness {
 	public static final Duration PATIENCE = Duration.ofSeconds(90);
 
 	/**
-	 * The consumer's argument for a lease shorter than the default, so that the takeover after a crash between charge and completion comes soon;
-	 * long enough that the first consumer's renewals (every third of it) keep its claim alive on a busy machine until
-	 * the test looked at it: an ONGOING Redis record expires with its lease.
+	 * The consumer's argument for a lease shorter than the default, so that the takeover after a crash between charge and
+	 * completion comes soon; long enough that the first consumer's renewals (every third of it) keep its claim alive on a
+	 * busy machine until the test looked at it: an ONGOING Redis record expires with its lease.
 	 */
 	public static final String SHORT_LEASE = "--idempotency.lease=10s";
 

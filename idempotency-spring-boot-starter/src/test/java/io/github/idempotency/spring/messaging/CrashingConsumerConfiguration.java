@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Bean;
  * What every crashing consumer's child JVM (see {@link ConsumerCrashHarness}) has whatever its broker: the
  * {@link ChargeLedger} from {@code test.ledger.url}, {@code test.ledger.username}, {@code test.ledger.password} and
  * {@code test.ledger.table}, its {@link KillPoint} from {@code test.kill-at} and {@code test.kill-message}, and the
- * {@link CrashingConsumerCharge} its listener books with both. Imported by the consumer's application class; not a {@code @Configuration}, so that no component scan ever picks it up.
+ * {@link CrashingConsumerCharge} its listener books with both. Imported by the consumer's application class; not a
+ * {@code @Configuration}, so that no component scan ever picks it up.
  */
 public class CrashingConsumerConfiguration {
 

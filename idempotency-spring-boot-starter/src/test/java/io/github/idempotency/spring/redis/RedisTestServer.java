@@ -75,7 +75,8 @@ public final class RedisTestServer {
 	}
 
 	/**
-	 * Connects (to every node of a cluster: the keys spread over the slots) and caches the store's scripts, so that the first request a test times does not pay for them.
+	 * Connects (to every node of a cluster: the keys spread over the slots) and caches the store's scripts, so that the
+	 * first request a test times does not pay for them.
 	 * @param connectionFactory a started connection factory
 	 */
 	public static void warmUp(RedisConnectionFactory connectionFactory) {

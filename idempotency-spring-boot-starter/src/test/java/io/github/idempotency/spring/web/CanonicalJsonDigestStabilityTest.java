@@ -16,13 +16,18 @@ class CanonicalJsonDigestStabilityTest {
 
 	@Test
 	void knownDocumentsKeepTheirDigests() {
-		assertDigest("{\"amount\":1250,\"currency\":\"EUR\",\"tags\":[1,2]}", "c019ce04ec0a5d05f979c5b6584078547964282472f6894010f4c06dfe9f404a");
-		assertDigest("{\"b\":[{\"j\":2,\"k\":1}],\"a\":{\"y\":{\"q\":null,\"p\":true},\"x\":1},\"aa\":false}", "675ef36238d6dea4fe0117a89ca6ee2c7bd2535947560fbf470ff1f66976c70b");
-		assertDigest("{\"n\\u0061me\":\"\\u0041é😀\\/\",\"lone\":\"\\ud800x\",\"ctl\":\"\\n\\t\\u0000\"}", "c532f9bd24df8603051e133e5103ea7b515015f835d688971dba7dfa71155d7f");
-		assertDigest("[1.0, 1e3, -0.0, 5E-1, 1.25e1, -12.50e+3, 0.000123, 123456789012345678901234567890, -7]", "62bc9e0d5ca73c861aa3306bf2d9e53d1f0d187bb5e0d47595fe057937a31e75");
+		assertDigest("{\"amount\":1250,\"currency\":\"EUR\",\"tags\":[1,2]}",
+				"c019ce04ec0a5d05f979c5b6584078547964282472f6894010f4c06dfe9f404a");
+		assertDigest("{\"b\":[{\"j\":2,\"k\":1}],\"a\":{\"y\":{\"q\":null,\"p\":true},\"x\":1},\"aa\":false}",
+				"675ef36238d6dea4fe0117a89ca6ee2c7bd2535947560fbf470ff1f66976c70b");
+		assertDigest("{\"n\\u0061me\":\"\\u0041é😀\\/\",\"lone\":\"\\ud800x\",\"ctl\":\"\\n\\t\\u0000\"}",
+				"c532f9bd24df8603051e133e5103ea7b515015f835d688971dba7dfa71155d7f");
+		assertDigest("[1.0, 1e3, -0.0, 5E-1, 1.25e1, -12.50e+3, 0.000123, 123456789012345678901234567890, -7]",
+				"62bc9e0d5ca73c861aa3306bf2d9e53d1f0d187bb5e0d47595fe057937a31e75");
 		assertDigest("\"just a string\"", "a29f356754f59c9a43db65e70acf7bd7b9b96ad7945c111efc58417a7e53091d");
 		assertDigest("  null ", "c4d60166ab43da0cb30994808c60ff48c4522311f35549bfdbf8cc02c1a5efe0");
-		assertDigest("{\"z\":{},\"y\":[],\"x\":[{},[]],\"\":\"\"}", "e08f4b303c00812add0ab30293549737cdf2790be1c1ba3be1c2ebf7d6c28b1c");
+		assertDigest("{\"z\":{},\"y\":[],\"x\":[{},[]],\"\":\"\"}",
+				"e08f4b303c00812add0ab30293549737cdf2790be1c1ba3be1c2ebf7d6c28b1c");
 	}
 
 	@Test

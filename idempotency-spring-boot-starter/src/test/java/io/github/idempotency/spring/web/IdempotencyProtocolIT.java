@@ -302,9 +302,18 @@ class IdempotencyProtocolIT extends AbstractWebIT {
 
 	@Test
 	void bodyHashKeysOfIdenticalBodiesForDifferentResourcesAreIndependent() {
-		HttpResponse<byte[]> first = this.http.post("/accounts/1/statements").user("alice", "alice-secret").text("march").send();
-		HttpResponse<byte[]> other = this.http.post("/accounts/2/statements").user("alice", "alice-secret").text("march").send();
-		HttpResponse<byte[]> retry = this.http.post("/accounts/1/statements").user("alice", "alice-secret").text("march").send();
+		HttpResponse<byte[]> first = this.http.post("/accounts/1/statements")
+			.user("alice", "alice-secret")
+			.text("march")
+			.send();
+		HttpResponse<byte[]> other = this.http.post("/accounts/2/statements")
+			.user("alice", "alice-secret")
+			.text("march")
+			.send();
+		HttpResponse<byte[]> retry = this.http.post("/accounts/1/statements")
+			.user("alice", "alice-secret")
+			.text("march")
+			.send();
 
 		assertThat(TestHttp.text(first)).startsWith("1:march:");
 		assertThat(TestHttp.text(other)).startsWith("2:march:");

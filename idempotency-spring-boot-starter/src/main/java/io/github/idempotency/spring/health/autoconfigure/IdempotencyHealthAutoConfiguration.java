@@ -25,7 +25,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 /**
  * Registers the {@code idempotency} health indicator ({@link IdempotencyStoreHealthIndicator}) for the
  * application's {@link IdempotencyStore}, with a {@link RedisEvictionPolicyProbe} when a
- * {@link RedisConnectionFactory} (a single candidate) exists. Switched off with {@code management.health.idempotency.enabled=false}.
+ * {@link RedisConnectionFactory} (a single candidate) exists. Switched off with
+ * {@code management.health.idempotency.enabled=false}.
  */
 @AutoConfiguration(afterName = { "io.github.idempotency.spring.autoconfigure.IdempotencyAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })

@@ -45,8 +45,8 @@ import org.springframework.transaction.interceptor.TransactionInterceptor;
  * Auto-configures the {@link JpaIdempotencyStore} when the application has an {@link EntityManagerFactory} and
  * {@code idempotency.store} is {@code jpa} or {@code auto} (after Redis: a {@code RedisConnectionFactory} wins the
  * {@code auto} choice). A {@code DataSource} alone never switches it on; {@code idempotency.store=jpa} without an
- * {@code EntityManagerFactory} fails at start-up in {@code IdempotencyAutoConfiguration}. Also configures the table's schema
- * initialization, the scheduled purge of expired records and, with {@code idempotency.jpa.join-transaction}, the
+ * {@code EntityManagerFactory} fails at start-up in {@code IdempotencyAutoConfiguration}. Also configures the table's
+ * schema initialization, the scheduled purge of expired records and, with {@code idempotency.jpa.join-transaction}, the
  * {@link TransactionalCompletion} that writes completions in the method's own transaction.
  */
 @AutoConfiguration(
