@@ -5,6 +5,8 @@
 #   scripts/bench-peer.sh                    3 runs, memory and Redis (127.0.0.1:6379), 15-40 minutes
 #   scripts/bench-peer.sh --stores memory --runs 1 --rounds 1 --round-seconds 1
 #   other options: --warmup-rounds N --connections N --redis host:port --peer-redis-db N --out DIR --app-jvm "..."
+#   rounds of 5 s or more: add --app-jvm "-Xms4g -Xmx4g" (the default 512 MB; the peer's memory store keeps every
+#   entry of the unique-key rows, about 700 MB after 5 rounds of 5 s, and its JVM then spends the replay rows in GC)
 #
 # 1. Clones the peer at a pinned commit into target/peer/idempotent and builds idempotent-core and idempotent-redis
 #    into a private local Maven repository (target/peer/m2, never ~/.m2); its build needs Java 21 or later.
