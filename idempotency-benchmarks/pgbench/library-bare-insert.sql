@@ -1,0 +1,6 @@
+-- The same completion after a bare INSERT ... ON CONFLICT DO NOTHING RETURNING, what the claim's read of a
+-- conflicting row costs a first request.
+-- pgbench replaces every colon-name, in string literals too, with a parameter; no colon in the literals.
+\set k random(1, 1000000000000)
+INSERT INTO pgb_library (id, state, owner_token, fingerprint, expires_at, created_at) VALUES (CAST(md5(CAST(CAST(:k AS bigint) AS text)) || md5(CAST(CAST(:k AS bigint) AS text)) AS bpchar), 'ONGOING', 'f47ac10b-58cc-4372-a567-0e02b2c3d479', 'a3f5c0e1b2d4968712345678901234567890abcdefabcdefabcdefabcdefabcd', (clock_timestamp() + CAST(30000 AS double precision) * INTERVAL '1 millisecond'), clock_timestamp()) ON CONFLICT (id) DO NOTHING RETURNING expires_at;
+UPDATE pgb_library SET state = 'FINISHED_OK', status = 201, headers = 'Content-Type=application/json', body = '\x7b226964'::bytea || convert_to(repeat('x', 85), 'UTF8'), body_retained = TRUE, expires_at = (clock_timestamp() + CAST(86400000 AS double precision) * INTERVAL '1 millisecond'), owner_token = NULL, awaiting_response_until = NULL WHERE id = CAST(md5(CAST(CAST(:k AS bigint) AS text)) || md5(CAST(CAST(:k AS bigint) AS text)) AS bpchar) AND owner_token = 'f47ac10b-58cc-4372-a567-0e02b2c3d479' AND expires_at > clock_timestamp();

@@ -1,0 +1,30 @@
+-- Tables for scripts/bench-pg-statements.sh. pgb_library is the JPA store's table as schema-postgresql.sql creates
+-- it; the two variants are the ones measured against it; pgb_ideal is the table of the sample app's /bench/ideal.
+CREATE TABLE IF NOT EXISTS pgb_library (
+	id CHAR(64) NOT NULL,
+	state VARCHAR(16) NOT NULL,
+	owner_token VARCHAR(64),
+	fingerprint VARCHAR(80) NOT NULL,
+	expires_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	status INTEGER,
+	headers TEXT,
+	body BYTEA,
+	body_retained BOOLEAN,
+	awaiting_response_until TIMESTAMP WITH TIME ZONE,
+	CONSTRAINT pgb_library_pk PRIMARY KEY (id)
+);
+CREATE INDEX pgb_library_expires_at_idx ON pgb_library (expires_at);
+
+-- without an index on expires_at: what the completion would cost if the purge needed no index
+CREATE TABLE pgb_no_expiry_index (LIKE pgb_library INCLUDING ALL);
+DROP INDEX pgb_no_expiry_index_expires_at_idx;
+
+-- the purge index on a column the completion normally leaves alone (purge_after, an upper bound of expires_at set at
+-- the claim), and room on each page, so that the completion can be a HOT update
+CREATE TABLE pgb_purge_after (LIKE pgb_library INCLUDING ALL) WITH (fillfactor = 90);
+DROP INDEX pgb_purge_after_expires_at_idx;
+ALTER TABLE pgb_purge_after ADD COLUMN purge_after TIMESTAMP WITH TIME ZONE;
+CREATE INDEX pgb_purge_after_purge_after_idx ON pgb_purge_after (purge_after);
+
+CREATE TABLE pgb_ideal (idempotency_key VARCHAR(300) PRIMARY KEY, response BYTEA);

@@ -1,0 +1,86 @@
+package io.github.idempotency.spring.jpa;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code scripts/bench-pg-statements.sh} measures the store's PostgreSQL statements as text of its own
+ * ({@code idempotency-benchmarks/pgbench}); these tests fail when the dialect or the schema changes and the scripts
+ * were not changed with them, so the published comparison always measures the statements the store sends.
+ */
+class PgbenchScriptsTest {
+
+	private static final Path MODULE = Path.of(System.getProperty("basedir", "."));
+
+	private static final Path PGBENCH = MODULE.resolve("../idempotency-benchmarks/pgbench");
+
+	private static final String KEY = "CAST(md5(CAST(CAST(:k AS bigint) AS text)) || "
+			+ "md5(CAST(CAST(:k AS bigint) AS text)) AS bpchar)";
+
+	private static final String TOKEN = "'f47ac10b-58cc-4372-a567-0e02b2c3d479'";
+
+	private final PostgresDialect dialect = new PostgresDialect("pgb_library");
+
+	@Test
+	void libraryScriptSendsTheDialectsClaimAndCompletion() throws IOException {
+		List<String> statements = statements("library.sql");
+
+		assertThat(statements).containsExactly(
+				bind(this.dialect.claimInOneStatement(), KEY, TOKEN,
+						"'a3f5c0e1b2d4968712345678901234567890abcdefabcdefabcdefabcdefabcd'", "30000", KEY),
+				bind(this.dialect.complete(false, false), "'FINISHED_OK'", "201", "'Content-Type=application/json'",
+						"'\\x7b226964'::bytea || convert_to(repeat('x', 85), 'UTF8')", "TRUE", "86400000", KEY, TOKEN));
+	}
+
+	@Test
+	void variantsCompleteAsTheLibraryDoes() throws IOException {
+		String completion = statements("library.sql").get(1);
+
+		assertThat(statements("library-bare-insert.sql").get(1)).isEqualTo(completion);
+		assertThat(statements("library-no-expiry-index.sql").get(1))
+			.isEqualTo(completion.replace("pgb_library", "pgb_no_expiry_index"));
+	}
+
+	@Test
+	void libraryTableIsTheShippedSchemasTable() throws IOException {
+		String shipped = Files.readString(
+				MODULE.resolve("src/main/resources/io/github/idempotency/spring/jpa/schema-postgresql.sql"),
+				StandardCharsets.UTF_8);
+		String table = shipped.substring(shipped.indexOf("CREATE TABLE"), shipped.indexOf(");") + 2)
+			.replace(JpaIdempotencyStore.DEFAULT_TABLE_NAME, "pgb_library");
+
+		assertThat(Files.readString(PGBENCH.resolve("schema.sql"), StandardCharsets.UTF_8)).contains(table)
+			.contains("CREATE INDEX pgb_library_expires_at_idx ON pgb_library (expires_at);");
+	}
+
+	// the script's SQL lines, comments and pgbench's meta-commands left out
+	private static List<String> statements(String script) throws IOException {
+		return Files.readAllLines(PGBENCH.resolve(script), StandardCharsets.UTF_8)
+			.stream()
+			.filter((line) -> !line.isBlank() && !line.startsWith("--") && !line.startsWith("\\"))
+			.toList();
+	}
+
+	private static String bind(String sql, String... values) {
+		StringBuilder bound = new StringBuilder();
+		int next = 0;
+		for (char c : sql.toCharArray()) {
+			if (c == '?') {
+				bound.append(values[next++]);
+			}
+			else {
+				bound.append(c);
+			}
+		}
+		assertThat(next).as("parameters bound").isEqualTo(values.length);
+		return bound.append(';').toString();
+	}
+
+}
