@@ -2,8 +2,8 @@
 # What the JPA store's PostgreSQL statements cost the server per first request, against the ideal's and against two
 # variants of the table, with pgbench (docs/benchmarks.md, "The PostgreSQL statements in pgbench"). No HTTP, no JDBC:
 # the statements of idempotency-benchmarks/pgbench/*.sql, chosen at random per transaction, so that every script
-# runs interleaved with the others in one run. Not part of CI; needs pgbench (Debian: postgresql-contrib or the
-# server package of the same major version).
+# runs interleaved with the others in one run. Not part of CI; needs pgbench (Debian: in the server package,
+# postgresql-15 or later).$
 #
 #   scripts/bench-pg-statements.sh                       2 passes of 40 s at 1 client: commits without and with the
 #                                                        wait for the WAL flush
