@@ -3,7 +3,7 @@
 # variants of the table, with pgbench (docs/benchmarks.md, "The PostgreSQL statements in pgbench"). No HTTP, no JDBC:
 # the statements of idempotency-benchmarks/pgbench/*.sql, chosen at random per transaction, so that every script
 # runs interleaved with the others in one run. Not part of CI; needs pgbench (Debian: in the server package,
-# postgresql-15 or later).$
+# postgresql-15 or later).
 #
 #   scripts/bench-pg-statements.sh                       2 passes of 40 s at 1 client: commits without and with the
 #                                                        wait for the WAL flush
