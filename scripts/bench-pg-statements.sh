@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# What the JPA store's PostgreSQL statements cost the server per first request, against the ideal's and against two
-# variants of the table, with pgbench (docs/benchmarks.md, "The PostgreSQL statements in pgbench"). No HTTP, no JDBC:
-# the statements of idempotency-benchmarks/pgbench/*.sql, chosen at random per transaction, so that every script
-# runs interleaved with the others in one run. Not part of CI; needs pgbench (Debian: in the server package,
+# What the JPA store's PostgreSQL statements cost the server per first request, against the ideal's and against
+# variants of the statements and the table, with pgbench (docs/benchmarks.md, "The PostgreSQL statements in
+# pgbench"). No HTTP, no JDBC: the statements of idempotency-benchmarks/pgbench/*.sql, chosen at random per
+# transaction, so that every script runs interleaved with the others in one run. Not part of CI; needs pgbench (Debian: in the server package,
 # postgresql-15 or later).
 #
 #   scripts/bench-pg-statements.sh                       2 passes of 40 s at 1 client: commits without and with the
@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 		--host) host=$2; shift 2 ;;
 		--port) port=$2; shift 2 ;;
 		--user) user=$2; shift 2 ;;
-		--help) sed -n '2,14p' "$0"; exit 0 ;;
+		--help) sed -n '2,15p' "$0"; exit 0 ;;
 		*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -37,7 +37,7 @@ psql "${connect[@]}" -d postgres -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXI
 psql "${connect[@]}" -d "$database" -qX -v ON_ERROR_STOP=1 -f "$dir/schema.sql"
 
 scripts=()
-for script in library library-bare-insert library-no-expiry-index library-purge-after ideal; do
+for script in library library-bare-insert library-no-expiry-index library-purge-after library-narrow-row ideal; do
 	scripts+=(-f "$dir/$script.sql")
 done
 
