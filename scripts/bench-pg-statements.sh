@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 		--host) host=$2; shift 2 ;;
 		--port) port=$2; shift 2 ;;
 		--user) user=$2; shift 2 ;;
-		--help) sed -n '2,15p' "$0"; exit 0 ;;
+		--help) sed -n '2,14p' "$0"; exit 0 ;;
 		*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
