@@ -2,8 +2,8 @@
 # What the JPA store's PostgreSQL statements cost the server per first request, against the ideal's and against
 # variants of the statements and the table, with pgbench (docs/benchmarks.md, "The PostgreSQL statements in
 # pgbench"). No HTTP, no JDBC: the statements of idempotency-benchmarks/pgbench/*.sql, chosen at random per
-# transaction, so that every script runs interleaved with the others in one run. Not part of CI; needs pgbench (Debian: in the server package,
-# postgresql-15 or later).
+# transaction, so that every script runs interleaved with the others in one run. Not part of CI; needs pgbench
+# (Debian: in the server package, postgresql-15 or later).
 #
 #   scripts/bench-pg-statements.sh                       2 passes of 40 s at 1 client: commits without and with the
 #                                                        wait for the WAL flush
@@ -34,6 +34,10 @@ dir=idempotency-benchmarks/pgbench
 connect=(-h "$host" -p "$port" -U "$user")
 psql "${connect[@]}" -d postgres -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $database" \
 	-c "CREATE DATABASE $database"
+# the store's table exactly as it ships, then the variants built from it
+sed 's/idempotency_record/pgb_library/g' \
+	idempotency-spring-boot-starter/src/main/resources/io/github/idempotency/spring/jpa/schema-postgresql.sql \
+	| psql "${connect[@]}" -d "$database" -qX -v ON_ERROR_STOP=1
 psql "${connect[@]}" -d "$database" -qX -v ON_ERROR_STOP=1 -f "$dir/schema.sql"
 
 scripts=()
