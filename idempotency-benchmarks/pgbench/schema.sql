@@ -15,18 +15,8 @@ CREATE INDEX pgb_purge_after_purge_after_idx ON pgb_purge_after (purge_after);
 CREATE TABLE pgb_ideal (idempotency_key VARCHAR(300) PRIMARY KEY, response BYTEA);
 
 -- a narrower row: key, fingerprint and owner token binary, the state a number
-CREATE TABLE pgb_narrow (
-	id BYTEA NOT NULL,
-	state SMALLINT NOT NULL,
-	owner_token UUID,
-	fingerprint BYTEA NOT NULL,
-	expires_at TIMESTAMP WITH TIME ZONE NOT NULL,
-	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
-	status INTEGER,
-	headers TEXT,
-	body BYTEA,
-	body_retained BOOLEAN,
-	awaiting_response_until TIMESTAMP WITH TIME ZONE,
-	CONSTRAINT pgb_narrow_pk PRIMARY KEY (id)
-);
-CREATE INDEX pgb_narrow_expires_at_idx ON pgb_narrow (expires_at);
+CREATE TABLE pgb_narrow (LIKE pgb_library INCLUDING ALL);
+ALTER TABLE pgb_narrow ALTER COLUMN id TYPE BYTEA USING decode(id, 'hex'),
+	ALTER COLUMN state TYPE SMALLINT USING 0,
+	ALTER COLUMN owner_token TYPE UUID USING CAST(owner_token AS UUID),
+	ALTER COLUMN fingerprint TYPE BYTEA USING decode(fingerprint, 'hex');
