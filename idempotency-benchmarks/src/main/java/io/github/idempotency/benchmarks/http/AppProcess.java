@@ -57,6 +57,10 @@ final class AppProcess implements AutoCloseable {
 		return this.port;
 	}
 
+	long pid() {
+		return this.process.pid();
+	}
+
 	private void awaitReady(Duration timeout) throws Exception {
 		Requests requests = new Requests("127.0.0.1", this.port);
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -120,9 +120,10 @@ public final class EndToEndBenchmark {
 		log("starting the app for " + store + " (log: " + log + ")");
 		try (AppProcess app = AppProcess.start(this.options.app(), jvm, arguments, log, Duration.ofMinutes(5))) {
 			LoadRound rounds = new LoadRound("127.0.0.1", app.port(), runId + "-" + store, true, recordTtl);
+			CpuClock cpu = new CpuClock(app.pid(), serverCommand(store));
 			for (Scenario scenario : Scenario.values()) {
 				for (int connections : new int[] { this.options.throughputConnections(), 1 }) {
-					measure(store, scenario, connections, rounds);
+					measure(store, scenario, connections, rounds, cpu);
 				}
 			}
 			countRoundTrips(store, rounds, counter);
@@ -162,7 +163,8 @@ public final class EndToEndBenchmark {
 		}
 	}
 
-	private void measure(String store, Scenario scenario, int connections, LoadRound rounds) throws Exception {
+	private void measure(String store, Scenario scenario, int connections, LoadRound rounds, CpuClock cpu)
+			throws Exception {
 		Map<Variant, Series> series = new EnumMap<>(Variant.class);
 		Variant[] variants = Variant.values();
 		for (int round = 0; round < this.options.warmupRounds(); round++) {
@@ -174,8 +176,9 @@ public final class EndToEndBenchmark {
 			// rotate the order so that no variant always runs first or last in a round
 			for (int i = 0; i < variants.length; i++) {
 				Variant variant = variants[(i + round) % variants.length];
-				series.computeIfAbsent(variant, (v) -> new Series())
-					.add(rounds.run(variant, scenario, connections, this.options.roundMillis()));
+				CpuClock.Reading before = cpu.read();
+				RoundResult result = rounds.run(variant, scenario, connections, this.options.roundMillis());
+				series.computeIfAbsent(variant, (v) -> new Series()).add(result, cpu.since(before));
 			}
 		}
 		log(store + " " + scenario.label() + " x" + connections + ": " + summary(series));
@@ -213,6 +216,27 @@ public final class EndToEndBenchmark {
 			}
 		}
 		this.table.roundTrips(store, counts);
+	}
+
+	// the store's server processes on this machine, whose CPU time the table sets beside the app's
+	private String serverCommand(String store) {
+		boolean local = switch (store) {
+			case "redis" -> isLocal(this.options.redisHost());
+			case "postgres" -> isLocal(hostOf(this.options.postgresUrl()));
+			default -> false;
+		};
+		if (!local) {
+			return null;
+		}
+		return store.equals("redis") ? "redis-server" : "postgres";
+	}
+
+	private static String hostOf(String jdbcUrl) {
+		return java.net.URI.create(jdbcUrl.substring("jdbc:".length())).getHost();
+	}
+
+	private static boolean isLocal(String host) {
+		return "127.0.0.1".equals(host) || "localhost".equals(host) || "::1".equals(host);
 	}
 
 	private static String summary(Map<Variant, Series> series) {

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The benchmark's one table: per store, scenario, connection count and path, the median throughput with its
- * range, the ratios to plain and to the ideal measured in the same rounds, latency percentiles and the store's
- * round trips per request.
+ * range, the ratios to plain and to the ideal measured in the same rounds, latency percentiles, the CPU time per
+ * request of the app and of the store's server, and the store's round trips per request.
  */
 final class ResultTable {
 
@@ -31,9 +31,9 @@ final class ResultTable {
 		text.append(String.format("End-to-end: %d warm-up + %d measured interleaved rounds of %.1f s per path%s%n",
 				options.warmupRounds(), options.rounds(), options.roundMillis() / 1000.0,
 				options.quick() ? " (--quick: a smoke run, figures mean nothing)" : ""));
-		String format = "%-8s %-7s %5s %-6s %26s %7s %8s %8s %8s  %s%n";
+		String format = "%-8s %-7s %5s %-6s %26s %7s %8s %8s %8s %16s  %s%n";
 		text.append(String.format(format, "store", "keys", "conns", "path", "req/s median (min-max)", "x plain",
-				"of ideal", "p50 us", "p99 us", "store round trips per request"));
+				"of ideal", "p50 us", "p99 us", "cpu us app / srv", "store round trips per request"));
 		for (Row row : this.rows) {
 			Series series = row.series.get(row.variant);
 			Series plain = row.series.get(Variant.PLAIN);
@@ -46,9 +46,18 @@ final class ResultTable {
 			String trips = this.roundTrips.getOrDefault(
 					row.store + "/" + row.scenario.label() + "/" + row.variant.label(), "-");
 			text.append(String.format(format, row.store, row.scenario.label(), row.connections, row.variant.label(),
-					rate, toPlain, toIdeal, series.percentileMicros(50), series.percentileMicros(99), trips));
+					rate, toPlain, toIdeal, series.percentileMicros(50), series.percentileMicros(99), cpu(series),
+					trips));
 		}
 		return text.toString();
+	}
+
+	// CPU time per request of the app and of the store's server (PostgreSQL's or Redis's processes on this machine)
+	private static String cpu(Series series) {
+		double app = series.appCpuMicrosPerRequest();
+		double server = series.serverCpuMicrosPerRequest();
+		return ((app < 0) ? "-" : Long.toString(Math.round(app))) + " / "
+				+ ((server < 0) ? "-" : Long.toString(Math.round(server)));
 	}
 
 	private record Row(String store, Scenario scenario, int connections, Variant variant,

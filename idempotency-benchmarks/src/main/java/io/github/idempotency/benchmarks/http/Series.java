@@ -11,8 +11,49 @@ final class Series {
 
 	private final List<RoundResult> rounds = new ArrayList<>();
 
+	private long cpuRequests;
+
+	private long appCpuNanos;
+
+	private long serverCpuNanos;
+
+	private boolean appCpuMeasured;
+
+	private boolean serverCpuMeasured;
+
 	void add(RoundResult round) {
 		this.rounds.add(round);
+	}
+
+	/**
+	 * Adds a round with the CPU time the app and the store's server spent in it.
+	 * @param round the round
+	 * @param cpu what {@link CpuClock#since} read for it
+	 */
+	void add(RoundResult round, CpuClock.Spent cpu) {
+		add(round);
+		this.cpuRequests += round.requests();
+		this.appCpuNanos += cpu.appNanos();
+		this.serverCpuNanos += cpu.serverNanos();
+		this.appCpuMeasured |= cpu.appMeasured();
+		this.serverCpuMeasured |= cpu.serverMeasured();
+	}
+
+	/**
+	 * The app's CPU time per request over the rounds added with their CPU time.
+	 * @return microseconds, or a negative number when not measured
+	 */
+	double appCpuMicrosPerRequest() {
+		return (this.appCpuMeasured && this.cpuRequests > 0) ? this.appCpuNanos / 1000.0 / this.cpuRequests : -1;
+	}
+
+	/**
+	 * The store server's CPU time per request over the rounds added with their CPU time.
+	 * @return microseconds, or a negative number when not measured (no server process, or none readable)
+	 */
+	double serverCpuMicrosPerRequest() {
+		return (this.serverCpuMeasured && this.cpuRequests > 0) ? this.serverCpuNanos / 1000.0 / this.cpuRequests
+				: -1;
 	}
 
 	double medianPerSecond() {

@@ -2,6 +2,8 @@ package io.github.idempotency.benchmarks.jdbc;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +32,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the machine's load falls on both alike. A first request is the store's claim and completion against the ideal's
  * {@code INSERT ... ON CONFLICT DO NOTHING} and {@code UPDATE}; a replay the store's claim of a finished key against
  * the ideal's insert and {@code SELECT}. Prints each path's median and mean microseconds per request and the
- * ideal's time over the library's (the share of the ideal, as in the end-to-end table), and the stored row sizes.
+ * ideal's time over the library's (the share of the ideal, as in the end-to-end table), the CPU time the calling
+ * thread spent per request (the app's side of the statements: the store's code, the pool and the driver, with the
+ * driver's system calls), and the stored row sizes.
  * <p>
  * Usage: {@code java -cp idempotency-benchmarks.jar io.github.idempotency.benchmarks.jdbc.PostgresStatementCost
  * [jdbc-url] [rounds]}; it creates and drops its own tables ({@code stmt_cost_library}, {@code stmt_cost_ideal}).
@@ -58,9 +62,15 @@ public final class PostgresStatementCost {
 
 	private static final RequestFingerprint FINGERPRINT = RequestFingerprint.of("POST", "/bench/idem", "{}");
 
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
 	private final JpaIdempotencyStore store;
 
 	private final JdbcTemplate jdbc;
+
+	// the calling thread's CPU nanoseconds in the measured rounds: library first, ideal first, library replay, ideal
+	// replay
+	private final long[] cpuNanos = new long[4];
 
 	private PostgresStatementCost(JpaIdempotencyStore store, JdbcTemplate jdbc) {
 		this.store = store;
@@ -92,11 +102,8 @@ public final class PostgresStatementCost {
 		try (InputStream in = JpaIdempotencyStore.class.getResourceAsStream("schema-postgresql.sql")) {
 			String script = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("idempotency_record",
 					LIBRARY_TABLE);
-			for (String statement : script.replaceAll("(?m)^--.*$", "").split(";")) {
-				if (!statement.isBlank()) {
-					jdbc.execute(statement);
-				}
-			}
+			// as one string: the driver splits it, minding the quoted body of its DO block
+			jdbc.execute(script);
 		}
 		jdbc.execute("CREATE TABLE " + IDEAL_TABLE + " (idempotency_key VARCHAR(300) PRIMARY KEY, response BYTEA)");
 	}
@@ -109,8 +116,10 @@ public final class PostgresStatementCost {
 				boolean library = (turn == 0) == libraryFirst;
 				long[] first = new long[BLOCK];
 				long[] replay = new long[BLOCK];
-				block(library, first, replay);
+				long[] cpu = block(library, first, replay);
 				if (round >= 0) {
+					this.cpuNanos[library ? 0 : 1] += cpu[0];
+					this.cpuNanos[library ? 2 : 3] += cpu[1];
 					System.arraycopy(first, 0, samples[library ? 0 : 1], round * BLOCK, BLOCK);
 					System.arraycopy(replay, 0, samples[library ? 2 : 3], round * BLOCK, BLOCK);
 				}
@@ -118,10 +127,11 @@ public final class PostgresStatementCost {
 		}
 		System.out.printf(Locale.ROOT, "%d interleaved rounds of %d requests per path, one connection%n", rounds,
 				BLOCK);
-		System.out.printf(Locale.ROOT, "%-8s %-8s %12s %12s %14s%n", "request", "path", "median us", "mean us",
-				"share of ideal");
-		report("first", samples[0], samples[1]);
-		report("replay", samples[2], samples[3]);
+		System.out.printf(Locale.ROOT, "%-8s %-8s %12s %12s %14s %12s%n", "request", "path", "median us", "mean us",
+				"share of ideal", "app cpu us");
+		long requests = (long) rounds * BLOCK;
+		report("first", samples[0], samples[1], this.cpuNanos[0] / requests, this.cpuNanos[1] / requests);
+		report("replay", samples[2], samples[3], this.cpuNanos[2] / requests, this.cpuNanos[3] / requests);
 		System.out.printf(Locale.ROOT, "row bytes (pg_column_size): library %s, ideal %s%n",
 				this.jdbc.queryForObject("SELECT round(avg(pg_column_size(r.*))) FROM " + LIBRARY_TABLE + " r",
 						String.class),
@@ -136,8 +146,10 @@ public final class PostgresStatementCost {
 				+ "WHERE relname = ?", String.class, table);
 	}
 
-	private void block(boolean library, long[] first, long[] replay) {
+	// returns the calling thread's CPU nanoseconds for the first requests and for the replays
+	private long[] block(boolean library, long[] first, long[] replay) {
 		List<String> keys = new ArrayList<>(BLOCK);
+		long cpuStart = THREADS.getCurrentThreadCpuTime();
 		for (int i = 0; i < BLOCK; i++) {
 			String key = UUID.randomUUID().toString();
 			keys.add(key);
@@ -150,6 +162,7 @@ public final class PostgresStatementCost {
 			}
 			first[i] = System.nanoTime() - start;
 		}
+		long cpuBetween = THREADS.getCurrentThreadCpuTime();
 		for (int i = 0; i < BLOCK; i++) {
 			long start = System.nanoTime();
 			if (library) {
@@ -160,6 +173,7 @@ public final class PostgresStatementCost {
 			}
 			replay[i] = System.nanoTime() - start;
 		}
+		return new long[] { cpuBetween - cpuStart, THREADS.getCurrentThreadCpuTime() - cpuBetween };
 	}
 
 	private void libraryFirst(String key) {
@@ -201,16 +215,16 @@ public final class PostgresStatementCost {
 		return IdempotencyKey.of("", "POST /bench/idem", key).storageKey();
 	}
 
-	private static void report(String request, long[] library, long[] ideal) {
+	private static void report(String request, long[] library, long[] ideal, long libraryCpu, long idealCpu) {
 		double libraryMedian = median(library);
 		double idealMedian = median(ideal);
 		double libraryMean = mean(library);
 		double idealMean = mean(ideal);
-		System.out.printf(Locale.ROOT, "%-8s %-8s %12.1f %12.1f %14s%n", request, "library", libraryMedian / 1e3,
-				libraryMean / 1e3, String.format(Locale.ROOT, "%.2f / %.2f", idealMedian / libraryMedian,
-						idealMean / libraryMean));
-		System.out.printf(Locale.ROOT, "%-8s %-8s %12.1f %12.1f %14s%n", request, "ideal", idealMedian / 1e3,
-				idealMean / 1e3, "1.00");
+		System.out.printf(Locale.ROOT, "%-8s %-8s %12.1f %12.1f %14s %12.1f%n", request, "library",
+				libraryMedian / 1e3, libraryMean / 1e3, String.format(Locale.ROOT, "%.2f / %.2f",
+						idealMedian / libraryMedian, idealMean / libraryMean), libraryCpu / 1e3);
+		System.out.printf(Locale.ROOT, "%-8s %-8s %12.1f %12.1f %14s %12.1f%n", request, "ideal", idealMedian / 1e3,
+				idealMean / 1e3, "1.00", idealCpu / 1e3);
 	}
 
 	private static double median(long[] values) {
