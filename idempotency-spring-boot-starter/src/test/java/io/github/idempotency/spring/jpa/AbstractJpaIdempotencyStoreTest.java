@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -228,6 +231,34 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 				new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource()))
 			.execute((status) -> jpaStore().completeInCurrentTransaction(key, claimed.owner(), RecordState.FINISHED_OK,
 					response, retention(), lease()));
+	}
+
+	// Each operation borrows a connection of its own from the pool and gives it back: inside a transaction of the
+	// caller's on the same database, every one of them must run on the connection it borrowed (not on one an earlier
+	// operation gave back), commit at once, and leave the caller's transaction alone.
+	@Test
+	void operationsInsideTheCallersTransactionRunAndCommitOnConnectionsOfTheirOwn() {
+		StorageKey first = newKey();
+		StorageKey second = newKey();
+		TransactionTemplate callers = new TransactionTemplate(new DataSourceTransactionManager(dataSource()));
+		callers.executeWithoutResult((status) -> {
+			JdbcTemplate inTransaction = new JdbcTemplate(dataSource());
+			inTransaction.queryForObject("SELECT COUNT(*) FROM " + tableName(), Integer.class);
+			ClaimResult.Claimed claimed = claim(first);
+			assertThat(store().complete(first, claimed.owner(), RecordState.FINISHED_OK, response(), now(),
+					retention()))
+				.isTrue();
+			claim(second);
+			assertThat(store().find(first, now())).isPresent();
+			// read on another thread, outside the caller's transaction and its snapshot
+			assertThat(CompletableFuture.supplyAsync(() -> countRows(first) + countRows(second)).join())
+				.as("both committed while the caller's transaction is open")
+				.isEqualTo(2);
+			inTransaction.queryForObject("SELECT COUNT(*) FROM " + tableName(), Integer.class);
+			status.setRollbackOnly();
+		});
+		assertThat(store().find(first, now()).orElseThrow().response()).isEqualTo(response());
+		assertThat(store().find(second, now()).orElseThrow().state()).isEqualTo(RecordState.ONGOING);
 	}
 
 	@Test
