@@ -168,9 +168,6 @@ final class CpuClock {
 	 * @param serverMeasured whether any server process could be read
 	 */
 	record Spent(long appNanos, long serverNanos, boolean appMeasured, boolean serverMeasured) {
-
-		static final Spent NONE = new Spent(0, 0, false, false);
-
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.idempotency.benchmarks.http;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -231,8 +232,14 @@ public final class EndToEndBenchmark {
 		return store.equals("redis") ? "redis-server" : "postgres";
 	}
 
+	// null for a URL it cannot read: the server's CPU is then not measured
 	private static String hostOf(String jdbcUrl) {
-		return java.net.URI.create(jdbcUrl.substring("jdbc:".length())).getHost();
+		try {
+			return URI.create(jdbcUrl.substring("jdbc:".length())).getHost();
+		}
+		catch (IllegalArgumentException | IndexOutOfBoundsException ex) {
+			return null;
+		}
 	}
 
 	private static boolean isLocal(String host) {
