@@ -41,7 +41,7 @@ sed 's/idempotency_record/pgb_library/g' \
 psql "${connect[@]}" -d "$database" -qX -v ON_ERROR_STOP=1 -f "$dir/schema.sql"
 
 scripts=()
-for script in library library-bare-insert library-no-expiry-index library-purge-after library-narrow-row ideal; do
+for script in library library-bare-insert library-expiry-index library-narrow-row ideal; do
 	scripts+=(-f "$dir/$script.sql")
 done
 

@@ -133,7 +133,8 @@ public final class IdempotentExecutor implements AutoCloseable {
 			// store, makes no instant for it
 			long now = this.clock.millis();
 			try {
-				result = this.observed.claim(key.storageKey(), fingerprint, now, policy.lease(), started);
+				result = this.observed.claim(key.storageKey(), fingerprint, now, policy.lease(), policy.retention(),
+						started);
 			}
 			catch (IdempotencyStoreException ex) {
 				this.listener.onOutcome(policy.endpoint(), RequestOutcome.STORE_UNAVAILABLE);

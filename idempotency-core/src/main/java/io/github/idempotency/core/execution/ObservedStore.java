@@ -61,18 +61,32 @@ final class ObservedStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease) {
-		return claim(key, fingerprint, nowEpochMillis, lease, start());
+		long start = start();
+		try {
+			ClaimResult result = this.delegate.claim(key, fingerprint, nowEpochMillis, lease);
+			report(StoreOperation.CLAIM, StoreOperationResult.SUCCESS, start);
+			return result;
+		}
+		catch (RuntimeException | Error ex) {
+			throw failed(StoreOperation.CLAIM, ex, start);
+		}
+	}
+
+	@Override
+	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease,
+			Duration retention) {
+		return claim(key, fingerprint, nowEpochMillis, lease, retention, start());
 	}
 
 	/**
-	 * {@link #claim(StorageKey, RequestFingerprint, long, Duration)} timed from {@code start}: the executor reads the
-	 * time before a claim anyway, to know when the lease it gets needs its first renewal.
+	 * {@link #claim(StorageKey, RequestFingerprint, long, Duration, Duration)} timed from {@code start}: the executor
+	 * reads the time before a claim anyway, to know when the lease it gets needs its first renewal.
 	 * @param start {@link System#nanoTime()} read just before the call
 	 */
 	ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease,
-			long start) {
+			Duration retention, long start) {
 		try {
-			ClaimResult result = this.delegate.claim(key, fingerprint, nowEpochMillis, lease);
+			ClaimResult result = this.delegate.claim(key, fingerprint, nowEpochMillis, lease, retention);
 			report(StoreOperation.CLAIM, StoreOperationResult.SUCCESS, start);
 			return result;
 		}

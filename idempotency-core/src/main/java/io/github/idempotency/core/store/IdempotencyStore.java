@@ -60,6 +60,24 @@ public interface IdempotencyStore {
 	}
 
 	/**
+	 * {@link #claim(StorageKey, RequestFingerprint, long, Duration)} told how long a completion of this claim will
+	 * keep the record: what the executor calls. A store that finds expired records itself can then file a new record
+	 * where its completion leaves it, so that finishing the record does not move it (a table whose purge reads an
+	 * index: the completion touches no indexed column). It only places the record: what the claim returns and how
+	 * long the record is in force are those of the other variant. The default ignores the retention.
+	 * @param key the key
+	 * @param fingerprint the fingerprint of the claiming request, kept with the record
+	 * @param nowEpochMillis the caller's current instant, in milliseconds since the epoch
+	 * @param lease how long the claim holds without renewal
+	 * @param retention how long {@link #complete} will keep the response, as the caller will pass it
+	 * @return {@link ClaimResult.Claimed} or {@link ClaimResult.Existing}
+	 */
+	default ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease,
+			Duration retention) {
+		return claim(key, fingerprint, nowEpochMillis, lease);
+	}
+
+	/**
 	 * Finishes an ongoing record held by {@code owner}, keeping the response for {@code retention}.
 	 * @param key the key
 	 * @param owner the token the claim returned

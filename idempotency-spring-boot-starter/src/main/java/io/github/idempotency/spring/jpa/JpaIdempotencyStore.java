@@ -149,7 +149,26 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
+		return claim(key, fingerprint, now, lease, Duration.ZERO);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Here the row is purged after the end of that retention, so that its completion changes no indexed column.
+	 */
+	@Override
+	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease,
+			Duration retention) {
+		return claim(key, fingerprint, Instant.ofEpochMilli(nowEpochMillis), lease, retention);
+	}
+
+	private ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease,
+			Duration retention) {
 		requirePositive(lease, "lease");
+		if (retention.isNegative()) {
+			throw new IllegalArgumentException("retention must not be negative, was " + retention);
+		}
 		OwnerToken token = OwnerToken.randomWritten();
 		return access("claim", key, () -> {
 			DataAccessException lastFailure = null;
@@ -157,7 +176,8 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 				// each attempt in a transaction of its own, so that the next one sees what the winner committed
 				ClaimResult result;
 				try {
-					result = inOwnTransaction((jdbc) -> this.table.claim(jdbc, key, fingerprint, token, lease));
+					result = inOwnTransaction((jdbc) -> this.table.claim(jdbc, key, fingerprint, token, lease,
+							retention));
 				}
 				catch (DataAccessException ex) {
 					rethrowUnlessLostRace(ex);

@@ -48,8 +48,8 @@ final class PostgresDialect extends SqlDialect {
 	@Override
 	String claimInOneStatement() {
 		return "WITH claimed AS (INSERT INTO " + this.table
-				+ " (id, state, owner_token, fingerprint, expires_at, created_at) "
-				+ "VALUES (?, 'ONGOING', ?, ?, " + nowPlusMillis() + ", clock_timestamp()) "
+				+ " (id, state, owner_token, fingerprint, expires_at, purge_after, created_at) "
+				+ "VALUES (?, 'ONGOING', ?, ?, " + nowPlusMillis() + ", " + nowPlusMillis() + ", clock_timestamp()) "
 				+ "ON CONFLICT (id) DO NOTHING RETURNING expires_at) "
 				+ "SELECT TRUE AS claimed, expires_at, CAST(NULL AS BOOLEAN) AS in_force, "
 				+ "CAST(NULL AS VARCHAR) AS state, CAST(NULL AS VARCHAR) AS owner_token, "
@@ -66,7 +66,7 @@ final class PostgresDialect extends SqlDialect {
 	@Override
 	String takeOverExpired() {
 		return "UPDATE " + this.table + " SET state = 'ONGOING', owner_token = ?, fingerprint = ?, expires_at = "
-				+ nowPlusMillis() + ", created_at = clock_timestamp(), status = NULL, headers = NULL, body = NULL, "
+				+ nowPlusMillis() + ", purge_after = " + nowPlusMillis() + ", created_at = clock_timestamp(), status = NULL, headers = NULL, body = NULL, "
 				+ "body_retained = NULL, awaiting_response_until = NULL "
 				+ "WHERE id = ? AND expires_at = ? AND expires_at <= clock_timestamp() RETURNING expires_at";
 	}
@@ -76,7 +76,8 @@ final class PostgresDialect extends SqlDialect {
 	@Override
 	String purge() {
 		return "DELETE FROM " + this.table + " WHERE id IN (SELECT id FROM " + this.table
-				+ " WHERE expires_at <= clock_timestamp() LIMIT ? FOR UPDATE SKIP LOCKED)";
+				+ " WHERE purge_after <= clock_timestamp() AND expires_at <= clock_timestamp() LIMIT ? "
+				+ "FOR UPDATE SKIP LOCKED)";
 	}
 
 }

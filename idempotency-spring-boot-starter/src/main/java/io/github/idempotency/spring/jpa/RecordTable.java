@@ -60,14 +60,25 @@ final class RecordTable {
 	/**
 	 * One attempt to claim a key: one statement where the database allows it (and a second one to take over an
 	 * expired row), else a read followed by an insert or a takeover of the expired row version.
+	 * <p>
+	 * A claimed row's {@code purge_after}, which the purge's index holds, is the end of the retention the row will be
+	 * kept for if it finishes within this lease: the completion, which sets {@code expires_at} to the end of the
+	 * retention, then leaves it as it is, and changes no indexed column (on PostgreSQL a HOT update: no index entry
+	 * written, less WAL). A row that finishes later moves it then. The price is a row that stays in the table up to
+	 * one lease after its expiry, or a retention after a crashed execution's lease: the purge finds it later, but
+	 * it counts as absent from its {@code expires_at} on.
+	 * @param retention the retention a completion will keep the row for ({@link Duration#ZERO} when unknown:
+	 * {@code purge_after} is then the lease's end, and the completion moves it)
 	 * @return the claim or the record in force, or {@code null} when a concurrent write won a race and the attempt
 	 * must be repeated in a new transaction
 	 */
 	@Nullable ClaimResult claim(JdbcTemplate jdbc, StorageKey key, RequestFingerprint fingerprint, OwnerToken token,
-			Duration lease) {
+			Duration lease, Duration retention) {
 		SqlDialect sql = dialect();
-		return sql.claimsInOneStatement() ? claimInOneStatement(jdbc, sql, key, fingerprint, token, lease)
-				: claimStepwise(jdbc, sql, key, fingerprint, token, lease);
+		Duration untilPurge = lease.plus(retention);
+		return sql.claimsInOneStatement()
+				? claimInOneStatement(jdbc, sql, key, fingerprint, token, lease, untilPurge)
+				: claimStepwise(jdbc, sql, key, fingerprint, token, lease, untilPurge);
 	}
 
 	/**
@@ -86,6 +97,7 @@ final class RecordTable {
 			ps.setBytes(++index, response.body());
 			ps.setBoolean(++index, response.bodyRetained());
 			ps.setLong(++index, retention.toMillis());
+			ps.setLong(++index, retention.toMillis());
 			if (awaitingLease != null) {
 				ps.setLong(++index, awaitingLease.toMillis());
 			}
@@ -99,7 +111,7 @@ final class RecordTable {
 	}
 
 	boolean renew(JdbcTemplate jdbc, StorageKey key, OwnerToken owner, Duration lease) {
-		return jdbc.update(dialect().renew(), lease.toMillis(), key.value(), owner.value()) == 1;
+		return jdbc.update(dialect().renew(), lease.toMillis(), lease.toMillis(), key.value(), owner.value()) == 1;
 	}
 
 	Optional<IdempotencyRecord> find(JdbcTemplate jdbc, StorageKey key) {
@@ -134,13 +146,14 @@ final class RecordTable {
 	}
 
 	private @Nullable ClaimResult claimInOneStatement(JdbcTemplate jdbc, SqlDialect sql, StorageKey key,
-			RequestFingerprint fingerprint, OwnerToken token, Duration lease) {
+			RequestFingerprint fingerprint, OwnerToken token, Duration lease, Duration untilPurge) {
 		List<Object> results = jdbc.query(sql.claimInOneStatement(), (ps) -> {
 			ps.setString(1, key.value());
 			ps.setString(2, token.value());
 			ps.setString(3, fingerprint.value());
 			ps.setLong(4, lease.toMillis());
-			ps.setString(5, key.value());
+			ps.setLong(5, untilPurge.toMillis());
+			ps.setString(6, key.value());
 		}, (rs, row) -> {
 			Instant expiresAt = sql.readInstant(rs, "expires_at");
 			if (rs.getBoolean("claimed")) {
@@ -163,15 +176,16 @@ final class RecordTable {
 			ps.setString(1, token.value());
 			ps.setString(2, fingerprint.value());
 			ps.setLong(3, lease.toMillis());
-			ps.setString(4, key.value());
-			sql.bindInstant(ps, 5, expired.expiresAt());
+			ps.setLong(4, untilPurge.toMillis());
+			ps.setString(5, key.value());
+			sql.bindInstant(ps, 6, expired.expiresAt());
 		}, (rs, row) -> sql.readInstant(rs, "expires_at"));
 		return taken.isEmpty() ? null
 				: new ClaimResult.Claimed(token, taken.get(0), RecordState.ONGOING.name().equals(expired.state()));
 	}
 
 	private @Nullable ClaimResult claimStepwise(JdbcTemplate jdbc, SqlDialect sql, StorageKey key,
-			RequestFingerprint fingerprint, OwnerToken token, Duration lease) {
+			RequestFingerprint fingerprint, OwnerToken token, Duration lease, Duration untilPurge) {
 		Row current = jdbc.queryForObject(sql.readWithTime(), (rs, row) -> {
 			Instant dbNow = sql.readInstant(rs, "db_now");
 			String state = rs.getString("state");
@@ -183,6 +197,7 @@ final class RecordTable {
 			return new ClaimResult.Existing(current.record());
 		}
 		Instant deadline = latest(current.dbNow().plus(lease));
+		Instant purgeAfter = latest(current.dbNow().plus(untilPurge));
 		if (current.state() == null) {
 			try {
 				int inserted = jdbc.update(sql.insert(), (ps) -> {
@@ -190,7 +205,8 @@ final class RecordTable {
 					ps.setString(2, token.value());
 					ps.setString(3, fingerprint.value());
 					sql.bindInstant(ps, 4, deadline);
-					sql.bindInstant(ps, 5, current.dbNow());
+					sql.bindInstant(ps, 5, purgeAfter);
+					sql.bindInstant(ps, 6, current.dbNow());
 				});
 				// nothing inserted: a dialect that ignores the duplicate key lost the race as one that fails on it
 				return (inserted == 1) ? new ClaimResult.Claimed(token, deadline, false) : null;
@@ -203,9 +219,10 @@ final class RecordTable {
 			ps.setString(1, token.value());
 			ps.setString(2, fingerprint.value());
 			sql.bindInstant(ps, 3, deadline);
-			sql.bindInstant(ps, 4, current.dbNow());
-			ps.setString(5, key.value());
-			sql.bindInstant(ps, 6, current.expiresAt());
+			sql.bindInstant(ps, 4, purgeAfter);
+			sql.bindInstant(ps, 5, current.dbNow());
+			ps.setString(6, key.value());
+			sql.bindInstant(ps, 7, current.expiresAt());
 		});
 		return (updated == 1)
 				? new ClaimResult.Claimed(token, deadline, RecordState.ONGOING.name().equals(current.state())) : null;

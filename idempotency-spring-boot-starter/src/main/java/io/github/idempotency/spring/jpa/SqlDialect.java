@@ -102,10 +102,10 @@ abstract class SqlDialect {
 
 	/**
 	 * One statement that claims a key without a row, or else reads the key's row. Parameters: key, token,
-	 * fingerprint, lease in milliseconds, key. Rows: {@code claimed = true} and {@code expires_at} for a claim, or
-	 * {@code claimed = false}, {@code in_force} and {@link #COLUMNS} for the row the key has (in force or expired,
-	 * which {@link #takeOverExpired()} then takes over); none when a concurrent change hid the row from the
-	 * statement's snapshot.
+	 * fingerprint, lease in milliseconds, milliseconds until {@code purge_after}, key. Rows: {@code claimed = true}
+	 * and {@code expires_at} for a claim, or {@code claimed = false}, {@code in_force} and {@link #COLUMNS} for the
+	 * row the key has (in force or expired, which {@link #takeOverExpired()} then takes over); none when a concurrent
+	 * change hid the row from the statement's snapshot.
 	 */
 	String claimInOneStatement() {
 		throw new IllegalStateException(platform() + " has no one-statement claim");
@@ -113,8 +113,9 @@ abstract class SqlDialect {
 
 	/**
 	 * With {@link #claimInOneStatement()}: takes over the expired row version it read, compared on its expiry, the
-	 * new lease from the database's clock. Parameters: token, fingerprint, lease in milliseconds, key, expires_at as
-	 * read. Row: the new {@code expires_at}, none when a concurrent takeover, renewal or purge came first.
+	 * new lease from the database's clock. Parameters: token, fingerprint, lease in milliseconds, milliseconds until
+	 * {@code purge_after}, key, expires_at as read. Row: the new {@code expires_at}, none when a concurrent takeover,
+	 * renewal or purge came first.
 	 */
 	String takeOverExpired() {
 		throw new IllegalStateException(platform() + " has no one-statement claim");
@@ -128,29 +129,31 @@ abstract class SqlDialect {
 	}
 
 	/**
-	 * Parameters: key, token, fingerprint, expires_at, created_at. On a duplicate key it fails, or inserts nothing
-	 * (a dialect may ignore the duplicate): either way the claim lost its race.
+	 * Parameters: key, token, fingerprint, expires_at, purge_after, created_at. On a duplicate key it fails, or
+	 * inserts nothing (a dialect may ignore the duplicate): either way the claim lost its race.
 	 */
 	String insert() {
-		return "INSERT INTO " + this.table + " (id, state, owner_token, fingerprint, expires_at, created_at) "
-				+ "VALUES (?, 'ONGOING', ?, ?, ?, ?)";
+		return "INSERT INTO " + this.table
+				+ " (id, state, owner_token, fingerprint, expires_at, purge_after, created_at) "
+				+ "VALUES (?, 'ONGOING', ?, ?, ?, ?, ?)";
 	}
 
 	/**
 	 * Takes over the expired row version that {@link #readWithTime()} returned, compared on its expiry: a
 	 * concurrent takeover or renewal changes it, so only one wins. Parameters: token, fingerprint, expires_at,
-	 * created_at, key, expires_at as read.
+	 * purge_after, created_at, key, expires_at as read.
 	 */
 	String takeOver() {
 		return "UPDATE " + this.table + " SET state = 'ONGOING', owner_token = ?, fingerprint = ?, expires_at = ?, "
-				+ "created_at = ?, status = NULL, headers = NULL, body = NULL, body_retained = NULL, "
+				+ "purge_after = ?, created_at = ?, status = NULL, headers = NULL, body = NULL, body_retained = NULL, "
 				+ "awaiting_response_until = NULL WHERE id = ? AND expires_at = ?";
 	}
 
 	/**
 	 * Finishes a record held by the token, whose lease is alive. Parameters: state, status, headers, body,
-	 * body_retained, retention in milliseconds, the lease in milliseconds (only when {@code awaitResponse}), key,
-	 * token.
+	 * body_retained, retention in milliseconds (twice), the lease in milliseconds (only when {@code awaitResponse}),
+	 * key, token. {@code purge_after} moves only when the retention ends after it: a record claimed with its retention
+	 * and finished within its first lease leaves every indexed column as it was.
 	 * @param keepOwner whether the finished record keeps the token, as one written in the application's transaction
 	 * does until its owner attaches the final response
 	 * @param awaitResponse whether the record awaits that final response for one lease (its response is
@@ -158,7 +161,8 @@ abstract class SqlDialect {
 	 */
 	String complete(boolean keepOwner, boolean awaitResponse) {
 		return "UPDATE " + this.table + " SET state = ?, status = ?, headers = ?, body = ?, body_retained = ?, "
-				+ "expires_at = " + nowPlusMillis() + ", owner_token = " + (keepOwner ? "owner_token" : "NULL")
+				+ "expires_at = " + nowPlusMillis() + ", purge_after = " + notBefore(nowPlusMillis())
+				+ ", owner_token = " + (keepOwner ? "owner_token" : "NULL")
 				+ ", awaiting_response_until = " + (awaitResponse ? nowPlusMillis() : "NULL")
 				+ " WHERE id = ? AND owner_token = ? AND expires_at > " + now();
 	}
@@ -173,11 +177,12 @@ abstract class SqlDialect {
 	 * Extends the lease of an ongoing record held by the token; a record finished in the application's transaction
 	 * and still waiting for its response counts as renewed and keeps its retention and its
 	 * {@code awaiting_response_until} (one lease after the commit, not after the last renewal). Parameters: lease in
-	 * milliseconds, key, token.
+	 * milliseconds (twice), key, token.
 	 */
 	String renew() {
 		return "UPDATE " + this.table + " SET expires_at = CASE WHEN state = 'ONGOING' THEN " + nowPlusMillis()
-				+ " ELSE expires_at END WHERE id = ? AND owner_token = ? AND expires_at > " + now();
+				+ " ELSE expires_at END, purge_after = CASE WHEN state = 'ONGOING' THEN " + notBefore(nowPlusMillis())
+				+ " ELSE purge_after END WHERE id = ? AND owner_token = ? AND expires_at > " + now();
 	}
 
 	/** Parameter: key. Columns: {@link #COLUMNS}. */
@@ -199,8 +204,16 @@ abstract class SqlDialect {
 		return "DELETE FROM " + this.table + " WHERE id = ?";
 	}
 
-	/** Deletes at most a batch of expired rows without waiting for rows that others hold. Parameter: batch size. */
+	/**
+	 * Deletes at most a batch of expired rows without waiting for rows that others hold, found by the index on
+	 * {@code purge_after}, which is never before {@code expires_at}. Parameter: batch size.
+	 */
 	abstract String purge();
+
+	/** {@code purge_after} moved to an instant if it lies before it, else as it is: never before the row's expiry. */
+	private static String notBefore(String instant) {
+		return "GREATEST(purge_after, " + instant + ")";
+	}
 
 	/**
 	 * Reads a timestamp column as an instant.

@@ -5,6 +5,7 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 	owner_token VARCHAR(64),
 	fingerprint VARCHAR(80) NOT NULL,
 	expires_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+	purge_after TIMESTAMP(6) WITH TIME ZONE NOT NULL,
 	created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
 	status INTEGER,
 	headers CHARACTER VARYING,
@@ -14,4 +15,4 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 	CONSTRAINT idempotency_record_pk PRIMARY KEY (id)
 );
 
-CREATE INDEX IF NOT EXISTS idempotency_record_expires_at_idx ON idempotency_record (expires_at);
+CREATE INDEX IF NOT EXISTS idempotency_record_purge_after_idx ON idempotency_record (purge_after);

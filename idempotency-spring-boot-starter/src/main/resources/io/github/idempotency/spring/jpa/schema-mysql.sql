@@ -5,6 +5,7 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 	owner_token VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin,
 	fingerprint VARCHAR(80) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
 	expires_at DATETIME(6) NOT NULL,
+	purge_after DATETIME(6) NOT NULL,
 	created_at DATETIME(6) NOT NULL,
 	status INT,
 	headers MEDIUMTEXT,
@@ -12,5 +13,5 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 	body_retained BOOLEAN,
 	awaiting_response_until DATETIME(6),
 	CONSTRAINT idempotency_record_pk PRIMARY KEY (id),
-	INDEX idempotency_record_expires_at_idx (expires_at)
+	INDEX idempotency_record_purge_after_idx (purge_after)
 ) ENGINE = InnoDB;

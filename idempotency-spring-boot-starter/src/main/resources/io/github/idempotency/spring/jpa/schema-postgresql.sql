@@ -5,6 +5,7 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 	owner_token VARCHAR(64),
 	fingerprint VARCHAR(80) NOT NULL,
 	expires_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	purge_after TIMESTAMP WITH TIME ZONE NOT NULL,
 	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
 	status INTEGER,
 	headers TEXT,
@@ -20,7 +21,7 @@ CREATE TABLE IF NOT EXISTS idempotency_record (
 DO 'BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 			WHERE i.indrelid = to_regclass(''idempotency_record'')
-				AND c.relname = lower(''idempotency_record_expires_at_idx'')) THEN
-		CREATE INDEX IF NOT EXISTS idempotency_record_expires_at_idx ON idempotency_record (expires_at);
+				AND c.relname = lower(''idempotency_record_purge_after_idx'')) THEN
+		CREATE INDEX IF NOT EXISTS idempotency_record_purge_after_idx ON idempotency_record (purge_after);
 	END IF;
 END';

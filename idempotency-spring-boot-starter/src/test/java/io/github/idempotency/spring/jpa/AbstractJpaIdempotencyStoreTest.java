@@ -58,7 +58,8 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 	}
 
 	/**
-	 * An update that moves every deadline back by a number of milliseconds (its one parameter).
+	 * An update that moves every deadline back by a number of milliseconds ({@code expires_at}, {@code purge_after}
+	 * and {@code awaiting_response_until}, in that order, each with its parameter).
 	 * @return the statement
 	 */
 	protected abstract String shiftDeadlinesSql();
@@ -93,7 +94,7 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 
 	@Override
 	protected void elapse(Duration duration) {
-		testJdbc().update(shiftDeadlinesSql(), duration.toMillis(), duration.toMillis());
+		testJdbc().update(shiftDeadlinesSql(), duration.toMillis(), duration.toMillis(), duration.toMillis());
 	}
 
 	@Override
@@ -169,6 +170,86 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 		assertThat(countRows(expiredFinished)).isZero();
 		assertThat(countRows(live)).isOne();
 		assertThat(store().find(live, now())).isPresent();
+	}
+
+	@Test
+	void aRecordClaimedWithItsRetentionIsFinishedWithoutMovingItsPurgeIndex() {
+		StorageKey key = newKey();
+		Duration retention = Duration.ofMinutes(10);
+		ClaimResult.Claimed claimed = claimKnowingRetention(key, retention);
+		String purgeAfter = purgeAfter(key);
+
+		assertThat(store().complete(key, claimed.owner(), RecordState.FINISHED_OK, response(), now(), retention))
+			.isTrue();
+
+		assertThat(purgeAfter(key)).as("the indexed purge_after, after the completion").isEqualTo(purgeAfter);
+		assertThat(purgeAfterIsNotBeforeExpiry(key)).isTrue();
+		assertThat(store().find(key, now())).hasValueSatisfying(
+				(record) -> assertThat(record.state()).isEqualTo(RecordState.FINISHED_OK));
+	}
+
+	@Test
+	void purgeAfterFollowsAnExpiryThatOutgrowsIt() {
+		// claimed without its retention, then finished: the completion moves purge_after to the retention's end
+		StorageKey unknown = newKey();
+		ClaimResult.Claimed first = claim(unknown);
+		store().complete(unknown, first.owner(), RecordState.FINISHED_OK, response(), now(), Duration.ofMinutes(10));
+		assertThat(purgeAfterIsNotBeforeExpiry(unknown)).isTrue();
+		// claimed with its retention, renewed past the first lease, finished late: its retention ends after the
+		// purge_after the claim set
+		StorageKey late = newKey();
+		Duration retention = Duration.ofMinutes(1);
+		ClaimResult.Claimed second = claimKnowingRetention(late, retention);
+		elapse(lease().multipliedBy(2).dividedBy(3));
+		assertThat(store().renew(late, second.owner(), now(), lease())).isTrue();
+		assertThat(purgeAfterIsNotBeforeExpiry(late)).isTrue();
+		elapse(lease().multipliedBy(2).dividedBy(3));
+		assertThat(store().complete(late, second.owner(), RecordState.FINISHED_OK, response(), now(), retention))
+			.isTrue();
+		assertThat(purgeAfterIsNotBeforeExpiry(late)).isTrue();
+
+		elapse(retention.minus(lease().dividedBy(10)));
+		jpaStore().purgeExpired(100);
+		assertThat(store().find(late, now())).as("in force until its retention ends").isPresent();
+		assertThat(countRows(unknown)).isOne();
+		elapse(Duration.ofHours(1));
+		jpaStore().purgeExpired(100);
+		assertThat(countRows(late)).isZero();
+		assertThat(countRows(unknown)).isZero();
+	}
+
+	@Test
+	void aRecordClaimedWithItsRetentionIsPurgedOnceItExpired() {
+		StorageKey finished = newKey();
+		Duration retention = Duration.ofMinutes(1);
+		ClaimResult.Claimed claimed = claimKnowingRetention(finished, retention);
+		store().complete(finished, claimed.owner(), RecordState.FINISHED_OK, response(), now(), retention);
+		StorageKey crashed = newKey();
+		claimKnowingRetention(crashed, retention);
+
+		elapse(lease().plus(retention).plusSeconds(1));
+		assertThat(store().find(finished, now())).isEmpty();
+		assertThat(store().claim(newKey(), FINGERPRINT, now(), lease())).isInstanceOf(ClaimResult.Claimed.class);
+		jpaStore().purgeExpired(100);
+
+		assertThat(countRows(finished)).isZero();
+		assertThat(countRows(crashed)).isZero();
+	}
+
+	private ClaimResult.Claimed claimKnowingRetention(StorageKey key, Duration retention) {
+		ClaimResult result = store().claim(key, FINGERPRINT, now().toEpochMilli(), lease(), retention);
+		assertThat(result).as("claim of %s", key).isInstanceOf(ClaimResult.Claimed.class);
+		return (ClaimResult.Claimed) result;
+	}
+
+	private String purgeAfter(StorageKey key) {
+		return testJdbc().queryForObject("SELECT purge_after FROM " + tableName() + " WHERE id = ?", String.class,
+				key.value());
+	}
+
+	private boolean purgeAfterIsNotBeforeExpiry(StorageKey key) {
+		return testJdbc().queryForObject("SELECT COUNT(*) FROM " + tableName()
+				+ " WHERE id = ? AND purge_after >= expires_at", Integer.class, key.value()) == 1;
 	}
 
 	@Test

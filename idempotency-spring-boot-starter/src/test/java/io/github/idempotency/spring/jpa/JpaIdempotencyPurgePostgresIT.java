@@ -42,9 +42,9 @@ class JpaIdempotencyPurgePostgresIT {
 	@Test
 	void purgeRemovesExpiredRowsInBatchesWhileClaimsOnLiveKeysSucceed() throws Exception {
 		JdbcTemplate jdbc = new JdbcTemplate(TABLE.dataSource());
-		jdbc.update("INSERT INTO " + TABLE.name() + " (id, state, fingerprint, expires_at, created_at, status, "
-				+ "headers, body, body_retained) SELECT lpad(to_hex(g), 64, '0'), 'FINISHED_OK', "
-				+ "'v1:' || repeat('0', 64), clock_timestamp() - INTERVAL '1 hour', "
+		jdbc.update("INSERT INTO " + TABLE.name() + " (id, state, fingerprint, expires_at, purge_after, created_at, "
+				+ "status, headers, body, body_retained) SELECT lpad(to_hex(g), 64, '0'), 'FINISHED_OK', "
+				+ "'v1:' || repeat('0', 64), clock_timestamp() - INTERVAL '1 hour', clock_timestamp() - INTERVAL '1 hour', "
 				+ "clock_timestamp() - INTERVAL '2 hours', 200, '', "
 				+ "'\\x7b7d'::bytea, TRUE FROM generate_series(1, " + EXPIRED_ROWS + ") g");
 		JpaIdempotencyStore store = new JpaIdempotencyStore(TABLE.dataSource(), TABLE.name());

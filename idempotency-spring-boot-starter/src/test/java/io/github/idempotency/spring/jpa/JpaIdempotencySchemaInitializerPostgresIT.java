@@ -53,8 +53,9 @@ class JpaIdempotencySchemaInitializerPostgresIT {
 		try (Connection holder = dataSource.getConnection()) {
 			holder.setAutoCommit(false);
 			try (Statement statement = holder.createStatement()) {
-				statement.executeUpdate("INSERT INTO " + table + " (id, state, fingerprint, expires_at, created_at) "
-						+ "VALUES (repeat('a', 64), 'ONGOING', 'v1:x', now() + INTERVAL '1 minute', now())");
+				statement.executeUpdate("INSERT INTO " + table + " (id, state, fingerprint, expires_at, purge_after, "
+						+ "created_at) VALUES (repeat('a', 64), 'ONGOING', 'v1:x', now() + INTERVAL '1 minute', "
+						+ "now() + INTERVAL '1 minute', now())");
 			}
 			CompletableFuture<Boolean> secondInstance = CompletableFuture.supplyAsync(
 					() -> new JpaIdempotencySchemaInitializer(dataSource, table, DatabaseInitializationMode.ALWAYS)
@@ -73,7 +74,7 @@ class JpaIdempotencySchemaInitializerPostgresIT {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "unqualified", "qualified", "qualified, mixed case" })
-	void theExpiryIndexIsCreatedWhereTheTableHasNone(String name) {
+	void thePurgeIndexIsCreatedWhereTheTableHasNone(String name) {
 		String table = tableName(name);
 		AbstractJpaIdempotencyStoreTest.createTable(dataSource, table);
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
@@ -94,7 +95,7 @@ class JpaIdempotencySchemaInitializerPostgresIT {
 	}
 
 	private static String indexName(String table) {
-		return unqualified(table).toLowerCase(Locale.ROOT) + "_expires_at_idx";
+		return unqualified(table).toLowerCase(Locale.ROOT) + "_purge_after_idx";
 	}
 
 	private static List<String> lockWaits(JdbcTemplate jdbc, String table) {

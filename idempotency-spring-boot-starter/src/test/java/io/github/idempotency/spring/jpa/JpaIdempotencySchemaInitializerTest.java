@@ -28,9 +28,9 @@ class JpaIdempotencySchemaInitializerTest {
 			String substituted = initializer.substitute(script);
 			assertThat(substituted).contains("CREATE TABLE IF NOT EXISTS billing.requests (")
 				.contains("CONSTRAINT requests_pk PRIMARY KEY (id)")
-				.contains("CREATE INDEX IF NOT EXISTS requests_expires_at_idx ON billing.requests (expires_at)")
+				.contains("CREATE INDEX IF NOT EXISTS requests_purge_after_idx ON billing.requests (purge_after)")
 				.contains("to_regclass(''billing.requests'')")
-				.contains("c.relname = lower(''requests_expires_at_idx'')")
+				.contains("c.relname = lower(''requests_purge_after_idx'')")
 				.doesNotContain("idempotency_record");
 		}
 		finally {

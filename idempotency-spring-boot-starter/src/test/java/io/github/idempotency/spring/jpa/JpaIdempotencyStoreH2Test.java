@@ -18,6 +18,7 @@ class JpaIdempotencyStoreH2Test extends AbstractJpaIdempotencyStoreTest {
 	@Override
 	protected String shiftDeadlinesSql() {
 		return "UPDATE " + TABLE.name() + " SET expires_at = DATEADD(MILLISECOND, -CAST(? AS BIGINT), expires_at), "
+				+ "purge_after = DATEADD(MILLISECOND, -CAST(? AS BIGINT), purge_after), "
 				+ "awaiting_response_until = DATEADD(MILLISECOND, -CAST(? AS BIGINT), awaiting_response_until)";
 	}
 

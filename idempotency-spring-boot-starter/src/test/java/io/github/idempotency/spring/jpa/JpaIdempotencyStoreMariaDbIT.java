@@ -129,6 +129,7 @@ class JpaIdempotencyStoreMariaDbIT extends AbstractJpaIdempotencyStoreTest {
 	@Override
 	protected String shiftDeadlinesSql() {
 		return "UPDATE " + TABLE.name() + " SET expires_at = TIMESTAMPADD(MICROSECOND, -1000 * ?, expires_at), "
+				+ "purge_after = TIMESTAMPADD(MICROSECOND, -1000 * ?, purge_after), "
 				+ "awaiting_response_until = TIMESTAMPADD(MICROSECOND, -1000 * ?, awaiting_response_until)";
 	}
 

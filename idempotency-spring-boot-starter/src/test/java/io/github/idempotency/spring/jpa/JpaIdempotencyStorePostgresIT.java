@@ -42,6 +42,7 @@ class JpaIdempotencyStorePostgresIT extends AbstractJpaIdempotencyStoreTest {
 	protected String shiftDeadlinesSql() {
 		return "UPDATE " + TABLE.name()
 				+ " SET expires_at = expires_at - CAST(? AS double precision) * INTERVAL '1 millisecond', "
+				+ "purge_after = purge_after - CAST(? AS double precision) * INTERVAL '1 millisecond', "
 				+ "awaiting_response_until = awaiting_response_until - CAST(? AS double precision) * INTERVAL '1 millisecond'";
 	}
 

@@ -34,18 +34,19 @@ class PgbenchScriptsTest {
 
 		assertThat(statements).containsExactly(
 				bind(this.dialect.claimInOneStatement(), KEY, TOKEN,
-						"'a3f5c0e1b2d4968712345678901234567890abcdefabcdefabcdefabcdefabcd'", "30000", KEY),
+						"'a3f5c0e1b2d4968712345678901234567890abcdefabcdefabcdefabcdefabcd'", "30000", "86430000", KEY),
 				bind(this.dialect.complete(false, false), "'FINISHED_OK'", "201", "'Content-Type=application/json'",
-						"'\\x7b226964'::bytea || convert_to(repeat('x', 85), 'UTF8')", "TRUE", "86400000", KEY, TOKEN));
+						"'\\x7b226964'::bytea || convert_to(repeat('x', 85), 'UTF8')", "TRUE", "86400000", "86400000", KEY,
+						TOKEN));
 	}
 
 	@Test
 	void variantsCompleteAsTheLibraryDoes() throws IOException {
-		String completion = statements("library.sql").get(1);
+		List<String> library = statements("library.sql");
 
-		assertThat(statements("library-bare-insert.sql").get(1)).isEqualTo(completion);
-		assertThat(statements("library-no-expiry-index.sql").get(1))
-			.isEqualTo(completion.replace("pgb_library", "pgb_no_expiry_index"));
+		assertThat(statements("library-bare-insert.sql").get(1)).isEqualTo(library.get(1));
+		assertThat(statements("library-expiry-index.sql")).containsExactlyElementsOf(
+				library.stream().map((statement) -> statement.replace("pgb_library", "pgb_expiry_index")).toList());
 	}
 
 	// the script's SQL lines, comments and pgbench's meta-commands left out
