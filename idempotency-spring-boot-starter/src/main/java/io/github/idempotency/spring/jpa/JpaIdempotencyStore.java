@@ -155,7 +155,9 @@ public class JpaIdempotencyStore implements IdempotencyStore {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Here the row is purged after the end of that retention, so that its completion changes no indexed column.
+	 * Here the row is purged after the end of that retention, so that its completion changes no indexed column. This
+	 * is the variant the executor calls: a subclass that watches claims overrides it as well as
+	 * {@link #claim(StorageKey, RequestFingerprint, Instant, Duration)}.
 	 */
 	@Override
 	public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease,

@@ -401,7 +401,17 @@ class JoinedTransactionApplication {
 
 		@Override
 		public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, Instant now, Duration lease) {
-			ClaimResult result = super.claim(key, fingerprint, now, lease);
+			return counted(key, super.claim(key, fingerprint, now, lease));
+		}
+
+		// the variant the executor calls
+		@Override
+		public ClaimResult claim(StorageKey key, RequestFingerprint fingerprint, long nowEpochMillis, Duration lease,
+				Duration retention) {
+			return counted(key, super.claim(key, fingerprint, nowEpochMillis, lease, retention));
+		}
+
+		private ClaimResult counted(StorageKey key, ClaimResult result) {
 			if (result instanceof ClaimResult.Existing) {
 				this.claimsOfRecordsInForce.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
 			}

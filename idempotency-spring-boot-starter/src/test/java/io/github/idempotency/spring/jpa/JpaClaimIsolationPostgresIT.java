@@ -44,8 +44,9 @@ class JpaClaimIsolationPostgresIT extends AbstractJpaClaimIsolationTest {
 			OwnerToken holderToken = OwnerToken.random();
 			holder.setAutoCommit(false);
 			try (PreparedStatement insert = holder.prepareStatement("INSERT INTO " + tableName()
-					+ " (id, state, owner_token, fingerprint, expires_at, created_at) VALUES (?, 'ONGOING', ?, ?, "
-					+ "clock_timestamp() + INTERVAL '1 minute', clock_timestamp())")) {
+					+ " (id, state, owner_token, fingerprint, expires_at, purge_after, created_at) VALUES (?, 'ONGOING', "
+					+ "?, ?, clock_timestamp() + INTERVAL '1 minute', clock_timestamp() + INTERVAL '1 minute', "
+					+ "clock_timestamp())")) {
 				insert.setString(1, key.value());
 				insert.setString(2, holderToken.value());
 				insert.setString(3, FINGERPRINT.value());
