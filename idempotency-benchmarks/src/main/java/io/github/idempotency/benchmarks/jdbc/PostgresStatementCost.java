@@ -178,7 +178,8 @@ public final class PostgresStatementCost {
 
 	private void libraryFirst(String key) {
 		StorageKey storageKey = storageKey(key);
-		ClaimResult claim = this.store.claim(storageKey, FINGERPRINT, Instant.now(), LEASE);
+		// as the executor claims: told the retention, so that the completion is a HOT update
+		ClaimResult claim = this.store.claim(storageKey, FINGERPRINT, System.currentTimeMillis(), LEASE, RETENTION);
 		if (!(claim instanceof ClaimResult.Claimed claimed)
 				|| !this.store.complete(storageKey, claimed.owner(), RecordState.FINISHED_OK, RESPONSE, Instant.now(),
 						RETENTION)) {
@@ -187,7 +188,8 @@ public final class PostgresStatementCost {
 	}
 
 	private void libraryReplay(String key) {
-		ClaimResult claim = this.store.claim(storageKey(key), FINGERPRINT, Instant.now(), LEASE);
+		ClaimResult claim = this.store.claim(storageKey(key), FINGERPRINT, System.currentTimeMillis(), LEASE,
+				RETENTION);
 		if (!(claim instanceof ClaimResult.Existing existing) || existing.record().response() == null) {
 			throw new IllegalStateException("A replay did not find its response: " + claim);
 		}

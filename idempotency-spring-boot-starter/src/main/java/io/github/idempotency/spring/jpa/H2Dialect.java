@@ -32,8 +32,8 @@ final class H2Dialect extends SqlDialect {
 
 	@Override
 	String purge() {
-		return "DELETE FROM " + this.table
-				+ " WHERE purge_after <= CURRENT_TIMESTAMP(6) AND expires_at <= CURRENT_TIMESTAMP(6) FETCH FIRST ? ROWS ONLY";
+		return "DELETE FROM " + this.table + " WHERE purge_after <= CURRENT_TIMESTAMP(6) "
+				+ "AND expires_at <= CURRENT_TIMESTAMP(6) FETCH FIRST ? ROWS ONLY";
 	}
 
 }

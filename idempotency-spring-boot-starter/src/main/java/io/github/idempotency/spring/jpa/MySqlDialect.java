@@ -71,8 +71,8 @@ final class MySqlDialect extends SqlDialect {
 
 	@Override
 	String purge() {
-		return "DELETE FROM " + this.table
-				+ " WHERE purge_after <= UTC_TIMESTAMP(6) AND expires_at <= UTC_TIMESTAMP(6) ORDER BY purge_after LIMIT ?";
+		return "DELETE FROM " + this.table + " WHERE purge_after <= UTC_TIMESTAMP(6) AND expires_at <= UTC_TIMESTAMP(6) "
+				+ "ORDER BY purge_after LIMIT ?";
 	}
 
 	@Override

@@ -66,8 +66,8 @@ final class PostgresDialect extends SqlDialect {
 	@Override
 	String takeOverExpired() {
 		return "UPDATE " + this.table + " SET state = 'ONGOING', owner_token = ?, fingerprint = ?, expires_at = "
-				+ nowPlusMillis() + ", purge_after = " + nowPlusMillis() + ", created_at = clock_timestamp(), status = NULL, headers = NULL, body = NULL, "
-				+ "body_retained = NULL, awaiting_response_until = NULL "
+				+ nowPlusMillis() + ", purge_after = " + nowPlusMillis() + ", created_at = clock_timestamp(), "
+				+ "status = NULL, headers = NULL, body = NULL, body_retained = NULL, awaiting_response_until = NULL "
 				+ "WHERE id = ? AND expires_at = ? AND expires_at <= clock_timestamp() RETURNING expires_at";
 	}
 
