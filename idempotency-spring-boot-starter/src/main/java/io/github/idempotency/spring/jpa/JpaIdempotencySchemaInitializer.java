@@ -20,7 +20,7 @@ import org.springframework.core.io.Resource;
  * Creates the JPA store's table from the script shipped for the database
  * ({@code io/github/idempotency/spring/jpa/schema-<platform>.sql}, platform {@code postgresql}, {@code h2},
  * {@code mysql} or {@code mariadb}), as Spring Session's JDBC initializer does: for embedded databases only, always,
- * or never ({@code idempotency.jpa.initialize-schema}). The scripts create the table and its expiry index only if
+ * or never ({@code idempotency.jpa.initialize-schema}). The scripts create the table and its purge index only if
  * they do not exist, so running them on every start, from every instance, is safe. Where they exist, the scripts
  * take no lock on the table: an instance that starts while others hold transactions on it neither waits for them nor
  * makes their next statements wait behind its own (PostgreSQL's {@code CREATE INDEX IF NOT EXISTS} would, so its

@@ -39,6 +39,13 @@ final class RecordTable {
 	// (MariaDB's INSERT IGNORE stores a zero date instead, a record already expired)
 	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
+	/**
+	 * How soon after its claim a completion leaves the row's {@code purge_after} as the claim set it, and so how long
+	 * after its expiry a finished row may stay in the table: most requests finish well within it, and it is short
+	 * next to any retention.
+	 */
+	static final Duration COMPLETION_SLACK = Duration.ofSeconds(1);
+
 	private final String tableName;
 
 	private final SingletonSupplier<SqlDialect> dialect;
@@ -62,11 +69,12 @@ final class RecordTable {
 	 * expired row), else a read followed by an insert or a takeover of the expired row version.
 	 * <p>
 	 * A claimed row's {@code purge_after}, which the purge's index holds, is the end of the retention the row will be
-	 * kept for if it finishes within this lease: the completion, which sets {@code expires_at} to the end of the
-	 * retention, then leaves it as it is, and changes no indexed column (on PostgreSQL a HOT update: no index entry
-	 * written, less WAL). A row that finishes later moves it then. The price is a row that stays in the table up to
-	 * one lease after its expiry, or a retention after a crashed execution's lease: the purge finds it later, but
-	 * it counts as absent from its {@code expires_at} on.
+	 * kept for if it finishes within {@link #COMPLETION_SLACK} (or the lease, if shorter): the completion, which sets
+	 * {@code expires_at} to the end of the retention, then leaves it as it is, and changes no indexed column (on
+	 * PostgreSQL a HOT update: no index entry written, less WAL). A row that finishes later moves it to its expiry. The
+	 * price is a finished row that stays in the table up to that slack after its expiry, and the row of a crashed
+	 * execution up to its retention: the purge deletes them later, but they count as absent from their
+	 * {@code expires_at} on.
 	 * @param retention the retention a completion will keep the row for ({@link Duration#ZERO} when unknown:
 	 * {@code purge_after} is then the lease's end, and the completion moves it)
 	 * @return the claim or the record in force, or {@code null} when a concurrent write won a race and the attempt
@@ -75,7 +83,8 @@ final class RecordTable {
 	@Nullable ClaimResult claim(JdbcTemplate jdbc, StorageKey key, RequestFingerprint fingerprint, OwnerToken token,
 			Duration lease, Duration retention) {
 		SqlDialect sql = dialect();
-		Duration untilPurge = lease.plus(retention);
+		Duration untilPurge = retention.isZero() ? lease
+				: retention.plus((lease.compareTo(COMPLETION_SLACK) < 0) ? lease : COMPLETION_SLACK);
 		return sql.claimsInOneStatement()
 				? claimInOneStatement(jdbc, sql, key, fingerprint, token, lease, untilPurge)
 				: claimStepwise(jdbc, sql, key, fingerprint, token, lease, untilPurge);

@@ -206,11 +206,12 @@ abstract class SqlDialect {
 
 	/**
 	 * Deletes at most a batch of expired rows without waiting for rows that others hold, found by the index on
-	 * {@code purge_after}, which is never before {@code expires_at}. Parameter: batch size.
+	 * {@code purge_after} (for a finished row never before {@code expires_at}; an ongoing one may have a lease that
+	 * outlasts its retention) and still expired by {@code expires_at}. Parameter: batch size.
 	 */
 	abstract String purge();
 
-	/** {@code purge_after} moved to an instant if it lies before it, else as it is: never before the row's expiry. */
+	/** {@code purge_after} moved to an instant if it lies before it, else as it is. */
 	private static String notBefore(String instant) {
 		return "GREATEST(purge_after, " + instant + ")";
 	}

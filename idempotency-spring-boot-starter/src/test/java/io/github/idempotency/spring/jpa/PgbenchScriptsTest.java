@@ -34,7 +34,7 @@ class PgbenchScriptsTest {
 
 		assertThat(statements).containsExactly(
 				bind(this.dialect.claimInOneStatement(), KEY, TOKEN,
-						"'a3f5c0e1b2d4968712345678901234567890abcdefabcdefabcdefabcdefabcd'", "30000", "86430000", KEY),
+						"'a3f5c0e1b2d4968712345678901234567890abcdefabcdefabcdefabcdefabcd'", "30000", "86401000", KEY),
 				bind(this.dialect.complete(false, false), "'FINISHED_OK'", "201", "'Content-Type=application/json'",
 						"'\\x7b226964'::bytea || convert_to(repeat('x', 85), 'UTF8')", "TRUE", "86400000", "86400000", KEY,
 						TOKEN));
