@@ -75,16 +75,15 @@ final class RecordTable {
 	 * price is a finished row that stays in the table up to that slack after its expiry, and the row of a crashed
 	 * execution up to its retention: the purge deletes them later, but they count as absent from their
 	 * {@code expires_at} on.
-	 * @param retention the retention a completion will keep the row for ({@link Duration#ZERO} when unknown:
-	 * {@code purge_after} is then the lease's end, and the completion moves it)
+	 * @param retention the retention a completion will keep the row for ({@link Duration#ZERO} when unknown: the
+	 * completion then moves {@code purge_after} to the retention's end)
 	 * @return the claim or the record in force, or {@code null} when a concurrent write won a race and the attempt
 	 * must be repeated in a new transaction
 	 */
 	@Nullable ClaimResult claim(JdbcTemplate jdbc, StorageKey key, RequestFingerprint fingerprint, OwnerToken token,
 			Duration lease, Duration retention) {
 		SqlDialect sql = dialect();
-		Duration untilPurge = retention.isZero() ? lease
-				: retention.plus((lease.compareTo(COMPLETION_SLACK) < 0) ? lease : COMPLETION_SLACK);
+		Duration untilPurge = retention.plus((lease.compareTo(COMPLETION_SLACK) < 0) ? lease : COMPLETION_SLACK);
 		return sql.claimsInOneStatement()
 				? claimInOneStatement(jdbc, sql, key, fingerprint, token, lease, untilPurge)
 				: claimStepwise(jdbc, sql, key, fingerprint, token, lease, untilPurge);

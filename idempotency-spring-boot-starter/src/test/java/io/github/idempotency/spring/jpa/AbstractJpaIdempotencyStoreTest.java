@@ -238,6 +238,21 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 		assertThat(countRows(crashed)).isZero();
 	}
 
+	@Test
+	void aRecordClaimedWithoutItsRetentionIsPurgedOnceItExpired() {
+		// as the store sees a claim through a decorator that forwards only the claim without the retention: a
+		// retention shorter than the lease must not keep the row in the table for the rest of the lease
+		StorageKey key = newKey();
+		ClaimResult.Claimed claimed = claim(key);
+		Duration retention = lease().dividedBy(3);
+		store().complete(key, claimed.owner(), RecordState.FINISHED_OK, response(), now(), retention);
+
+		elapse(retention.plusMillis(500));
+		jpaStore().purgeExpired(100);
+
+		assertThat(countRows(key)).isZero();
+	}
+
 	private ClaimResult.Claimed claimKnowingRetention(StorageKey key, Duration retention) {
 		ClaimResult result = store().claim(key, FINGERPRINT, now().toEpochMilli(), lease(), retention);
 		assertThat(result).as("claim of %s", key).isInstanceOf(ClaimResult.Claimed.class);
