@@ -64,7 +64,8 @@ public interface IdempotencyStore {
 	 * keep the record: what the executor calls. A store that finds expired records itself can then file a new record
 	 * where its completion leaves it, so that finishing the record does not move it (a table whose purge reads an
 	 * index: the completion touches no indexed column). It only places the record: what the claim returns and how
-	 * long the record is in force are those of the other variant. The default ignores the retention.
+	 * long the record is in force are those of the other variant. The default ignores the retention; a store that
+	 * delegates to another forwards this variant as it is, or the other store never learns the retention.
 	 * @param key the key
 	 * @param fingerprint the fingerprint of the claiming request, kept with the record
 	 * @param nowEpochMillis the caller's current instant, in milliseconds since the epoch
