@@ -36,6 +36,18 @@ public abstract class CountingDeliveryAdvice implements MethodInterceptor {
 	 */
 	protected abstract boolean losesAcknowledgement(Object[] arguments);
 
+	/**
+	 * The failure that a delivery whose acknowledgement is lost ends with. By default an
+	 * {@link IllegalStateException}; a broker's subclass returns what its container takes for a failed listener, so
+	 * that the container only redelivers, as it would for a listener that threw.
+	 * @param messageId the delivery's message id
+	 * @param arguments the arguments of the delivery's invocation
+	 * @return the failure to throw
+	 */
+	protected RuntimeException acknowledgementLost(String messageId, Object[] arguments) {
+		return new IllegalStateException("acknowledgement of " + messageId + " lost");
+	}
+
 	@Override
 	public Object invoke(MethodInvocation invocation) throws Throwable {
 		String id = messageId(invocation.getArguments());
@@ -46,7 +58,7 @@ public abstract class CountingDeliveryAdvice implements MethodInterceptor {
 		try {
 			Object result = invocation.proceed();
 			if (losesAcknowledgement(invocation.getArguments())) {
-				throw new IllegalStateException("acknowledgement of " + id + " lost");
+				throw acknowledgementLost(id, invocation.getArguments());
 			}
 			return result;
 		}

@@ -121,6 +121,11 @@ abstract class AbstractRabbitIdempotentListenerIT extends AbstractIdempotentList
 			.endpoint()).isEqualTo("payments-listener");
 	}
 
+	private int consumers() {
+		var info = context().getBean(AmqpAdmin.class).getQueueInfo(this.queue);
+		return (info != null) ? info.getConsumerCount() : 0;
+	}
+
 	private int deadLettered() {
 		var info = context().getBean(AmqpAdmin.class).getQueueInfo(this.queue + ".dlq");
 		return (info != null) ? (int) info.getMessageCount() : -1;
@@ -139,9 +144,10 @@ abstract class AbstractRabbitIdempotentListenerIT extends AbstractIdempotentList
 		});
 	}
 
-	// two consumers on one queue: the broker hands the copies round-robin to them
+	// two consumers on one queue: the broker hands the copies round-robin to them, once both consume
 	@Override
 	protected void publishToBothConsumers(String messageId, String body) {
+		await().atMost(PATIENCE).until(() -> consumers() == 2);
 		publish(messageId, body, false);
 		publish(messageId, body, false);
 	}

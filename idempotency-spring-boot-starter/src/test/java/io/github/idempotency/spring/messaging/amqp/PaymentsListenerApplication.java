@@ -12,6 +12,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.listener.ListenerExecutionFailedException;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.amqp.support.AmqpHeaders;
 import org.springframework.beans.factory.ObjectProvider;
@@ -132,6 +133,14 @@ public class PaymentsListenerApplication {
 		protected boolean losesAcknowledgement(Object[] arguments) {
 			MessageProperties properties = message(arguments).getMessageProperties();
 			return properties.getHeader(LOSE_ACK) != null && !properties.isRedelivered();
+		}
+
+		// any other exception from a container advice makes the container restart its consumer: until the new one
+		// consumes, the queue has one consumer, and deliveries meant for two consumers meet at one
+		@Override
+		protected RuntimeException acknowledgementLost(String messageId, Object[] arguments) {
+			return new ListenerExecutionFailedException("acknowledgement of " + messageId + " lost",
+					new IllegalStateException("lost acknowledgement"), message(arguments));
 		}
 
 		private static Message message(Object[] arguments) {
