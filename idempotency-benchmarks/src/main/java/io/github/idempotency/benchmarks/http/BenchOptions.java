@@ -27,16 +27,20 @@ import java.util.List;
  * @param appJvmOptions options of the app's JVM
  * @param memoryFill the memory store's {@code max-records} for the rows near its bound ({@link MemoryFillRun}), or 0
  * for none
+ * @param sequentialKeys whether the unique keys start with a counter (as time-ordered keys do) rather than with random
+ * digits (as the random UUIDs most clients send do)
  */
 record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRounds, int rounds, long roundMillis,
 		int trials, int throughputConnections, String redisHost, int redisPort, String postgresUrl,
-		String postgresUser, String database, Path out, boolean jfr, List<String> appJvmOptions, int memoryFill) {
+		String postgresUser, String database, Path out, boolean jfr, List<String> appJvmOptions, int memoryFill,
+		boolean sequentialKeys) {
 
 	static final String USAGE = """
 			usage: EndToEndBenchmark --app <sample-payments-app exec jar> [--quick] [--stores memory,redis,postgres]
 			       [--rounds N] [--warmup-rounds N] [--round-seconds S] [--trials N] [--connections N]
 			       [--redis host:port] [--postgres jdbc:postgresql://host:port/] [--postgres-user U]
-			       [--database NAME] [--out DIR] [--jfr] [--app-jvm "<options>"] [--memory-fill N]""";
+			       [--database NAME] [--out DIR] [--jfr] [--app-jvm "<options>"] [--memory-fill N]
+			       [--key-order random|sequential]""";
 
 	static BenchOptions parse(String[] args) {
 		Path app = null;
@@ -55,6 +59,7 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 		boolean jfr = false;
 		List<String> jvm = List.of("-Xms512m", "-Xmx512m");
 		int memoryFill = 0;
+		String keyOrder = "random";
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			switch (arg) {
@@ -74,6 +79,7 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 				case "--jfr" -> jfr = true;
 				case "--app-jvm" -> jvm = new ArrayList<>(Arrays.asList(args[++i].trim().split("\\s+")));
 				case "--memory-fill" -> memoryFill = Integer.parseInt(args[++i]);
+				case "--key-order" -> keyOrder = args[++i];
 				default -> throw new IllegalArgumentException("Unknown argument " + arg + "\n" + USAGE);
 			}
 		}
@@ -89,6 +95,9 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 			throw new IllegalArgumentException("--memory-fill needs the memory store and a bound of at least 10000 "
 					+ "(the other rows' keys, which live 3 s, must fit too): " + memoryFill);
 		}
+		if (!keyOrder.equals("random") && !keyOrder.equals("sequential")) {
+			throw new IllegalArgumentException("--key-order must be random or sequential: " + keyOrder);
+		}
 		if (!database.matches("[a-z_][a-z0-9_]*")) {
 			throw new IllegalArgumentException("--database must be a plain lower-case name: " + database);
 		}
@@ -97,7 +106,8 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 				(rounds != null) ? rounds : (quick ? 1 : 5),
 				(long) (1000 * ((seconds != null) ? seconds : (quick ? 0.5 : 2.0))),
 				(trials != null) ? trials : (quick ? 10 : 100), connections, redis.substring(0, colon),
-				Integer.parseInt(redis.substring(colon + 1)), postgres, user, database, out, jfr, jvm, memoryFill);
+				Integer.parseInt(redis.substring(colon + 1)), postgres, user, database, out, jfr, jvm, memoryFill,
+				keyOrder.equals("sequential"));
 	}
 
 }

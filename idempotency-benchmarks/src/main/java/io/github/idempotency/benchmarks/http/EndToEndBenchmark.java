@@ -120,7 +120,8 @@ public final class EndToEndBenchmark {
 		Path log = AppProcess.logFile(this.options.out(), store);
 		log("starting the app for " + store + " (log: " + log + ")");
 		try (AppProcess app = AppProcess.start(this.options.app(), jvm, arguments, log, Duration.ofMinutes(5))) {
-			LoadRound rounds = new LoadRound("127.0.0.1", app.port(), runId + "-" + store, true, recordTtl);
+			LoadRound rounds = new LoadRound("127.0.0.1", app.port(), runId + "-" + store, true, recordTtl,
+					this.options.sequentialKeys());
 			CpuClock cpu = new CpuClock(app.pid(), serverCommand(store));
 			for (Scenario scenario : Scenario.values()) {
 				for (int connections : new int[] { this.options.throughputConnections(), 1 }) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 
@@ -18,6 +19,10 @@ import java.util.function.IntPredicate;
  * A replay storm on a protected {@link Variant} may last longer than its key's record: every half of the records'
  * lifetime, a thread of the round sends the first request of a new key, and the senders move to it. Without that, the
  * replayed key would expire inside the round and its next request would execute again.
+ * <p>
+ * A unique key starts with 16 hex digits: random by default, as the random UUIDs most clients send spread their keys
+ * over a store's index; or the connection's counter, as time-ordered keys (UUIDv7) add theirs at the index's end. After
+ * them come the runner's id, the connection and the counter, so that no two keys are equal.
  */
 final class LoadRound {
 
@@ -41,6 +46,8 @@ final class LoadRound {
 
 	private final long renewalMillis;
 
+	private final boolean sequentialKeys;
+
 	/** When each replayed key that {@link #prepare} sent and no round has used yet was first sent. */
 	private final Map<String, Long> seededAt = new ConcurrentHashMap<>();
 
@@ -56,7 +63,7 @@ final class LoadRound {
 	 * A round runner for an app that may not mark its replays.
 	 * @param host the app's host
 	 * @param port the app's port
-	 * @param runId what every key of this runner starts with
+	 * @param runId what every key of this runner holds
 	 * @param replaysMarked whether the app marks a replay with {@code Idempotent-Replayed: true}; when it does not
 	 * (another library), a protected path's {@code 201} counts as expected in both scenarios and the caller checks
 	 * first requests and replays with the app's execution counter instead
@@ -69,18 +76,34 @@ final class LoadRound {
 	 * A round runner whose protected variants keep their records for a given time.
 	 * @param host the app's host
 	 * @param port the app's port
-	 * @param runId what every key of this runner starts with
+	 * @param runId what every key of this runner holds
 	 * @param replaysMarked see {@link #LoadRound(String, int, String, boolean)}
 	 * @param recordTtl how long a record of {@code /bench/idem} and {@code /bench/ideal} lives; a replay storm on
 	 * them sends a new key every half of it
 	 */
 	LoadRound(String host, int port, String runId, boolean replaysMarked, Duration recordTtl) {
+		this(host, port, runId, replaysMarked, recordTtl, false);
+	}
+
+	/**
+	 * A round runner whose protected variants keep their records for a given time, with the unique keys in a
+	 * given order.
+	 * @param host the app's host
+	 * @param port the app's port
+	 * @param runId what every key of this runner holds
+	 * @param replaysMarked see {@link #LoadRound(String, int, String, boolean)}
+	 * @param recordTtl see {@link #LoadRound(String, int, String, boolean, Duration)}
+	 * @param sequentialKeys whether the unique keys start with their connection's counter instead of random digits
+	 */
+	LoadRound(String host, int port, String runId, boolean replaysMarked, Duration recordTtl,
+			boolean sequentialKeys) {
 		this.host = host;
 		this.port = port;
 		this.requests = new Requests(host, port);
 		this.runId = runId;
 		this.replaysMarked = replaysMarked;
 		this.renewalMillis = recordTtl.toMillis() / 2;
+		this.sequentialKeys = sequentialKeys;
 	}
 
 	/**
@@ -273,6 +296,19 @@ final class LoadRound {
 	}
 
 	/**
+	 * A unique key of a connection.
+	 * @param sequential whether it starts with the counter rather than random digits
+	 * @param connectionPrefix what the connection's keys hold
+	 * @param count how many keys the connection sent before
+	 * @return the key
+	 */
+	static String uniqueKey(boolean sequential, String connectionPrefix, int count) {
+		// the top bit set: always 16 digits, so that both orders send keys of one length
+		long digits = sequential ? count : ThreadLocalRandom.current().nextLong();
+		return Long.toHexString(digits | Long.MIN_VALUE) + "-" + connectionPrefix + "-" + count;
+	}
+
+	/**
 	 * The key a replay storm sends, renewed every {@code renewalMillis} after it was first sent (never when 0).
 	 */
 	private final class ReplayKey implements Runnable {
@@ -415,7 +451,8 @@ final class LoadRound {
 						replay = LoadRound.this.requests.post(this.path, replayed, this.closeEach);
 					}
 					byte[] request = (this.scenario == Scenario.REPLAY) ? replay
-							: LoadRound.this.requests.post(this.path, this.keyPrefix + "-" + this.count,
+							: LoadRound.this.requests.post(this.path,
+									uniqueKey(LoadRound.this.sequentialKeys, this.keyPrefix, this.count),
 									this.closeEach);
 					int status = connection.send(request);
 					long after = System.nanoTime();

@@ -28,8 +28,10 @@ final class ResultTable {
 
 	String render(BenchOptions options) {
 		StringBuilder text = new StringBuilder();
-		text.append(String.format("End-to-end: %d warm-up + %d measured interleaved rounds of %.1f s per path%s%n",
+		text.append(String.format(
+				"End-to-end: %d warm-up + %d measured interleaved rounds of %.1f s per path, %s unique keys%s%n",
 				options.warmupRounds(), options.rounds(), options.roundMillis() / 1000.0,
+				options.sequentialKeys() ? "sequential" : "random",
 				options.quick() ? " (--quick: a smoke run, figures mean nothing)" : ""));
 		String format = "%-8s %-7s %5s %-6s %26s %7s %8s %8s %8s %16s  %s%n";
 		text.append(String.format(format, "store", "keys", "conns", "path", "req/s median (min-max)", "x plain",

@@ -9,13 +9,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +107,39 @@ class LoadRoundTest {
 			assertThat(rounds.lastRenewals()).isZero();
 			rounds.run(Variant.IDEM, Scenario.UNIQUE, 1, 300);
 			assertThat(rounds.lastRenewals()).isZero();
+		}
+	}
+
+	@Test
+	void uniqueKeysStartWithRandomDigitsUnlessSequential() {
+		List<String> random = IntStream.range(0, 100).mapToObj((n) -> LoadRound.uniqueKey(false, "run-7", n)).toList();
+		List<String> sequential = IntStream.range(0, 100)
+			.mapToObj((n) -> LoadRound.uniqueKey(true, "run-7", n))
+			.toList();
+
+		for (List<String> keys : List.of(random, sequential)) {
+			assertThat(keys).doesNotHaveDuplicates().allMatch((key) -> key.matches("[0-9a-f]{16}-run-7-[0-9]+"));
+		}
+		// a counter starts the sequential keys, in the order sent; 100 random numbers almost never come in order
+		assertThat(sequential).isSorted();
+		assertThat(sequential).map((key) -> key.substring(0, 16)).doesNotHaveDuplicates();
+		assertThat(random).isNotEqualTo(random.stream().sorted().toList());
+	}
+
+	@Test
+	void uniqueRoundSendsTheKeysInTheOrderAsked() throws Exception {
+		for (boolean sequential : new boolean[] { false, true }) {
+			List<String> keys = new CopyOnWriteArrayList<>();
+			try (StubServer store = new StubServer((key) -> {
+				keys.add(key);
+				return "HTTP/1.1 201 Created\r\n";
+			})) {
+				LoadRound rounds = new LoadRound("127.0.0.1", store.port(), "test", true, RECORD_TTL, sequential);
+				rounds.run(Variant.IDEM, Scenario.UNIQUE, 1, 100);
+			}
+			assertThat(keys).isNotEmpty();
+			// the first key of a connection: counter 0 only when sequential (random digits are 0 once in 2^63)
+			assertThat(keys.get(0).startsWith("8000000000000000-")).isEqualTo(sequential);
 		}
 	}
 
