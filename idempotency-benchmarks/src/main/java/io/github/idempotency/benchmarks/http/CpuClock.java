@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The CPU time that the app's process and the store's server processes spend, read in nanoseconds from Linux's
@@ -14,8 +15,10 @@ import java.util.Map;
  * throughput. On a machine that the load driver, the app and the database share, req/s of one path swings between
  * rounds with what the others do; the CPU a request costs each process moves far less, and tells the app's share of
  * a gap from the server's. The app's JIT compiler threads are left out: what they do is the warm-up's, which goes on
- * at a falling rate for minutes, not a cost of each request. Where {@code /proc} cannot be read, or the server runs
- * elsewhere, it measures nothing.
+ * at a falling rate for minutes, not a cost of each request. Of the app's time, the share of its garbage collector's
+ * threads and of the VM thread (which runs the collector's pauses with serial collectors, and the safepoints of all)
+ * is also given on its own: what a request allocates costs there, not on its own thread. Where {@code /proc} cannot
+ * be read, or the server runs elsewhere, it measures nothing.
  */
 final class CpuClock {
 
@@ -50,14 +53,15 @@ final class CpuClock {
 	 */
 	Reading read() {
 		Map<Long, Long> app = new HashMap<>();
+		Map<Long, Long> collector = new HashMap<>();
 		Map<Long, Long> server = new HashMap<>();
 		if (available()) {
-			addThreads(PROC.resolve(Long.toString(this.appPid)), app, true);
+			addAppThreads(PROC.resolve(Long.toString(this.appPid)), app, collector);
 			if (this.serverCommand != null) {
 				try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, (path) -> isPid(path))) {
 					for (Path process : processes) {
 						if (this.serverCommand.equals(command(process))) {
-							addThreads(process, server, false);
+							addThreads(process, server);
 						}
 					}
 				}
@@ -66,7 +70,7 @@ final class CpuClock {
 				}
 			}
 		}
-		return new Reading(app, server);
+		return new Reading(app, collector, server);
 	}
 
 	/**
@@ -78,8 +82,8 @@ final class CpuClock {
 	 */
 	Spent since(Reading before) {
 		Reading now = read();
-		return new Spent(delta(before.app, now.app), delta(before.server, now.server), !now.app.isEmpty(),
-				!now.server.isEmpty());
+		return new Spent(delta(before.app, now.app), delta(before.collector, now.collector),
+				delta(before.server, now.server), !now.app.isEmpty(), !now.server.isEmpty());
 	}
 
 	private static long delta(Map<Long, Long> before, Map<Long, Long> after) {
@@ -90,15 +94,31 @@ final class CpuClock {
 		return total;
 	}
 
-	private static void addThreads(Path process, Map<Long, Long> into, boolean withoutCompilers) {
+	// every thread of the app but the JIT compilers, and among them the collector's also on their own
+	private static void addAppThreads(Path process, Map<Long, Long> app, Map<Long, Long> collector) {
+		forEachThread(process, (task, nanos) -> {
+			String name = command(task);
+			if (isCompiler(name)) {
+				return;
+			}
+			long id = Long.parseLong(task.getFileName().toString());
+			app.put(id, nanos);
+			if (isCollector(name)) {
+				collector.put(id, nanos);
+			}
+		});
+	}
+
+	private static void addThreads(Path process, Map<Long, Long> into) {
+		forEachThread(process, (task, nanos) -> into.put(Long.parseLong(task.getFileName().toString()), nanos));
+	}
+
+	private static void forEachThread(Path process, BiConsumer<Path, Long> action) {
 		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(process.resolve("task"), (path) -> isPid(path))) {
 			for (Path task : tasks) {
-				if (withoutCompilers && isCompiler(task)) {
-					continue;
-				}
 				Long nanos = runNanos(task);
 				if (nanos != null) {
-					into.put(Long.parseLong(task.getFileName().toString()), nanos);
+					action.accept(task, nanos);
 				}
 			}
 		}
@@ -120,9 +140,14 @@ final class CpuClock {
 	}
 
 	// HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1"..., which comm cuts to 15 characters
-	private static boolean isCompiler(Path task) {
-		String name = command(task);
+	private static boolean isCompiler(String name) {
 		return name != null && name.contains("CompilerThre");
+	}
+
+	// HotSpot's "GC Thread#0" (the parallel workers of G1 and Parallel), "G1 Conc#0", "G1 Refine#0", "G1 Main
+	// Marker", "G1 Service" and the "VM Thread"
+	static boolean isCollector(String name) {
+		return name != null && (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread"));
 	}
 
 	private static String command(Path process) {
@@ -151,10 +176,13 @@ final class CpuClock {
 
 		private final Map<Long, Long> app;
 
+		private final Map<Long, Long> collector;
+
 		private final Map<Long, Long> server;
 
-		private Reading(Map<Long, Long> app, Map<Long, Long> server) {
+		private Reading(Map<Long, Long> app, Map<Long, Long> collector, Map<Long, Long> server) {
 			this.app = app;
+			this.collector = collector;
 			this.server = server;
 		}
 
@@ -163,11 +191,12 @@ final class CpuClock {
 	/**
 	 * CPU time spent between two readings.
 	 * @param appNanos by the app's threads
+	 * @param appCollectorNanos by those of them that collect garbage (included in {@code appNanos})
 	 * @param serverNanos by the server's processes
 	 * @param appMeasured whether the app's threads could be read
 	 * @param serverMeasured whether any server process could be read
 	 */
-	record Spent(long appNanos, long serverNanos, boolean appMeasured, boolean serverMeasured) {
+	record Spent(long appNanos, long appCollectorNanos, long serverNanos, boolean appMeasured, boolean serverMeasured) {
 	}
 
 }

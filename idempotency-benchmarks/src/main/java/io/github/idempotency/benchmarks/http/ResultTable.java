@@ -33,9 +33,9 @@ final class ResultTable {
 				options.warmupRounds(), options.rounds(), options.roundMillis() / 1000.0,
 				options.sequentialKeys() ? "sequential" : "random",
 				options.quick() ? " (--quick: a smoke run, figures mean nothing)" : ""));
-		String format = "%-8s %-7s %5s %-6s %26s %7s %8s %8s %8s %16s  %s%n";
+		String format = "%-8s %-7s %5s %-6s %26s %7s %8s %8s %8s %22s  %s%n";
 		text.append(String.format(format, "store", "keys", "conns", "path", "req/s median (min-max)", "x plain",
-				"of ideal", "p50 us", "p99 us", "cpu us app / srv", "store round trips per request"));
+				"of ideal", "p50 us", "p99 us", "cpu us app (gc) / srv", "store round trips per request"));
 		for (Row row : this.rows) {
 			Series series = row.series.get(row.variant);
 			Series plain = row.series.get(Variant.PLAIN);
@@ -54,11 +54,13 @@ final class ResultTable {
 		return text.toString();
 	}
 
-	// CPU time per request of the app and of the store's server (PostgreSQL's or Redis's processes on this machine)
+	// CPU time per request of the app (of which its garbage collector's) and of the store's server (PostgreSQL's or
+	// Redis's processes on this machine)
 	private static String cpu(Series series) {
 		double app = series.appCpuMicrosPerRequest();
 		double server = series.serverCpuMicrosPerRequest();
-		return ((app < 0) ? "-" : Long.toString(Math.round(app))) + " / "
+		return ((app < 0) ? "-"
+				: Math.round(app) + " (" + Math.round(series.appCollectorCpuMicrosPerRequest()) + ")") + " / "
 				+ ((server < 0) ? "-" : Long.toString(Math.round(server)));
 	}
 

@@ -15,6 +15,8 @@ final class Series {
 
 	private long appCpuNanos;
 
+	private long appCollectorCpuNanos;
+
 	private long serverCpuNanos;
 
 	private boolean appCpuMeasured;
@@ -34,6 +36,7 @@ final class Series {
 		add(round);
 		this.cpuRequests += round.requests();
 		this.appCpuNanos += cpu.appNanos();
+		this.appCollectorCpuNanos += cpu.appCollectorNanos();
 		this.serverCpuNanos += cpu.serverNanos();
 		this.appCpuMeasured |= cpu.appMeasured();
 		this.serverCpuMeasured |= cpu.serverMeasured();
@@ -45,6 +48,15 @@ final class Series {
 	 */
 	double appCpuMicrosPerRequest() {
 		return (this.appCpuMeasured && this.cpuRequests > 0) ? this.appCpuNanos / 1000.0 / this.cpuRequests : -1;
+	}
+
+	/**
+	 * The CPU time per request of the app's garbage collector (part of {@link #appCpuMicrosPerRequest()}).
+	 * @return microseconds, or a negative number when not measured
+	 */
+	double appCollectorCpuMicrosPerRequest() {
+		return (this.appCpuMeasured && this.cpuRequests > 0) ? this.appCollectorCpuNanos / 1000.0 / this.cpuRequests
+				: -1;
 	}
 
 	/**

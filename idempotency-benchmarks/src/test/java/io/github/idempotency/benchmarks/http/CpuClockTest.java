@@ -40,6 +40,33 @@ class CpuClockTest {
 	}
 
 	@Test
+	void countsTheCollectorsCpuTimeAsPartOfTheApps() {
+		CpuClock clock = new CpuClock(ProcessHandle.current().pid(), null);
+		CpuClock.Spent idle = clock.since(clock.read());
+		CpuClock.Reading before = clock.read();
+		burn(BURN_NANOS);
+		CpuClock.Spent burnt = clock.since(before);
+		before = clock.read();
+		// a full collection runs on the collector's threads (or the VM thread), not on this one
+		System.gc();
+		CpuClock.Spent collected = clock.since(before);
+
+		assertThat(idle.appCollectorNanos()).isLessThanOrEqualTo(idle.appNanos());
+		assertThat(burnt.appCollectorNanos()).isLessThan(burnt.appNanos() / 2);
+		assertThat(collected.appCollectorNanos()).isPositive().isLessThanOrEqualTo(collected.appNanos());
+	}
+
+	@Test
+	void tellsTheCollectorsThreadsByTheirNames() {
+		assertThat(CpuClock.isCollector("GC Thread#0")).isTrue();
+		assertThat(CpuClock.isCollector("G1 Conc#0")).isTrue();
+		assertThat(CpuClock.isCollector("G1 Main Marker")).isTrue();
+		assertThat(CpuClock.isCollector("VM Thread")).isTrue();
+		assertThat(CpuClock.isCollector("http-nio-8080-exec-1")).isFalse();
+		assertThat(CpuClock.isCollector("main")).isFalse();
+	}
+
+	@Test
 	void countsTheCpuTimeOfTheServersProcessesByName() throws Exception {
 		CpuClock clock = new CpuClock(ProcessHandle.current().pid(), "sh");
 		CpuClock.Reading before = clock.read();
