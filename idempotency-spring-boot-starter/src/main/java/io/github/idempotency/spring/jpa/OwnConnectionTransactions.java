@@ -8,10 +8,14 @@ import java.util.function.Function;
 
 import javax.sql.DataSource;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.AbstractDataSource;
+import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Runs the store's statements on a connection of their own, never on the calling thread's transactional one: a
@@ -25,6 +29,11 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * failure, and InnoDB at SERIALIZABLE turns the claim's read into a shared lock that deadlocks racing inserts. Such a
  * connection is switched for the work and switched back, to its own isolation, before it returns to the pool: up to
  * three round trips more. Whether a pool's connections need it is read from its first connection, once.
+ * <p>
+ * The work's statements run on one {@code JdbcTemplate}, shared by every call: while the work runs, the borrowed
+ * connection is bound to the thread under a key of this class's own ({@link LentConnections}), as a transaction
+ * manager binds its connection, so the template finds it there and leaves it open. The key is not the pool, whose
+ * connection a caller's transaction may hold on the same thread.
  */
 final class OwnConnectionTransactions {
 
@@ -32,6 +41,12 @@ final class OwnConnectionTransactions {
 	private static final int KEPT = -1;
 
 	private final JdbcTemplate template;
+
+	// the key under which the connection of the work in progress is bound to the thread, and the template that runs
+	// the work's statements on it
+	private final LentConnections lent = new LentConnections();
+
+	private final JdbcTemplate onLent;
 
 	// per pool (the store's and the renewals'): the isolation its first connection came at
 	private final Map<DataSource, Integer> lentAt = new ConcurrentHashMap<>();
@@ -42,6 +57,11 @@ final class OwnConnectionTransactions {
 	 */
 	OwnConnectionTransactions(JdbcTemplate template) {
 		this.template = template;
+		this.onLent = new JdbcTemplate(this.lent);
+		// the key has no connections of its own to read the database's error codes from: the store's template
+		// translates, its translator created on first use from the store's DataSource
+		this.onLent.setExceptionTranslator((task, sql, ex) -> template.getExceptionTranslator().translate(task, sql,
+				ex));
 	}
 
 	/**
@@ -52,7 +72,7 @@ final class OwnConnectionTransactions {
 	 * connection lent in manual-commit mode, which spares the commit's round trip, and the connection goes back in
 	 * manual-commit mode (only for work whose statements may each commit on its own, as all of the store's do); it
 	 * also says which isolations the work must not run at
-	 * @param work the statements, on a {@code JdbcTemplate} bound to that one connection
+	 * @param work the statements, on a {@code JdbcTemplate} that runs them on that one connection
 	 * @return what the work returned
 	 */
 	<T> T run(DataSource source, SqlDialect dialect, Function<JdbcTemplate, T> work) {
@@ -64,24 +84,25 @@ final class OwnConnectionTransactions {
 			throw new CannotGetJdbcConnectionException("Failed to obtain a JDBC connection", ex);
 		}
 		int restore = KEPT;
+		// a work that runs another one on this thread gets its own connection, and its own back afterwards
+		Object outer = TransactionSynchronizationManager.unbindResourceIfPossible(this.lent);
+		TransactionSynchronizationManager.bindResource(this.lent, new ConnectionHolder(connection));
 		try {
 			restore = pinReadCommitted(source, connection, dialect);
-			JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
-			jdbc.setExceptionTranslator(this.template.getExceptionTranslator());
 			if (connection.getAutoCommit()) {
-				return work.apply(jdbc);
+				return work.apply(this.onLent);
 			}
 			if (dialect.switchesAutoCommitLocally()) {
 				connection.setAutoCommit(true);
 				try {
-					return work.apply(jdbc);
+					return work.apply(this.onLent);
 				}
 				finally {
 					restoreManualCommit(connection);
 				}
 			}
 			try {
-				T result = work.apply(jdbc);
+				T result = work.apply(this.onLent);
 				connection.commit();
 				return result;
 			}
@@ -91,9 +112,14 @@ final class OwnConnectionTransactions {
 			}
 		}
 		catch (SQLException ex) {
-			throw this.template.getExceptionTranslator().translate("commit", null, ex);
+			DataAccessException translated = this.template.getExceptionTranslator().translate("commit", null, ex);
+			throw (translated != null) ? translated : new UncategorizedSQLException("commit", null, ex);
 		}
 		finally {
+			TransactionSynchronizationManager.unbindResource(this.lent);
+			if (outer != null) {
+				TransactionSynchronizationManager.bindResource(this.lent, outer);
+			}
 			if (restore != KEPT) {
 				restoreIsolation(connection, restore);
 			}
@@ -156,6 +182,24 @@ final class OwnConnectionTransactions {
 		catch (SQLException ex) {
 			// the original failure matters more; the pool resets the connection
 		}
+	}
+
+	/**
+	 * The key of the connection lent to the work in progress, which {@link #run} binds to the thread. It lends no
+	 * connection of its own: a statement that asked it for one would run outside the work's transaction.
+	 */
+	private static final class LentConnections extends AbstractDataSource {
+
+		@Override
+		public Connection getConnection() {
+			throw new IllegalStateException("No connection of the idempotency store is lent to this thread");
+		}
+
+		@Override
+		public Connection getConnection(String username, String password) {
+			return getConnection();
+		}
+
 	}
 
 }
