@@ -214,7 +214,9 @@ abstract class AbstractJoinedTransactionTest {
 		int bookingsBefore = this.ledger.bookings();
 		this.store.failAttach(true);
 
-		HttpResponse<byte[]> first = post(key, paymentId);
+		// answered once the attach has been retried for as long as the lease lasts (30 s by default): the request's
+		// timeout must outlast that, not match it
+		HttpResponse<byte[]> first = send(request(key, paymentId).timeout(Duration.ofMinutes(2)).build());
 		HttpResponse<byte[]> duplicateWithinALease = post(key, paymentId);
 		// one lease after the commit, the owner that never attached its response is presumed dead
 		this.jdbc.update("UPDATE idempotency_record SET awaiting_response_until = ? WHERE id = ?",
