@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -342,6 +344,9 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 		callers.executeWithoutResult((status) -> {
 			JdbcTemplate inTransaction = new JdbcTemplate(dataSource());
 			inTransaction.queryForObject("SELECT COUNT(*) FROM " + tableName(), Integer.class);
+			Map<Object, Object> boundBefore = Map.copyOf(TransactionSynchronizationManager.getResourceMap());
+			List<TransactionSynchronization> registeredBefore = TransactionSynchronizationManager
+				.getSynchronizations();
 			ClaimResult.Claimed claimed = claim(first);
 			assertThat(store().complete(first, claimed.owner(), RecordState.FINISHED_OK, response(), now(),
 					retention()))
@@ -352,6 +357,12 @@ abstract class AbstractJpaIdempotencyStoreTest extends AbstractIdempotencyStoreC
 			assertThat(CompletableFuture.supplyAsync(() -> countRows(first) + countRows(second)).join())
 				.as("both committed while the caller's transaction is open")
 				.isEqualTo(2);
+			assertThat(TransactionSynchronizationManager.getResourceMap())
+				.as("the store's connections were not bound to the caller's transaction")
+				.isEqualTo(boundBefore);
+			assertThat(TransactionSynchronizationManager.getSynchronizations())
+				.as("nor did they register with it")
+				.isEqualTo(registeredBefore);
 			inTransaction.queryForObject("SELECT COUNT(*) FROM " + tableName(), Integer.class);
 			status.setRollbackOnly();
 		});
