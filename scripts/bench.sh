@@ -12,15 +12,13 @@
 #
 # Exit status: 0 when every gate holds, 1 when a key ran more than once (or a response was not the expected one),
 # 2 for bad arguments. It writes only under its own names: Redis keys 'idempotency-bench:*' and
-# 'idempotency-bench-ideal:*' (3 s TTL) and the PostgreSQL database 'idempotency_bench' (dropped and recreated;
-# with --baseline-app also 'idempotency_bench_baseline').
-# Set BENCH_SKIP_BUILD=1 to reuse the jars of a previous build. --baseline-app <exec jar> measures another build's
-# /bench/idem in the same rounds (a change against the code before it; copy that jar out of target/ first).
+# 'idempotency-bench-ideal:*' (3 s TTL) and the PostgreSQL database 'idempotency_bench' (dropped and recreated).
+# Set BENCH_SKIP_BUILD=1 to reuse the jars of a previous build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--help" ]; then
-	sed -n '2,18p' "$0"
+	sed -n '2,16p' "$0"
 	exit 0
 fi
 

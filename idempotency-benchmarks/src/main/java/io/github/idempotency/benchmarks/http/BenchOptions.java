@@ -1,6 +1,5 @@
 package io.github.idempotency.benchmarks.http;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,20 +29,18 @@ import java.util.List;
  * for none
  * @param sequentialKeys whether the unique keys start with a counter (as time-ordered keys do) rather than with random
  * digits (as the random UUIDs most clients send do)
- * @param baselineApp the executable jar of another build of the sample app, whose {@code /bench/idem} is measured in
- * the same rounds as a fourth path ({@link Variant#BASELINE}), or {@code null}
  */
 record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRounds, int rounds, long roundMillis,
 		int trials, int throughputConnections, String redisHost, int redisPort, String postgresUrl,
 		String postgresUser, String database, Path out, boolean jfr, List<String> appJvmOptions, int memoryFill,
-		boolean sequentialKeys, Path baselineApp) {
+		boolean sequentialKeys) {
 
 	static final String USAGE = """
 			usage: EndToEndBenchmark --app <sample-payments-app exec jar> [--quick] [--stores memory,redis,postgres]
 			       [--rounds N] [--warmup-rounds N] [--round-seconds S] [--trials N] [--connections N]
 			       [--redis host:port] [--postgres jdbc:postgresql://host:port/] [--postgres-user U]
 			       [--database NAME] [--out DIR] [--jfr] [--app-jvm "<options>"] [--memory-fill N]
-			       [--key-order random|sequential] [--baseline-app <exec jar of another build>]""";
+			       [--key-order random|sequential]""";
 
 	static BenchOptions parse(String[] args) {
 		Path app = null;
@@ -63,7 +60,6 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 		List<String> jvm = List.of("-Xms512m", "-Xmx512m");
 		int memoryFill = 0;
 		String keyOrder = "random";
-		Path baseline = null;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			switch (arg) {
@@ -84,7 +80,6 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 				case "--app-jvm" -> jvm = new ArrayList<>(Arrays.asList(args[++i].trim().split("\\s+")));
 				case "--memory-fill" -> memoryFill = Integer.parseInt(args[++i]);
 				case "--key-order" -> keyOrder = args[++i];
-				case "--baseline-app" -> baseline = Path.of(args[++i]);
 				default -> throw new IllegalArgumentException("Unknown argument " + arg + "\n" + USAGE);
 			}
 		}
@@ -100,9 +95,6 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 			throw new IllegalArgumentException("--memory-fill needs the memory store and a bound of at least 10000 "
 					+ "(the other rows' keys, which live 3 s, must fit too): " + memoryFill);
 		}
-		if (baseline != null && !Files.isRegularFile(baseline)) {
-			throw new IllegalArgumentException("--baseline-app is not a file: " + baseline);
-		}
 		if (!keyOrder.equals("random") && !keyOrder.equals("sequential")) {
 			throw new IllegalArgumentException("--key-order must be random or sequential: " + keyOrder);
 		}
@@ -115,7 +107,7 @@ record BenchOptions(Path app, List<String> stores, boolean quick, int warmupRoun
 				(long) (1000 * ((seconds != null) ? seconds : (quick ? 0.5 : 2.0))),
 				(trials != null) ? trials : (quick ? 10 : 100), connections, redis.substring(0, colon),
 				Integer.parseInt(redis.substring(colon + 1)), postgres, user, database, out, jfr, jvm, memoryFill,
-				keyOrder.equals("sequential"), baseline);
+				keyOrder.equals("sequential"));
 	}
 
 }

@@ -20,10 +20,6 @@ import java.util.UUID;
  * connections (throughput) and one (latency), for unique keys and a replay storm; counts the store's round trips
  * per request on the server; and sends bursts of concurrent duplicates of one key, where more than one execution
  * per key fails the run (exit status 1). Prints one table. See {@code docs/benchmarks.md}.
- * <p>
- * With {@code --baseline-app}, another build of the sample app runs beside the first, and its {@code /bench/idem} takes
- * its turn in the same rounds: a change to the library measured against the code before it. Its round trips and
- * duplicates are not counted; the gate is the first app's.
  */
 public final class EndToEndBenchmark {
 
@@ -85,37 +81,54 @@ public final class EndToEndBenchmark {
 	}
 
 	private void runStore(String store, String runId) throws Exception {
+		List<String> arguments = new ArrayList<>();
 		RoundTripCounter counter = RoundTripCounter.NONE;
 		Duration recordTtl = LoadRound.BENCH_RECORD_TTL;
 		switch (store) {
-			case "redis" -> counter = new RedisMonitorCounter(this.options.redisHost(), this.options.redisPort(),
-					REDIS_CLIENT_NAME);
+			case "redis" -> {
+				arguments.add("--spring.profiles.active=redis,bench");
+				arguments.add("--spring.data.redis.url=redis://" + this.options.redisHost() + ":"
+						+ this.options.redisPort());
+				counter = new RedisMonitorCounter(this.options.redisHost(), this.options.redisPort(),
+						REDIS_CLIENT_NAME);
+			}
 			case "postgres" -> {
-				recreateDatabase(this.options.database());
+				recreateDatabase();
+				arguments.add("--spring.profiles.active=postgres,bench");
+				arguments.add("--spring.datasource.url=" + this.options.postgresUrl() + this.options.database());
+				arguments.add("--spring.datasource.username=" + this.options.postgresUser());
 				// the round trip count reads late (PostgresStatsCounter), so replayed keys must outlive its pauses;
 				// the rows stay in the benchmark's own database
 				recordTtl = Duration.ofMinutes(10);
+				arguments.add("--idempotency.endpoints.bench.ttl=" + recordTtl.toMinutes() + "m");
 				counter = new PostgresStatsCounter(adminUrl(), this.options.database());
 			}
 			default -> {
+				arguments.add("--spring.profiles.active=bench");
+				if (this.options.memoryFill() > 0) {
+					// the bound of the rows near it; the bytes bound, well above what its records hold, is not reached
+					arguments.add("--idempotency.memory.max-records=" + this.options.memoryFill());
+					arguments.add("--idempotency.memory.max-bytes=" + (4096L * this.options.memoryFill()) + "B");
+				}
 			}
+		}
+		List<String> jvm = new ArrayList<>(this.options.appJvmOptions());
+		if (this.options.jfr()) {
+			jvm.add("-XX:StartFlightRecording=settings=default,filename="
+					+ this.options.out().resolve("app-" + store + ".jfr").toAbsolutePath());
 		}
 		Path log = AppProcess.logFile(this.options.out(), store);
 		log("starting the app for " + store + " (log: " + log + ")");
-		try (AppProcess app = AppProcess.start(this.options.app(), jvmOptions(store), arguments(store,
-				this.options.database(), recordTtl), log, Duration.ofMinutes(5));
-				AppProcess baseline = startBaseline(store, recordTtl)) {
-			MeasuredPaths paths = new MeasuredPaths(new LoadRound("127.0.0.1", app.port(), runId + "-" + store, true, recordTtl,
-					this.options.sequentialKeys()), new CpuClock(app.pid(), serverCommand(store)),
-					(baseline != null) ? new LoadRound("127.0.0.1", baseline.port(), runId + "-" + store + "-baseline",
-							true, recordTtl, this.options.sequentialKeys()) : null,
-					(baseline != null) ? new CpuClock(baseline.pid(), serverCommand(store)) : null);
+		try (AppProcess app = AppProcess.start(this.options.app(), jvm, arguments, log, Duration.ofMinutes(5))) {
+			LoadRound rounds = new LoadRound("127.0.0.1", app.port(), runId + "-" + store, true, recordTtl,
+					this.options.sequentialKeys());
+			CpuClock cpu = new CpuClock(app.pid(), serverCommand(store));
 			for (Scenario scenario : Scenario.values()) {
 				for (int connections : new int[] { this.options.throughputConnections(), 1 }) {
-					measure(store, scenario, connections, paths);
+					measure(store, scenario, connections, rounds, cpu);
 				}
 			}
-			countRoundTrips(store, paths.main(), counter);
+			countRoundTrips(store, rounds, counter);
 			DuplicateBurst duplicates = new DuplicateBurst("127.0.0.1", app.port(), runId + "-" + store, store);
 			for (int n : DUPLICATES) {
 				for (Variant variant : new Variant[] { Variant.IDEM, Variant.IDEAL }) {
@@ -152,76 +165,21 @@ public final class EndToEndBenchmark {
 		}
 	}
 
-	/**
-	 * Starts the other build of the app, when one is given: on PostgreSQL with a database of its own, on Redis beside
-	 * the first (its keys hold a run id of their own), with the same options.
-	 * @return the running app, or {@code null} when there is none to compare with
-	 */
-	private AppProcess startBaseline(String store, Duration recordTtl) throws Exception {
-		if (this.options.baselineApp() == null) {
-			return null;
-		}
-		String database = this.options.database() + "_baseline";
-		if (store.equals("postgres")) {
-			recreateDatabase(database);
-		}
-		Path log = AppProcess.logFile(this.options.out(), store + "-baseline");
-		log("starting the baseline app for " + store + " (log: " + log + ")");
-		return AppProcess.start(this.options.baselineApp(), jvmOptions(store + "-baseline"),
-				arguments(store, database, recordTtl), log, Duration.ofMinutes(5));
-	}
-
-	private List<String> arguments(String store, String database, Duration recordTtl) {
-		List<String> arguments = new ArrayList<>();
-		switch (store) {
-			case "redis" -> {
-				arguments.add("--spring.profiles.active=redis,bench");
-				arguments.add("--spring.data.redis.url=redis://" + this.options.redisHost() + ":"
-						+ this.options.redisPort());
-			}
-			case "postgres" -> {
-				arguments.add("--spring.profiles.active=postgres,bench");
-				arguments.add("--spring.datasource.url=" + this.options.postgresUrl() + database);
-				arguments.add("--spring.datasource.username=" + this.options.postgresUser());
-				arguments.add("--idempotency.endpoints.bench.ttl=" + recordTtl.toMinutes() + "m");
-			}
-			default -> {
-				arguments.add("--spring.profiles.active=bench");
-				if (this.options.memoryFill() > 0) {
-					// the bound of the rows near it; the bytes bound, well above what its records hold, is not reached
-					arguments.add("--idempotency.memory.max-records=" + this.options.memoryFill());
-					arguments.add("--idempotency.memory.max-bytes=" + (4096L * this.options.memoryFill()) + "B");
-				}
-			}
-		}
-		return arguments;
-	}
-
-	private List<String> jvmOptions(String name) {
-		List<String> jvm = new ArrayList<>(this.options.appJvmOptions());
-		if (this.options.jfr()) {
-			jvm.add("-XX:StartFlightRecording=settings=default,filename="
-					+ this.options.out().resolve("app-" + name + ".jfr").toAbsolutePath());
-		}
-		return jvm;
-	}
-
-	private void measure(String store, Scenario scenario, int connections, MeasuredPaths paths) throws Exception {
+	private void measure(String store, Scenario scenario, int connections, LoadRound rounds, CpuClock cpu)
+			throws Exception {
 		Map<Variant, Series> series = new EnumMap<>(Variant.class);
-		Variant[] variants = paths.variants();
+		Variant[] variants = Variant.values();
 		for (int round = 0; round < this.options.warmupRounds(); round++) {
 			for (Variant variant : variants) {
-				paths.rounds(variant).run(variant, scenario, connections, this.options.roundMillis());
+				rounds.run(variant, scenario, connections, this.options.roundMillis());
 			}
 		}
 		for (int round = 0; round < this.options.rounds(); round++) {
 			// rotate the order so that no variant always runs first or last in a round
 			for (int i = 0; i < variants.length; i++) {
 				Variant variant = variants[(i + round) % variants.length];
-				CpuClock cpu = paths.cpu(variant);
 				CpuClock.Reading before = cpu.read();
-				RoundResult result = paths.rounds(variant).run(variant, scenario, connections,
-						this.options.roundMillis());
+				RoundResult result = rounds.run(variant, scenario, connections, this.options.roundMillis());
 				series.computeIfAbsent(variant, (v) -> new Series()).add(result, cpu.since(before));
 			}
 		}
@@ -241,14 +199,14 @@ public final class EndToEndBenchmark {
 		if (counter.readsLate()) {
 			// every replayed key's first request before the first reading, so that no reading counts one
 			for (Scenario scenario : Scenario.values()) {
-				for (Variant variant : MeasuredPaths.OF_ONE_APP) {
+				for (Variant variant : Variant.values()) {
 					keys.put(scenario.label() + "/" + variant.label(), rounds.prepare(variant, scenario));
 				}
 			}
 		}
 		Map<String, String> counts = new LinkedHashMap<>();
 		for (Scenario scenario : Scenario.values()) {
-			for (Variant variant : MeasuredPaths.OF_ONE_APP) {
+			for (Variant variant : Variant.values()) {
 				String id = scenario.label() + "/" + variant.label();
 				String roundKey = counter.readsLate() ? keys.get(id) : rounds.prepare(variant, scenario);
 				counter.start();
@@ -298,10 +256,10 @@ public final class EndToEndBenchmark {
 		return text.toString().trim();
 	}
 
-	private void recreateDatabase(String database) throws Exception {
+	private void recreateDatabase() throws Exception {
 		try (Connection admin = DriverManager.getConnection(adminUrl()); Statement statement = admin.createStatement()) {
-			statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-			statement.execute("CREATE DATABASE " + database);
+			statement.execute("DROP DATABASE IF EXISTS " + this.options.database() + " WITH (FORCE)");
+			statement.execute("CREATE DATABASE " + this.options.database());
 		}
 	}
 
@@ -324,28 +282,6 @@ public final class EndToEndBenchmark {
 	private static void log(String message) {
 		System.out.println("[bench] " + message);
 		System.out.flush();
-	}
-
-	/**
-	 * Where each measured path runs: the app's three, and the baseline build's library path when there is one; each
-	 * round's CPU time is read from the process that served it.
-	 */
-	private record MeasuredPaths(LoadRound main, CpuClock mainCpu, LoadRound baseline, CpuClock baselineCpu) {
-
-		static final Variant[] OF_ONE_APP = { Variant.PLAIN, Variant.IDEM, Variant.IDEAL };
-
-		Variant[] variants() {
-			return (this.baseline != null) ? Variant.values() : OF_ONE_APP;
-		}
-
-		LoadRound rounds(Variant variant) {
-			return (variant == Variant.BASELINE) ? this.baseline : this.main;
-		}
-
-		CpuClock cpu(Variant variant) {
-			return (variant == Variant.BASELINE) ? this.baselineCpu : this.mainCpu;
-		}
-
 	}
 
 }

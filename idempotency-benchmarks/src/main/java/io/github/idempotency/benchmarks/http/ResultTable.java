@@ -17,7 +17,7 @@ final class ResultTable {
 	private final Map<String, String> roundTrips = new HashMap<>();
 
 	void add(String store, Scenario scenario, int connections, Map<Variant, Series> series) {
-		for (Variant variant : series.keySet()) {
+		for (Variant variant : Variant.values()) {
 			this.rows.add(new Row(store, scenario, connections, variant, series));
 		}
 	}
@@ -33,10 +33,7 @@ final class ResultTable {
 				options.warmupRounds(), options.rounds(), options.roundMillis() / 1000.0,
 				options.sequentialKeys() ? "sequential" : "random",
 				options.quick() ? " (--quick: a smoke run, figures mean nothing)" : ""));
-		if (options.baselineApp() != null) {
-			text.append("path 'baseline': /bench/idem of ").append(options.baselineApp()).append(System.lineSeparator());
-		}
-		String format = "%-8s %-7s %5s %-8s %26s %7s %8s %8s %8s %22s  %s%n";
+		String format = "%-8s %-7s %5s %-6s %26s %7s %8s %8s %8s %22s  %s%n";
 		text.append(String.format(format, "store", "keys", "conns", "path", "req/s median (min-max)", "x plain",
 				"of ideal", "p50 us", "p99 us", "cpu us app (gc) / srv", "store round trips per request"));
 		for (Row row : this.rows) {
