@@ -84,7 +84,8 @@ final class OwnConnectionTransactions {
 			throw new CannotGetJdbcConnectionException("Failed to obtain a JDBC connection", ex);
 		}
 		int restore = KEPT;
-		// a work that runs another one on this thread gets its own connection, and its own back afterwards
+		// work nested in another's on this thread (an override that calls the store again) runs on a connection of
+		// its own; the outer work's is bound again when it ends
 		Object outer = TransactionSynchronizationManager.unbindResourceIfPossible(this.lent);
 		TransactionSynchronizationManager.bindResource(this.lent, new ConnectionHolder(connection));
 		try {
