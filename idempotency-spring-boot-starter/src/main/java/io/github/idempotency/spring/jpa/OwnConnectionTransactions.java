@@ -84,8 +84,8 @@ final class OwnConnectionTransactions {
 			throw new CannotGetJdbcConnectionException("Failed to obtain a JDBC connection", ex);
 		}
 		int restore = KEPT;
-		// work nested in another's on this thread (an override that calls the store again) runs on a connection of
-		// its own; the outer work's is bound again when it ends
+		// the store's work never runs another's on the same thread; should it ever, the inner work runs on a connection
+		// of its own and the outer work's is bound again when it ends, rather than failing on the key already bound
 		Object outer = TransactionSynchronizationManager.unbindResourceIfPossible(this.lent);
 		TransactionSynchronizationManager.bindResource(this.lent, new ConnectionHolder(connection));
 		try {
