@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The benchmark's one table: per store, scenario, connection count and path, the median throughput with its
  * range, the ratios to plain and to the ideal measured in the same rounds, latency percentiles, the CPU time per
- * request of the app and of the store's server, and the store's round trips per request.
+ * request of the app and of the store's server with the ideal's share by that time, and the store's round trips per
+ * request.
  */
 final class ResultTable {
 
@@ -33,9 +34,9 @@ final class ResultTable {
 				options.warmupRounds(), options.rounds(), options.roundMillis() / 1000.0,
 				options.sequentialKeys() ? "sequential" : "random",
 				options.quick() ? " (--quick: a smoke run, figures mean nothing)" : ""));
-		String format = "%-8s %-7s %5s %-6s %26s %7s %8s %8s %8s %22s  %s%n";
+		String format = "%-8s %-7s %5s %-6s %26s %7s %8s %8s %8s %22s %9s  %s%n";
 		text.append(String.format(format, "store", "keys", "conns", "path", "req/s median (min-max)", "x plain",
-				"of ideal", "p50 us", "p99 us", "cpu us app (gc) / srv", "store round trips per request"));
+				"of ideal", "p50 us", "p99 us", "cpu us app (gc) / srv", "cpu ideal", "store round trips per request"));
 		for (Row row : this.rows) {
 			Series series = row.series.get(row.variant);
 			Series plain = row.series.get(Variant.PLAIN);
@@ -49,7 +50,7 @@ final class ResultTable {
 					row.store + "/" + row.scenario.label() + "/" + row.variant.label(), "-");
 			text.append(String.format(format, row.store, row.scenario.label(), row.connections, row.variant.label(),
 					rate, toPlain, toIdeal, series.percentileMicros(50), series.percentileMicros(99), cpu(series),
-					trips));
+					idealByCpu(row.variant, series, ideal), trips));
 		}
 		return text.toString();
 	}
@@ -62,6 +63,15 @@ final class ResultTable {
 		return ((app < 0) ? "-"
 				: Math.round(app) + " (" + Math.round(series.appCollectorCpuMicrosPerRequest()) + ")") + " / "
 				+ ((server < 0) ? "-" : Long.toString(Math.round(server)));
+	}
+
+	// the ideal's CPU per request over the path's (app and server together): the share of the ideal by what a request
+	// costs the machine, next to the share by req/s; above 1, the path costs less than the ideal
+	private static String idealByCpu(Variant variant, Series series, Series ideal) {
+		double cost = series.cpuMicrosPerRequest();
+		double idealCost = ideal.cpuMicrosPerRequest();
+		return (variant == Variant.PLAIN || cost <= 0 || idealCost <= 0) ? "-"
+				: String.format("%.2f", idealCost / cost);
 	}
 
 	private record Row(String store, Scenario scenario, int connections, Variant variant,

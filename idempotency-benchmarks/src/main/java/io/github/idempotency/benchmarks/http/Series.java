@@ -68,6 +68,17 @@ final class Series {
 				: -1;
 	}
 
+	/**
+	 * The CPU time per request of the app and, where it was measured, of the store's server together: what a request
+	 * costs the machine, which moves far less between runs than the rate of a round on a shared machine.
+	 * @return microseconds, or a negative number when the app's was not measured
+	 */
+	double cpuMicrosPerRequest() {
+		double app = appCpuMicrosPerRequest();
+		double server = serverCpuMicrosPerRequest();
+		return (app < 0) ? -1 : app + Math.max(server, 0);
+	}
+
 	double medianPerSecond() {
 		double[] rates = this.rounds.stream().mapToDouble(RoundResult::perSecond).sorted().toArray();
 		int middle = rates.length / 2;
