@@ -70,7 +70,8 @@ final class Series {
 
 	/**
 	 * The CPU time per request of the app and, where it was measured, of the store's server together: what a request
-	 * costs the machine, which moves far less between runs than the rate of a round on a shared machine.
+	 * costs the machine, which under many connections moves less between runs than the rate of a round on a shared
+	 * machine.
 	 * @return microseconds, or a negative number when the app's was not measured
 	 */
 	double cpuMicrosPerRequest() {
